@@ -1,0 +1,328 @@
+//! Building segments from unsorted entries in bounded memory: an external
+//! sort. Entries are buffered up to the memory limit, sorted on all cores,
+//! spilled to run files when the buffer fills, and k-way merged into one or
+//! more segment files; identical keys merge by OR-ing their data classes.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use rayon::slice::ParallelSliceMut;
+
+use crate::entry::{packed_key, ClassSet, Entry, Key};
+use crate::error::{IndexError, IoContext, Result};
+use crate::failpoint;
+use crate::segment::SegmentWriter;
+
+/// Bytes one buffered entry costs.
+const ENTRY_BYTES: usize = std::mem::size_of::<u128>();
+/// The smallest memory limit a builder accepts.
+pub const MIN_MEMORY: usize = 1 << 20;
+/// Default cap on entries per segment (segments address entries with `u32`).
+pub const DEFAULT_MAX_SEGMENT_ENTRIES: u64 = 1 << 31;
+
+/// A finished segment file, fsynced but not yet published.
+#[derive(Debug, Clone)]
+pub struct BuiltSegment {
+    pub(crate) file_name: String,
+    pub(crate) entries: u64,
+}
+
+impl BuiltSegment {
+    pub fn file_name(&self) -> &str {
+        &self.file_name
+    }
+
+    pub fn entries(&self) -> u64 {
+        self.entries
+    }
+}
+
+/// Figures of one build, for progress and reports.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BuildStats {
+    /// Entries pushed.
+    pub pushed: u64,
+    /// Entries written after merging identical keys.
+    pub written: u64,
+    /// Run files spilled to disk (0 when everything fitted in memory).
+    pub runs: usize,
+}
+
+/// Accumulates entries and writes them as sorted segments in `dir`.
+///
+/// Create one with [`crate::IndexWriter::segment_builder`], push entries in
+/// any order, then [`SegmentBuilder::finish`]; the result is published with a
+/// [`crate::Transaction`].
+pub struct SegmentBuilder {
+    dir: PathBuf,
+    buffer: Vec<u128>,
+    capacity: usize,
+    memory: usize,
+    runs: Vec<PathBuf>,
+    pushed: u64,
+    max_segment_entries: u64,
+}
+
+impl SegmentBuilder {
+    pub(crate) fn new(dir: &Path, memory: usize) -> Result<SegmentBuilder> {
+        if memory < MIN_MEMORY {
+            return Err(IndexError::MemoryLimit {
+                limit: memory,
+                min: MIN_MEMORY,
+            });
+        }
+        // Leave a quarter of the budget for merge buffers and bookkeeping.
+        let capacity = memory / 4 * 3 / ENTRY_BYTES;
+        Ok(SegmentBuilder {
+            dir: dir.to_owned(),
+            buffer: Vec::new(),
+            capacity,
+            memory,
+            runs: Vec::new(),
+            pushed: 0,
+            max_segment_entries: DEFAULT_MAX_SEGMENT_ENTRIES,
+        })
+    }
+
+    /// Caps entries per segment; a build larger than this yields several segments.
+    pub fn max_segment_entries(mut self, max: u64) -> Self {
+        self.max_segment_entries = max.clamp(1, u64::from(u32::MAX));
+        self
+    }
+
+    /// Adds one entry.
+    pub fn push(&mut self, key: Key, classes: ClassSet) -> Result<()> {
+        if self.buffer.len() >= self.capacity {
+            self.spill()?;
+        }
+        if self.buffer.len() == self.buffer.capacity() {
+            // Grow in steps, never past the budget, so small builds stay small
+            // and large ones do not overshoot the limit by doubling.
+            let len = self.buffer.len();
+            self.buffer
+                .reserve_exact(len.max(1 << 16).min(self.capacity - len).max(1));
+        }
+        self.buffer.push(Entry { key, classes }.pack());
+        self.pushed += 1;
+        Ok(())
+    }
+
+    /// Entries pushed so far.
+    pub fn pushed(&self) -> u64 {
+        self.pushed
+    }
+
+    fn sort_buffer(&mut self) {
+        self.buffer.par_sort_unstable();
+        dedup_or(&mut self.buffer);
+    }
+
+    fn spill(&mut self) -> Result<()> {
+        self.sort_buffer();
+        let path = self.dir.join(format!("run-{:032x}.tmp", rand::random::<u128>()));
+        let file = File::options()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .at(&path)?;
+        let mut out = BufWriter::with_capacity(1 << 20, file);
+        for packed in &self.buffer {
+            out.write_all(&packed.to_le_bytes()).at(&path)?;
+        }
+        out.flush().at(&path)?;
+        self.runs.push(path);
+        self.buffer.clear();
+        failpoint::hit("build:after-spill");
+        Ok(())
+    }
+
+    /// Sorts, merges and writes everything pushed; returns the new segments
+    /// (fsynced, not yet published) and the build's figures.
+    pub fn finish(mut self) -> Result<(Vec<BuiltSegment>, BuildStats)> {
+        let runs = self.runs.len();
+        let mut output = Output::new(&self.dir, self.pushed, self.max_segment_entries);
+        if self.runs.is_empty() {
+            self.sort_buffer();
+            for &packed in &self.buffer {
+                output.push(Entry::unpack(packed))?;
+            }
+        } else {
+            if !self.buffer.is_empty() {
+                self.spill()?;
+            }
+            self.buffer = Vec::new();
+            let per_run = (self.memory / 4 / self.runs.len()).clamp(4096, 4 << 20);
+            let mut readers = Vec::with_capacity(self.runs.len());
+            for path in &self.runs {
+                let file = File::open(path).at(path)?;
+                readers.push(RunReader {
+                    path: path.clone(),
+                    input: BufReader::with_capacity(per_run, file),
+                });
+            }
+            merge(&mut readers, |packed| output.push(Entry::unpack(packed)))?;
+        }
+        let (segments, written) = output.finish()?;
+        for path in &self.runs {
+            std::fs::remove_file(path).at(path)?;
+        }
+        failpoint::hit("build:after-segments");
+        let stats = BuildStats {
+            pushed: self.pushed,
+            written,
+            runs,
+        };
+        Ok((segments, stats))
+    }
+}
+
+impl Drop for SegmentBuilder {
+    fn drop(&mut self) {
+        // Best effort; a crash leaves them for the next writer's cleanup.
+        for path in &self.runs {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// Merges adjacent packed entries with the same key, OR-ing their classes.
+fn dedup_or(sorted: &mut Vec<u128>) {
+    sorted.dedup_by(|next, kept| {
+        if packed_key(*next) == packed_key(*kept) {
+            *kept |= *next & u128::from(u32::MAX);
+            true
+        } else {
+            false
+        }
+    });
+}
+
+struct RunReader {
+    path: PathBuf,
+    input: BufReader<File>,
+}
+
+impl RunReader {
+    fn next(&mut self) -> Result<Option<u128>> {
+        let mut buf = [0u8; 16];
+        match self.input.read_exact(&mut buf) {
+            Ok(()) => Ok(Some(u128::from_le_bytes(buf))),
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Ok(None),
+            Err(e) => Err(e).at(&self.path),
+        }
+    }
+}
+
+/// K-way merge of sorted runs, emitting each key once with OR-ed classes.
+fn merge(
+    readers: &mut [RunReader],
+    mut emit: impl FnMut(u128) -> Result<()>,
+) -> Result<()> {
+    let mut heap = BinaryHeap::with_capacity(readers.len());
+    for (i, r) in readers.iter_mut().enumerate() {
+        if let Some(v) = r.next()? {
+            heap.push(Reverse((v, i)));
+        }
+    }
+    let mut pending: Option<u128> = None;
+    while let Some(Reverse((v, i))) = heap.pop() {
+        if let Some(next) = readers[i].next()? {
+            heap.push(Reverse((next, i)));
+        }
+        pending = match pending {
+            Some(p) if packed_key(p) == packed_key(v) => Some(p | (v & u128::from(u32::MAX))),
+            Some(p) => {
+                emit(p)?;
+                Some(v)
+            }
+            None => Some(v),
+        };
+    }
+    if let Some(p) = pending {
+        emit(p)?;
+    }
+    Ok(())
+}
+
+/// Writes merged entries, starting a new segment file when one is full.
+struct Output {
+    dir: PathBuf,
+    expected: u64,
+    max_entries: u64,
+    current: Option<(SegmentWriter, String)>,
+    done: Vec<BuiltSegment>,
+    written: u64,
+}
+
+impl Output {
+    fn new(dir: &Path, expected: u64, max_entries: u64) -> Output {
+        Output {
+            dir: dir.to_owned(),
+            expected,
+            max_entries,
+            current: None,
+            done: Vec::new(),
+            written: 0,
+        }
+    }
+
+    fn push(&mut self, entry: Entry) -> Result<()> {
+        if self
+            .current
+            .as_ref()
+            .is_some_and(|(w, _)| w.count() >= self.max_entries)
+        {
+            self.close()?;
+        }
+        if self.current.is_none() {
+            let name = new_segment_name();
+            let remaining = self.expected.saturating_sub(self.written);
+            let writer = SegmentWriter::create(&self.dir.join(&name), remaining.min(self.max_entries))?;
+            self.current = Some((writer, name));
+        }
+        if let Some((writer, _)) = self.current.as_mut() {
+            writer.push(entry)?;
+        }
+        self.written += 1;
+        Ok(())
+    }
+
+    fn close(&mut self) -> Result<()> {
+        if let Some((writer, file_name)) = self.current.take() {
+            let entries = writer.finish()?;
+            self.done.push(BuiltSegment { file_name, entries });
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<(Vec<BuiltSegment>, u64)> {
+        self.close()?;
+        Ok((self.done, self.written))
+    }
+}
+
+pub(crate) fn new_segment_name() -> String {
+    format!("seg-{:032x}.lks", rand::random::<u128>())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dedup_merges_classes() {
+        let e = |b: u32, c: u32| {
+            Entry {
+                key: Key::new(b, [1; 8]).unwrap(),
+                classes: c,
+            }
+            .pack()
+        };
+        let mut v = vec![e(1, 1), e(1, 2), e(1, 4), e(2, 1), e(3, 8), e(3, 8)];
+        dedup_or(&mut v);
+        assert_eq!(v, vec![e(1, 7), e(2, 1), e(3, 8)]);
+    }
+}

@@ -1,0 +1,35 @@
+//! The exposure index: immutable sorted segments, an atomically published
+//! manifest and snapshot readers.
+//!
+//! An index directory holds segment files (`seg-*.lks`, entries sorted by
+//! (bucket, tag) with each record's data-class bitset), breach metadata files
+//! (`meta-*.lkm`, opaque bytes) and one `MANIFEST` naming the live ones.
+//! [`IndexWriter`] is the only writer (a lock file enforces it); it builds
+//! segments with an external sort in bounded memory ([`SegmentBuilder`]) and
+//! publishes a [`Transaction`] by renaming a new manifest into place.
+//! [`IndexReader`] hands out [`Snapshot`]s and picks up new manifests
+//! without a restart.
+//!
+//! This crate knows nothing of identifiers, keys, HTTP, JSON or async: it
+//! stores 24-bit buckets, 8-byte tags and 32-bit class sets.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+mod blob;
+mod builder;
+mod entry;
+mod error;
+pub mod failpoint;
+mod manifest;
+mod reader;
+mod segment;
+mod writer;
+
+pub use builder::{BuildStats, BuiltSegment, SegmentBuilder, MIN_MEMORY};
+pub use entry::{ClassSet, Entry, Key, BUCKET_BITS, RECORD_LEN, TAG_LEN};
+pub use error::{IndexError, Result};
+pub use manifest::{
+    validate_breach_name, BreachRecord, Manifest, SegmentRecord, MANIFEST_FORMAT_VERSION,
+};
+pub use reader::{BreachView, Hit, IndexReader, Snapshot, MIN_PREFIX_BITS};
+pub use segment::{Segment, SEGMENT_FORMAT_VERSION};
+pub use writer::{GcStats, IndexWriter, Transaction};

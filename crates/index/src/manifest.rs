@@ -1,0 +1,256 @@
+//! The manifest: which breaches exist, their metadata file and their
+//! segments. It is the single point of truth a reader starts from, replaced
+//! only by an atomic rename (see [`crate::writer`]).
+//!
+//! Text format version 1, one record per line, fields separated by one space:
+//!
+//! ```text
+//! lekradar-manifest 1
+//! generation <u64>
+//! breach <name> <active|retired> <meta file or ->
+//! segment <breach name> <segment file> <entries>
+//! end <CRC-32 of every byte before this line, 8 hex digits>
+//! ```
+
+use std::path::Path;
+
+use crate::error::{corrupt, IndexError, Result};
+
+pub const MANIFEST_FILE: &str = "MANIFEST";
+/// The manifest format this build writes, and the newest it reads.
+pub const MANIFEST_FORMAT_VERSION: u32 = 1;
+const HEAD: &str = "lekradar-manifest";
+
+/// One segment as the manifest lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SegmentRecord {
+    pub file_name: String,
+    pub entries: u64,
+}
+
+/// One breach as the manifest lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BreachRecord {
+    pub name: String,
+    pub retired: bool,
+    pub meta_file: Option<String>,
+    pub segments: Vec<SegmentRecord>,
+}
+
+/// A parsed manifest.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Manifest {
+    pub generation: u64,
+    /// Sorted by name.
+    pub breaches: Vec<BreachRecord>,
+}
+
+/// Checks a breach name: 1–64 of `[A-Za-z0-9_.-]`, starting alphanumeric.
+pub fn validate_breach_name(name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(IndexError::InvalidBreachName {
+            name: name.to_owned(),
+        })
+    }
+}
+
+/// True for the names this crate gives its files: `<prefix><32 hex>.<ext>`.
+pub(crate) fn is_managed_name(name: &str, prefix: &str, ext: &str) -> bool {
+    name.strip_prefix(prefix)
+        .and_then(|rest| rest.strip_suffix(ext))
+        .is_some_and(|hex| hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+impl Manifest {
+    pub fn breach(&self, name: &str) -> Option<&BreachRecord> {
+        self.breaches.iter().find(|b| b.name == name)
+    }
+
+    /// Every file the manifest refers to.
+    pub fn files(&self) -> impl Iterator<Item = &str> {
+        self.breaches.iter().flat_map(|b| {
+            b.meta_file
+                .as_deref()
+                .into_iter()
+                .chain(b.segments.iter().map(|s| s.file_name.as_str()))
+        })
+    }
+
+    pub fn encode(&self) -> String {
+        let mut out = format!("{HEAD} {MANIFEST_FORMAT_VERSION}\ngeneration {}\n", self.generation);
+        for b in &self.breaches {
+            let state = if b.retired { "retired" } else { "active" };
+            let meta = b.meta_file.as_deref().unwrap_or("-");
+            out.push_str(&format!("breach {} {state} {meta}\n", b.name));
+        }
+        for b in &self.breaches {
+            for s in &b.segments {
+                out.push_str(&format!("segment {} {} {}\n", b.name, s.file_name, s.entries));
+            }
+        }
+        let crc = crc32fast::hash(out.as_bytes());
+        out.push_str(&format!("end {crc:08x}\n"));
+        out
+    }
+
+    pub fn decode(path: &Path, bytes: &[u8]) -> Result<Manifest> {
+        let bad = |reason: String| corrupt(path, reason);
+        let text = std::str::from_utf8(bytes).map_err(|_| bad("not UTF-8".into()))?;
+        let end_at = text
+            .rfind("end ")
+            .filter(|&i| i == 0 || text.as_bytes()[i - 1] == b'\n')
+            .ok_or_else(|| bad("no end line (truncated?)".into()))?;
+        let (body, end) = text.split_at(end_at);
+        let crc = end
+            .strip_prefix("end ")
+            .and_then(|s| s.strip_suffix('\n'))
+            .and_then(|s| u32::from_str_radix(s, 16).ok())
+            .ok_or_else(|| bad("malformed end line".into()))?;
+        if crc != crc32fast::hash(body.as_bytes()) {
+            return Err(bad("checksum mismatch".into()));
+        }
+
+        let mut lines = body.lines().enumerate();
+        let version = match lines.next().map(|(_, l)| l.split(' ').collect::<Vec<_>>()) {
+            Some(f) if f.len() == 2 && f[0] == HEAD => f[1]
+                .parse::<u32>()
+                .map_err(|_| bad("malformed version".into()))?,
+            _ => return Err(bad("not a lekradar manifest".into())),
+        };
+        if version != MANIFEST_FORMAT_VERSION {
+            return Err(IndexError::UnsupportedVersion {
+                path: path.to_owned(),
+                found: version,
+                supported: MANIFEST_FORMAT_VERSION,
+            });
+        }
+        let mut manifest = Manifest::default();
+        let mut seen_generation = false;
+        for (n, line) in lines {
+            let line_no = n + 1;
+            let f: Vec<&str> = line.split(' ').collect();
+            let at = |what: &str| bad(format!("line {line_no}: {what}"));
+            match f.as_slice() {
+                ["generation", g] if !seen_generation => {
+                    manifest.generation = g.parse().map_err(|_| at("bad generation"))?;
+                    seen_generation = true;
+                }
+                ["breach", name, state, meta] => {
+                    validate_breach_name(name).map_err(|_| at("bad breach name"))?;
+                    if manifest.breach(name).is_some() {
+                        return Err(at("breach listed twice"));
+                    }
+                    let retired = match *state {
+                        "active" => false,
+                        "retired" => true,
+                        _ => return Err(at("bad breach state")),
+                    };
+                    let meta_file = match *meta {
+                        "-" => None,
+                        m if is_managed_name(m, "meta-", ".lkm") => Some(m.to_string()),
+                        _ => return Err(at("bad metadata file name")),
+                    };
+                    manifest.breaches.push(BreachRecord {
+                        name: name.to_string(),
+                        retired,
+                        meta_file,
+                        segments: Vec::new(),
+                    });
+                }
+                ["segment", name, file, entries] => {
+                    if !is_managed_name(file, "seg-", ".lks") {
+                        return Err(at("bad segment file name"));
+                    }
+                    let entries = entries.parse().map_err(|_| at("bad entry count"))?;
+                    let breach = manifest
+                        .breaches
+                        .iter_mut()
+                        .find(|b| b.name == *name)
+                        .ok_or_else(|| at("segment of an unlisted breach"))?;
+                    breach.segments.push(SegmentRecord {
+                        file_name: file.to_string(),
+                        entries,
+                    });
+                }
+                _ => return Err(at("unexpected line")),
+            }
+        }
+        if !seen_generation {
+            return Err(bad("no generation line".into()));
+        }
+        manifest.breaches.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(manifest)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Manifest {
+        Manifest {
+            generation: 7,
+            breaches: vec![
+                BreachRecord {
+                    name: "Alpha".into(),
+                    retired: false,
+                    meta_file: Some(format!("meta-{:032x}.lkm", 1)),
+                    segments: vec![
+                        SegmentRecord {
+                            file_name: format!("seg-{:032x}.lks", 2),
+                            entries: 10,
+                        },
+                        SegmentRecord {
+                            file_name: format!("seg-{:032x}.lks", 3),
+                            entries: 0,
+                        },
+                    ],
+                },
+                BreachRecord {
+                    name: "beta.2".into(),
+                    retired: true,
+                    meta_file: None,
+                    segments: vec![],
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn round_trip() {
+        let m = sample();
+        let p = Path::new("MANIFEST");
+        assert_eq!(Manifest::decode(p, m.encode().as_bytes()).unwrap(), m);
+    }
+
+    #[test]
+    fn every_truncation_and_flip_is_detected() {
+        let text = sample().encode().into_bytes();
+        let p = Path::new("MANIFEST");
+        for len in 0..text.len() {
+            assert!(Manifest::decode(p, &text[..len]).is_err(), "len {len}");
+        }
+        for i in 0..text.len() {
+            let mut bad = text.clone();
+            bad[i] ^= 0x01;
+            assert!(Manifest::decode(p, &bad).is_err(), "flip at {i}");
+        }
+    }
+
+    #[test]
+    fn names_are_checked() {
+        assert!(validate_breach_name("Odido-2026").is_ok());
+        for bad in ["", "-x", "a b", "a/b", "ü", &"x".repeat(65)] {
+            assert!(validate_breach_name(bad).is_err(), "{bad:?}");
+        }
+        assert!(!is_managed_name("seg-../../etc/passwd.lks", "seg-", ".lks"));
+    }
+}

@@ -1,0 +1,245 @@
+//! Readers: an [`IndexReader`] holds the current [`Snapshot`] — one whole
+//! manifest with its segments open — and swaps in a new one when the
+//! manifest changes. A request clones one `Arc<Snapshot>` and sees the same
+//! data for its whole life, whatever is published meanwhile.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use arc_swap::ArcSwap;
+
+use crate::blob;
+use crate::entry::{ClassSet, Entry, Key, BUCKET_BITS};
+use crate::error::{IndexError, Result};
+use crate::manifest::MANIFEST_FILE;
+use crate::segment::Segment;
+use crate::writer::read_manifest;
+
+/// Shortest bucket prefix a scan accepts.
+pub const MIN_PREFIX_BITS: u32 = 12;
+
+/// One breach in a snapshot.
+#[derive(Debug)]
+pub struct BreachView {
+    name: String,
+    retired: bool,
+    metadata: Option<Vec<u8>>,
+    segments: Vec<Arc<Segment>>,
+}
+
+impl BreachView {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn is_retired(&self) -> bool {
+        self.retired
+    }
+
+    /// The metadata bytes last published for this breach.
+    pub fn metadata(&self) -> Option<&[u8]> {
+        self.metadata.as_deref()
+    }
+
+    pub fn segments(&self) -> &[Arc<Segment>] {
+        &self.segments
+    }
+
+    /// Entries over all segments (an identifier in two segments counts twice).
+    pub fn entries(&self) -> u64 {
+        self.segments.iter().map(|s| s.len() as u64).sum()
+    }
+}
+
+/// A lookup result: the breach and the data classes of the person's record.
+#[derive(Debug, Clone, Copy)]
+pub struct Hit<'s> {
+    pub breach: &'s BreachView,
+    pub classes: ClassSet,
+}
+
+/// An immutable view of one published manifest.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    generation: u64,
+    breaches: Vec<BreachView>,
+}
+
+impl Snapshot {
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Every breach, retired ones included, sorted by name.
+    pub fn breaches(&self) -> &[BreachView] {
+        &self.breaches
+    }
+
+    pub fn breach(&self, name: &str) -> Option<&BreachView> {
+        self.breaches.iter().find(|b| b.name == name)
+    }
+
+    /// The breaches holding `key`, each with the OR of its records' classes.
+    pub fn lookup(&self, key: &Key) -> Vec<Hit<'_>> {
+        let mut hits = Vec::new();
+        for breach in self.breaches.iter().filter(|b| !b.retired) {
+            let mut found: Option<ClassSet> = None;
+            for segment in &breach.segments {
+                if let Some(classes) = segment.get(key) {
+                    found = Some(found.unwrap_or(0) | classes);
+                }
+            }
+            if let Some(classes) = found {
+                hits.push(Hit { breach, classes });
+            }
+        }
+        hits
+    }
+
+    /// Every entry, of every active breach, whose bucket starts with the
+    /// `bits`-bit `prefix` (`bits` in 12..=24).
+    pub fn scan_prefix(&self, prefix: u32, bits: u32) -> Result<Vec<(&BreachView, Entry)>> {
+        if !(MIN_PREFIX_BITS..=BUCKET_BITS).contains(&bits) {
+            return Err(IndexError::PrefixLength {
+                bits,
+                min: MIN_PREFIX_BITS,
+                max: BUCKET_BITS,
+            });
+        }
+        if prefix >> bits != 0 {
+            return Err(IndexError::BucketOutOfRange {
+                bucket: prefix,
+                bits,
+            });
+        }
+        let mut out = Vec::new();
+        for breach in self.breaches.iter().filter(|b| !b.retired) {
+            for segment in &breach.segments {
+                out.extend(segment.scan_prefix(prefix, bits).map(|e| (breach, e)));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// What identifies one version of the manifest file on disk.
+type Stamp = Option<(u64, SystemTime, u64)>;
+
+fn stamp(path: &Path) -> Stamp {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.ino(), m.modified().ok()?, m.len()))
+}
+
+/// Hands out snapshots of an index directory and refreshes them.
+#[derive(Debug)]
+pub struct IndexReader {
+    dir: PathBuf,
+    current: ArcSwap<Snapshot>,
+    last_stamp: Mutex<Stamp>,
+}
+
+impl IndexReader {
+    /// Opens the index in `dir`; an index with no manifest yet is empty.
+    pub fn open(dir: &Path) -> Result<IndexReader> {
+        let reader = IndexReader {
+            dir: dir.to_owned(),
+            current: ArcSwap::from_pointee(Snapshot::default()),
+            last_stamp: Mutex::new(None),
+        };
+        reader.reload()?;
+        Ok(reader)
+    }
+
+    /// The current snapshot; hold it for the whole of one request.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.current.load_full()
+    }
+
+    /// Picks up a newly published manifest; `Ok(true)` when it changed.
+    /// Cheap when nothing changed (one `stat`). On error the previous
+    /// snapshot stays in service.
+    pub fn reload(&self) -> Result<bool> {
+        let mut last = self.last_stamp.lock().unwrap_or_else(|p| p.into_inner());
+        let manifest_path = self.dir.join(MANIFEST_FILE);
+        let now = stamp(&manifest_path);
+        if now.is_some() && now == *last {
+            return Ok(false);
+        }
+        // A writer may delete superseded files between our reading the
+        // manifest and opening them; the newer manifest then no longer
+        // names them, so read again.
+        let mut attempts = 0;
+        let loaded = loop {
+            match self.load() {
+                Err(IndexError::Io { source, .. })
+                    if source.kind() == std::io::ErrorKind::NotFound && attempts < 5 =>
+                {
+                    attempts += 1;
+                }
+                other => break other?,
+            }
+        };
+        *last = now;
+        match loaded {
+            Some(snapshot) => {
+                self.current.store(Arc::new(snapshot));
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// The snapshot of the manifest on disk, or `None` if it is the one in
+    /// service already.
+    fn load(&self) -> Result<Option<Snapshot>> {
+        let manifest = read_manifest(&self.dir)?.unwrap_or_default();
+        let previous = self.current.load();
+        if manifest.generation == previous.generation {
+            return Ok(None);
+        }
+        let open: HashMap<&str, &Arc<Segment>> = previous
+            .breaches
+            .iter()
+            .flat_map(|b| b.segments.iter())
+            .filter_map(|s| Some((s.path().file_name()?.to_str()?, s)))
+            .collect();
+        let mut breaches = Vec::with_capacity(manifest.breaches.len());
+        for b in &manifest.breaches {
+            let metadata = match &b.meta_file {
+                Some(file) => Some(blob::read(&self.dir.join(file))?),
+                None => None,
+            };
+            let mut segments = Vec::with_capacity(b.segments.len());
+            for s in &b.segments {
+                let segment = match open.get(s.file_name.as_str()) {
+                    Some(seg) => Arc::clone(seg),
+                    None => Arc::new(Segment::open(&self.dir.join(&s.file_name))?),
+                };
+                if segment.len() as u64 != s.entries {
+                    return Err(crate::error::corrupt(
+                        self.dir.join(&s.file_name),
+                        "entry count differs from the manifest",
+                    ));
+                }
+                segments.push(segment);
+            }
+            breaches.push(BreachView {
+                name: b.name.clone(),
+                retired: b.retired,
+                metadata,
+                segments,
+            });
+        }
+        Ok(Some(Snapshot {
+            generation: manifest.generation,
+            breaches,
+        }))
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+}

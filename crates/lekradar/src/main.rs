@@ -1,0 +1,3 @@
+//! The `lekradar` binary: parses the command line and dispatches to the library crates.
+
+fn main() {}

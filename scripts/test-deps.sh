@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs when it is missing, and is quick when it is there:
+# a Python virtualenv (.venv) with the reference libphonenumber port, cargo-nextest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PHONENUMBERS_VERSION="$(cat scripts/phonenumbers-version)"
+if ! .venv/bin/python -c "import phonenumbers, sys; sys.exit(phonenumbers.__version__ != '$PHONENUMBERS_VERSION')" 2>/dev/null; then
+  echo "test-deps: creating .venv with phonenumbers==$PHONENUMBERS_VERSION" >&2
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check "phonenumbers==$PHONENUMBERS_VERSION"
+fi
+
+if ! command -v cargo-nextest >/dev/null 2>&1; then
+  echo "test-deps: installing cargo-nextest" >&2
+  cargo install --locked cargo-nextest
+fi
