@@ -122,7 +122,9 @@ impl SegmentBuilder {
 
     fn spill(&mut self) -> Result<()> {
         self.sort_buffer();
-        let path = self.dir.join(format!("run-{:032x}.tmp", rand::random::<u128>()));
+        let path = self
+            .dir
+            .join(format!("run-{:032x}.tmp", rand::random::<u128>()));
         let file = File::options()
             .write(true)
             .create_new(true)
@@ -217,10 +219,7 @@ impl RunReader {
 }
 
 /// K-way merge of sorted runs, emitting each key once with OR-ed classes.
-fn merge(
-    readers: &mut [RunReader],
-    mut emit: impl FnMut(u128) -> Result<()>,
-) -> Result<()> {
+fn merge(readers: &mut [RunReader], mut emit: impl FnMut(u128) -> Result<()>) -> Result<()> {
     let mut heap = BinaryHeap::with_capacity(readers.len());
     for (i, r) in readers.iter_mut().enumerate() {
         if let Some(v) = r.next()? {
@@ -280,7 +279,8 @@ impl Output {
         if self.current.is_none() {
             let name = new_segment_name();
             let remaining = self.expected.saturating_sub(self.written);
-            let writer = SegmentWriter::create(&self.dir.join(&name), remaining.min(self.max_entries))?;
+            let writer =
+                SegmentWriter::create(&self.dir.join(&name), remaining.min(self.max_entries))?;
             self.current = Some((writer, name));
         }
         if let Some((writer, _)) = self.current.as_mut() {

@@ -12,7 +12,10 @@
 //!
 //! This crate knows nothing of identifiers, keys, HTTP, JSON or async: it
 //! stores 24-bit buckets, 8-byte tags and 32-bit class sets.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 mod blob;
 mod builder;

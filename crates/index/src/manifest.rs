@@ -85,7 +85,10 @@ impl Manifest {
     }
 
     pub fn encode(&self) -> String {
-        let mut out = format!("{HEAD} {MANIFEST_FORMAT_VERSION}\ngeneration {}\n", self.generation);
+        let mut out = format!(
+            "{HEAD} {MANIFEST_FORMAT_VERSION}\ngeneration {}\n",
+            self.generation
+        );
         for b in &self.breaches {
             let state = if b.retired { "retired" } else { "active" };
             let meta = b.meta_file.as_deref().unwrap_or("-");
@@ -93,7 +96,10 @@ impl Manifest {
         }
         for b in &self.breaches {
             for s in &b.segments {
-                out.push_str(&format!("segment {} {} {}\n", b.name, s.file_name, s.entries));
+                out.push_str(&format!(
+                    "segment {} {} {}\n",
+                    b.name, s.file_name, s.entries
+                ));
             }
         }
         let crc = crc32fast::hash(out.as_bytes());

@@ -86,7 +86,10 @@ impl SegmentWriter {
     pub(crate) fn push(&mut self, entry: Entry) -> Result<()> {
         let key = entry.key.sort_bytes();
         if self.last_key.is_some_and(|last| last >= key) {
-            return Err(corrupt(&self.path, "segment writer got entries out of order"));
+            return Err(corrupt(
+                &self.path,
+                "segment writer got entries out of order",
+            ));
         }
         if self.count >= u64::from(u32::MAX) {
             return Err(corrupt(&self.path, "segment would exceed 2^32 - 1 entries"));
@@ -433,7 +436,10 @@ mod tests {
             assert_eq!(got, want, "bits {bits}");
         }
         let top = seg.scan_prefix((1 << 12) - 1, 12).count();
-        let want = entries.iter().filter(|e| e.key.bucket() >> 12 == 0xfff).count();
+        let want = entries
+            .iter()
+            .filter(|e| e.key.bucket() >> 12 == 0xfff)
+            .count();
         assert_eq!(top, want);
     }
 
@@ -479,7 +485,10 @@ mod tests {
         let crc = crc32fast::hash(&bytes[..60]);
         bytes[60..64].copy_from_slice(&crc.to_le_bytes());
         let err = Segment::from_vec(&path, bytes).unwrap_err();
-        assert!(matches!(err, IndexError::UnsupportedVersion { found: 2, .. }));
+        assert!(matches!(
+            err,
+            IndexError::UnsupportedVersion { found: 2, .. }
+        ));
         assert!(err.to_string().contains("upgrade lekradar"));
     }
 }

@@ -212,7 +212,8 @@ impl IndexWriter {
             let Some(name) = name.to_str() else { continue };
             let garbage = name == MANIFEST_TMP
                 || is_managed_name(name, "run-", ".tmp")
-                || ((is_managed_name(name, "seg-", ".lks") || is_managed_name(name, "meta-", ".lkm"))
+                || ((is_managed_name(name, "seg-", ".lks")
+                    || is_managed_name(name, "meta-", ".lkm"))
                     && !live.contains(name));
             if garbage {
                 match std::fs::remove_file(item.path()) {

@@ -1,0 +1,215 @@
+//! Building, publishing, reading and retiring, as the ingest and the server use them.
+
+use lekradar_index::{IndexError, IndexReader, IndexWriter, Transaction, MIN_MEMORY};
+
+use crate::{classes, files, key, publish_breach};
+
+#[test]
+fn published_breach_is_found_with_its_classes() {
+    let dir = tempfile::tempdir().unwrap();
+    publish_breach(dir.path(), "Telecom", 10_000, 64 << 20);
+    let reader = IndexReader::open(dir.path()).unwrap();
+    let snap = reader.snapshot();
+    assert_eq!(snap.generation(), 1);
+    let breach = snap.breach("Telecom").unwrap();
+    assert_eq!(breach.entries(), 10_000);
+    assert_eq!(breach.metadata(), Some(&b"meta of Telecom"[..]));
+    for i in 0..10_000 {
+        let hits = snap.lookup(&key("Telecom", i));
+        assert_eq!(hits.len(), 1, "entry {i}");
+        assert_eq!(hits[0].breach.name(), "Telecom");
+        assert_eq!(hits[0].classes, classes(i));
+    }
+    for i in 0..1000 {
+        assert!(snap.lookup(&key("Other", i)).is_empty());
+    }
+}
+
+#[test]
+fn external_sort_in_small_memory_equals_in_memory_build_and_merges_duplicates() {
+    let n = 200_000u64;
+    let build = |memory: usize, max_entries: u64| {
+        let dir = tempfile::tempdir().unwrap();
+        let mut writer = IndexWriter::open(dir.path()).unwrap();
+        let mut builder = writer
+            .segment_builder(memory)
+            .unwrap()
+            .max_segment_entries(max_entries);
+        // Every key three times with different classes, in scrambled order.
+        for round in 0..3u64 {
+            for i in 0..n {
+                let j = (i * 7919 + round * 13) % n;
+                builder.push(key("dup", j), 1 << round).unwrap();
+            }
+        }
+        let (segments, stats) = builder.finish().unwrap();
+        let mut tx = Transaction::new();
+        tx.add_segments("B", segments);
+        writer.commit(tx).unwrap();
+        (dir, stats)
+    };
+    let (small, small_stats) = build(MIN_MEMORY, 50_000);
+    let (large, large_stats) = build(256 << 20, u64::MAX);
+    assert!(
+        small_stats.runs > 10,
+        "small memory must spill: {small_stats:?}"
+    );
+    assert_eq!(large_stats.runs, 0);
+    assert_eq!(small_stats.written, n);
+    assert_eq!(large_stats.written, n);
+    assert_eq!(small_stats.pushed, 3 * n);
+
+    let small = IndexReader::open(small.path()).unwrap().snapshot();
+    let large = IndexReader::open(large.path()).unwrap().snapshot();
+    assert_eq!(small.breach("B").unwrap().segments().len(), 4);
+    assert_eq!(large.breach("B").unwrap().segments().len(), 1);
+    let all_small: Vec<_> = small
+        .breach("B")
+        .unwrap()
+        .segments()
+        .iter()
+        .flat_map(|s| s.iter().collect::<Vec<_>>())
+        .collect();
+    let all_large: Vec<_> = large.breach("B").unwrap().segments()[0].iter().collect();
+    assert_eq!(all_small, all_large);
+    for i in (0..n).step_by(997) {
+        let hits = small.lookup(&key("dup", i));
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].classes, 0b111, "classes of duplicates are OR-ed");
+    }
+}
+
+#[test]
+fn reader_picks_up_new_breach_without_restart_and_old_snapshot_stays_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    publish_breach(dir.path(), "First", 1000, MIN_MEMORY);
+    let reader = IndexReader::open(dir.path()).unwrap();
+    let before = reader.snapshot();
+    assert!(!reader.reload().unwrap(), "nothing changed yet");
+
+    publish_breach(dir.path(), "Second", 1000, MIN_MEMORY);
+    assert!(reader.reload().unwrap());
+    let after = reader.snapshot();
+    assert_eq!(after.breaches().len(), 2);
+    assert_eq!(after.lookup(&key("Second", 5)).len(), 1);
+    assert!(
+        before.lookup(&key("Second", 5)).is_empty(),
+        "a held snapshot never changes"
+    );
+
+    // Retire the first breach; its files are deleted, yet the old snapshot
+    // that has them mapped still answers.
+    let mut writer = IndexWriter::open(dir.path()).unwrap();
+    let mut tx = Transaction::new();
+    tx.retire("First");
+    writer.commit(tx).unwrap();
+    assert!(reader.reload().unwrap());
+    let retired = reader.snapshot();
+    assert!(retired.lookup(&key("First", 5)).is_empty());
+    assert!(retired.breach("First").unwrap().is_retired());
+    assert_eq!(
+        retired.breach("First").unwrap().metadata(),
+        Some(&b"meta of First"[..])
+    );
+    assert_eq!(before.lookup(&key("First", 5)).len(), 1);
+    assert_eq!(
+        files(dir.path())
+            .iter()
+            .filter(|f| f.starts_with("seg-"))
+            .count(),
+        1,
+        "the retired breach's segment was removed"
+    );
+}
+
+#[test]
+fn second_file_adds_to_a_breach_and_lookups_merge_classes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut writer = IndexWriter::open(dir.path()).unwrap();
+    for (part, bit) in [(0u64, 1u32), (1, 2)] {
+        let mut b = writer.segment_builder(MIN_MEMORY).unwrap();
+        for i in 0..100 {
+            b.push(key("K", i + part * 50), bit).unwrap();
+        }
+        let (segs, _) = b.finish().unwrap();
+        let mut tx = Transaction::new();
+        tx.add_segments("K", segs);
+        writer.commit(tx).unwrap();
+    }
+    let snap = IndexReader::open(dir.path()).unwrap().snapshot();
+    assert_eq!(snap.breach("K").unwrap().segments().len(), 2);
+    assert_eq!(snap.lookup(&key("K", 10))[0].classes, 1);
+    assert_eq!(snap.lookup(&key("K", 60))[0].classes, 3, "in both files");
+    assert_eq!(snap.lookup(&key("K", 120))[0].classes, 2);
+}
+
+#[test]
+fn prefix_scan_returns_exactly_the_bucket_range() {
+    let dir = tempfile::tempdir().unwrap();
+    publish_breach(dir.path(), "A", 50_000, 8 << 20);
+    publish_breach(dir.path(), "B", 20_000, 8 << 20);
+    let snap = IndexReader::open(dir.path()).unwrap().snapshot();
+    let probe = key("A", 77).bucket();
+    for bits in 12..=24 {
+        let prefix = probe >> (24 - bits);
+        let got = snap.scan_prefix(prefix, bits).unwrap();
+        let mut want = 0;
+        for (name, n) in [("A", 50_000), ("B", 20_000)] {
+            want += (0..n)
+                .filter(|&i| key(name, i).bucket() >> (24 - bits) == prefix)
+                .count();
+        }
+        assert_eq!(got.len(), want, "bits {bits}");
+        assert!(got
+            .iter()
+            .all(|(_, e)| e.key.bucket() >> (24 - bits) == prefix));
+        assert!(got
+            .iter()
+            .any(|(b, e)| b.name() == "A" && e.key == key("A", 77)));
+    }
+    assert!(matches!(
+        snap.scan_prefix(0, 11),
+        Err(IndexError::PrefixLength { .. })
+    ));
+    assert!(matches!(
+        snap.scan_prefix(0, 25),
+        Err(IndexError::PrefixLength { .. })
+    ));
+    assert!(matches!(
+        snap.scan_prefix(1 << 12, 12),
+        Err(IndexError::BucketOutOfRange { .. })
+    ));
+}
+
+#[test]
+fn one_writer_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let _first = IndexWriter::open(dir.path()).unwrap();
+    let err = IndexWriter::open(dir.path()).unwrap_err();
+    assert!(matches!(err, IndexError::Locked { .. }));
+    assert!(err.to_string().contains("another lekradar process"));
+}
+
+#[test]
+fn bad_names_and_unknown_breaches_are_errors_that_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    publish_breach(dir.path(), "Good", 10, MIN_MEMORY);
+    let mut writer = IndexWriter::open(dir.path()).unwrap();
+    let mut tx = Transaction::new();
+    tx.set_metadata("bad name", vec![]);
+    assert!(matches!(
+        writer.commit(tx),
+        Err(IndexError::InvalidBreachName { .. })
+    ));
+    let mut tx = Transaction::new();
+    tx.retire("Missing");
+    assert!(matches!(
+        writer.commit(tx),
+        Err(IndexError::UnknownBreach { .. })
+    ));
+    assert_eq!(writer.manifest().generation, 1);
+    assert!(matches!(
+        writer.segment_builder(1000),
+        Err(IndexError::MemoryLimit { .. })
+    ));
+}
