@@ -28,6 +28,15 @@ impl Key {
         (bucket >> BUCKET_BITS == 0).then_some(Key { bucket, tag })
     }
 
+    /// A key from a bucket number that may carry higher bits: only the low
+    /// [`BUCKET_BITS`] are kept.
+    pub fn masked(bucket: u32, tag: [u8; TAG_LEN]) -> Key {
+        Key {
+            bucket: bucket & ((1 << BUCKET_BITS) - 1),
+            tag,
+        }
+    }
+
     pub fn bucket(&self) -> u32 {
         self.bucket
     }

@@ -1,3 +1,71 @@
-//! The `lekradar` binary: parses the command line and dispatches to the library crates.
+//! The `lekradar` binary: parses the command line and dispatches to the
+//! library crates. No logic of its own beyond glue and user-facing output.
 
-fn main() {}
+mod cmd;
+mod data_dir;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Lekradar: find out, privately, whether a phone number or email address is
+/// in a known breach.
+#[derive(Debug, Parser)]
+#[command(name = "lekradar", version, about, long_about = None)]
+struct Cli {
+    /// Directory holding the index, the server key and the embedded database
+    /// [default: $XDG_DATA_HOME/lekradar or ~/.local/share/lekradar]
+    #[arg(long, env = "LEKRADAR_DATA_DIR", global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print the canonical form of each identifier read from stdin, one per line
+    Normalize(cmd::normalize::Args),
+    /// Manage the server's OPRF key
+    #[command(subcommand)]
+    Key(cmd::key::KeyCommand),
+    /// Check identifiers against the index (direct check, on this machine)
+    Lookup(cmd::lookup::Args),
+    /// Inspect the index
+    #[command(subcommand)]
+    Index(cmd::index::IndexCommand),
+    /// Build a demo index from synthetic identifiers and check the ones given
+    Demo(cmd::demo::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let data_dir = data_dir::resolve(cli.data_dir);
+    let result = match cli.command {
+        Command::Normalize(args) => cmd::normalize::run(args),
+        Command::Key(c) => cmd::key::run(&data_dir, c),
+        Command::Lookup(args) => cmd::lookup::run(&data_dir, args),
+        Command::Index(c) => cmd::index::run(&data_dir, c),
+        Command::Demo(args) => cmd::demo::run(&data_dir, args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Logs go to stderr, filtered by `LEKRADAR_LOG` (default `info`).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("LEKRADAR_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+}

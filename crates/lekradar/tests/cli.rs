@@ -1,0 +1,234 @@
+//! The binary as a user runs it: normalize, key, demo, lookup and index
+//! commands, their errors, and that nothing identifying reaches the data
+//! directory in the clear.
+
+use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn lekradar(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lekradar"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn normalize(region: &str, input: &str) -> String {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lekradar"))
+        .args(["normalize", "--region", region])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    stdout(&out)
+}
+
+#[test]
+fn normalize_prints_one_answer_per_line() {
+    let input = "06-12345678\n0031 6 12345678\n+32 470 12 34 56\n(0)6 1234 5678\ntel:+31-6-1234-5678\n Jan@Bücher.Example \n\nnot a number\n316123456789012\n";
+    let out = normalize("NL", input);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 9, "{out}");
+    assert_eq!(
+        lines[..6],
+        [
+            "phone +31612345678",
+            "phone +31612345678",
+            "phone +32470123456",
+            "phone +31612345678",
+            "phone +31612345678",
+            "email jan@xn--bcher-kva.example",
+        ]
+    );
+    for reject in &lines[6..] {
+        assert!(reject.starts_with("reject "), "{reject}");
+    }
+}
+
+#[test]
+fn normalize_reads_national_numbers_with_the_given_region() {
+    assert_eq!(normalize("BE", "0470/12.34.56\n"), "phone +32470123456\n");
+    assert!(normalize("NL", "0470/12.34.56\n").starts_with("reject"));
+    // Invalid UTF-8 is read, not fatal.
+    assert!(normalize("NL", "\u{fffd}\u{0}\n").starts_with("reject"));
+}
+
+#[test]
+fn unknown_region_is_a_clear_error() {
+    let out = Command::new(env!("CARGO_BIN_EXE_lekradar"))
+        .args(["normalize", "--region", "XX"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("XX"), "{}", stderr(&out));
+}
+
+#[test]
+fn key_init_creates_a_private_file_and_never_overwrites_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = lekradar(dir.path(), &["key", "init"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let key = dir.path().join("oprf.key");
+    assert_eq!(
+        std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let before = std::fs::read(&key).unwrap();
+
+    let again = lekradar(dir.path(), &["key", "init"]);
+    assert!(!again.status.success());
+    assert!(stderr(&again).contains("exists"), "{}", stderr(&again));
+    assert_eq!(std::fs::read(&key).unwrap(), before);
+
+    let show = lekradar(dir.path(), &["key", "show"]);
+    assert!(show.status.success());
+    assert!(stdout(&show).contains("key id"));
+
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let loose = lekradar(dir.path(), &["key", "show"]);
+    assert!(!loose.status.success());
+    assert!(stderr(&loose).contains("chmod 600"), "{}", stderr(&loose));
+}
+
+#[test]
+fn lookup_without_a_key_says_how_to_make_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = lekradar(dir.path(), &["lookup", "06-12345678"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("lekradar key init"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn data_dir_comes_from_the_environment_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_lekradar"))
+        .args(["key", "init"])
+        .env("LEKRADAR_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(dir.path().join("oprf.key").exists());
+}
+
+/// Every file under `dir`, as bytes.
+fn all_bytes(dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            all_bytes(&path, out);
+        } else {
+            out.push((path.display().to_string(), std::fs::read(&path).unwrap()));
+        }
+    }
+}
+
+#[test]
+fn demo_builds_answers_and_keeps_no_identifier_in_the_clear() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // Identifiers the demo generates, in canonical form and as typed.
+    let asked = ["06-10000000", "Persoon.3@Lekradar-Demo.example"];
+    let out = lekradar(
+        &data,
+        &[
+            "demo",
+            "--size",
+            "3000",
+            asked[0],
+            asked[1],
+            "+31 6 59999998",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("\"06-10000000\" (phone +31610000000): found in 2 breach(es)"),
+        "{text}"
+    );
+    assert!(text.contains("Government issued IDs"), "{text}");
+    assert!(
+        text.contains("(email persoon.3@lekradar-demo.example): found in 1 breach(es)"),
+        "{text}"
+    );
+    assert!(text.contains("(phone +31659999998): not found"), "{text}");
+
+    // A second run reuses the index; lookup gives the same answer.
+    let look = lekradar(&data, &["lookup", "+31 6 1000 0000"]);
+    assert!(
+        stdout(&look).contains("found in 2 breach(es)"),
+        "{}",
+        stdout(&look)
+    );
+
+    let stats = lekradar(&data, &["index", "stats"]);
+    assert!(stdout(&stats).contains("DemoScrape"), "{}", stdout(&stats));
+    let verify = lekradar(&data, &["index", "verify"]);
+    assert!(verify.status.success() && stdout(&verify).starts_with("ok"));
+
+    let mut files = Vec::new();
+    all_bytes(&data, &mut files);
+    assert!(files.len() >= 5);
+    let needles = [
+        "+31610000000",
+        "31610000000",
+        "610000000",
+        "persoon.3@lekradar-demo.example",
+        "Persoon.3",
+        "lekradar-demo.example",
+    ];
+    for (path, bytes) in &files {
+        for needle in needles {
+            let found = bytes
+                .windows(needle.len())
+                .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()));
+            assert!(!found, "{needle} in the clear in {path}");
+        }
+    }
+}
+
+#[test]
+fn a_damaged_index_is_reported_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    assert!(lekradar(data, &["demo", "--size", "500"]).status.success());
+    let seg = std::fs::read_dir(data.join("index"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "lks"))
+        .unwrap();
+    let mut bytes = std::fs::read(&seg).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0xff;
+    std::fs::write(&seg, bytes).unwrap();
+    let out = lekradar(data, &["index", "verify"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("damaged") && err.contains("checksum") && err.contains("backup"),
+        "{err}"
+    );
+}
