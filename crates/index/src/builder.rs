@@ -20,6 +20,9 @@ use crate::segment::SegmentWriter;
 const ENTRY_BYTES: usize = std::mem::size_of::<u128>();
 /// The smallest memory limit a builder accepts.
 pub const MIN_MEMORY: usize = 1 << 20;
+/// Run files merged at once by default; more runs are first merged in groups, so
+/// open files and merge buffers stay bounded whatever the input size.
+const DEFAULT_FAN_IN: usize = 64;
 /// Default cap on entries per segment (segments address entries with `u32`).
 pub const DEFAULT_MAX_SEGMENT_ENTRIES: u64 = 1 << 31;
 
@@ -64,6 +67,7 @@ pub struct SegmentBuilder {
     runs: Vec<PathBuf>,
     pushed: u64,
     max_segment_entries: u64,
+    fan_in: usize,
 }
 
 impl SegmentBuilder {
@@ -84,12 +88,19 @@ impl SegmentBuilder {
             runs: Vec::new(),
             pushed: 0,
             max_segment_entries: DEFAULT_MAX_SEGMENT_ENTRIES,
+            fan_in: DEFAULT_FAN_IN,
         })
     }
 
     /// Caps entries per segment; a build larger than this yields several segments.
     pub fn max_segment_entries(mut self, max: u64) -> Self {
         self.max_segment_entries = max.clamp(1, u64::from(u32::MAX));
+        self
+    }
+
+    /// Sets how many run files are merged at once (2..=1024, default 64).
+    pub fn merge_fan_in(mut self, fan_in: usize) -> Self {
+        self.fan_in = fan_in.clamp(2, 1024);
         self
     }
 
@@ -141,6 +152,45 @@ impl SegmentBuilder {
         Ok(())
     }
 
+    fn open_runs(&self, runs: &[PathBuf]) -> Result<Vec<RunReader>> {
+        let per_run = (self.memory / 4 / runs.len().max(1)).clamp(4096, 4 << 20);
+        let mut readers = Vec::with_capacity(runs.len());
+        for path in runs {
+            let file = File::open(path).at(path)?;
+            readers.push(RunReader {
+                path: path.clone(),
+                input: BufReader::with_capacity(per_run, file),
+            });
+        }
+        Ok(readers)
+    }
+
+    /// Merges the oldest `fan_in` runs into one new run.
+    fn merge_runs_once(&mut self) -> Result<()> {
+        let group: Vec<PathBuf> = self.runs.drain(..self.fan_in).collect();
+        let mut readers = self.open_runs(&group)?;
+        let path = self
+            .dir
+            .join(format!("run-{:032x}.tmp", rand::random::<u128>()));
+        // Registered first so that a failure below still removes it.
+        self.runs.push(path.clone());
+        let file = File::options()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .at(&path)?;
+        let mut out = BufWriter::with_capacity(1 << 20, file);
+        merge(&mut readers, |packed| {
+            out.write_all(&packed.to_le_bytes()).at(&path)
+        })?;
+        out.flush().at(&path)?;
+        drop(readers);
+        for old in &group {
+            std::fs::remove_file(old).at(old)?;
+        }
+        Ok(())
+    }
+
     /// Sorts, merges and writes everything pushed; returns the new segments
     /// (fsynced, not yet published) and the build's figures.
     pub fn finish(mut self) -> Result<(Vec<BuiltSegment>, BuildStats)> {
@@ -156,15 +206,10 @@ impl SegmentBuilder {
                 self.spill()?;
             }
             self.buffer = Vec::new();
-            let per_run = (self.memory / 4 / self.runs.len()).clamp(4096, 4 << 20);
-            let mut readers = Vec::with_capacity(self.runs.len());
-            for path in &self.runs {
-                let file = File::open(path).at(path)?;
-                readers.push(RunReader {
-                    path: path.clone(),
-                    input: BufReader::with_capacity(per_run, file),
-                });
+            while self.runs.len() > self.fan_in {
+                self.merge_runs_once()?;
             }
+            let mut readers = self.open_runs(&self.runs)?;
             merge(&mut readers, |packed| output.push(Entry::unpack(packed)))?;
         }
         let (segments, written) = output.finish()?;

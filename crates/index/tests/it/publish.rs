@@ -28,13 +28,14 @@ fn published_breach_is_found_with_its_classes() {
 #[test]
 fn external_sort_in_small_memory_equals_in_memory_build_and_merges_duplicates() {
     let n = 200_000u64;
-    let build = |memory: usize, max_entries: u64| {
+    let build = |memory: usize, max_entries: u64, fan_in: usize| {
         let dir = tempfile::tempdir().unwrap();
         let mut writer = IndexWriter::open(dir.path()).unwrap();
         let mut builder = writer
             .segment_builder(memory)
             .unwrap()
-            .max_segment_entries(max_entries);
+            .max_segment_entries(max_entries)
+            .merge_fan_in(fan_in);
         // Every key three times with different classes, in scrambled order.
         for round in 0..3u64 {
             for i in 0..n {
@@ -46,10 +47,15 @@ fn external_sort_in_small_memory_equals_in_memory_build_and_merges_duplicates() 
         let mut tx = Transaction::new();
         tx.add_segments("B", segments);
         writer.commit(tx).unwrap();
+        assert!(
+            !files(dir.path()).iter().any(|f| f.starts_with("run-")),
+            "run files are removed"
+        );
         (dir, stats)
     };
-    let (small, small_stats) = build(MIN_MEMORY, 50_000);
-    let (large, large_stats) = build(256 << 20, u64::MAX);
+    // Fan-in 3 forces several rounds of intermediate merges.
+    let (small, small_stats) = build(MIN_MEMORY, 50_000, 3);
+    let (large, large_stats) = build(256 << 20, u64::MAX, 64);
     assert!(
         small_stats.runs > 10,
         "small memory must spill: {small_stats:?}"
