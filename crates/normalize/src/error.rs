@@ -27,7 +27,6 @@ impl fmt::Display for ForCountry {
 /// Nothing is ever guessed: an input that is not a valid phone number or a
 /// well-formed email address is rejected with one of these reasons.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Error)]
-#[non_exhaustive]
 pub enum Rejection {
     /// The input is empty or only whitespace.
     #[error("empty")]

@@ -52,6 +52,9 @@
 //! Python's `phonenumbers` package (same metadata release) on more than 100 000
 //! generated inputs.
 //!
+//! Speed: every number goes through rlibphonenumber's own `parse` and
+//! `is_valid_number`; no parsing of our own.
+//!
 //! # Email addresses
 //!
 //! 1. Surrounding Unicode whitespace is trimmed.

@@ -180,37 +180,54 @@ pub fn normalize_phone(input: &str, default_region: Region) -> Result<PhoneNumbe
     if input.trim().is_empty() {
         return Err(Rejection::Empty);
     }
-    let first = parse_valid(input, default_region);
-    match first {
-        Ok(n) => Ok(n),
-        Err(reason) => {
-            if plus_retry_eligible(input) {
-                let mut with_plus = String::with_capacity(input.len() + 1);
-                with_plus.push('+');
-                with_plus.push_str(input);
-                if let Ok(n) = parse_valid(&with_plus, default_region) {
-                    return Ok(n);
-                }
-            }
-            Err(reason)
+    let first = match parse_valid(input, default_region) {
+        Ok(n) => return Ok(n),
+        Err(failure) => failure,
+    };
+    if plus_retry_eligible(input) {
+        let mut with_plus = String::with_capacity(input.len() + 1);
+        with_plus.push('+');
+        with_plus.push_str(input);
+        if let Ok(n) = parse_valid(&with_plus, default_region) {
+            return Ok(n);
+        }
+    }
+    Err(first.into_rejection())
+}
+
+/// Why [`parse_valid`] failed; turned into a [`Rejection`] only when needed.
+enum Failure {
+    InputTooLong,
+    Parse(ParseError),
+    Invalid(rlibphonenumber::PhoneNumber),
+    Unrepresentable(Rejection),
+}
+
+impl Failure {
+    fn into_rejection(self) -> Rejection {
+        match self {
+            Failure::InputTooLong => Rejection::TooLong {
+                country: ForCountry(None),
+            },
+            Failure::Parse(e) => parse_rejection(e),
+            Failure::Invalid(n) => invalid_rejection(&n),
+            Failure::Unrepresentable(r) => r,
         }
     }
 }
 
-/// libphonenumber's parse + `is_valid_number`, with a reason on failure.
-fn parse_valid(input: &str, default_region: Region) -> Result<PhoneNumber, Rejection> {
+/// libphonenumber's parse + `is_valid_number`.
+fn parse_valid(input: &str, default_region: Region) -> Result<PhoneNumber, Failure> {
     if input.len() > MAX_INPUT_CHARS && input.chars().count() > MAX_INPUT_CHARS {
-        return Err(Rejection::TooLong {
-            country: ForCountry(None),
-        });
+        return Err(Failure::InputTooLong);
     }
     let n = PHONE_NUMBER_UTIL
         .parse(input, Some(default_region.lib()))
-        .map_err(parse_rejection)?;
+        .map_err(Failure::Parse)?;
     if PHONE_NUMBER_UTIL.is_valid_number(&n) {
-        PhoneNumber::from_lib(&n)
+        PhoneNumber::from_lib(&n).map_err(Failure::Unrepresentable)
     } else {
-        Err(invalid_rejection(&n))
+        Err(Failure::Invalid(n))
     }
 }
 

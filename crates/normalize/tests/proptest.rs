@@ -15,7 +15,7 @@ fn phoneish() -> impl Strategy<Value = String> {
     prop::collection::vec(
         prop_oneof![
             6 => prop::char::range('0', '9'),
-            2 => prop::sample::select(vec![' ', '-', '.', '/', '(', ')', '+', '#', '*', ';', '=', ':', 'x', 'e', 't', 'l', '\u{a0}', '\u{3000}']),
+            3 => prop::sample::select(vec![' ', '-', '.', '/', '(', ')', '+', '#', '*', ';', '=', ':', 'x', 'e', 't', 'l', ',', '"', '!', '\t', '[', ']', '~', '\u{a0}', '\u{3000}', '\u{2013}', '\u{ff0d}', '\u{30fc}', '\u{200b}']),
             1 => prop::sample::select(vec!['０', '５', '٣', '۷', '३', '＋', '－', 'İ', 'ı', 'ſ', 'A', 'Z', 'é', '@']),
             1 => any::<char>(),
         ],

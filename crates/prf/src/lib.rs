@@ -57,8 +57,10 @@
 //! message, or a database: [`ServerKey`]'s `Debug` prints the public [`ServerKey::key_id`] only,
 //! the error types carry no key bytes, and the crate has no serialization (serde) support and
 //! does no logging. The secret is held inside `voprf::VoprfServer`, which zeroizes its scalar on
-//! drop (`ZeroizeOnDrop`); temporary copies made here (file contents, hex, RNG bytes for the
-//! proof nonce) are held in `zeroize::Zeroizing` buffers.
+//! drop (`ZeroizeOnDrop`, with curve25519-dalek's `zeroize` feature); the buffers this crate
+//! uses for the file contents, the decoded secret and the RNG bytes of the proof nonce are
+//! `zeroize::Zeroizing`. This is best effort: transient stack copies inside `voprf`,
+//! curve25519-dalek and the hex/parse code are not wiped.
 //!
 //! # Panics
 //!
