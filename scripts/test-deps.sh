@@ -7,7 +7,11 @@ cd "$(dirname "$0")/.."
 PHONENUMBERS_VERSION="$(cat scripts/phonenumbers-version)"
 if ! .venv/bin/python -c "import phonenumbers, sys; sys.exit(phonenumbers.__version__ != '$PHONENUMBERS_VERSION')" 2>/dev/null; then
   echo "test-deps: creating .venv with phonenumbers==$PHONENUMBERS_VERSION" >&2
-  python3 -m venv .venv
+  if ! python3 -m venv .venv; then
+    echo "test-deps: python3 venv module missing; installing python3-venv" >&2
+    apt-get update -qq && apt-get install -y -qq python3-venv
+    python3 -m venv .venv
+  fi
   .venv/bin/pip install --quiet --disable-pip-version-check "phonenumbers==$PHONENUMBERS_VERSION"
 fi
 

@@ -50,7 +50,7 @@ pub struct BuildStats {
     pub pushed: u64,
     /// Entries written after merging identical keys.
     pub written: u64,
-    /// Run files spilled to disk (0 when everything fitted in memory).
+    /// Sorted runs spilled to disk (0 when everything fitted in memory).
     pub runs: usize,
 }
 
@@ -68,6 +68,7 @@ pub struct SegmentBuilder {
     pushed: u64,
     max_segment_entries: u64,
     fan_in: usize,
+    spilled: usize,
 }
 
 impl SegmentBuilder {
@@ -89,6 +90,7 @@ impl SegmentBuilder {
             pushed: 0,
             max_segment_entries: DEFAULT_MAX_SEGMENT_ENTRIES,
             fan_in: DEFAULT_FAN_IN,
+            spilled: 0,
         })
     }
 
@@ -147,6 +149,7 @@ impl SegmentBuilder {
         }
         out.flush().at(&path)?;
         self.runs.push(path);
+        self.spilled += 1;
         self.buffer.clear();
         failpoint::hit("build:after-spill");
         Ok(())
@@ -194,7 +197,6 @@ impl SegmentBuilder {
     /// Sorts, merges and writes everything pushed; returns the new segments
     /// (fsynced, not yet published) and the build's figures.
     pub fn finish(mut self) -> Result<(Vec<BuiltSegment>, BuildStats)> {
-        let runs = self.runs.len();
         let mut output = Output::new(&self.dir, self.pushed, self.max_segment_entries);
         if self.runs.is_empty() {
             self.sort_buffer();
@@ -220,7 +222,7 @@ impl SegmentBuilder {
         let stats = BuildStats {
             pushed: self.pushed,
             written,
-            runs,
+            runs: self.spilled,
         };
         Ok((segments, stats))
     }
