@@ -7,13 +7,9 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
-pub mod breach_info;
-
 use lekradar_index::{Hit, Key, Snapshot};
 use lekradar_normalize::Identifier;
 use lekradar_prf::ServerKey;
-
-pub use breach_info::BreachInfo;
 
 /// Why a check could not be made.
 #[derive(Debug, thiserror::Error)]

@@ -232,3 +232,117 @@ fn a_damaged_index_is_reported_with_what_to_do() {
         "{err}"
     );
 }
+
+#[test]
+fn breach_metadata_from_flags_and_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let add = lekradar(
+        data,
+        &[
+            "breach",
+            "add",
+            "Telecom2026",
+            "--title",
+            "Telecom customer system",
+            "--breach-date",
+            "2026-02-12",
+            "--data-class",
+            "Phone numbers",
+            "--data-class",
+            "Bank account numbers",
+            "--region",
+            "NL",
+            "--description-nl",
+            "Klantcontactsysteem",
+            "--sensitive",
+            "false",
+        ],
+    );
+    assert!(add.status.success(), "{}", stderr(&add));
+    let toml_path = data.join("scrape.toml");
+    std::fs::write(
+        &toml_path,
+        "Name = \"Scrape2022\"\nTitle = \"App scrape\"\nBreachDate = \"2022-11-16\"\nKind = \"scrape\"\nDataClasses = [\"Phone numbers\"]\nDefaultRegions = [\"NL\", \"BE\"]\n",
+    )
+    .unwrap();
+    let add = lekradar(
+        data,
+        &["breach", "add", "--file", toml_path.to_str().unwrap()],
+    );
+    assert!(add.status.success(), "{}", stderr(&add));
+
+    let again = lekradar(
+        data,
+        &["breach", "add", "Scrape2022", "--breach-date", "2022-01-01"],
+    );
+    assert!(
+        stderr(&again).contains("exists already"),
+        "{}",
+        stderr(&again)
+    );
+    let future = lekradar(
+        data,
+        &["breach", "add", "Later", "--breach-date", "2999-01-01"],
+    );
+    assert!(
+        stderr(&future).contains("BreachDate: lies in the future"),
+        "{}",
+        stderr(&future)
+    );
+    std::fs::write(
+        &toml_path,
+        "Name = \"X\"\nTitle = \"t\"\nBreachDate = \"2022-11-16\"\nIsSensitiv = true\n",
+    )
+    .unwrap();
+    let typo = lekradar(
+        data,
+        &["breach", "add", "--file", toml_path.to_str().unwrap()],
+    );
+    assert!(stderr(&typo).contains("IsSensitiv"), "{}", stderr(&typo));
+
+    let edit = lekradar(
+        data,
+        &[
+            "breach",
+            "edit",
+            "Telecom2026",
+            "--data-class",
+            "Government issued IDs",
+            "--verified",
+            "true",
+        ],
+    );
+    assert!(edit.status.success(), "{}", stderr(&edit));
+    let show = stdout(&lekradar(data, &["breach", "show", "Telecom2026"]));
+    assert!(show.contains("IsVerified = true"), "{show}");
+    assert!(
+        show.contains(
+            "\"Phone numbers\",\n    \"Bank account numbers\",\n    \"Government issued IDs\""
+        ),
+        "{show}"
+    );
+    let json = stdout(&lekradar(data, &["breach", "show", "Scrape2022", "--json"]));
+    assert!(json.contains("\"Kind\":\"scrape\""), "{json}");
+
+    assert!(lekradar(data, &["breach", "retire", "Scrape2022"])
+        .status
+        .success());
+    let list = stdout(&lekradar(data, &["breach", "list"]));
+    let rows: Vec<&str> = list.lines().collect();
+    assert_eq!(rows.len(), 3, "{list}");
+    assert!(
+        rows[1].starts_with("Scrape2022") && rows[1].contains("retired"),
+        "{list}"
+    );
+    assert!(
+        rows[2].starts_with("Telecom2026") && rows[2].contains("active"),
+        "{list}"
+    );
+    let missing = lekradar(data, &["breach", "show", "Nope"]);
+    assert!(
+        stderr(&missing).contains("breach list"),
+        "{}",
+        stderr(&missing)
+    );
+}

@@ -8,7 +8,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context;
-use lekradar_check::{index_key, BreachInfo};
+use lekradar_breach::{BreachKind, BreachMetadata, NaiveDate};
+use lekradar_check::index_key;
 use lekradar_index::{ClassSet, IndexReader, IndexWriter, Key, Transaction};
 use lekradar_normalize::{normalize, Region};
 use lekradar_prf::ServerKey;
@@ -45,6 +46,10 @@ const TELECOM_CLASSES: [&str; 7] = [
     "Dates of birth",
     "Government issued IDs",
 ];
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+}
 
 /// Person `i`'s mobile number, in one of several real-world spellings.
 fn mobile(i: u64) -> String {
@@ -91,11 +96,11 @@ fn build(
     writer: &mut IndexWriter,
     key: &ServerKey,
     args: &Args,
-    name: &str,
-    info: BreachInfo,
+    mut meta: BreachMetadata,
     raw: Vec<(String, ClassSet)>,
 ) -> anyhow::Result<()> {
     let t = Instant::now();
+    let name = meta.name.clone();
     eprintln!("building {name}: {} identifiers ...", raw.len());
     let keyed = keyed(key, args.region, &raw)?;
     let mut builder = writer.segment_builder(args.memory)?;
@@ -103,9 +108,11 @@ fn build(
         builder.push(k, classes)?;
     }
     let (segments, stats) = builder.finish()?;
+    meta.pwn_count = stats.written;
+    meta.validate()?;
     let mut tx = Transaction::new();
-    tx.set_metadata(name, info.encode())
-        .add_segments(name, segments);
+    tx.set_metadata(&name, meta.encode())
+        .add_segments(&name, segments);
     writer.commit(tx)?;
     eprintln!(
         "  {} entries published in {:.1?}",
@@ -135,11 +142,12 @@ pub fn run(data: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
     let telecom_people = (args.size / 5).max(1);
     if writer.manifest().breach(SCRAPE).is_none() {
         let raw = (0..args.size).map(|i| (mobile(i), 1)).collect();
-        let info = BreachInfo {
-            title: "Demo scrape of mobile numbers".into(),
-            data_classes: vec!["Phone numbers".into()],
-        };
-        build(&mut writer, &key, &args, SCRAPE, info, raw)?;
+        let mut meta =
+            BreachMetadata::new(SCRAPE, "Demo scrape of mobile numbers", date(2022, 11, 16));
+        meta.kind = BreachKind::Scrape;
+        meta.data_classes = vec!["Phone numbers".into()];
+        meta.is_fabricated = true;
+        build(&mut writer, &key, &args, meta, raw)?;
     }
     if writer.manifest().breach(TELECOM).is_none() {
         // Telecom customers are every third scrape person, so some people are
@@ -151,11 +159,11 @@ pub fn run(data: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
             raw.push((mobile(i), classes));
             raw.push((email(i), classes));
         }
-        let info = BreachInfo {
-            title: "Demo telecom customer file".into(),
-            data_classes: TELECOM_CLASSES.iter().map(|s| s.to_string()).collect(),
-        };
-        build(&mut writer, &key, &args, TELECOM, info, raw)?;
+        let mut meta =
+            BreachMetadata::new(TELECOM, "Demo telecom customer file", date(2026, 2, 12));
+        meta.data_classes = TELECOM_CLASSES.iter().map(|s| s.to_string()).collect();
+        meta.is_fabricated = true;
+        build(&mut writer, &key, &args, meta, raw)?;
     }
     drop(writer);
 

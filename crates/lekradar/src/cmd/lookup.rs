@@ -4,7 +4,8 @@
 
 use std::process::ExitCode;
 
-use lekradar_check::{check, BreachInfo};
+use lekradar_breach::BreachMetadata;
+use lekradar_check::check;
 use lekradar_index::{IndexReader, Snapshot};
 use lekradar_normalize::{normalize, Region};
 use lekradar_prf::ServerKey;
@@ -55,13 +56,16 @@ pub fn print_check(
     }
     println!("{raw:?} ({id}): found in {} breach(es)", hits.len());
     for hit in hits {
-        let info = hit.breach.metadata().and_then(BreachInfo::decode);
-        match info {
-            Some(info) => println!(
+        let meta = hit
+            .breach
+            .metadata()
+            .and_then(|b| BreachMetadata::decode(b).ok());
+        match meta {
+            Some(meta) => println!(
                 "  - {} ({}): {}",
-                info.title,
+                meta.title,
                 hit.breach.name(),
-                info.class_names(hit.classes).join(", ")
+                meta.class_names(hit.classes).join(", ")
             ),
             None => println!("  - {}: data classes {:#b}", hit.breach.name(), hit.classes),
         }

@@ -1,5 +1,6 @@
 //! One module per subcommand: its arguments and the glue that runs it.
 
+pub mod breach;
 pub mod demo;
 pub mod index;
 pub mod key;
