@@ -400,7 +400,8 @@ mod tests {
 
     #[test]
     fn errors_name_the_field() {
-        let cases: Vec<(&str, Box<dyn Fn(&mut BreachMetadata)>)> = vec![
+        type Mutation = Box<dyn Fn(&mut BreachMetadata)>;
+        let cases: Vec<(&str, Mutation)> = vec![
             ("Name", Box::new(|m| m.name = "bad name".into())),
             ("Title", Box::new(|m| m.title = " ".into())),
             ("Domain", Box::new(|m| m.domain = "not a domain".into())),

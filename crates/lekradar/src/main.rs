@@ -32,7 +32,7 @@ enum Command {
     Key(cmd::key::KeyCommand),
     /// Manage breach metadata
     #[command(subcommand)]
-    Breach(cmd::breach::BreachCommand),
+    Breach(Box<cmd::breach::BreachCommand>),
     /// Check identifiers against the index (direct check, on this machine)
     Lookup(cmd::lookup::Args),
     /// Inspect the index
@@ -49,7 +49,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Normalize(args) => cmd::normalize::run(args),
         Command::Key(c) => cmd::key::run(&data_dir, c),
-        Command::Breach(c) => cmd::breach::run(&data_dir, c),
+        Command::Breach(c) => cmd::breach::run(&data_dir, *c),
         Command::Lookup(args) => cmd::lookup::run(&data_dir, args),
         Command::Index(c) => cmd::index::run(&data_dir, c),
         Command::Demo(args) => cmd::demo::run(&data_dir, args),
