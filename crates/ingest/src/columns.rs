@@ -1,0 +1,570 @@
+//! Which column holds what: header names in Dutch, French and English first,
+//! then the content of a sample of rows; each role maps to the HIBP data
+//! class it contributes to a record.
+
+use lekradar_normalize::{normalize_email, normalize_phone, Region};
+
+/// What a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ColumnRole {
+    /// A phone number; `mobile` when the column name says mobile (gsm, mobiel, msisdn, ...).
+    Phone {
+        mobile: bool,
+    },
+    Email,
+    FirstName,
+    LastName,
+    FullName,
+    Street,
+    Postcode,
+    City,
+    Iban,
+    DateOfBirth,
+    IdDocument,
+    IdExpiry,
+    CustomerNumber,
+    JobTitle,
+    Employer,
+    /// Nothing we index or count.
+    Ignore,
+}
+
+impl ColumnRole {
+    /// The HIBP data class a non-empty value in this column adds to the record.
+    pub fn data_class(&self) -> Option<&'static str> {
+        Some(match self {
+            ColumnRole::Phone { .. } => "Phone numbers",
+            ColumnRole::Email => "Email addresses",
+            ColumnRole::FirstName | ColumnRole::LastName | ColumnRole::FullName => "Names",
+            ColumnRole::Street | ColumnRole::Postcode | ColumnRole::City => "Physical addresses",
+            ColumnRole::Iban => "Bank account numbers",
+            ColumnRole::DateOfBirth => "Dates of birth",
+            ColumnRole::IdDocument | ColumnRole::IdExpiry => "Government issued IDs",
+            ColumnRole::CustomerNumber => "Customer numbers",
+            ColumnRole::JobTitle => "Job titles",
+            ColumnRole::Employer => "Employers",
+            ColumnRole::Ignore => return None,
+        })
+    }
+
+    /// Whether the column's values are identifiers that go into the index.
+    pub fn is_identifier(&self) -> bool {
+        matches!(self, ColumnRole::Phone { .. } | ColumnRole::Email)
+    }
+
+    /// Parses a role name as used by `--map` (`phone`, `mobile`, `email`, `iban`, ...).
+    pub fn from_name(name: &str) -> Option<ColumnRole> {
+        Some(match normalize_header(name).as_str() {
+            "phone" => ColumnRole::Phone { mobile: false },
+            "mobile" => ColumnRole::Phone { mobile: true },
+            "email" => ColumnRole::Email,
+            "first_name" => ColumnRole::FirstName,
+            "last_name" => ColumnRole::LastName,
+            "name" | "full_name" => ColumnRole::FullName,
+            "street" | "address" => ColumnRole::Street,
+            "postcode" => ColumnRole::Postcode,
+            "city" => ColumnRole::City,
+            "iban" => ColumnRole::Iban,
+            "date_of_birth" | "dob" => ColumnRole::DateOfBirth,
+            "id_document" => ColumnRole::IdDocument,
+            "id_expiry" => ColumnRole::IdExpiry,
+            "customer_number" => ColumnRole::CustomerNumber,
+            "job_title" => ColumnRole::JobTitle,
+            "employer" => ColumnRole::Employer,
+            "ignore" => ColumnRole::Ignore,
+            _ => return None,
+        })
+    }
+}
+
+/// Header spellings per role, already normalized (lower case, ASCII, `_`).
+const HEADERS: &[(ColumnRole, &[&str])] = &[
+    (
+        ColumnRole::Phone { mobile: true },
+        &[
+            "gsm",
+            "gsm_nummer",
+            "gsmnummer",
+            "mobiel",
+            "mobiel_nummer",
+            "mobielnummer",
+            "mobiele_nummer",
+            "mobile",
+            "mobile_number",
+            "mobile_phone",
+            "msisdn",
+            "portable",
+            "numero_portable",
+            "cell",
+            "cellphone",
+            "cell_phone",
+            "whatsapp",
+            "telefoon_mobiel",
+        ],
+    ),
+    (
+        ColumnRole::Phone { mobile: false },
+        &[
+            "telefoon",
+            "telefoonnummer",
+            "telefoon_nummer",
+            "tel",
+            "telnr",
+            "phone",
+            "phone_number",
+            "phonenumber",
+            "telephone",
+            "numero_de_telephone",
+            "telephone_number",
+            "nummer",
+        ],
+    ),
+    (
+        ColumnRole::Email,
+        &[
+            "email",
+            "e_mail",
+            "emailadres",
+            "e_mailadres",
+            "email_address",
+            "e_mail_address",
+            "mail",
+            "courriel",
+            "adresse_email",
+            "adresse_e_mail",
+            "adresse_mail",
+            "work_email",
+            "mailadres",
+        ],
+    ),
+    (
+        ColumnRole::FirstName,
+        &[
+            "voornaam",
+            "first_name",
+            "firstname",
+            "prenom",
+            "given_name",
+            "roepnaam",
+        ],
+    ),
+    (
+        ColumnRole::LastName,
+        &[
+            "achternaam",
+            "last_name",
+            "lastname",
+            "surname",
+            "nom",
+            "nom_de_famille",
+            "family_name",
+            "familienaam",
+        ],
+    ),
+    (
+        ColumnRole::FullName,
+        &[
+            "naam",
+            "name",
+            "full_name",
+            "fullname",
+            "volledige_naam",
+            "nom_complet",
+            "contact",
+        ],
+    ),
+    (
+        ColumnRole::Street,
+        &[
+            "straat",
+            "street",
+            "adres",
+            "address",
+            "rue",
+            "adresse",
+            "straatnaam",
+            "huisnummer",
+            "house_number",
+            "street_address",
+        ],
+    ),
+    (
+        ColumnRole::Postcode,
+        &[
+            "postcode",
+            "zip",
+            "zipcode",
+            "zip_code",
+            "code_postal",
+            "postal_code",
+            "postnummer",
+        ],
+    ),
+    (
+        ColumnRole::City,
+        &[
+            "woonplaats",
+            "plaats",
+            "city",
+            "ville",
+            "stad",
+            "gemeente",
+            "commune",
+            "localite",
+            "town",
+        ],
+    ),
+    (
+        ColumnRole::Iban,
+        &[
+            "iban",
+            "rekeningnummer",
+            "rekening",
+            "bankrekening",
+            "bankrekeningnummer",
+            "account_number",
+            "bank_account",
+            "numero_de_compte",
+            "compte",
+            "compte_bancaire",
+            "iban_nummer",
+        ],
+    ),
+    (
+        ColumnRole::DateOfBirth,
+        &[
+            "geboortedatum",
+            "date_of_birth",
+            "dob",
+            "birthdate",
+            "birth_date",
+            "date_de_naissance",
+            "geboren",
+        ],
+    ),
+    (
+        ColumnRole::IdDocument,
+        &[
+            "paspoort",
+            "paspoortnummer",
+            "passport",
+            "passport_number",
+            "rijbewijs",
+            "rijbewijsnummer",
+            "driving_licence",
+            "driving_license",
+            "drivers_license",
+            "id_number",
+            "identiteitskaart",
+            "identiteitsbewijs",
+            "id_kaart",
+            "documentnummer",
+            "document_number",
+            "numero_de_passeport",
+            "numero_de_document",
+            "carte_d_identite",
+            "numero_carte_identite",
+            "rijksregisternummer",
+            "id_document",
+            "id_document_number",
+        ],
+    ),
+    (
+        ColumnRole::IdExpiry,
+        &[
+            "geldig_tot",
+            "geldigheid",
+            "vervaldatum",
+            "expiry",
+            "expiry_date",
+            "document_expiry",
+            "date_d_expiration",
+            "date_expiration",
+            "valid_until",
+            "id_expiry",
+        ],
+    ),
+    (
+        ColumnRole::CustomerNumber,
+        &[
+            "klantnummer",
+            "klant_nummer",
+            "klant_id",
+            "customer_id",
+            "customer_number",
+            "numero_client",
+            "client_id",
+            "num_client",
+        ],
+    ),
+    (
+        ColumnRole::JobTitle,
+        &[
+            "functie",
+            "job_title",
+            "jobtitle",
+            "fonction",
+            "title",
+            "titel",
+            "position",
+        ],
+    ),
+    (
+        ColumnRole::Employer,
+        &[
+            "company",
+            "bedrijf",
+            "employer",
+            "werkgever",
+            "societe",
+            "entreprise",
+            "organisation",
+            "organization",
+            "organisatie",
+        ],
+    ),
+];
+
+/// Lower case, accents folded, everything else but letters and digits to `_`.
+fn normalize_header(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name
+        .trim()
+        .trim_start_matches('\u{feff}')
+        .chars()
+        .flat_map(char::to_lowercase)
+    {
+        let c = match c {
+            'à' | 'á' | 'â' | 'ä' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' | 'í' => 'i',
+            'ô' | 'ö' | 'ó' => 'o',
+            'ù' | 'û' | 'ü' | 'ú' => 'u',
+            'ç' => 'c',
+            c if c.is_ascii_alphanumeric() => c,
+            _ => '_',
+        };
+        if c == '_' && (out.is_empty() || out.ends_with('_')) {
+            continue;
+        }
+        out.push(c);
+    }
+    while out.ends_with('_') {
+        out.pop();
+    }
+    out
+}
+
+/// The role a header cell names, if it is a known column name.
+pub fn header_role(name: &str) -> Option<ColumnRole> {
+    let n = normalize_header(name);
+    HEADERS
+        .iter()
+        .find(|(_, names)| names.contains(&n.as_str()))
+        .map(|(role, _)| *role)
+}
+
+/// The roles of a dump's columns and how each was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detection {
+    pub roles: Vec<ColumnRole>,
+    /// "header", "content" or "map" per column.
+    pub found_by: Vec<&'static str>,
+}
+
+impl Detection {
+    /// Data classes present in the dump's columns, in column order, without repeats.
+    pub fn data_classes(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        for class in self.roles.iter().filter_map(ColumnRole::data_class) {
+            if !out.contains(&class) {
+                out.push(class);
+            }
+        }
+        out
+    }
+}
+
+/// Decides each column's role from the header (if any), then, for columns
+/// the header does not explain, from the sample's content. `regions` are
+/// tried for national-format phone numbers.
+pub fn detect_columns(
+    header: Option<&[String]>,
+    sample: &[Vec<String>],
+    regions: &[Region],
+) -> Detection {
+    let width = header
+        .map(<[String]>::len)
+        .unwrap_or(0)
+        .max(sample.iter().map(Vec::len).max().unwrap_or(0));
+    let mut roles = vec![ColumnRole::Ignore; width];
+    let mut found_by = vec!["content"; width];
+    for (i, role) in roles.iter_mut().enumerate() {
+        if let Some(r) = header
+            .and_then(|h| h.get(i))
+            .and_then(|name| header_role(name))
+        {
+            *role = r;
+            found_by[i] = "header";
+            continue;
+        }
+        *role = content_role(
+            sample
+                .iter()
+                .filter_map(|row| row.get(i))
+                .map(String::as_str),
+            regions,
+        );
+    }
+    Detection { roles, found_by }
+}
+
+/// A column's role from its values: most non-empty values are emails,
+/// phone numbers or IBANs.
+fn content_role<'a>(values: impl Iterator<Item = &'a str>, regions: &[Region]) -> ColumnRole {
+    let values: Vec<&str> = values
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .take(200)
+        .collect();
+    if values.is_empty() {
+        return ColumnRole::Ignore;
+    }
+    let share = |pred: &dyn Fn(&str) -> bool| {
+        values.iter().filter(|v| pred(v)).count() * 10 >= values.len() * 6
+    };
+    if share(&|v| v.contains('@') && normalize_email(v).is_ok()) {
+        return ColumnRole::Email;
+    }
+    let phone = |v: &str| regions.iter().any(|r| normalize_phone(v, *r).is_ok());
+    if share(&phone) {
+        return ColumnRole::Phone { mobile: false };
+    }
+    if share(&is_iban) {
+        return ColumnRole::Iban;
+    }
+    ColumnRole::Ignore
+}
+
+/// An IBAN with a valid ISO 7064 mod-97 check (spaces allowed).
+pub fn is_iban(value: &str) -> bool {
+    let compact: Vec<u8> = value
+        .bytes()
+        .filter(|b| *b != b' ')
+        .map(|b| b.to_ascii_uppercase())
+        .collect();
+    if !(15..=34).contains(&compact.len())
+        || !compact[..2].iter().all(u8::is_ascii_uppercase)
+        || !compact[2..4].iter().all(u8::is_ascii_digit)
+        || !compact.iter().all(u8::is_ascii_alphanumeric)
+    {
+        return false;
+    }
+    let mut remainder = 0u32;
+    for &b in compact[4..].iter().chain(&compact[..4]) {
+        let v = if b.is_ascii_digit() {
+            u32::from(b - b'0')
+        } else {
+            u32::from(b - b'A') + 10
+        };
+        remainder = if v >= 10 {
+            (remainder * 100 + v) % 97
+        } else {
+            (remainder * 10 + v) % 97
+        };
+    }
+    remainder == 1
+}
+
+/// A value's shape without its content, for samples and error reports:
+/// digits become `9`, letters `x`, other characters stay. `06-12345678`
+/// → `99-99999999`; `jan@example.nl` → `xxx@xxxxxxx.xx`.
+pub fn redact(value: &str) -> String {
+    value
+        .chars()
+        .take(64)
+        .map(|c| {
+            if c.is_numeric() {
+                '9'
+            } else if c.is_alphabetic() {
+                'x'
+            } else if c.is_control() {
+                '?'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_in_three_languages() {
+        for (name, role) in [
+            ("Telefoon", ColumnRole::Phone { mobile: false }),
+            ("GSM-nummer", ColumnRole::Phone { mobile: true }),
+            ("MSISDN", ColumnRole::Phone { mobile: true }),
+            ("E-mail", ColumnRole::Email),
+            ("Courriel", ColumnRole::Email),
+            ("Prénom", ColumnRole::FirstName),
+            ("IBAN", ColumnRole::Iban),
+            ("Rekeningnummer", ColumnRole::Iban),
+            ("Geboortedatum", ColumnRole::DateOfBirth),
+            ("Date de naissance", ColumnRole::DateOfBirth),
+            ("Paspoortnummer", ColumnRole::IdDocument),
+            ("Rijbewijs", ColumnRole::IdDocument),
+            ("numéro_de_passeport", ColumnRole::IdDocument),
+            ("\u{feff}klantnummer", ColumnRole::CustomerNumber),
+            ("date_d'expiration", ColumnRole::IdExpiry),
+        ] {
+            assert_eq!(header_role(name), Some(role), "{name}");
+        }
+        assert_eq!(header_role("favourite colour"), None);
+    }
+
+    #[test]
+    fn content_decides_where_headers_are_silent() {
+        let rows: Vec<Vec<String>> = (0..50)
+            .map(|i| {
+                vec![
+                    format!("06-{:08}", 12_000_000 + i),
+                    format!("user{i}@example.nl"),
+                    "NL91ABNA0417164300".into(),
+                    format!("note {i}"),
+                ]
+            })
+            .collect();
+        let d = detect_columns(None, &rows, &[Region::NL]);
+        assert_eq!(
+            d.roles,
+            [
+                ColumnRole::Phone { mobile: false },
+                ColumnRole::Email,
+                ColumnRole::Iban,
+                ColumnRole::Ignore
+            ]
+        );
+        assert_eq!(
+            d.data_classes(),
+            ["Phone numbers", "Email addresses", "Bank account numbers"]
+        );
+    }
+
+    #[test]
+    fn iban_checksums() {
+        assert!(is_iban("NL91 ABNA 0417 1643 00"));
+        assert!(is_iban("BE68539007547034"));
+        assert!(!is_iban("NL92ABNA0417164300"));
+        assert!(!is_iban("hello"));
+    }
+
+    #[test]
+    fn redaction_keeps_only_the_shape() {
+        assert_eq!(redact("06-12345678"), "99-99999999");
+        assert_eq!(redact("Jan@Example.nl"), "xxx@xxxxxxx.xx");
+        assert_eq!(redact("a\u{0}b"), "x?x");
+    }
+}

@@ -1,0 +1,20 @@
+//! From a breach dump to records: opening (gzip and zstd transparently, with
+//! a content fingerprint), decoding (UTF-8 with a Latin-1 fallback per line),
+//! sniffing the format (delimited text, JSON Lines or one value per line) and
+//! finding which column holds what (header names in nl/fr/en, then content).
+//!
+//! Nothing here writes anything: the crate reads and classifies. Values are
+//! only ever shown redacted ([`redact`]).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
+mod columns;
+mod sniff;
+mod source;
+
+pub use columns::{detect_columns, redact, ColumnRole, Detection};
+pub use columns::{header_role, is_iban};
+pub use sniff::{sniff, Format, Sniffed};
+pub use source::{decode_line, fingerprint, open, Compression, Source, SourceError};
