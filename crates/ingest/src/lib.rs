@@ -11,10 +11,12 @@
 )]
 
 mod columns;
+mod rows;
 mod sniff;
 mod source;
 
 pub use columns::{detect_columns, redact, ColumnRole, Detection};
 pub use columns::{header_role, is_iban};
+pub use rows::{read_phone, to_record, Record, Reject, RejectReason, Row, Rows};
 pub use sniff::{sniff, Format, Sniffed};
 pub use source::{decode_line, fingerprint, open, Compression, Source, SourceError};
