@@ -346,3 +346,106 @@ fn breach_metadata_from_flags_and_toml() {
         stderr(&missing)
     );
 }
+
+#[test]
+fn ingest_finds_people_keeps_nothing_in_the_clear_and_reruns_are_no_ops() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    assert!(lekradar(&data, &["key", "init"]).status.success());
+    let add = lekradar(
+        &data,
+        &[
+            "breach",
+            "add",
+            "Telco",
+            "--breach-date",
+            "2026-02-01",
+            "--region",
+            "NL",
+            "--region",
+            "BE",
+        ],
+    );
+    assert!(add.status.success(), "{}", stderr(&add));
+    let dump = dir.path().join("dump.csv");
+    let mut text = String::from("klantnummer;voornaam;achternaam;e-mail;gsm;iban;paspoortnummer\n");
+    let mut secrets = Vec::new();
+    for i in 0..300u32 {
+        let phone = format!("06-{:08}", 20_000_000 + i * 7);
+        let email = format!("Klant.Nummer{i}@Voorbeeld.example");
+        let name = format!("Achternaamx{i}");
+        let iban = "NL91ABNA0417164300";
+        text.push_str(&format!(
+            "K{i:05};Voornaamx{i};{name};{email};{phone};{iban};{}\n",
+            if i % 2 == 0 { "NX1234567" } else { "" }
+        ));
+        secrets.extend([
+            format!("{}", 31_620_000_000u64 + u64::from(i) * 7),
+            email.to_lowercase(),
+            name,
+            format!("K{i:05}"),
+        ]);
+    }
+    secrets.extend([
+        "NL91ABNA0417164300".into(),
+        "NX1234567".into(),
+        "Voornaamx1".into(),
+    ]);
+    text.push_str("K99999;Broken\n");
+    std::fs::write(&dump, &text).unwrap();
+
+    let run = lekradar(
+        &data,
+        &["ingest", "--breach", "Telco", dump.to_str().unwrap()],
+    );
+    assert!(run.status.success(), "{}", stderr(&run));
+    let report = stdout(&run);
+    assert!(
+        report.contains("rows 301, records 300, identifiers 600"),
+        "{report}"
+    );
+    assert!(
+        report.contains("line 302: wrong number of fields"),
+        "{report}"
+    );
+
+    let look = stdout(&lekradar(
+        &data,
+        &[
+            "lookup",
+            "+31 6 2000 0014",
+            "klant.nummer1@voorbeeld.example",
+        ],
+    ));
+    assert!(
+        look.contains("Government issued IDs"),
+        "record 2 has an ID document: {look}"
+    );
+    let second = look
+        .lines()
+        .skip_while(|l| !l.contains("klant.nummer1@"))
+        .nth(1)
+        .unwrap();
+    assert!(
+        !second.contains("Government issued IDs"),
+        "record 1 has none: {look}"
+    );
+
+    let again = stdout(&lekradar(
+        &data,
+        &["ingest", "--breach", "Telco", dump.to_str().unwrap()],
+    ));
+    assert!(again.contains("already ingested"), "{again}");
+
+    let mut files = Vec::new();
+    all_bytes(&data, &mut files);
+    files.push(("ingest stderr".into(), run.stderr.clone()));
+    for (path, bytes) in &files {
+        for secret in &secrets {
+            let found = bytes
+                .windows(secret.len())
+                .any(|w| w.eq_ignore_ascii_case(secret.as_bytes()));
+            assert!(!found, "{secret} in the clear in {path}");
+        }
+    }
+}

@@ -3,6 +3,7 @@
 pub mod breach;
 pub mod demo;
 pub mod index;
+pub mod ingest;
 pub mod key;
 pub mod lookup;
 pub mod normalize;

@@ -1,0 +1,202 @@
+//! `lekradar ingest --breach NAME FILE...`: load dumps into a breach, with a
+//! progress bar (plain periodic lines when stderr is not a terminal), and a
+//! report of what was found, what was rejected (redacted) and the counts.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use lekradar_index::IndexWriter;
+use lekradar_ingest::{ingest, ColumnRole, FileReport, IngestConfig};
+use lekradar_normalize::Region;
+use lekradar_prf::ServerKey;
+
+use crate::cmd::parse_memory;
+use crate::data_dir::DataDir;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The breach to add to (create it first with `lekradar breach add`)
+    #[arg(long)]
+    breach: String,
+    /// Regions tried in order for numbers without a country code, e.g. NL,BE
+    /// [default: the breach's DefaultRegions]
+    #[arg(long, value_delimiter = ',')]
+    region: Vec<Region>,
+    /// Memory budget for building the index
+    #[arg(long, default_value = "512MiB", value_parser = parse_memory)]
+    memory: usize,
+    /// Override a column's role: COLUMN=ROLE, COLUMN a header name or 1-based number,
+    /// ROLE one of phone, mobile, email, name, first_name, last_name, street, postcode,
+    /// city, iban, date_of_birth, id_document, id_expiry, customer_number, job_title,
+    /// employer, ignore
+    #[arg(long, value_parser = parse_map)]
+    map: Vec<(String, ColumnRole)>,
+    /// Show the detected format and columns, a redacted sample and the counts; write nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// Dump files: CSV/TSV/semicolon, JSON Lines or one value per line; gzip or zstd
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+}
+
+fn parse_map(s: &str) -> Result<(String, ColumnRole), String> {
+    let (column, role) = s
+        .rsplit_once('=')
+        .ok_or_else(|| format!("{s:?}: write COLUMN=ROLE"))?;
+    let role =
+        ColumnRole::from_name(role).ok_or_else(|| format!("{role:?} is not a column role"))?;
+    Ok((column.to_owned(), role))
+}
+
+pub fn run(data: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
+    let key = ServerKey::load(&data.key_file())?;
+    let mut writer = IndexWriter::open(&data.index_dir())?;
+    let config = IngestConfig {
+        regions: args.region.clone(),
+        memory: args.memory,
+        map: args.map.clone(),
+        dry_run: args.dry_run,
+    };
+    let total: u64 = args
+        .files
+        .iter()
+        .filter_map(|f| std::fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum();
+    let progress = Progress::new(total);
+    let reports = ingest(
+        &mut writer,
+        &key,
+        &args.breach,
+        &args.files,
+        &config,
+        &|path, done, len, rows| progress.update(path, done, len, rows),
+    )?;
+    progress.finish();
+    for report in &reports {
+        print_report(report, args.dry_run);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A progress bar on a terminal, else a line every few seconds.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    start: Instant,
+    state: Mutex<(Instant, u64, Option<PathBuf>, u64)>,
+}
+
+impl Progress {
+    fn new(total: u64) -> Progress {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(total);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:30} {bytes}/{total_bytes} {msg} eta {eta}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        Progress {
+            bar,
+            start: Instant::now(),
+            state: Mutex::new((Instant::now(), 0, None, 0)),
+        }
+    }
+
+    fn update(&self, path: &Path, done: u64, len: u64, rows: u64) {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if state.2.as_deref() != Some(path) {
+            // A new file: earlier files count as done.
+            state.1 += state.3;
+            state.2 = Some(path.to_owned());
+        }
+        state.3 = len;
+        let position = state.1 + done;
+        let rate = rows as f64 / self.start.elapsed().as_secs_f64().max(0.001);
+        match &self.bar {
+            Some(bar) => {
+                bar.set_position(position);
+                bar.set_message(format!("{rows} rows, {rate:.0} rows/s"));
+            }
+            None => {
+                if state.0.elapsed() >= Duration::from_secs(5) {
+                    state.0 = Instant::now();
+                    eprintln!(
+                        "ingest: {} {done}/{len} bytes, {rows} rows, {rate:.0} rows/s",
+                        path.display()
+                    );
+                }
+            }
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn print_report(r: &FileReport, dry_run: bool) {
+    println!("{}", r.path.display());
+    if r.already_ingested {
+        println!("  already ingested into this breach (same content fingerprint); nothing to do");
+        return;
+    }
+    println!("  format: {}, compression {}", r.format, r.compression);
+    for (name, role, how) in &r.columns {
+        println!("  column {name:?}: {role} (from {how})");
+    }
+    if dry_run {
+        println!("  sample (redacted):");
+        for row in &r.sample {
+            println!("    {}", row.join(" | "));
+        }
+    }
+    println!(
+        "  rows {}, records {}, identifiers {} ({} email addresses)",
+        r.rows, r.records, r.identifiers, r.emails
+    );
+    let by = |m: &std::collections::BTreeMap<String, u64>| {
+        m.iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    println!(
+        "  phone numbers by region read: {}",
+        by(&r.phones_by_region)
+    );
+    println!(
+        "  phone numbers valid under more than one region: {}",
+        r.ambiguous_phones
+    );
+    println!(
+        "  phone numbers by country calling code: {}",
+        by(&r.phones_by_country)
+    );
+    println!("  records by data class: {}", by(&r.records_by_class));
+    let rejected: u64 = r.rejects.values().sum();
+    if rejected > 0 {
+        println!("  rejected rows: {rejected}");
+        for (reason, n) in &r.rejects {
+            println!("    {}: {n}", reason.as_str());
+        }
+        for reject in &r.listed_rejects {
+            println!(
+                "    line {}: {} [{}]",
+                reject.line,
+                reject.reason.as_str(),
+                reject.redacted
+            );
+        }
+    }
+    if dry_run {
+        println!("  dry run: nothing was written");
+    }
+}
