@@ -135,24 +135,30 @@ impl SegmentBuilder {
 
     fn spill(&mut self) -> Result<()> {
         self.sort_buffer();
+        let (path, mut out) = self.new_run()?;
+        for packed in &self.buffer {
+            out.write_all(&packed.to_le_bytes()).at(&path)?;
+        }
+        out.flush().at(&path)?;
+        self.spilled += 1;
+        self.buffer.clear();
+        failpoint::hit("build:after-spill");
+        Ok(())
+    }
+
+    /// Creates a run file, registered first so that a failure while writing
+    /// it still has it removed.
+    fn new_run(&mut self) -> Result<(PathBuf, BufWriter<File>)> {
         let path = self
             .dir
             .join(format!("run-{:032x}.tmp", rand::random::<u128>()));
+        self.runs.push(path.clone());
         let file = File::options()
             .write(true)
             .create_new(true)
             .open(&path)
             .at(&path)?;
-        let mut out = BufWriter::with_capacity(1 << 20, file);
-        for packed in &self.buffer {
-            out.write_all(&packed.to_le_bytes()).at(&path)?;
-        }
-        out.flush().at(&path)?;
-        self.runs.push(path);
-        self.spilled += 1;
-        self.buffer.clear();
-        failpoint::hit("build:after-spill");
-        Ok(())
+        Ok((path, BufWriter::with_capacity(1 << 20, file)))
     }
 
     fn open_runs(&self, runs: &[PathBuf]) -> Result<Vec<RunReader>> {
@@ -172,17 +178,7 @@ impl SegmentBuilder {
     fn merge_runs_once(&mut self) -> Result<()> {
         let group: Vec<PathBuf> = self.runs.drain(..self.fan_in).collect();
         let mut readers = self.open_runs(&group)?;
-        let path = self
-            .dir
-            .join(format!("run-{:032x}.tmp", rand::random::<u128>()));
-        // Registered first so that a failure below still removes it.
-        self.runs.push(path.clone());
-        let file = File::options()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .at(&path)?;
-        let mut out = BufWriter::with_capacity(1 << 20, file);
+        let (path, mut out) = self.new_run()?;
         merge(&mut readers, |packed| {
             out.write_all(&packed.to_le_bytes()).at(&path)
         })?;
