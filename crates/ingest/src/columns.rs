@@ -416,7 +416,37 @@ pub fn detect_columns(
             regions,
         );
     }
+    // A phone column whose numbers nearly all have a mobile reading is a
+    // mobile column whatever its name, so ambiguous national numbers (0488…:
+    // a Dutch landline or a Belgian mobile) are read as mobiles.
+    for (i, role) in roles.iter_mut().enumerate() {
+        if *role == (ColumnRole::Phone { mobile: false }) {
+            let values = sample
+                .iter()
+                .filter_map(|row| row.get(i))
+                .map(String::as_str);
+            if mostly_mobile(values, regions) {
+                *role = ColumnRole::Phone { mobile: true };
+            }
+        }
+    }
     Detection { roles, found_by }
+}
+
+/// Nearly all readable values (90 %) have a mobile reading under one of `regions`.
+fn mostly_mobile<'a>(values: impl Iterator<Item = &'a str>, regions: &[Region]) -> bool {
+    let (mut readable, mut mobile) = (0usize, 0usize);
+    for v in values.map(str::trim).filter(|v| !v.is_empty()).take(200) {
+        let readings: Vec<_> = regions
+            .iter()
+            .filter_map(|r| normalize_phone(v, *r).ok())
+            .collect();
+        if !readings.is_empty() {
+            readable += 1;
+            mobile += usize::from(readings.iter().any(|p| p.is_mobile()));
+        }
+    }
+    readable > 0 && mobile * 10 >= readable * 9
 }
 
 /// A column's role from its values: most non-empty values are emails,
@@ -541,7 +571,7 @@ mod tests {
         assert_eq!(
             d.roles,
             [
-                ColumnRole::Phone { mobile: false },
+                ColumnRole::Phone { mobile: true },
                 ColumnRole::Email,
                 ColumnRole::Iban,
                 ColumnRole::Ignore
@@ -566,5 +596,26 @@ mod tests {
         assert_eq!(redact("06-12345678"), "99-99999999");
         assert_eq!(redact("Jan@Example.nl"), "xxx@xxxxxxx.xx");
         assert_eq!(redact("a\u{0}b"), "x?x");
+    }
+}
+
+#[cfg(test)]
+mod mobile_tests {
+    use super::*;
+
+    #[test]
+    fn a_column_of_mobiles_is_a_mobile_column() {
+        let rows: Vec<Vec<String>> = [
+            "0492/26.36.91",
+            "06-12345678",
+            "+32 470 12 34 56",
+            "0612345679",
+        ]
+        .iter()
+        .map(|v| vec![v.to_string()])
+        .collect();
+        let header = vec!["telefoon".to_string()];
+        let d = detect_columns(Some(&header), &rows, &[Region::NL, Region::BE]);
+        assert_eq!(d.roles, [ColumnRole::Phone { mobile: true }]);
     }
 }

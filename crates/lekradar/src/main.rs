@@ -33,6 +33,8 @@ enum Command {
     /// Manage breach metadata
     #[command(subcommand)]
     Breach(Box<cmd::breach::BreachCommand>),
+    /// Write a synthetic breach dump (and its truth file) for tests and demos
+    GenData(cmd::gen_data::Args),
     /// Load breach dumps into a breach
     Ingest(cmd::ingest::Args),
     /// Check identifiers against the index (direct check, on this machine)
@@ -52,6 +54,7 @@ fn main() -> ExitCode {
         Command::Normalize(args) => cmd::normalize::run(args),
         Command::Key(c) => cmd::key::run(&data_dir, c),
         Command::Breach(c) => cmd::breach::run(&data_dir, *c),
+        Command::GenData(args) => cmd::gen_data::run(args),
         Command::Ingest(args) => cmd::ingest::run(&data_dir, args),
         Command::Lookup(args) => cmd::lookup::run(&data_dir, args),
         Command::Index(c) => cmd::index::run(&data_dir, c),

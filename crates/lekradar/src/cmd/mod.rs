@@ -2,6 +2,7 @@
 
 pub mod breach;
 pub mod demo;
+pub mod gen_data;
 pub mod index;
 pub mod ingest;
 pub mod key;

@@ -1,0 +1,82 @@
+//! The output stream: text encoding (UTF-8 or Latin-1 bytes) and compression
+//! (none, gzip, zstd) over a buffered file.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+
+use crate::{Compression, Encoding};
+
+enum Inner {
+    Plain(BufWriter<File>),
+    Gzip(flate2::write::GzEncoder<BufWriter<File>>),
+    Zstd(zstd::stream::write::Encoder<'static, BufWriter<File>>),
+}
+
+/// Writes encoded, compressed lines to a file.
+pub struct Sink {
+    inner: Inner,
+    encoding: Encoding,
+    scratch: Vec<u8>,
+}
+
+impl Sink {
+    pub fn new(file: File, compression: Compression, encoding: Encoding) -> std::io::Result<Sink> {
+        let buf = BufWriter::with_capacity(1 << 17, file);
+        let inner = match compression {
+            Compression::None => Inner::Plain(buf),
+            Compression::Gzip => {
+                // GzBuilder writes mtime 0 and no file name: deterministic bytes.
+                Inner::Gzip(flate2::GzBuilder::new().write(buf, flate2::Compression::new(6)))
+            }
+            Compression::Zstd => Inner::Zstd(zstd::stream::write::Encoder::new(buf, 3)?),
+        };
+        Ok(Sink {
+            inner,
+            encoding,
+            scratch: Vec::with_capacity(512),
+        })
+    }
+
+    fn raw(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        match &mut self.inner {
+            Inner::Plain(w) => w.write_all(bytes),
+            Inner::Gzip(w) => w.write_all(bytes),
+            Inner::Zstd(w) => w.write_all(bytes),
+        }
+    }
+
+    /// Writes `text` in the dump's encoding (characters outside Latin-1
+    /// become `?` in a Latin-1 dump; the built-in lists have none).
+    pub fn text(&mut self, text: &str) -> std::io::Result<()> {
+        match self.encoding {
+            Encoding::Utf8 => self.raw(text.as_bytes()),
+            Encoding::Latin1 => {
+                let mut scratch = std::mem::take(&mut self.scratch);
+                scratch.clear();
+                scratch.extend(
+                    text.chars()
+                        .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')),
+                );
+                let result = self.raw(&scratch);
+                self.scratch = scratch;
+                result
+            }
+        }
+    }
+
+    /// Writes bytes as they are (binary garbage).
+    pub fn bytes(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.raw(bytes)
+    }
+
+    /// Finishes compression, flushes and fsyncs the file.
+    pub fn finish(self) -> std::io::Result<()> {
+        let buf = match self.inner {
+            Inner::Plain(w) => w,
+            Inner::Gzip(w) => w.finish()?,
+            Inner::Zstd(w) => w.finish()?,
+        };
+        let file = buf.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()
+    }
+}
