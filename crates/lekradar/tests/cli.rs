@@ -146,6 +146,19 @@ fn all_bytes(dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
     }
 }
 
+/// Fails if any of `needles` occurs (ASCII case-insensitively) in any of `files`.
+fn assert_none_in_clear<S: AsRef<str>>(files: &[(String, Vec<u8>)], needles: &[S]) {
+    for (path, bytes) in files {
+        for needle in needles {
+            let needle = needle.as_ref();
+            let found = bytes
+                .windows(needle.len())
+                .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()));
+            assert!(!found, "{needle} in the clear in {path}");
+        }
+    }
+}
+
 #[test]
 fn demo_builds_answers_and_keeps_no_identifier_in_the_clear() {
     let dir = tempfile::tempdir().unwrap();
@@ -200,14 +213,7 @@ fn demo_builds_answers_and_keeps_no_identifier_in_the_clear() {
         "Persoon.3",
         "lekradar-demo.example",
     ];
-    for (path, bytes) in &files {
-        for needle in needles {
-            let found = bytes
-                .windows(needle.len())
-                .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()));
-            assert!(!found, "{needle} in the clear in {path}");
-        }
-    }
+    assert_none_in_clear(&files, &needles);
 }
 
 #[test]
@@ -440,12 +446,5 @@ fn ingest_finds_people_keeps_nothing_in_the_clear_and_reruns_are_no_ops() {
     let mut files = Vec::new();
     all_bytes(&data, &mut files);
     files.push(("ingest stderr".into(), run.stderr.clone()));
-    for (path, bytes) in &files {
-        for secret in &secrets {
-            let found = bytes
-                .windows(secret.len())
-                .any(|w| w.eq_ignore_ascii_case(secret.as_bytes()));
-            assert!(!found, "{secret} in the clear in {path}");
-        }
-    }
+    assert_none_in_clear(&files, &secrets);
 }

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context;
-use lekradar_breach::{BreachKind, BreachMetadata, NaiveDate};
+use lekradar_breach::{BreachKind, BreachMetadata, NaiveDate, HIBP_DATA_CLASSES};
 use lekradar_check::index_key;
 use lekradar_index::{ClassSet, IndexReader, IndexWriter, Key, Transaction};
 use lekradar_normalize::{normalize, Region};
@@ -37,15 +37,9 @@ pub struct Args {
 
 const SCRAPE: &str = "DemoScrape";
 const TELECOM: &str = "DemoTelecom";
-const TELECOM_CLASSES: [&str; 7] = [
-    "Phone numbers",
-    "Email addresses",
-    "Names",
-    "Physical addresses",
-    "Bank account numbers",
-    "Dates of birth",
-    "Government issued IDs",
-];
+/// The telecom file's classes: the first seven of HIBP's vocabulary
+/// (phone, email, names, addresses, bank accounts, birth dates, ID documents).
+const TELECOM_CLASSES: &[&str] = HIBP_DATA_CLASSES.split_at(7).0;
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
