@@ -1,7 +1,8 @@
 //! Building segments from unsorted entries in bounded memory: an external
 //! sort. Entries are buffered up to the memory limit, sorted on all cores,
 //! spilled to run files when the buffer fills, and k-way merged into one or
-//! more segment files; identical keys merge by OR-ing their data classes.
+//! more segment files; identical keys merge by OR-ing their data classes, and
+//! distinct keys are counted per caller-chosen group (see [`Group`]).
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -11,7 +12,9 @@ use std::path::{Path, PathBuf};
 
 use rayon::slice::ParallelSliceMut;
 
-use crate::entry::{packed_key, ClassSet, Entry, Key};
+use crate::entry::{
+    packed_classes, packed_group, packed_key, ClassSet, Entry, Group, Key, UNCOUNTED,
+};
 use crate::error::{IndexError, IoContext, Result};
 use crate::failpoint;
 use crate::segment::SegmentWriter;
@@ -44,7 +47,7 @@ impl BuiltSegment {
 }
 
 /// Figures of one build, for progress and reports.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildStats {
     /// Entries pushed.
     pub pushed: u64,
@@ -52,6 +55,16 @@ pub struct BuildStats {
     pub written: u64,
     /// Sorted runs spilled to disk (0 when everything fitted in memory).
     pub runs: usize,
+    /// Distinct keys written per counting group (index: the group); keys
+    /// pushed with [`UNCOUNTED`] are not counted.
+    pub distinct: Vec<u64>,
+}
+
+impl BuildStats {
+    /// Distinct keys written in `group`.
+    pub fn distinct(&self, group: Group) -> u64 {
+        self.distinct.get(usize::from(group)).copied().unwrap_or(0)
+    }
 }
 
 /// Accumulates entries and writes them as sorted segments in `dir`.
@@ -106,8 +119,13 @@ impl SegmentBuilder {
         self
     }
 
-    /// Adds one entry.
+    /// Adds one entry, counted in group 0.
     pub fn push(&mut self, key: Key, classes: ClassSet) -> Result<()> {
+        self.push_in_group(key, classes, 0)
+    }
+
+    /// Adds one entry, counted in `group` ([`UNCOUNTED`]: not counted).
+    pub fn push_in_group(&mut self, key: Key, classes: ClassSet, group: Group) -> Result<()> {
         if self.buffer.len() >= self.capacity {
             self.spill()?;
         }
@@ -118,7 +136,7 @@ impl SegmentBuilder {
             self.buffer
                 .reserve_exact(len.max(1 << 16).min(self.capacity - len).max(1));
         }
-        self.buffer.push(Entry { key, classes }.pack());
+        self.buffer.push(Entry { key, classes }.pack(group));
         self.pushed += 1;
         Ok(())
     }
@@ -197,7 +215,7 @@ impl SegmentBuilder {
         if self.runs.is_empty() {
             self.sort_buffer();
             for &packed in &self.buffer {
-                output.push(Entry::unpack(packed))?;
+                output.push(packed)?;
             }
         } else {
             if !self.buffer.is_empty() {
@@ -208,9 +226,9 @@ impl SegmentBuilder {
                 self.merge_runs_once()?;
             }
             let mut readers = self.open_runs(&self.runs)?;
-            merge(&mut readers, |packed| output.push(Entry::unpack(packed)))?;
+            merge(&mut readers, |packed| output.push(packed))?;
         }
-        let (segments, written) = output.finish()?;
+        let (segments, written, distinct) = output.finish()?;
         for path in &self.runs {
             std::fs::remove_file(path).at(path)?;
         }
@@ -219,6 +237,7 @@ impl SegmentBuilder {
             pushed: self.pushed,
             written,
             runs: self.spilled,
+            distinct,
         };
         Ok((segments, stats))
     }
@@ -237,7 +256,7 @@ impl Drop for SegmentBuilder {
 fn dedup_or(sorted: &mut Vec<u128>) {
     sorted.dedup_by(|next, kept| {
         if packed_key(*next) == packed_key(*kept) {
-            *kept |= *next & u128::from(u32::MAX);
+            *kept |= packed_classes(*next);
             true
         } else {
             false
@@ -275,7 +294,7 @@ fn merge(readers: &mut [RunReader], mut emit: impl FnMut(u128) -> Result<()>) ->
             heap.push(Reverse((next, i)));
         }
         pending = match pending {
-            Some(p) if packed_key(p) == packed_key(v) => Some(p | (v & u128::from(u32::MAX))),
+            Some(p) if packed_key(p) == packed_key(v) => Some(p | packed_classes(v)),
             Some(p) => {
                 emit(p)?;
                 Some(v)
@@ -297,6 +316,7 @@ struct Output {
     current: Option<(SegmentWriter, String)>,
     done: Vec<BuiltSegment>,
     written: u64,
+    distinct: Vec<u64>,
 }
 
 impl Output {
@@ -308,10 +328,17 @@ impl Output {
             current: None,
             done: Vec::new(),
             written: 0,
+            distinct: vec![0; 256],
         }
     }
 
-    fn push(&mut self, entry: Entry) -> Result<()> {
+    /// Writes one merged packed entry and counts it in its group.
+    fn push(&mut self, packed: u128) -> Result<()> {
+        let entry = Entry::unpack(packed);
+        let group = packed_group(packed);
+        if group != UNCOUNTED {
+            self.distinct[usize::from(group)] += 1;
+        }
         if self
             .current
             .as_ref()
@@ -341,9 +368,15 @@ impl Output {
         Ok(())
     }
 
-    fn finish(mut self) -> Result<(Vec<BuiltSegment>, u64)> {
+    fn finish(mut self) -> Result<(Vec<BuiltSegment>, u64, Vec<u64>)> {
         self.close()?;
-        Ok((self.done, self.written))
+        let last = self
+            .distinct
+            .iter()
+            .rposition(|&n| n > 0)
+            .map_or(0, |i| i + 1);
+        self.distinct.truncate(last);
+        Ok((self.done, self.written, self.distinct))
     }
 }
 
@@ -362,7 +395,7 @@ mod tests {
                 key: Key::new(b, [1; 8]).unwrap(),
                 classes: c,
             }
-            .pack()
+            .pack(5)
         };
         let mut v = vec![e(1, 1), e(1, 2), e(1, 4), e(2, 1), e(3, 8), e(3, 8)];
         dedup_or(&mut v);

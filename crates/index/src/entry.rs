@@ -62,20 +62,22 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// Packs into a `u128` whose integer order is (bucket, tag, classes).
-    pub(crate) fn pack(&self) -> u128 {
-        (u128::from(self.key.bucket) << 96)
-            | (u128::from(u64::from_be_bytes(self.key.tag)) << 32)
-            | u128::from(self.classes)
+    /// Packs into a `u128` whose integer order is (bucket, tag, classes),
+    /// with a counting group in the low byte (see [`crate::Group`]).
+    pub(crate) fn pack(&self, group: Group) -> u128 {
+        (u128::from(self.key.bucket) << 104)
+            | (u128::from(u64::from_be_bytes(self.key.tag)) << 40)
+            | (u128::from(self.classes) << 8)
+            | u128::from(group)
     }
 
     pub(crate) fn unpack(packed: u128) -> Entry {
         Entry {
             key: Key {
-                bucket: (packed >> 96) as u32 & ((1 << BUCKET_BITS) - 1),
-                tag: ((packed >> 32) as u64).to_be_bytes(),
+                bucket: (packed >> 104) as u32 & ((1 << BUCKET_BITS) - 1),
+                tag: ((packed >> 40) as u64).to_be_bytes(),
             },
-            classes: packed as u32,
+            classes: (packed >> 8) as u32,
         }
     }
 
@@ -101,8 +103,26 @@ impl Entry {
 
 /// The key part of a packed entry, for finding duplicates.
 pub(crate) fn packed_key(packed: u128) -> u128 {
-    packed >> 32
+    packed >> 40
 }
+
+/// The classes part of a packed entry, in place.
+pub(crate) fn packed_classes(packed: u128) -> u128 {
+    packed & (u128::from(u32::MAX) << 8)
+}
+
+/// The counting group of a packed entry.
+pub(crate) fn packed_group(packed: u128) -> Group {
+    packed as u8
+}
+
+/// A counting group: a build counts its distinct keys per group (say, per
+/// country calling code), so statistics count people, not rows. Entries with
+/// the same key belong to the same group; [`UNCOUNTED`] is not counted.
+pub type Group = u8;
+
+/// The group of entries a build does not count (already known, say).
+pub const UNCOUNTED: Group = u8::MAX;
 
 #[cfg(test)]
 mod tests {
@@ -118,9 +138,11 @@ mod tests {
             key: Key::new(2, [0; 8]).unwrap(),
             classes: 0,
         };
-        assert!(a.pack() < b.pack());
+        assert!(a.pack(UNCOUNTED) < b.pack(0));
         assert!(a.key.sort_bytes() < b.key.sort_bytes());
-        assert_eq!(Entry::unpack(a.pack()), a);
+        assert_eq!(Entry::unpack(a.pack(7)), a);
+        assert_eq!(packed_group(a.pack(7)), 7);
+        assert_eq!(packed_key(a.pack(7)), packed_key(a.pack(9)));
         assert_eq!(Entry::from_record(&b.to_record()), b);
     }
 

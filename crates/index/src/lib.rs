@@ -28,7 +28,7 @@ mod segment;
 mod writer;
 
 pub use builder::{BuildStats, BuiltSegment, SegmentBuilder, MIN_MEMORY};
-pub use entry::{ClassSet, Entry, Key, BUCKET_BITS, RECORD_LEN, TAG_LEN};
+pub use entry::{ClassSet, Entry, Group, Key, BUCKET_BITS, RECORD_LEN, TAG_LEN, UNCOUNTED};
 pub use error::{IndexError, Result};
 pub use manifest::{
     validate_breach_name, BreachRecord, Manifest, SegmentRecord, MANIFEST_FORMAT_VERSION,

@@ -51,6 +51,14 @@ impl BreachView {
     pub fn entries(&self) -> u64 {
         self.segments.iter().map(|s| s.len() as u64).sum()
     }
+
+    /// The OR of the classes filed under `key` in this breach, retired or not.
+    pub fn get(&self, key: &Key) -> Option<ClassSet> {
+        self.segments
+            .iter()
+            .filter_map(|s| s.get(key))
+            .reduce(|a, b| a | b)
+    }
 }
 
 /// A lookup result: the breach and the data classes of the person's record.
@@ -85,13 +93,7 @@ impl Snapshot {
     pub fn lookup(&self, key: &Key) -> Vec<Hit<'_>> {
         let mut hits = Vec::new();
         for breach in self.breaches.iter().filter(|b| !b.retired) {
-            let mut found: Option<ClassSet> = None;
-            for segment in &breach.segments {
-                if let Some(classes) = segment.get(key) {
-                    found = Some(found.unwrap_or(0) | classes);
-                }
-            }
-            if let Some(classes) = found {
+            if let Some(classes) = breach.get(key) {
                 hits.push(Hit { breach, classes });
             }
         }

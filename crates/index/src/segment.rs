@@ -417,7 +417,7 @@ mod tests {
         let mut entries: Vec<Entry> = (0..5000u32)
             .map(|i| entry((i * 3361) % (1 << 24), u64::from(i) * 0x9e37_79b9, i % 7))
             .collect();
-        entries.sort_by_key(|e| e.pack());
+        entries.sort_by_key(|e| e.pack(0));
         let (_d, path) = write(&entries);
         let seg = Segment::open(&path).unwrap();
         assert_eq!(seg.len(), 5000);

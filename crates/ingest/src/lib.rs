@@ -19,7 +19,9 @@ mod source;
 
 pub use columns::{detect_columns, redact, ColumnRole, Detection};
 pub use columns::{header_role, is_iban};
-pub use pipeline::{ingest, FileReport, IngestConfig, IngestError, ProgressFn};
+pub use pipeline::{
+    ingest, read_identifiers, FileReport, IngestConfig, IngestError, IngestReport, ProgressFn,
+};
 pub use rows::{read_phone, to_record, Record, Reject, RejectReason, Row, Rows};
-pub use sniff::{sniff, Format, Sniffed};
+pub use sniff::{sniff, sniff_source, Format, Sniffed};
 pub use source::{decode_line, fingerprint, open, Compression, Source, SourceError};

@@ -53,7 +53,7 @@ const MAX_RECORD_LINES: usize = 64;
 
 #[derive(Debug, Clone, Copy)]
 enum Mode {
-    Csv(u8),
+    Csv,
     Json,
     Lines,
 }
@@ -69,6 +69,65 @@ pub struct Rows {
     line_no: u64,
     pending: std::collections::VecDeque<(u64, String)>,
     buf: Vec<u8>,
+    /// A read failed (a corrupt or truncated gzip/zstd stream): the reader
+    /// would fail again at every call, so the rows end there.
+    broken: bool,
+    csv: CsvSplitter,
+}
+
+/// Splits one delimited record (possibly several lines joined) into fields
+/// with a `csv_core` reader built once: building one per row cost more than
+/// the rest of reading a row.
+struct CsvSplitter {
+    reader: csv_core::Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl CsvSplitter {
+    fn new(delimiter: u8) -> CsvSplitter {
+        CsvSplitter {
+            reader: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            out: vec![0; 1024],
+            ends: vec![0; 64],
+        }
+    }
+
+    /// The fields of `text`, or `None` when it holds no record.
+    fn split(&mut self, text: &str) -> Option<Vec<String>> {
+        use csv_core::ReadRecordResult;
+        self.reader.reset();
+        let mut input = text.as_bytes();
+        let (mut out_len, mut ends_len) = (0, 0);
+        loop {
+            let (result, read, written, ended) = self.reader.read_record(
+                input,
+                &mut self.out[out_len..],
+                &mut self.ends[ends_len..],
+            );
+            input = &input[read..];
+            out_len += written;
+            ends_len += ended;
+            match result {
+                // Input used up: the next call, with no input, ends the record.
+                ReadRecordResult::InputEmpty => {}
+                ReadRecordResult::OutputFull => self.out.resize(self.out.len() * 2, 0),
+                ReadRecordResult::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
+                ReadRecordResult::Record => break,
+                ReadRecordResult::End => return None,
+            }
+        }
+        let mut start = 0;
+        let fields = self.ends[..ends_len]
+            .iter()
+            .map(|&end| {
+                let field = String::from_utf8_lossy(&self.out[start..end]).into_owned();
+                start = end;
+                field
+            })
+            .collect();
+        Some(fields)
+    }
 }
 
 impl Rows {
@@ -80,11 +139,9 @@ impl Rows {
         columns: Option<Vec<String>>,
     ) -> Rows {
         let (mode, width, skip_header) = match format {
-            Format::Delimited { delimiter, header } => (
-                Mode::Csv(*delimiter),
-                columns.as_ref().map(Vec::len),
-                *header,
-            ),
+            Format::Delimited { header, .. } => {
+                (Mode::Csv, columns.as_ref().map(Vec::len), *header)
+            }
             Format::JsonLines => (Mode::Json, None, false),
             Format::Lines => (Mode::Lines, Some(1), false),
         };
@@ -96,6 +153,11 @@ impl Rows {
             line_no: 0,
             pending: Default::default(),
             buf: Vec::new(),
+            broken: false,
+            csv: CsvSplitter::new(match format {
+                Format::Delimited { delimiter, .. } => *delimiter,
+                _ => b',',
+            }),
         };
         if skip_header {
             let _ = rows.next_row();
@@ -108,12 +170,16 @@ impl Rows {
         if let Some(line) = self.pending.pop_front() {
             return Some(Ok(line));
         }
+        if self.broken {
+            return None;
+        }
         loop {
             self.buf.clear();
             match self.reader.read_until(b'\n', &mut self.buf) {
                 Ok(0) => return None,
                 Ok(_) => {}
                 Err(_) => {
+                    self.broken = true;
                     self.line_no += 1;
                     return Some(Err(Reject {
                         line: self.line_no,
@@ -156,11 +222,11 @@ impl Rows {
                     }),
                 },
             ),
-            Mode::Csv(delimiter) => Some(self.csv_row(line, text, delimiter)),
+            Mode::Csv => Some(self.csv_row(line, text)),
         }
     }
 
-    fn csv_row(&mut self, line: u64, first: String, delimiter: u8) -> Result<Row, Reject> {
+    fn csv_row(&mut self, line: u64, first: String) -> Result<Row, Reject> {
         // A quoted field may span lines: join until the quotes balance.
         let mut text = first;
         let mut taken = Vec::new();
@@ -188,15 +254,8 @@ impl Rows {
                 redacted: redact(text.lines().next().unwrap_or("")),
             });
         }
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let mut record = csv::StringRecord::new();
-        match reader.read_record(&mut record) {
-            Ok(true) => {
-                let fields: Vec<String> = record.iter().map(str::to_owned).collect();
+        match self.csv.split(&text) {
+            Some(fields) => {
                 if self.width.is_some_and(|w| w != fields.len()) {
                     return Err(Reject {
                         line,
@@ -319,6 +378,31 @@ mod tests {
     use super::*;
     use crate::columns::detect_columns;
 
+    proptest::proptest! {
+        /// The splitter reused across rows reads every record as a fresh
+        /// `csv` reader does, whatever the quotes and delimiters.
+        #[test]
+        fn splitter_agrees_with_the_csv_crate(
+            texts in proptest::collection::vec("[a-c\",; \t\né]{0,40}", 1..8),
+            delimiter in proptest::sample::select(vec![b',', b';', b'\t']),
+        ) {
+            let mut splitter = CsvSplitter::new(delimiter);
+            for text in &texts {
+                let mut reader = csv::ReaderBuilder::new()
+                    .delimiter(delimiter)
+                    .has_headers(false)
+                    .flexible(true)
+                    .from_reader(text.as_bytes());
+                let mut record = csv::StringRecord::new();
+                let expected = match reader.read_record(&mut record) {
+                    Ok(true) => Some(record.iter().map(str::to_owned).collect::<Vec<_>>()),
+                    _ => None,
+                };
+                proptest::prop_assert_eq!(splitter.split(text), expected, "{:?}", text);
+            }
+        }
+    }
+
     fn rows(text: &str, format: Format, columns: Option<Vec<String>>) -> Vec<Result<Row, Reject>> {
         let reader: Box<dyn BufRead + Send> =
             Box::new(std::io::Cursor::new(text.as_bytes().to_vec()));
@@ -378,6 +462,35 @@ mod tests {
         );
         assert_eq!(got[2].as_ref().unwrap().line, 3);
         assert_eq!(got[3].as_ref().unwrap().fields, ["3", "y"]);
+    }
+
+    #[test]
+    fn a_broken_stream_is_one_reject_and_the_end() {
+        // Found by fuzzing (fuzz/fuzz_targets/rows.rs): a corrupt or truncated
+        // gzip stream failed at every read, so the rows never ended.
+        let text: String = (0..2000).map(|i| format!("06{i:08}\n")).collect();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(&mut gz, text.as_bytes()).unwrap();
+        let gz = gz.finish().unwrap();
+        let mut corrupt = gz.clone();
+        corrupt[gz.len() / 2] ^= 0xff;
+        let zst = zstd::encode_all(text.as_bytes(), 3).unwrap();
+        for bytes in [
+            gz[..gz.len() / 2].to_vec(),
+            corrupt,
+            zst[..zst.len() / 2].to_vec(),
+        ] {
+            let len = bytes.len() as u64;
+            let source =
+                crate::source::Source::from_reader(std::io::Cursor::new(bytes), len).unwrap();
+            let mut r = Rows::new(source.reader, &Format::Lines, None);
+            let got: Vec<_> = std::iter::from_fn(|| r.next_row()).take(3000).collect();
+            assert!(got.len() < 2000, "{} rows", got.len());
+            let last = got.last().unwrap().as_ref().unwrap_err();
+            assert_eq!(last.reason, RejectReason::Unreadable);
+            assert!(last.line >= got.len() as u64);
+            assert!(r.next_row().is_none());
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::io::Read;
 use std::path::Path;
 
 use crate::columns::header_role;
-use crate::source::{decode_line, open, Compression, SourceError};
+use crate::source::{decode_line, open, Compression, Source, SourceError};
 
 /// Bytes of decompressed content looked at.
 const SAMPLE_BYTES: usize = 256 * 1024;
@@ -60,7 +60,12 @@ pub struct Sniffed {
 
 /// Reads the start of `path` and decides its format.
 pub fn sniff(path: &Path) -> Result<Sniffed, SourceError> {
-    let mut source = open(path)?;
+    sniff_source(path, open(path)?)
+}
+
+/// Reads the start of an opened dump and decides its format; `path` names
+/// the dump in errors (it is not opened).
+pub fn sniff_source(path: &Path, mut source: Source) -> Result<Sniffed, SourceError> {
     let mut buf = Vec::with_capacity(SAMPLE_BYTES);
     (&mut source.reader)
         .take(SAMPLE_BYTES as u64)

@@ -85,39 +85,47 @@ pub struct Source {
 
 /// Opens `path`, decompressing transparently.
 pub fn open(path: &Path) -> Result<Source, SourceError> {
-    let mut file = File::open(path).map_err(io_at(path))?;
+    let file = File::open(path).map_err(io_at(path))?;
     let file_len = file.metadata().map_err(io_at(path))?.len();
-    let mut magic = [0u8; 4];
-    let mut got = 0;
-    while got < magic.len() {
-        match file.read(&mut magic[got..]).map_err(io_at(path))? {
-            0 => break,
-            n => got += n,
+    Source::from_reader(file, file_len).map_err(io_at(path))
+}
+
+impl Source {
+    /// A dump read from `raw` (a file's bytes, or bytes held in memory),
+    /// `len` bytes long, decompressed transparently like [`open`] does.
+    pub fn from_reader(mut raw: impl Read + Send + 'static, len: u64) -> io::Result<Source> {
+        let mut magic = [0u8; 4];
+        let mut got = 0;
+        while got < magic.len() {
+            match raw.read(&mut magic[got..])? {
+                0 => break,
+                n => got += n,
+            }
         }
+        let compression = Compression::detect(&magic[..got]);
+        let consumed = Arc::new(AtomicU64::new(0));
+        let raw = Counting {
+            inner: io::Cursor::new(magic[..got].to_vec()).chain(raw),
+            read: Arc::clone(&consumed),
+        };
+        let reader: Box<dyn BufRead + Send> = match compression {
+            Compression::None => Box::new(BufReader::with_capacity(1 << 20, raw)),
+            Compression::Gzip => Box::new(BufReader::with_capacity(
+                1 << 20,
+                flate2::read::MultiGzDecoder::new(BufReader::new(raw)),
+            )),
+            Compression::Zstd => Box::new(BufReader::with_capacity(
+                1 << 20,
+                zstd::stream::read::Decoder::with_buffer(BufReader::new(raw))?,
+            )),
+        };
+        Ok(Source {
+            reader,
+            compression,
+            file_len: len,
+            consumed,
+        })
     }
-    let compression = Compression::detect(&magic[..got]);
-    let consumed = Arc::new(AtomicU64::new(0));
-    let raw = Counting {
-        inner: io::Cursor::new(magic[..got].to_vec()).chain(file),
-        read: Arc::clone(&consumed),
-    };
-    let reader: Box<dyn BufRead + Send> = match compression {
-        Compression::None => Box::new(BufReader::with_capacity(1 << 20, raw)),
-        Compression::Gzip => Box::new(BufReader::with_capacity(
-            1 << 20,
-            flate2::read::MultiGzDecoder::new(BufReader::new(raw)),
-        )),
-        Compression::Zstd => Box::new(BufReader::with_capacity(
-            1 << 20,
-            zstd::stream::read::Decoder::with_buffer(BufReader::new(raw)).map_err(io_at(path))?,
-        )),
-    };
-    Ok(Source {
-        reader,
-        compression,
-        file_len,
-        consumed,
-    })
 }
 
 /// SHA-256 of the file's bytes, hex: the same file is recognised whatever

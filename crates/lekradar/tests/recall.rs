@@ -105,4 +105,59 @@ fn mixed_nl_be_dump_recall_is_at_least_99_percent() {
         classes_right as f64 >= 0.99 * found as f64,
         "per-record classes: {classes_right}/{found}"
     );
+
+    // The breach's statistics count people, not rows: duplicate rows and the
+    // same people arriving again in a second file are counted once.
+    let stats = |data: &Path| {
+        let snapshot = IndexReader::open(&data.join("index")).unwrap().snapshot();
+        BreachMetadata::decode(snapshot.breach("Mixed").unwrap().metadata().unwrap()).unwrap()
+    };
+    assert!(truth.totals.duplicate_rows > 0);
+    assert_eq!(
+        meta.statistics.phone_numbers_by_country,
+        truth.distinct_phones_by_calling_code
+    );
+    assert_eq!(meta.statistics.email_addresses, truth.distinct_emails);
+    assert_eq!(
+        meta.pwn_count,
+        truth.distinct_phones + truth.distinct_emails
+    );
+    // The same rows again, gzip-compressed: a new file by fingerprint, no new people.
+    let again = dir.path().join("again.csv.gz");
+    let again_s = again.to_str().unwrap();
+    lekradar(
+        &data,
+        &[
+            "gen-data",
+            "--kind",
+            "telecom",
+            "--rows",
+            "6000",
+            "--seed",
+            "7",
+            "--regions",
+            "NL:55,BE:45",
+            "--compress",
+            "gzip",
+            "--header-lang",
+            "nl",
+            again_s,
+        ],
+    );
+    let out = lekradar(
+        &data,
+        &["ingest", "--breach", "Mixed", "--region", "NL,BE", again_s],
+    );
+    let out = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.contains("Mixed: 0 identifiers new to the breach"),
+        "{out}"
+    );
+    let after = stats(&data);
+    assert_eq!(after.sources.len(), 2);
+    assert_eq!(after.pwn_count, meta.pwn_count);
+    assert_eq!(
+        after.statistics.phone_numbers_by_country,
+        meta.statistics.phone_numbers_by_country
+    );
 }

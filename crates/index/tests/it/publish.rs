@@ -1,6 +1,8 @@
 //! Building, publishing, reading and retiring, as the ingest and the server use them.
 
-use lekradar_index::{IndexError, IndexReader, IndexWriter, Transaction, MIN_MEMORY};
+use lekradar_index::{
+    Group, IndexError, IndexReader, IndexWriter, Transaction, MIN_MEMORY, UNCOUNTED,
+};
 
 use crate::{classes, files, key, publish_breach};
 
@@ -28,6 +30,14 @@ fn published_breach_is_found_with_its_classes() {
 #[test]
 fn external_sort_in_small_memory_equals_in_memory_build_and_merges_duplicates() {
     let n = 200_000u64;
+    // Distinct keys are counted per group: three groups, every tenth key uncounted.
+    let group = |j: u64| -> Group {
+        if j.is_multiple_of(10) {
+            UNCOUNTED
+        } else {
+            (j % 3) as Group
+        }
+    };
     let build = |memory: usize, max_entries: u64, fan_in: usize| {
         let dir = tempfile::tempdir().unwrap();
         let mut writer = IndexWriter::open(dir.path()).unwrap();
@@ -40,7 +50,9 @@ fn external_sort_in_small_memory_equals_in_memory_build_and_merges_duplicates() 
         for round in 0..3u64 {
             for i in 0..n {
                 let j = (i * 7919 + round * 13) % n;
-                builder.push(key("dup", j), 1 << round).unwrap();
+                builder
+                    .push_in_group(key("dup", j), 1 << round, group(j))
+                    .unwrap();
             }
         }
         let (segments, stats) = builder.finish().unwrap();
@@ -64,6 +76,13 @@ fn external_sort_in_small_memory_equals_in_memory_build_and_merges_duplicates() 
     assert_eq!(small_stats.written, n);
     assert_eq!(large_stats.written, n);
     assert_eq!(small_stats.pushed, 3 * n);
+    for g in 0..3 {
+        let expected = (0..n).filter(|&j| group(j) == g).count() as u64;
+        assert_eq!(small_stats.distinct(g), expected, "group {g}");
+        assert_eq!(large_stats.distinct(g), expected, "group {g}");
+    }
+    assert_eq!(small_stats.distinct(UNCOUNTED), 0);
+    assert_eq!(small_stats.distinct.iter().sum::<u64>(), n - n / 10);
 
     let small = IndexReader::open(small.path()).unwrap().snapshot();
     let large = IndexReader::open(large.path()).unwrap().snapshot();

@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use lekradar_index::IndexWriter;
-use lekradar_ingest::{ingest, ColumnRole, FileReport, IngestConfig};
+use lekradar_ingest::{ingest, ColumnRole, FileReport, IngestConfig, IngestReport};
 use lekradar_normalize::Region;
 use lekradar_prf::ServerKey;
 
@@ -67,7 +67,7 @@ pub fn run(data: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
         .map(|m| m.len())
         .sum();
     let progress = Progress::new(total);
-    let reports = ingest(
+    let report = ingest(
         &mut writer,
         &key,
         &args.breach,
@@ -76,8 +76,11 @@ pub fn run(data: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
         &|path, done, len, rows| progress.update(path, done, len, rows),
     )?;
     progress.finish();
-    for report in &reports {
-        print_report(report, args.dry_run);
+    for file in &report.files {
+        print_file_report(file, args.dry_run);
+    }
+    if !args.dry_run {
+        print_run_report(&args.breach, &report);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -142,7 +145,7 @@ impl Progress {
     }
 }
 
-fn print_report(r: &FileReport, dry_run: bool) {
+fn print_file_report(r: &FileReport, dry_run: bool) {
     println!("{}", r.path.display());
     if r.already_ingested {
         println!("  already ingested into this breach (same content fingerprint); nothing to do");
@@ -162,12 +165,6 @@ fn print_report(r: &FileReport, dry_run: bool) {
         "  rows {}, records {}, identifiers {} ({} email addresses)",
         r.rows, r.records, r.identifiers, r.emails
     );
-    let by = |m: &std::collections::BTreeMap<String, u64>| {
-        m.iter()
-            .map(|(k, v)| format!("{k}: {v}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     println!(
         "  phone numbers by region read: {}",
         by(&r.phones_by_region)
@@ -177,7 +174,7 @@ fn print_report(r: &FileReport, dry_run: bool) {
         r.ambiguous_phones
     );
     println!(
-        "  phone numbers by country calling code: {}",
+        "  phone numbers read by country calling code: {}",
         by(&r.phones_by_country)
     );
     println!("  records by data class: {}", by(&r.records_by_class));
@@ -199,4 +196,25 @@ fn print_report(r: &FileReport, dry_run: bool) {
     if dry_run {
         println!("  dry run: nothing was written");
     }
+}
+
+fn by(m: &std::collections::BTreeMap<String, u64>) -> String {
+    m.iter()
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn print_run_report(breach: &str, r: &IngestReport) {
+    if r.files.iter().all(|f| f.already_ingested) {
+        return;
+    }
+    println!(
+        "{breach}: {} identifiers new to the breach ({} email addresses), {} index entries written",
+        r.new_identifiers, r.new_emails, r.entries_written
+    );
+    println!(
+        "  new phone numbers by country calling code: {}",
+        by(&r.new_phones_by_country)
+    );
 }

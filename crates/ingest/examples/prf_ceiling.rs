@@ -1,0 +1,48 @@
+//! The ingest ceiling: keys the identifiers of a dump on all cores and
+//! nothing else. `cargo run --release -p lekradar-ingest --example
+//! prf_ceiling -- [--region NL,BE] FILE` reads the identifiers exactly as
+//! `lekradar ingest` does (not timed), then times the keyed PRF plus bucket
+//! hash of every one of them with a fresh key. `bench/ingest.sh` sets this
+//! beside the end-to-end run.
+
+use std::time::Instant;
+
+use lekradar_check::index_key;
+use lekradar_ingest::read_identifiers;
+use lekradar_normalize::Region;
+use lekradar_prf::ServerKey;
+use rayon::prelude::*;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let mut regions = vec![Region::NL];
+    let mut file = None;
+    while let Some(arg) = args.next() {
+        if arg == "--region" {
+            let list = args.next().ok_or("--region needs a value")?;
+            regions = list.split(',').map(str::parse).collect::<Result<_, _>>()?;
+        } else {
+            file = Some(arg);
+        }
+    }
+    let file = file.ok_or("usage: prf_ceiling [--region NL,BE] FILE")?;
+    let start = Instant::now();
+    let (ids, report) = read_identifiers(file.as_ref(), &regions, &[])?;
+    let read_secs = start.elapsed().as_secs_f64();
+    let key = ServerKey::generate();
+    let start = Instant::now();
+    let keyed = ids
+        .par_iter()
+        .map(|id| index_key(&key, id))
+        .filter(Result::is_ok)
+        .count();
+    let prf_secs = start.elapsed().as_secs_f64();
+    println!(
+        "rows {} identifiers {} keyed {keyed} read_secs {read_secs:.2} prf_secs {prf_secs:.2} prf_per_sec {:.0} threads {}",
+        report.rows,
+        ids.len(),
+        ids.len() as f64 / prf_secs,
+        rayon::current_num_threads()
+    );
+    Ok(())
+}
