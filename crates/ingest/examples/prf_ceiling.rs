@@ -1,6 +1,6 @@
 //! The ingest ceiling: keys the identifiers of a dump on all cores and
 //! nothing else. `cargo run --release -p lekradar-ingest --example
-//! prf_ceiling -- [--region NL,BE] FILE` reads the identifiers exactly as
+//! prf_ceiling -- [--region NL,BE] [--read-only] FILE` reads the identifiers exactly as
 //! `lekradar ingest` does (not timed), then times the keyed PRF plus bucket
 //! hash of every one of them with a fresh key. `bench/ingest.sh` sets this
 //! beside the end-to-end run.
@@ -17,18 +17,29 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let mut regions = vec![Region::NL];
     let mut file = None;
+    let mut read_only = false;
     while let Some(arg) = args.next() {
-        if arg == "--region" {
+        if arg == "--read-only" {
+            read_only = true;
+        } else if arg == "--region" {
             let list = args.next().ok_or("--region needs a value")?;
             regions = list.split(',').map(str::parse).collect::<Result<_, _>>()?;
         } else {
             file = Some(arg);
         }
     }
-    let file = file.ok_or("usage: prf_ceiling [--region NL,BE] FILE")?;
+    let file = file.ok_or("usage: prf_ceiling [--region NL,BE] [--read-only] FILE")?;
     let start = Instant::now();
     let (ids, report) = read_identifiers(file.as_ref(), &regions, &[])?;
     let read_secs = start.elapsed().as_secs_f64();
+    if read_only {
+        println!(
+            "rows {} identifiers {} read_secs {read_secs:.2}",
+            report.rows,
+            ids.len()
+        );
+        return Ok(());
+    }
     let key = ServerKey::generate();
     let start = Instant::now();
     let keyed = ids

@@ -293,11 +293,16 @@ pub fn read_phone(
     regions: &[Region],
     mobile_column: bool,
 ) -> Option<(PhoneNumber, Option<Region>, bool)> {
+    // Each region's reading, parsed once.
+    let readings: Vec<(Option<PhoneNumber>, Region)> = regions
+        .iter()
+        .map(|r| (normalize_phone(value, *r).ok(), *r))
+        .collect();
     let mut valid: Vec<(PhoneNumber, Region)> = Vec::new();
-    for region in regions {
-        if let Ok(p) = normalize_phone(value, *region) {
-            if valid.iter().all(|(q, _)| q != &p) {
-                valid.push((p, *region));
+    for (reading, region) in &readings {
+        if let Some(p) = reading {
+            if valid.iter().all(|(q, _)| q != p) {
+                valid.push((*p, *region));
             }
         }
     }
@@ -310,9 +315,7 @@ pub fn read_phone(
     // A number valid under every region with the same result carried its own country code.
     let region = if valid.len() == 1
         && regions.len() > 1
-        && regions
-            .iter()
-            .all(|r| normalize_phone(value, *r).ok() == Some(pick.0))
+        && readings.iter().all(|(p, _)| *p == Some(pick.0))
     {
         None
     } else {
