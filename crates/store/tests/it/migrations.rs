@@ -1,0 +1,129 @@
+//! Schema migrations on both backends: applied once, recorded, verified on
+//! every open; a newer or edited history is refused.
+
+use lekradar_store::{Backend, Rate, Store, StoreError};
+use sha2::{Digest as _, Sha256};
+
+use crate::store_test;
+
+/// Migrations this build ships (the files under `migrations/sqlite`).
+fn known_migrations() -> i64 {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite");
+    std::fs::read_dir(dir).unwrap().count() as i64
+}
+
+store_test!(opening_twice_is_idempotent, |db| async move {
+    let first = db.open().await;
+    let key = first
+        .create_api_key("kept", Rate::new(1, 1).unwrap())
+        .await
+        .unwrap();
+    let applied = "SELECT count(*) FROM schema_migrations";
+    assert_eq!(db.query_i64(applied).await, known_migrations());
+    let stamp =
+        "SELECT count(DISTINCT CAST(applied_at AS TEXT)) FROM schema_migrations WHERE version = 1";
+    assert_eq!(db.query_i64(stamp).await, 1);
+
+    // A second store on the same database while the first is open, then a
+    // third after both are gone: nothing is applied again, nothing is lost.
+    let second = db.open().await;
+    assert_eq!(
+        second.list_api_keys().await.unwrap(),
+        std::slice::from_ref(&key.info)
+    );
+    drop((first, second));
+    let third = db.open().await;
+    assert_eq!(
+        third.authenticate(&key.secret).await.unwrap(),
+        Some(key.info)
+    );
+    assert_eq!(db.query_i64(applied).await, known_migrations());
+    assert_eq!(
+        db.query_i64("SELECT count(*) FROM schema_migrations WHERE length(checksum) = 64")
+            .await,
+        known_migrations()
+    );
+});
+
+store_test!(concurrent_first_opens_migrate_once, |db| async move {
+    let url = db.url();
+    let opens: Vec<_> = (0..4)
+        .map(|_| {
+            let url = url.clone();
+            tokio::spawn(async move { Store::open(&url).await })
+        })
+        .collect();
+    for open in opens {
+        let store = open.await.unwrap().unwrap();
+        store.ping().await.unwrap();
+    }
+    assert_eq!(
+        db.query_i64("SELECT count(*) FROM schema_migrations").await,
+        known_migrations()
+    );
+});
+
+store_test!(an_edited_migration_is_refused, |db| async move {
+    drop(db.open().await);
+    db.execute("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1")
+        .await;
+    match Store::open(&db.url()).await {
+        Err(err @ StoreError::MigrationChanged { version: 1, .. }) => {
+            let text = err.to_string();
+            assert!(text.contains("0001_api_keys"), "{text}");
+            assert!(text.contains("never be edited"), "{text}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // With the checksum of the file as shipped it opens again: the refusal
+    // was the edit, and the checksum is the file's SHA-256.
+    let text = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/migrations/sqlite/0001_api_keys.sql"
+    ));
+    let text = match db.backend() {
+        Backend::Sqlite => text,
+        Backend::Postgres => include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/migrations/postgres/0001_api_keys.sql"
+        )),
+    };
+    let checksum: String = Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    db.execute(&format!(
+        "UPDATE schema_migrations SET checksum = '{checksum}' WHERE version = 1"
+    ))
+    .await;
+    db.open().await.ping().await.unwrap();
+    // A renamed migration is refused like an edited one.
+    db.execute("UPDATE schema_migrations SET name = 'renamed' WHERE version = 1")
+        .await;
+    assert!(matches!(
+        Store::open(&db.url()).await,
+        Err(StoreError::MigrationChanged { version: 1, .. })
+    ));
+});
+
+store_test!(a_newer_database_is_refused, |db| async move {
+    drop(db.open().await);
+    db.execute(
+        "INSERT INTO schema_migrations (version, name, checksum, applied_at) \
+         VALUES (9999, 'from_the_future', 'x', CURRENT_TIMESTAMP)",
+    )
+    .await;
+    match Store::open(&db.url()).await {
+        Err(err @ StoreError::SchemaTooNew { version: 9999, .. }) => {
+            let text = err.to_string();
+            assert!(text.contains("9999_from_the_future"), "{text}");
+            assert!(text.contains("newer"), "{text}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // Refusing changed nothing.
+    assert_eq!(
+        db.query_i64("SELECT count(*) FROM schema_migrations").await,
+        known_migrations() + 1
+    );
+});
