@@ -36,6 +36,11 @@ impl DataDir {
         self.root.join("index")
     }
 
+    /// The embedded metadata store (SQLite) used unless a database URL is given.
+    pub fn database_file(&self) -> PathBuf {
+        self.root.join("lekradar.sqlite3")
+    }
+
     /// Creates the data directory (mode 0700) if it does not exist.
     pub fn create(&self) -> std::io::Result<()> {
         use std::os::unix::fs::DirBuilderExt;

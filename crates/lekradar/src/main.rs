@@ -42,8 +42,13 @@ enum Command {
     /// Inspect the index
     #[command(subcommand)]
     Index(cmd::index::IndexCommand),
-    /// Build a demo index from synthetic identifiers and check the ones given
-    Demo(cmd::demo::Args),
+    /// Serve the pages, the HIBP-compatible API and the native API
+    Serve(Box<cmd::serve::Args>),
+    /// Manage API keys
+    #[command(subcommand)]
+    Apikey(cmd::apikey::ApiKeyCommand),
+    /// A demo instance: synthetic breaches ingested and served on localhost
+    Demo(Box<cmd::demo::Args>),
 }
 
 fn main() -> ExitCode {
@@ -58,7 +63,9 @@ fn main() -> ExitCode {
         Command::Ingest(args) => cmd::ingest::run(&data_dir, args),
         Command::Lookup(args) => cmd::lookup::run(&data_dir, args),
         Command::Index(c) => cmd::index::run(&data_dir, c),
-        Command::Demo(args) => cmd::demo::run(&data_dir, args),
+        Command::Serve(args) => cmd::serve::run(&data_dir, *args),
+        Command::Apikey(c) => cmd::apikey::run(&data_dir, c),
+        Command::Demo(args) => cmd::demo::run(&data_dir, *args),
     };
     match result {
         Ok(code) => code,

@@ -1,119 +1,192 @@
 //! `lekradar demo`: a working instance with no set-up. Creates the key if
-//! needed, builds two synthetic breaches (a scrape of mobile numbers and a
-//! telecom customer file) through the real normalize → PRF → index path, and
-//! checks the identifiers given on the command line, or a few examples.
-//! No real person's data is involved.
+//! needed, generates three synthetic breaches shaped like the seeds' cases
+//! (a messenger scrape of mobile numbers, a telecom customer file, a data
+//! broker's contact list) with `lekradar-gen`, ingests them through the real
+//! ingest pipeline with progress, deletes the generated dumps, and serves
+//! them on 127.0.0.1 with the embedded default, printing the URL and numbers
+//! and emails to try — breached and clean. No real person's data is
+//! involved; the dumps never touch the data directory.
 
+use std::path::Path;
 use std::process::ExitCode;
-use std::time::Instant;
 
 use anyhow::Context;
-use lekradar_breach::{BreachKind, BreachMetadata, NaiveDate, HIBP_DATA_CLASSES};
-use lekradar_check::index_key;
-use lekradar_index::{ClassSet, IndexReader, IndexWriter, Key, Transaction};
+use lekradar_breach::{BreachKind, BreachMetadata, Descriptions, NaiveDate};
+use lekradar_check::check;
+use lekradar_gen::{DumpKind, GenOptions, Truth};
+use lekradar_index::{IndexReader, IndexWriter};
+use lekradar_ingest::{ingest, IngestConfig};
 use lekradar_normalize::{normalize, Region};
 use lekradar_prf::ServerKey;
-use rayon::prelude::*;
+use lekradar_web::ServerConfig;
 
+use crate::cmd::ingest::Progress;
 use crate::cmd::lookup::print_check;
 use crate::cmd::parse_memory;
+use crate::cmd::serve::{runtime, DatabaseArgs};
 use crate::data_dir::DataDir;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Identifiers to check once the demo index is ready
+    /// Identifiers to check (and print) once the demo breaches are ready
     #[arg(value_name = "IDENTIFIER")]
     identifiers: Vec<String>,
-    /// People in the synthetic scrape (the telecom file gets a fifth as many)
-    #[arg(long, default_value_t = 100_000)]
+    /// Numbers in the synthetic scrape (the telecom file gets a tenth as
+    /// many customers, the broker a twentieth as many contacts)
+    #[arg(long, default_value_t = 200_000)]
     size: u64,
     /// Memory budget for building segments
     #[arg(long, default_value = "256MiB", value_parser = parse_memory)]
     memory: usize,
-    /// Region for phone numbers written without a country code
-    #[arg(long, default_value = "NL")]
-    region: Region,
+    /// Where to serve the demo
+    #[arg(long, env = "LEKRADAR_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: std::net::SocketAddr,
+    /// Build the breaches and check the examples, but do not serve
+    #[arg(long)]
+    no_serve: bool,
+    #[command(flatten)]
+    database: DatabaseArgs,
 }
 
-const SCRAPE: &str = "DemoScrape";
-const TELECOM: &str = "DemoTelecom";
-/// The telecom file's classes: the first seven of HIBP's vocabulary
-/// (phone, email, names, addresses, bank accounts, birth dates, ID documents).
-const TELECOM_CLASSES: &[&str] = HIBP_DATA_CLASSES.split_at(7).0;
+/// One demo breach: its metadata and the dump it is made from.
+struct DemoBreach {
+    meta: BreachMetadata,
+    dump: GenOptions,
+}
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
 }
 
-/// Person `i`'s mobile number, in one of several real-world spellings.
-fn mobile(i: u64) -> String {
-    // 06-1… to 06-5…: Dutch mobile ranges.
-    let n = 10_000_000 + (i.wrapping_mul(7_919_993) % 49_999_999);
-    let (a, b) = (n / 10_000, n % 10_000);
-    match i % 6 {
-        0 => format!("06-{n:08}"),
-        1 => format!("+31 6 {a:04} {b:04}"),
-        2 => format!("0031 6 {n:08}"),
-        3 => format!("(0)6 {a:04} {b:04}"),
-        // Belgian mobiles, in international spellings so any region reads them.
-        4 => format!(
-            "+32 47{} {:02} {:02} {:02}",
-            n % 10,
-            (n / 10) % 100,
-            (n / 1000) % 100,
-            (n / 100_000) % 100
-        ),
-        _ => format!("0032 49{} {:06}", n % 10, (n / 10) % 1_000_000),
-    }
-}
-
-fn email(i: u64) -> String {
-    format!("Persoon.{i}@Lekradar-Demo.example")
-}
-
-/// Normalizes and keys `raw` identifiers on all cores.
-fn keyed(
-    key: &ServerKey,
-    region: Region,
-    raw: &[(String, ClassSet)],
-) -> anyhow::Result<Vec<(Key, ClassSet)>> {
-    raw.par_iter()
-        .map(|(text, classes)| {
-            let id = normalize(text, region)
-                .map_err(|r| anyhow::anyhow!("synthetic identifier rejected: {r}"))?;
-            Ok((index_key(key, &id)?, *classes))
-        })
-        .collect()
-}
-
-fn build(
-    writer: &mut IndexWriter,
-    key: &ServerKey,
-    args: &Args,
-    mut meta: BreachMetadata,
-    raw: Vec<(String, ClassSet)>,
-) -> anyhow::Result<()> {
-    let t = Instant::now();
-    let name = meta.name.clone();
-    eprintln!("building {name}: {} identifiers ...", raw.len());
-    let keyed = keyed(key, args.region, &raw)?;
-    let mut builder = writer.segment_builder(args.memory)?;
-    for (k, classes) in keyed {
-        builder.push(k, classes)?;
-    }
-    let (segments, stats) = builder.finish()?;
-    meta.pwn_count = stats.written;
-    meta.validate()?;
-    let mut tx = Transaction::new();
-    tx.set_metadata(&name, meta.encode())
-        .add_segments(&name, segments);
-    writer.commit(tx)?;
-    eprintln!(
-        "  {} entries published in {:.1?}",
-        stats.written,
-        t.elapsed()
+fn demo_breaches(size: u64) -> Vec<DemoBreach> {
+    let mut scrape = BreachMetadata::new(
+        "DemoMessengerScrape",
+        "Demo: messenger scrape of mobile numbers",
+        date(2022, 11, 16),
     );
-    Ok(())
+    scrape.kind = BreachKind::Scrape;
+    scrape.is_fabricated = true;
+    scrape.default_regions = vec!["NL".into(), "BE".into()];
+    scrape.description = "Synthetic demo data: mobile numbers said to be registered with a messaging app, collected by scraping and offered for sale.".into();
+    scrape.descriptions = Descriptions {
+        nl: Some("Verzonnen demogegevens: mobiele nummers die bij een berichtenapp geregistreerd zouden zijn, verzameld door scraping en te koop aangeboden.".into()),
+        fr: Some("Données de démonstration inventées : des numéros mobiles qui seraient inscrits sur une messagerie, collectés par scraping et mis en vente.".into()),
+        en: Some(scrape.description.clone()),
+    };
+    let mut scrape_dump = GenOptions::new(DumpKind::Scrape);
+    scrape_dump.rows = size.max(100);
+    scrape_dump.seed = 2022;
+
+    let mut telecom = BreachMetadata::new(
+        "DemoTelco2026",
+        "Demo: telecom customer file",
+        date(2026, 2, 12),
+    );
+    telecom.kind = BreachKind::Breach;
+    telecom.is_fabricated = true;
+    telecom.default_regions = vec!["NL".into(), "BE".into()];
+    telecom.domain = "telco.example".into();
+    telecom.description = "Synthetic demo data: a telecom's customer-contact system with names, addresses, phone numbers, email addresses, IBANs, dates of birth and, for some customers, ID-document numbers.".into();
+    telecom.descriptions = Descriptions {
+        nl: Some("Verzonnen demogegevens: het klantcontactsysteem van een telecomprovider met namen, adressen, telefoonnummers, e-mailadressen, IBAN's, geboortedatums en bij een deel van de klanten nummers van identiteitsbewijzen.".into()),
+        fr: Some("Données de démonstration inventées : le système de contact client d'un opérateur télécom avec noms, adresses, numéros, adresses e-mail, IBAN, dates de naissance et, pour une partie des clients, des numéros de pièces d'identité.".into()),
+        en: Some(telecom.description.clone()),
+    };
+    let mut telecom_dump = GenOptions::new(DumpKind::Telecom);
+    telecom_dump.rows = (size / 10).max(100);
+    telecom_dump.seed = 2026;
+
+    let mut broker = BreachMetadata::new(
+        "DemoDataBroker",
+        "Demo: data broker's contact list",
+        date(2024, 6, 3),
+    );
+    broker.kind = BreachKind::DataBroker;
+    broker.is_fabricated = true;
+    broker.default_regions = vec!["BE".into(), "NL".into()];
+    broker.description = "Synthetic demo data: business contacts (name, company, job title, work email, mobile number) sold by a data broker.".into();
+    broker.descriptions = Descriptions {
+        nl: Some("Verzonnen demogegevens: zakelijke contacten (naam, bedrijf, functie, werkmail, gsm-nummer) verkocht door een databroker.".into()),
+        fr: Some("Données de démonstration inventées : des contacts professionnels (nom, entreprise, fonction, e-mail professionnel, GSM) vendus par un courtier en données.".into()),
+        en: Some(broker.description.clone()),
+    };
+    let mut broker_dump = GenOptions::new(DumpKind::Broker);
+    broker_dump.rows = (size / 20).max(100);
+    broker_dump.seed = 2024;
+    broker_dump.regions = vec!["BE:60".into(), "NL:40".into()];
+
+    vec![
+        DemoBreach {
+            meta: scrape,
+            dump: scrape_dump,
+        },
+        DemoBreach {
+            meta: telecom,
+            dump: telecom_dump,
+        },
+        DemoBreach {
+            meta: broker,
+            dump: broker_dump,
+        },
+    ]
+}
+
+/// Generates `b`'s dump in `dir` and returns its path and truth.
+fn generate(dir: &Path, b: &DemoBreach) -> anyhow::Result<(std::path::PathBuf, Truth)> {
+    let path = dir.join(format!("{}.dump", b.meta.name));
+    let mut opts = b.dump.clone();
+    opts.overwrite = true;
+    let truth = lekradar_gen::generate(&opts, &path)
+        .with_context(|| format!("generating the {} dump", b.meta.name))?;
+    // The truth file holds identifiers: read it into memory and remove it.
+    let _ = std::fs::remove_file(lekradar_gen::truth_path(&path));
+    Ok((path, truth))
+}
+
+/// Examples to try: for each breach a person found in it (the telecom one
+/// with an ID document), then identifiers found nowhere.
+fn examples(
+    breaches: &[(DemoBreach, Truth)],
+    snapshot: &lekradar_index::Snapshot,
+    key: &ServerKey,
+) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (b, truth) in breaches {
+        let wanted_class = match b.meta.kind {
+            BreachKind::Breach => Some("Government issued IDs"),
+            _ => None,
+        };
+        // A Dutch or Belgian person, with an ID document in the telecom file.
+        let row = truth.rows.iter().find(|r| {
+            !r.duplicate
+                && r.phones
+                    .first()
+                    .is_some_and(|p| p.starts_with("+31") || p.starts_with("+32"))
+                && wanted_class.is_none_or(|c| r.classes.iter().any(|x| x == c))
+        });
+        if let Some(row) = row {
+            out.push((row.phones[0].clone(), format!("in {}", b.meta.title)));
+            if let Some(email) = row.emails.first() {
+                out.push((email.clone(), format!("in {}", b.meta.title)));
+            }
+        }
+    }
+    // Clean ones: the first candidates that no breach holds.
+    let clean_phone = (0..1000u64)
+        .map(|i| format!("06-2{:07}", 1_234_567 + i * 7_919))
+        .find(|c| found_nowhere(c, snapshot, key));
+    if let Some(p) = clean_phone {
+        out.push((p, "in no breach".into()));
+    }
+    out.push(("niemand@voorbeeld.example".into(), "in no breach".into()));
+    out
+}
+
+fn found_nowhere(raw: &str, snapshot: &lekradar_index::Snapshot, key: &ServerKey) -> bool {
+    normalize(raw, Region::NL)
+        .ok()
+        .and_then(|id| check(snapshot, key, &id).ok())
+        .is_some_and(|hits| hits.is_empty())
 }
 
 pub fn run(data: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
@@ -132,64 +205,85 @@ pub fn run(data: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
         key
     };
 
-    let mut writer = IndexWriter::open(&data.index_dir())?;
-    let telecom_people = (args.size / 5).max(1);
-    if writer.manifest().breach(SCRAPE).is_none() {
-        let raw = (0..args.size).map(|i| (mobile(i), 1)).collect();
-        let mut meta =
-            BreachMetadata::new(SCRAPE, "Demo scrape of mobile numbers", date(2022, 11, 16));
-        meta.kind = BreachKind::Scrape;
-        meta.data_classes = vec!["Phone numbers".into()];
-        meta.is_fabricated = true;
-        build(&mut writer, &key, &args, meta, raw)?;
-    }
-    if writer.manifest().breach(TELECOM).is_none() {
-        // Telecom customers are every third scrape person, so some people are
-        // in both breaches; about half have an ID document in the file.
-        let mut raw = Vec::new();
-        for p in 0..telecom_people {
-            let i = p * 3;
-            let classes: ClassSet = 0b11_1111 | if i % 2 == 0 { 1 << 6 } else { 0 };
-            raw.push((mobile(i), classes));
-            raw.push((email(i), classes));
+    let work = tempfile::Builder::new()
+        .prefix("lekradar-demo-")
+        .tempdir()
+        .context("cannot create a temporary directory for the demo dumps")?;
+    let mut built = Vec::new();
+    {
+        let mut writer = IndexWriter::open(&data.index_dir())?;
+        for b in demo_breaches(args.size) {
+            let exists = writer.manifest().breach(&b.meta.name).is_some();
+            let (path, truth) = generate(work.path(), &b)?;
+            if !exists {
+                eprintln!(
+                    "demo: {} — {} rows generated, ingesting ...",
+                    b.meta.name, truth.totals.rows_written
+                );
+                lekradar_breach::publish(&mut writer, &b.meta, true)?;
+                let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+                let progress = Progress::new(size);
+                let report = ingest(
+                    &mut writer,
+                    &key,
+                    &b.meta.name,
+                    std::slice::from_ref(&path),
+                    &IngestConfig {
+                        regions: Vec::new(),
+                        memory: args.memory,
+                        map: Vec::new(),
+                        dry_run: false,
+                    },
+                    &|p, done, len, rows| progress.update(p, done, len, rows),
+                )?;
+                progress.finish();
+                eprintln!(
+                    "demo: {} — {} identifiers published",
+                    b.meta.name, report.new_identifiers
+                );
+            }
+            // The dump is plaintext: it never outlives this step.
+            std::fs::remove_file(&path)
+                .with_context(|| format!("cannot remove the demo dump {}", path.display()))?;
+            built.push((b, truth));
         }
-        let mut meta =
-            BreachMetadata::new(TELECOM, "Demo telecom customer file", date(2026, 2, 12));
-        meta.data_classes = TELECOM_CLASSES.iter().map(|s| s.to_string()).collect();
-        meta.is_fabricated = true;
-        build(&mut writer, &key, &args, meta, raw)?;
     }
-    drop(writer);
+    drop(work);
 
     let reader = IndexReader::open(&data.index_dir())?;
     let snapshot = reader.snapshot();
-    println!(
-        "Demo index in {} (key {})",
-        data.index_dir().display(),
-        key.key_id()
-    );
-    let examples: Vec<String> = if args.identifiers.is_empty() {
-        println!("No identifiers given; checking some examples (give your own as arguments):");
-        vec![
-            mobile(0),
-            mobile(1),
-            email(3),
-            mobile(4),
-            mobile(args.size + 1),
-            "jan.jansen@example.nl".into(),
-            "06-123".into(),
-        ]
-    } else {
-        args.identifiers.clone()
-    };
-    println!();
-    for raw in &examples {
-        print_check(&snapshot, &key, raw, args.region)?;
+    let examples = examples(&built, &snapshot, &key);
+    for raw in &args.identifiers {
+        print_check(&snapshot, &key, raw, Region::NL)?;
     }
-    println!();
-    println!(
-        "Check more with: lekradar --data-dir {} lookup <phone or email>",
-        data.root().display()
-    );
+    if args.no_serve {
+        for (id, note) in &examples {
+            println!("try {id:<32} ({note})");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let breach_count = snapshot.breaches().len();
+    let banner = Box::new(move |addr: std::net::SocketAddr| {
+        let url = format!("http://{addr}");
+        let mut banner = format!(
+            "\nLekradar demo: {breach_count} breaches served at {url}/ (Ctrl-C stops it)\n\nTry these on {url}/ :\n"
+        );
+        for (id, note) in &examples {
+            banner.push_str(&format!("  {id:<32} {note}\n"));
+        }
+        banner.push_str(&format!(
+            "\nBreach pages: {url}/breaches   API: {url}/api/openapi.json\nHIBP API v3: {url}/api/v3/breaches (for breachedaccount, make a key: lekradar apikey create NAME)\n"
+        ));
+        banner
+    });
+    let database_url = args.database.url(data)?;
+    let config = ServerConfig::new(args.listen);
+    config.validate()?;
+    runtime()?.block_on(crate::cmd::serve::serve(
+        data,
+        config,
+        &database_url,
+        Some(banner),
+    ))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -86,14 +86,14 @@ pub fn run(data: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// A progress bar on a terminal, else a line every few seconds.
-struct Progress {
+pub struct Progress {
     bar: Option<indicatif::ProgressBar>,
     start: Instant,
     state: Mutex<(Instant, u64, Option<PathBuf>, u64)>,
 }
 
 impl Progress {
-    fn new(total: u64) -> Progress {
+    pub fn new(total: u64) -> Progress {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = indicatif::ProgressBar::new(total);
             bar.set_style(
@@ -111,7 +111,7 @@ impl Progress {
         }
     }
 
-    fn update(&self, path: &Path, done: u64, len: u64, rows: u64) {
+    pub fn update(&self, path: &Path, done: u64, len: u64, rows: u64) {
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         if state.2.as_deref() != Some(path) {
             // A new file: earlier files count as done.
@@ -138,7 +138,7 @@ impl Progress {
         }
     }
 
-    fn finish(&self) {
+    pub fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }

@@ -1,5 +1,6 @@
 //! One module per subcommand: its arguments and the glue that runs it.
 
+pub mod apikey;
 pub mod breach;
 pub mod demo;
 pub mod gen_data;
@@ -8,6 +9,7 @@ pub mod ingest;
 pub mod key;
 pub mod lookup;
 pub mod normalize;
+pub mod serve;
 
 /// Parses a memory size such as `512MiB`, `2G` or `1073741824`.
 pub fn parse_memory(s: &str) -> Result<usize, String> {

@@ -1,0 +1,273 @@
+//! `lekradar serve`: the HTTP server (pages, HIBP API v3, native API,
+//! operations endpoints) over the data directory's index and key, with the
+//! metadata store chosen by the database URL. Every setting is a flag and an
+//! environment variable (`LEKRADAR_*`); secrets may also come from a file
+//! (`LEKRADAR_DATABASE_URL_FILE`). Settings are validated before anything
+//! starts; `--check` prints the effective ones and exits.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use lekradar_index::IndexReader;
+use lekradar_normalize::Region;
+use lekradar_prf::ServerKey;
+use lekradar_store::{Rate, Store};
+use lekradar_web::{App, L10n, Limits, Mode, OwnerAnswer, ServerConfig};
+
+use crate::cmd::parse_memory;
+use crate::data_dir::DataDir;
+
+/// Where the metadata store is.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DatabaseArgs {
+    /// Metadata store: sqlite:PATH or postgres://USER@HOST/DB
+    /// [default: sqlite in the data directory; also LEKRADAR_DATABASE_URL_FILE]
+    #[arg(
+        long,
+        env = "LEKRADAR_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    database_url: Option<String>,
+}
+
+impl DatabaseArgs {
+    /// The URL from the flag, the variable, the `_FILE` variable or the default.
+    pub fn url(&self, data: &DataDir) -> anyhow::Result<String> {
+        let from_file = std::env::var_os("LEKRADAR_DATABASE_URL_FILE");
+        match (&self.database_url, from_file) {
+            (Some(_), Some(_)) => anyhow::bail!(
+                "both --database-url (or LEKRADAR_DATABASE_URL) and LEKRADAR_DATABASE_URL_FILE are set; keep one"
+            ),
+            (Some(url), None) => Ok(url.clone()),
+            (None, Some(path)) => {
+                let text = std::fs::read_to_string(&path).with_context(|| {
+                    format!(
+                        "cannot read LEKRADAR_DATABASE_URL_FILE {}",
+                        std::path::Path::new(&path).display()
+                    )
+                })?;
+                let url = text.trim();
+                anyhow::ensure!(
+                    !url.is_empty(),
+                    "LEKRADAR_DATABASE_URL_FILE {} is empty",
+                    std::path::Path::new(&path).display()
+                );
+                Ok(url.to_owned())
+            }
+            (None, None) => Ok(format!("sqlite:{}", data.database_file().display())),
+        }
+    }
+}
+
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (number, unit) = s
+        .find(|c: char| !c.is_ascii_digit())
+        .map(|i| s.split_at(i))
+        .unwrap_or((s, "s"));
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("{s:?} is not a duration like 500ms, 10s or 2min"))?;
+    match unit.trim() {
+        "ms" => Ok(Duration::from_millis(n)),
+        "s" | "" => Ok(Duration::from_secs(n)),
+        "min" | "m" => Ok(Duration::from_secs(n * 60)),
+        "h" => Ok(Duration::from_secs(n * 3600)),
+        other => Err(format!("{other:?} is not a unit: use ms, s, min or h")),
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Address to listen on (port 0: any free port)
+    #[arg(long, env = "LEKRADAR_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// public: results on screen; owner-only: the same message whatever the
+    /// outcome, the answer goes only to the checked email address
+    #[arg(long, env = "LEKRADAR_MODE", default_value = "public")]
+    pub mode: Mode,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Region for phone numbers without a country code
+    #[arg(long, env = "LEKRADAR_DEFAULT_REGION", default_value = "NL")]
+    pub default_region: Region,
+    /// Regions offered on the check form
+    #[arg(
+        long,
+        env = "LEKRADAR_FORM_REGIONS",
+        value_delimiter = ',',
+        default_value = "NL,BE"
+    )]
+    pub form_regions: Vec<Region>,
+    /// Whether the HIBP API's breachedaccount needs an hibp-api-key
+    #[arg(long, env = "LEKRADAR_REQUIRE_API_KEY", default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub require_api_key: bool,
+    /// Checks per client address without an API key (IPv6: per /64)
+    #[arg(long, env = "LEKRADAR_RATE_PER_ADDRESS", default_value = "20/min")]
+    pub rate_per_address: Rate,
+    /// Checks of the whole server
+    #[arg(long, env = "LEKRADAR_RATE_GLOBAL", default_value = "200/s")]
+    pub rate_global: Rate,
+    /// Catalogue requests (breach lists and pages) per client address
+    #[arg(long, env = "LEKRADAR_READS_PER_ADDRESS", default_value = "600/min")]
+    pub reads_per_address: Rate,
+    /// How often to look for a newly published index
+    #[arg(long, env = "LEKRADAR_RELOAD_INTERVAL", default_value = "1s", value_parser = parse_duration)]
+    pub reload_interval: Duration,
+    /// Longest time a request may take
+    #[arg(long, env = "LEKRADAR_REQUEST_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub request_timeout: Duration,
+    /// Largest request body
+    #[arg(long, env = "LEKRADAR_MAX_BODY", default_value = "16KiB", value_parser = parse_memory)]
+    pub max_body: usize,
+    /// How long an API key lookup is cached (revocation takes effect within it)
+    #[arg(long, env = "LEKRADAR_API_KEY_CACHE", default_value = "5s", value_parser = parse_duration)]
+    pub api_key_cache: Duration,
+    /// Validate the settings, print the effective ones and exit
+    #[arg(long)]
+    pub check: bool,
+}
+
+impl Args {
+    fn config(&self) -> anyhow::Result<ServerConfig> {
+        let mut config = ServerConfig::new(self.listen);
+        config.mode = self.mode;
+        config.default_region = self.default_region;
+        config.form_regions = self.form_regions.clone();
+        config.require_api_key = self.require_api_key;
+        config.limits = Limits {
+            per_address: self.rate_per_address,
+            global: self.rate_global,
+            reads_per_address: self.reads_per_address,
+        };
+        config.reload_interval = self.reload_interval;
+        config.request_timeout = self.request_timeout;
+        config.max_body_bytes = self.max_body;
+        config.api_key_cache = self.api_key_cache;
+        config.validate().context("invalid setting")?;
+        Ok(config)
+    }
+}
+
+pub fn run(data: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
+    let config = args.config()?;
+    let url = args.database.url(data)?;
+    if args.check {
+        print!("{}", config.describe());
+        println!("data-dir         {}", data.root().display());
+        println!("database         {}", redact_url(&url));
+        ServerKey::load(&data.key_file())?;
+        println!("key              ok");
+        let reader = IndexReader::open(&data.index_dir())?;
+        println!(
+            "index            {} breaches (generation {})",
+            reader.snapshot().breaches().len(),
+            reader.snapshot().generation()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    runtime()?.block_on(serve(data, config, &url, None))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The runtime the server runs on: one worker per core.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("lekradar-serve")
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// A URL with its password replaced, for printing.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// What the demo prints once the server listens, given its address.
+pub type Banner = Box<dyn FnOnce(SocketAddr) -> String + Send>;
+
+/// Opens everything and serves until SIGINT/SIGTERM. `banner` is printed
+/// once the server listens (the demo's examples).
+pub async fn serve(
+    data: &DataDir,
+    config: ServerConfig,
+    database_url: &str,
+    banner: Option<Banner>,
+) -> anyhow::Result<()> {
+    let key = ServerKey::load(&data.key_file()).context(
+        "the server needs the OPRF key of the index: `lekradar key init` (or `lekradar demo`) creates one",
+    )?;
+    let index = IndexReader::open(&data.index_dir())
+        .with_context(|| format!("cannot open the index in {}", data.index_dir().display()))?;
+    let store = Store::open(database_url).await.with_context(|| {
+        format!(
+            "cannot open the metadata store {}",
+            redact_url(database_url)
+        )
+    })?;
+    let l10n = L10n::new()?;
+    let (owner_answers, mut answers) = tokio::sync::mpsc::channel::<OwnerAnswer>(1024);
+    if config.mode == Mode::OwnerOnly {
+        tracing::warn!(
+            "owner-only mode: answers are handed to the mailer, and mail delivery is not configured in this version; nobody sees an answer"
+        );
+    }
+    tokio::spawn(async move {
+        // The mailer (alerts issue) takes these; until then they are dropped
+        // here, never shown or logged.
+        while answers.recv().await.is_some() {}
+    });
+    let listener = lekradar_web::bind(config.listen).await?;
+    let addr = listener
+        .local_addr()
+        .context("cannot read the listening address")?;
+    let breaches = index.snapshot().breaches().len();
+    let mode = config.mode;
+    let app = App::new(config, index, key, store, l10n, owner_answers);
+    eprintln!(
+        "lekradar: listening on http://{addr} ({mode} mode, {breaches} breaches, store {})",
+        app.state().store.backend()
+    );
+    if let Some(banner) = banner {
+        println!("{}", banner(addr));
+    }
+    lekradar_web::serve(app, listener, lekradar_web::shutdown_signal()).await?;
+    eprintln!("lekradar: stopped");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_and_redaction() {
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("10"), Ok(Duration::from_secs(10)));
+        assert_eq!(parse_duration("2min"), Ok(Duration::from_secs(120)));
+        assert!(parse_duration("ten").is_err());
+        assert!(parse_duration("5 weeks").is_err());
+        assert_eq!(
+            redact_url("postgres://lek:s3cret@db.internal/lekradar"),
+            "postgres://lek:***@db.internal/lekradar"
+        );
+        assert_eq!(
+            redact_url("postgres://lek@127.0.0.1/x"),
+            "postgres://lek@127.0.0.1/x"
+        );
+        assert_eq!(redact_url("sqlite:/tmp/x.sqlite3"), "sqlite:/tmp/x.sqlite3");
+    }
+}

@@ -1,0 +1,165 @@
+# Lekradar pages, en. Message ids are shared by nl, fr and en (a tidy test checks).
+
+site-name = Lekradar
+skip-to-content = Skip to content
+nav-label = Main menu
+nav-check = Check
+nav-breaches = Breaches
+lang-switch-label = Language
+footer-privacy = Lekradar keeps no phone number or email address from a breach in readable form and does not log what you check.
+footer-api = API (Have I Been Pwned compatible)
+index-title = Check your phone number or email address
+index-heading = Is your number or email address in a breach?
+index-lead = Enter your phone number or email address. You will see which breaches hold it, which of your data leaked and what to do now.
+index-lead-owner-only = Enter your email address. We send the answer only to that address, so nobody else can see whether you are in a breach.
+form-account = Phone number or email address
+form-account-email = Email address
+form-account-hint = For example 06-12345678, +32 470 12 34 56 or name@example.nl
+form-account-email-hint = For example name@example.nl
+form-region = Country for numbers without a country code
+form-submit = Check
+index-breach-count =
+    { $count ->
+        [one] We know { $n } breach.
+       *[other] We know { $n } breaches.
+    }
+index-see-breaches = See them
+index-privacy-heading = What we do with what you type
+index-privacy-text = We turn your number or address into a key and look that up. We do not keep what you typed and never write it to logs.
+region-NL = Netherlands
+region-BE = Belgium
+region-DE = Germany
+region-FR = France
+region-LU = Luxembourg
+error-empty = Enter a phone number or an email address.
+error-too-long = That is too long for a phone number or email address.
+error-not-an-account = This is not a valid phone number or email address ({ $reason }). Check it and choose the right country if needed.
+error-owner-only-email = Only email addresses can be checked here: the answer is sent to that address.
+limited-title = Please wait
+limited-text =
+    { $count ->
+        [one] Too many checks were just made. Try again in { $n } second.
+       *[other] Too many checks were just made. Try again in { $n } seconds.
+    }
+unavailable-title = Temporarily unavailable
+unavailable-text = The check cannot be made right now. Try again shortly.
+owner-sent-title = Check your inbox
+owner-sent-text = If this address is in a breach we know, we send the details to that address. If it is in none, you get a message too.
+kind-breach = Data breach
+kind-scrape = Scrape
+kind-data-broker = Data broker
+kind-stealer-log = Stealer log
+identifier-phone = Phone number
+identifier-email = Email address
+result-found =
+    { $count ->
+        [one] Found in { $n } breach
+       *[other] Found in { $n } breaches
+    }
+result-clean =
+    { $count ->
+        [one] Not found in the breach we know
+       *[other] Not found in the { $n } breaches we know
+    }
+result-clean-text = Good news: we did not find it. That does not mean it never leaked; we only know the breaches loaded here.
+result-breaches-heading = Where it was found
+result-your-data = Your data in this breach:
+result-not-in-your-record =
+    { $count ->
+        [one] One other kind of data in this breach was not in your record.
+       *[other] { $n } other kinds of data in this breach were not in your record.
+    }
+result-advice-heading = What to do now
+result-check-another = Check something else
+advice-sources = Source:
+urgency-now = Now
+urgency-soon = This week
+urgency-habit = Good habit
+catalogue-title = Breaches
+catalogue-heading = The breaches we know
+catalogue-lead = For each breach: when it happened, how many people it holds and which kinds of data it contains.
+catalogue-empty = No breaches have been loaded yet.
+catalogue-caption = Breaches, newest first
+catalogue-col-breach = Breach
+catalogue-col-kind = Kind
+catalogue-col-date = Date
+catalogue-col-count = Numbers and addresses
+catalogue-col-classes = Data
+breach-kind = Kind
+breach-date = Date of the breach
+breach-added = Added
+breach-count = Numbers and addresses
+breach-emails = Of which email addresses
+breach-domain = Domain
+breach-verified = Verified
+breach-classes = Data
+breach-retired = This breach has been retired: checks no longer find it.
+breach-fabricated = This breach holds made-up data (for example for a demonstration).
+breach-sensitive = This breach is sensitive: it is only shown to the owner of an address.
+breach-chart-countries = Phone numbers per country
+breach-chart-classes = Records per kind of data
+breach-chart-classes-hint = Not every record holds everything: that is why a check shows what was in your record.
+breach-check-yours = Check whether you are in it
+chart-other = Other
+chart-no-data = No figures available.
+chart-as-table = As a table
+yes = yes
+no = no
+not-found-title = Page not found
+not-found-text = This page does not exist (any more).
+
+## Months
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December
+
+## Data classes (HIBP's names translated)
+class-phone-numbers = Phone numbers
+class-email-addresses = Email addresses
+class-names = Names
+class-physical-addresses = Physical addresses
+class-bank-account-numbers = Bank account numbers
+class-dates-of-birth = Dates of birth
+class-government-issued-ids = Government issued IDs
+class-passport-numbers = Passport numbers
+class-customer-numbers = Customer numbers
+class-job-titles = Job titles
+class-employers = Employers
+class-passwords = Passwords
+class-usernames = Usernames
+class-ip-addresses = IP addresses
+class-genders = Genders
+class-social-media-profiles = Social media profiles
+class-credit-cards = Credit cards
+class-partial-credit-card-data = Partial credit card data
+class-purchases = Purchases
+class-device-information = Device information
+class-geographic-locations = Geographic locations
+
+## Countries by calling code
+country-31 = Netherlands
+country-32 = Belgium
+country-49 = Germany
+country-33 = France
+country-44 = United Kingdom
+country-34 = Spain
+country-39 = Italy
+country-20 = Egypt
+country-966 = Saudi Arabia
+country-1 = US and Canada
+country-352 = Luxembourg
+country-212 = Morocco
+country-90 = Turkey
+country-48 = Poland
+country-351 = Portugal
+country-41 = Switzerland
+country-43 = Austria

@@ -1,0 +1,165 @@
+# Lekradar pages, fr. Message ids are shared by nl, fr and en (a tidy test checks).
+
+site-name = Lekradar
+skip-to-content = Aller au contenu
+nav-label = Menu principal
+nav-check = Vérifier
+nav-breaches = Fuites de données
+lang-switch-label = Langue
+footer-privacy = Lekradar ne conserve aucun numéro ni adresse e-mail des fuites en clair et n'enregistre pas ce que vous vérifiez.
+footer-api = API (compatible Have I Been Pwned)
+index-title = Vérifiez votre numéro ou votre adresse e-mail
+index-heading = Votre numéro ou votre adresse e-mail figure-t-il dans une fuite ?
+index-lead = Saisissez votre numéro de téléphone ou votre adresse e-mail. Vous verrez dans quelles fuites il figure, quelles données vous concernant s'y trouvent et que faire maintenant.
+index-lead-owner-only = Saisissez votre adresse e-mail. Nous envoyons la réponse uniquement à cette adresse, pour que personne d'autre ne puisse voir si vous figurez dans une fuite.
+form-account = Numéro de téléphone ou adresse e-mail
+form-account-email = Adresse e-mail
+form-account-hint = Par exemple 0470 12 34 56, +31 6 12345678 ou nom@exemple.be
+form-account-email-hint = Par exemple nom@exemple.be
+form-region = Pays pour les numéros sans indicatif
+form-submit = Vérifier
+index-breach-count =
+    { $count ->
+        [one] Nous connaissons { $n } fuite.
+       *[other] Nous connaissons { $n } fuites.
+    }
+index-see-breaches = Les voir
+index-privacy-heading = Ce que nous faisons de votre saisie
+index-privacy-text = Nous transformons votre numéro ou adresse en une clé et la recherchons. Nous ne conservons pas votre saisie et ne l'écrivons dans aucun journal.
+region-NL = Pays-Bas
+region-BE = Belgique
+region-DE = Allemagne
+region-FR = France
+region-LU = Luxembourg
+error-empty = Saisissez un numéro de téléphone ou une adresse e-mail.
+error-too-long = C'est trop long pour un numéro ou une adresse e-mail.
+error-not-an-account = Ce n'est pas un numéro ou une adresse e-mail valide ({ $reason }). Vérifiez-le et choisissez le bon pays si nécessaire.
+error-owner-only-email = Ici, vous ne pouvez vérifier qu'une adresse e-mail : la réponse est envoyée à cette adresse.
+limited-title = Un instant
+limited-text =
+    { $count ->
+        [one] Trop de vérifications viennent d'être faites. Réessayez dans { $n } seconde.
+       *[other] Trop de vérifications viennent d'être faites. Réessayez dans { $n } secondes.
+    }
+unavailable-title = Temporairement indisponible
+unavailable-text = La vérification ne fonctionne pas pour le moment. Réessayez dans un instant.
+owner-sent-title = Consultez votre boîte mail
+owner-sent-text = Si cette adresse figure dans une fuite que nous connaissons, nous envoyons les détails à cette adresse. Si elle n'y figure pas, vous recevrez aussi un message.
+kind-breach = Fuite de données
+kind-scrape = Collecte (scraping)
+kind-data-broker = Courtier en données
+kind-stealer-log = Journal de logiciel espion
+identifier-phone = Numéro de téléphone
+identifier-email = Adresse e-mail
+result-found =
+    { $count ->
+        [one] Trouvé dans { $n } fuite
+       *[other] Trouvé dans { $n } fuites
+    }
+result-clean =
+    { $count ->
+        [one] Absent de la fuite que nous connaissons
+       *[other] Absent des { $n } fuites que nous connaissons
+    }
+result-clean-text = Bonne nouvelle : nous ne l'avons pas trouvé. Cela ne veut pas dire qu'il n'a jamais fuité ; nous ne connaissons que les fuites chargées ici.
+result-breaches-heading = Où il figure
+result-your-data = Vos données dans cette fuite :
+result-not-in-your-record =
+    { $count ->
+        [one] Un autre type de donnée de cette fuite ne vous concernait pas.
+       *[other] { $n } autres types de données de cette fuite ne vous concernaient pas.
+    }
+result-advice-heading = Que faire maintenant
+result-check-another = Vérifier autre chose
+advice-sources = Source :
+urgency-now = Maintenant
+urgency-soon = Cette semaine
+urgency-habit = Bonne habitude
+catalogue-title = Fuites de données
+catalogue-heading = Les fuites que nous connaissons
+catalogue-lead = Pour chaque fuite : quand elle a eu lieu, combien de personnes elle touche et quels types de données elle contient.
+catalogue-empty = Aucune fuite n'a encore été chargée.
+catalogue-caption = Fuites, les plus récentes d'abord
+catalogue-col-breach = Fuite
+catalogue-col-kind = Type
+catalogue-col-date = Date
+catalogue-col-count = Numéros et adresses
+catalogue-col-classes = Données
+breach-kind = Type
+breach-date = Date de la fuite
+breach-added = Ajoutée
+breach-count = Numéros et adresses
+breach-emails = Dont adresses e-mail
+breach-domain = Domaine
+breach-verified = Vérifiée
+breach-classes = Données
+breach-retired = Cette fuite a été retirée : les vérifications ne la trouvent plus.
+breach-fabricated = Cette fuite contient des données inventées (par exemple pour une démonstration).
+breach-sensitive = Cette fuite est sensible : elle n'est montrée qu'au titulaire d'une adresse.
+breach-chart-countries = Numéros de téléphone par pays
+breach-chart-classes = Enregistrements par type de donnée
+breach-chart-classes-hint = Tous les enregistrements ne contiennent pas tout : c'est pourquoi une vérification montre les données de votre enregistrement.
+breach-check-yours = Vérifiez si vous y figurez
+chart-other = Autres
+chart-no-data = Pas de chiffres disponibles.
+chart-as-table = Sous forme de tableau
+yes = oui
+no = non
+not-found-title = Page introuvable
+not-found-text = Cette page n'existe pas (ou plus).
+
+## Months
+month-1 = janvier
+month-2 = février
+month-3 = mars
+month-4 = avril
+month-5 = mai
+month-6 = juin
+month-7 = juillet
+month-8 = août
+month-9 = septembre
+month-10 = octobre
+month-11 = novembre
+month-12 = décembre
+
+## Data classes (HIBP's names translated)
+class-phone-numbers = Numéros de téléphone
+class-email-addresses = Adresses e-mail
+class-names = Noms
+class-physical-addresses = Adresses postales
+class-bank-account-numbers = Numéros de compte bancaire
+class-dates-of-birth = Dates de naissance
+class-government-issued-ids = Numéros de pièces d'identité
+class-passport-numbers = Numéros de passeport
+class-customer-numbers = Numéros de client
+class-job-titles = Fonctions
+class-employers = Employeurs
+class-passwords = Mots de passe
+class-usernames = Noms d'utilisateur
+class-ip-addresses = Adresses IP
+class-genders = Genres
+class-social-media-profiles = Profils de réseaux sociaux
+class-credit-cards = Cartes de crédit
+class-partial-credit-card-data = Données partielles de carte de crédit
+class-purchases = Achats
+class-device-information = Informations sur l'appareil
+class-geographic-locations = Localisations
+
+## Countries by calling code
+country-31 = Pays-Bas
+country-32 = Belgique
+country-49 = Allemagne
+country-33 = France
+country-44 = Royaume-Uni
+country-34 = Espagne
+country-39 = Italie
+country-20 = Égypte
+country-966 = Arabie saoudite
+country-1 = États-Unis et Canada
+country-352 = Luxembourg
+country-212 = Maroc
+country-90 = Turquie
+country-48 = Pologne
+country-351 = Portugal
+country-41 = Suisse
+country-43 = Autriche

@@ -1,0 +1,165 @@
+# Lekradar pages, nl. Message ids are shared by nl, fr and en (a tidy test checks).
+
+site-name = Lekradar
+skip-to-content = Naar de inhoud
+nav-label = Hoofdmenu
+nav-check = Controleren
+nav-breaches = Datalekken
+lang-switch-label = Taal
+footer-privacy = Lekradar bewaart geen telefoonnummers of e-mailadressen uit datalekken leesbaar en logt niet wat je controleert.
+footer-api = API (Have I Been Pwned-compatibel)
+index-title = Controleer je telefoonnummer of e-mailadres
+index-heading = Staat je nummer of e-mailadres in een datalek?
+index-lead = Vul je telefoonnummer of e-mailadres in. Je ziet in welke lekken het staat, welke van jouw gegevens erin zitten en wat je nu het beste doet.
+index-lead-owner-only = Vul je e-mailadres in. We sturen het antwoord alleen naar dat adres, zodat niemand anders kan zien of jij in een lek staat.
+form-account = Telefoonnummer of e-mailadres
+form-account-email = E-mailadres
+form-account-hint = Bijvoorbeeld 06-12345678, +32 470 12 34 56 of naam@voorbeeld.nl
+form-account-email-hint = Bijvoorbeeld naam@voorbeeld.nl
+form-region = Land voor nummers zonder landcode
+form-submit = Controleren
+index-breach-count =
+    { $count ->
+        [one] We kennen { $n } datalek.
+       *[other] We kennen { $n } datalekken.
+    }
+index-see-breaches = Bekijk ze
+index-privacy-heading = Wat we met je invoer doen
+index-privacy-text = We zetten je nummer of adres om in een sleutel en zoeken die op. We slaan je invoer niet op en schrijven hem niet in logbestanden.
+region-NL = Nederland
+region-BE = België
+region-DE = Duitsland
+region-FR = Frankrijk
+region-LU = Luxemburg
+error-empty = Vul een telefoonnummer of e-mailadres in.
+error-too-long = Dat is te lang voor een telefoonnummer of e-mailadres.
+error-not-an-account = Dit is geen geldig telefoonnummer of e-mailadres ({ $reason }). Controleer het en kies zo nodig het juiste land.
+error-owner-only-email = Hier kun je alleen een e-mailadres controleren: het antwoord gaat naar dat adres.
+limited-title = Even geduld
+limited-text =
+    { $count ->
+        [one] Er zijn net te veel controles gedaan. Probeer het over { $n } seconde opnieuw.
+       *[other] Er zijn net te veel controles gedaan. Probeer het over { $n } seconden opnieuw.
+    }
+unavailable-title = Tijdelijk niet beschikbaar
+unavailable-text = De controle lukt nu niet. Probeer het zo opnieuw.
+owner-sent-title = Kijk in je mailbox
+owner-sent-text = Als dit adres in een ons bekend datalek staat, sturen we de details naar dat adres. Staat het nergens in, dan krijg je ook bericht.
+kind-breach = Datalek
+kind-scrape = Scrape
+kind-data-broker = Databroker
+kind-stealer-log = Stealer-log
+identifier-phone = Telefoonnummer
+identifier-email = E-mailadres
+result-found =
+    { $count ->
+        [one] Gevonden in { $n } datalek
+       *[other] Gevonden in { $n } datalekken
+    }
+result-clean =
+    { $count ->
+        [one] Niet gevonden in het datalek dat we kennen
+       *[other] Niet gevonden in de { $n } datalekken die we kennen
+    }
+result-clean-text = Goed nieuws: we vonden dit niet. Dat betekent niet dat het nergens gelekt is; we kennen alleen de lekken die hier geladen zijn.
+result-breaches-heading = Waar het in staat
+result-your-data = Jouw gegevens in dit lek:
+result-not-in-your-record =
+    { $count ->
+        [one] Eén ander soort gegeven uit dit lek stond niet bij jou.
+       *[other] { $n } andere soorten gegevens uit dit lek stonden niet bij jou.
+    }
+result-advice-heading = Wat je nu doet
+result-check-another = Nog iets controleren
+advice-sources = Bron:
+urgency-now = Nu
+urgency-soon = Deze week
+urgency-habit = Goede gewoonte
+catalogue-title = Datalekken
+catalogue-heading = De datalekken die we kennen
+catalogue-lead = Per lek zie je wanneer het gebeurde, om hoeveel mensen het gaat en welke soorten gegevens erin zitten.
+catalogue-empty = Er zijn nog geen datalekken geladen.
+catalogue-caption = Datalekken, nieuwste eerst
+catalogue-col-breach = Lek
+catalogue-col-kind = Soort
+catalogue-col-date = Datum
+catalogue-col-count = Nummers en adressen
+catalogue-col-classes = Gegevens
+breach-kind = Soort
+breach-date = Datum van het lek
+breach-added = Toegevoegd
+breach-count = Nummers en adressen
+breach-emails = Waarvan e-mailadressen
+breach-domain = Domein
+breach-verified = Geverifieerd
+breach-classes = Gegevens
+breach-retired = Dit lek is teruggetrokken: controles vinden het niet meer.
+breach-fabricated = Dit lek bevat verzonnen gegevens (bijvoorbeeld voor een demonstratie).
+breach-sensitive = Dit lek is gevoelig: het wordt alleen aan de eigenaar van een adres getoond.
+breach-chart-countries = Telefoonnummers per land
+breach-chart-classes = Records per soort gegeven
+breach-chart-classes-hint = Niet elk record bevat alles: daarom toont een controle welke gegevens in jóúw record stonden.
+breach-check-yours = Controleer of jij erin staat
+chart-other = Overige
+chart-no-data = Geen cijfers beschikbaar.
+chart-as-table = Als tabel
+yes = ja
+no = nee
+not-found-title = Pagina niet gevonden
+not-found-text = Deze pagina bestaat niet (meer).
+
+## Months
+month-1 = januari
+month-2 = februari
+month-3 = maart
+month-4 = april
+month-5 = mei
+month-6 = juni
+month-7 = juli
+month-8 = augustus
+month-9 = september
+month-10 = oktober
+month-11 = november
+month-12 = december
+
+## Data classes (HIBP's names translated)
+class-phone-numbers = Telefoonnummers
+class-email-addresses = E-mailadressen
+class-names = Namen
+class-physical-addresses = Adressen
+class-bank-account-numbers = Bankrekeningnummers
+class-dates-of-birth = Geboortedatums
+class-government-issued-ids = Nummers van identiteitsbewijzen
+class-passport-numbers = Paspoortnummers
+class-customer-numbers = Klantnummers
+class-job-titles = Functietitels
+class-employers = Werkgevers
+class-passwords = Wachtwoorden
+class-usernames = Gebruikersnamen
+class-ip-addresses = IP-adressen
+class-genders = Geslacht
+class-social-media-profiles = Socialemediaprofielen
+class-credit-cards = Creditcards
+class-partial-credit-card-data = Gedeeltelijke creditcardgegevens
+class-purchases = Aankopen
+class-device-information = Apparaatgegevens
+class-geographic-locations = Locaties
+
+## Countries by calling code
+country-31 = Nederland
+country-32 = België
+country-49 = Duitsland
+country-33 = Frankrijk
+country-44 = Verenigd Koninkrijk
+country-34 = Spanje
+country-39 = Italië
+country-20 = Egypte
+country-966 = Saoedi-Arabië
+country-1 = VS en Canada
+country-352 = Luxemburg
+country-212 = Marokko
+country-90 = Turkije
+country-48 = Polen
+country-351 = Portugal
+country-41 = Zwitserland
+country-43 = Oostenrijk

@@ -1,0 +1,51 @@
+//! Who is calling: the client address (from the connection; never logged) and
+//! the API key a request carries (`hibp-api-key` for the HIBP API,
+//! `Authorization: Bearer` or `hibp-api-key` for the native API).
+
+use std::convert::Infallible;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::HeaderMap;
+
+/// The peer address of the connection.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip())
+            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        Ok(ClientAddr(ip))
+    }
+}
+
+/// The header HIBP clients send their key in.
+pub const HIBP_API_KEY: &str = "hibp-api-key";
+
+/// The API key text of a request, if it carries one (empty values count as
+/// none).
+pub fn api_key_from(headers: &HeaderMap, allow_bearer: bool) -> Option<String> {
+    if let Some(v) = headers.get(HIBP_API_KEY).and_then(|v| v.to_str().ok()) {
+        let v = v.trim();
+        if !v.is_empty() {
+            return Some(v.to_owned());
+        }
+    }
+    if allow_bearer {
+        let auth = headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())?;
+        let (scheme, token) = auth.trim().split_once(' ')?;
+        if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() {
+            return Some(token.trim().to_owned());
+        }
+    }
+    None
+}

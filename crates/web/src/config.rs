@@ -1,0 +1,201 @@
+//! The server's one typed configuration. The binary fills it from flags and
+//! environment variables (one source: each flag has exactly one variable);
+//! [`ServerConfig::validate`] runs once at start, so a bad setting stops the
+//! server with a message instead of surprising a user later.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::str::FromStr;
+use std::time::Duration;
+
+use lekradar_normalize::Region;
+use lekradar_store::Rate;
+
+/// How results reach people (DESIGN §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Results on screen, HIBP-style; sensitive breaches are never shown.
+    Public,
+    /// The page shows the same message whatever the outcome; the answer goes
+    /// only to the verified email address (the mailer).
+    OwnerOnly,
+}
+
+impl Mode {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Mode::Public => "public",
+            Mode::OwnerOnly => "owner-only",
+        }
+    }
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Mode {
+    type Err = ConfigError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "public" => Ok(Mode::Public),
+            "owner-only" | "owner_only" | "owneronly" => Ok(Mode::OwnerOnly),
+            _ => Err(ConfigError::Invalid {
+                setting: "mode",
+                reason: format!("{s:?} is not one of public, owner-only"),
+            }),
+        }
+    }
+}
+
+/// The budgets every identifier check draws on (each check costs one
+/// evaluation of the keyed PRF).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Per client address (IPv6 addresses count per /64), for checks made
+    /// without an API key.
+    pub per_address: Rate,
+    /// All checks of the server together.
+    pub global: Rate,
+    /// Catalogue requests (breach lists, pages) per client address: cheap,
+    /// but bounded so one client cannot monopolise the server.
+    pub reads_per_address: Rate,
+}
+
+/// Everything the server needs to know, validated.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub listen: SocketAddr,
+    pub mode: Mode,
+    /// Region for phone numbers typed without a country code, unless the
+    /// person chooses another on the form.
+    pub default_region: Region,
+    /// Regions offered on the check form.
+    pub form_regions: Vec<Region>,
+    /// Whether `breachedaccount` needs an `hibp-api-key` (HIBP requires one).
+    pub require_api_key: bool,
+    pub limits: Limits,
+    /// How often the index directory is checked for a newly published manifest.
+    pub reload_interval: Duration,
+    /// A request taking longer is answered with 503.
+    pub request_timeout: Duration,
+    /// Largest request body accepted.
+    pub max_body_bytes: usize,
+    /// How long an API key lookup is cached (a revoked key stops working
+    /// within this time).
+    pub api_key_cache: Duration,
+}
+
+/// A setting that cannot work.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{setting}: {reason}")]
+    Invalid {
+        setting: &'static str,
+        reason: String,
+    },
+}
+
+fn invalid(setting: &'static str, reason: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid {
+        setting,
+        reason: reason.into(),
+    }
+}
+
+impl ServerConfig {
+    /// Sensible defaults for `listen`: public mode, NL, limits that let a
+    /// person check a handful of identifiers a minute.
+    pub fn new(listen: SocketAddr) -> ServerConfig {
+        ServerConfig {
+            listen,
+            mode: Mode::Public,
+            default_region: Region::NL,
+            form_regions: vec![Region::NL, Region::BE],
+            require_api_key: true,
+            limits: Limits {
+                per_address: Rate {
+                    count: 20,
+                    period_secs: 60,
+                },
+                global: Rate {
+                    count: 200,
+                    period_secs: 1,
+                },
+                reads_per_address: Rate {
+                    count: 600,
+                    period_secs: 60,
+                },
+            },
+            reload_interval: Duration::from_secs(1),
+            request_timeout: Duration::from_secs(10),
+            max_body_bytes: 16 * 1024,
+            api_key_cache: Duration::from_secs(5),
+        }
+    }
+
+    /// Checks that the settings fit together.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.form_regions.is_empty() {
+            return Err(invalid("form-regions", "give at least one region, e.g. NL"));
+        }
+        if !self.form_regions.contains(&self.default_region) {
+            return Err(invalid(
+                "default-region",
+                format!(
+                    "{} is not among the form's regions ({})",
+                    self.default_region,
+                    self.form_regions
+                        .iter()
+                        .map(|r| r.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+        if self.reload_interval < Duration::from_millis(50)
+            || self.reload_interval > Duration::from_secs(3600)
+        {
+            return Err(invalid(
+                "reload-interval",
+                "must lie between 50 ms and 1 hour",
+            ));
+        }
+        if self.request_timeout < Duration::from_millis(100) {
+            return Err(invalid("request-timeout", "must be at least 100 ms"));
+        }
+        if !(1024..=16 * 1024 * 1024).contains(&self.max_body_bytes) {
+            return Err(invalid("max-body", "must lie between 1 KiB and 16 MiB"));
+        }
+        if self.api_key_cache > Duration::from_secs(300) {
+            return Err(invalid(
+                "api-key-cache",
+                "at most 5 minutes, or revoked keys keep working too long",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The effective settings, one per line, for `lekradar serve --check`.
+    pub fn describe(&self) -> String {
+        let regions: Vec<&str> = self.form_regions.iter().map(|r| r.as_str()).collect();
+        format!(
+            "listen           {}\nmode             {}\ndefault-region   {}\nform-regions     {}\nrequire-api-key  {}\nrate-per-address {}\nrate-global      {}\nreads-per-address {}\nreload-interval  {:?}\nrequest-timeout  {:?}\nmax-body         {} bytes\napi-key-cache    {:?}\n",
+            self.listen,
+            self.mode,
+            self.default_region,
+            regions.join(","),
+            self.require_api_key,
+            self.limits.per_address,
+            self.limits.global,
+            self.limits.reads_per_address,
+            self.reload_interval,
+            self.request_timeout,
+            self.max_body_bytes,
+            self.api_key_cache,
+        )
+    }
+}

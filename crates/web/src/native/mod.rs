@@ -1,0 +1,355 @@
+//! The native API under `/api/v1`: a check that returns each breach with the
+//! data classes of *that person's record* and the advice for them, and the
+//! breach catalogue with per-country and per-data-class statistics. Every
+//! error has one JSON envelope (`dto::ErrorBody`).
+
+pub mod dto;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use lekradar_normalize::{Identifier, Region};
+use serde::Deserialize;
+
+use crate::account::read_account;
+use crate::auth::{api_key_from, ClientAddr};
+use crate::exposure::{check_identifier, Exposures};
+use crate::l10n::Lang;
+use crate::limits::Denied;
+use crate::state::AppState;
+use dto::*;
+
+/// The `/api/v1` routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/check", post(check))
+        .route("/breaches", get(breaches))
+        .route("/breaches/{name}", get(breach))
+        .fallback(not_found)
+}
+
+/// A native API error: status, code and message in one JSON envelope.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    retry_after: Option<u64>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    fn limited(denied: Denied) -> ApiError {
+        let secs = denied.retry_after_secs();
+        ApiError {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            code: "rate_limited",
+            message: format!(
+                "too many checks ({} budget); try again in {secs} seconds",
+                denied.budget.as_str()
+            ),
+            retry_after: Some(secs),
+        }
+    }
+
+    fn unavailable() -> ApiError {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "the service cannot answer right now; try again shortly",
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let retry_after = self.retry_after;
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code.to_owned(),
+                message: self.message,
+                retry_after,
+            },
+        };
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(secs) = retry_after {
+            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        response
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        let (status, code) = match &rejection {
+            JsonRejection::MissingJsonContentType(_) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+            }
+            JsonRejection::JsonDataError(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+            JsonRejection::BytesRejection(_) => (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large"),
+            _ => (StatusCode::BAD_REQUEST, "invalid_json"),
+        };
+        ApiError::new(status, code, rejection.body_text())
+    }
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "no such endpoint; see /api/openapi.json",
+    )
+}
+
+fn lang_of(value: Option<&str>) -> Result<Lang, ApiError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(Lang::Nl),
+        Some(v) => v.parse().map_err(|_| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_lang",
+                format!("lang {v:?} is not one of nl, fr, en"),
+            )
+        }),
+    }
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/check",
+    tag = "native",
+    request_body = CheckRequest,
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The breaches holding the account (possibly none), with that person's data classes and advice", body = CheckResponse),
+        (status = 400, description = "Not an email address or phone number, or a bad region or language", body = ErrorBody),
+        (status = 401, description = "The API key given is unknown or revoked", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Body is not JSON", body = ErrorBody),
+        (status = 422, description = "JSON of the wrong shape", body = ErrorBody),
+        (status = 429, description = "A rate budget ran out; see retry-after", body = ErrorBody),
+    )
+)]
+pub async fn check(
+    State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
+    headers: HeaderMap,
+    body: Result<Json<CheckRequest>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(request) = body?;
+    let key = match api_key_from(&headers, true) {
+        None => None,
+        Some(secret) => match state.authenticate(&secret).await {
+            Ok(Some(info)) => Some(info),
+            Ok(None) => {
+                return Err(ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "invalid_api_key",
+                    "the API key is unknown or revoked; leave it out to check without one",
+                ))
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "metadata store unavailable for an API key lookup");
+                return Err(ApiError::unavailable());
+            }
+        },
+    };
+    let lang = lang_of(request.lang.as_deref())?;
+    let region = match request
+        .region
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+    {
+        None => state.config.default_region,
+        Some(r) => r
+            .parse::<Region>()
+            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_region", e.to_string()))?,
+    };
+    let id = read_account(&request.account, region).map_err(|e| {
+        state.metrics.check("native", "invalid");
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_account", e.to_string())
+    })?;
+    let budget = match &key {
+        Some(key) => state.budgets.check_by_key(key),
+        None => state.budgets.check_by_address(ip),
+    };
+    if let Err(denied) = budget {
+        state.metrics.check("native", "limited");
+        state.metrics.limited(denied.budget.as_str());
+        return Err(ApiError::limited(denied));
+    }
+    let exposures = check_identifier(&state, &id).map_err(|e| {
+        tracing::error!(error = %e, "keyed PRF failed");
+        ApiError::unavailable()
+    })?;
+    state.metrics.check(
+        "native",
+        if exposures.found.is_empty() {
+            "not_found"
+        } else {
+            "found"
+        },
+    );
+    let response = check_response(&state, &id, &exposures, lang, region);
+    let mut response = Json(response).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+fn check_response(
+    state: &AppState,
+    id: &Identifier,
+    exposures: &Exposures,
+    lang: Lang,
+    region: Region,
+) -> CheckResponse {
+    let tr = state.l10n.tr(lang);
+    let mut found: Vec<_> = exposures.found.iter().collect();
+    found.sort_by_key(|e| std::cmp::Reverse(e.breach.meta.breach_date));
+    let breaches = found
+        .iter()
+        .map(|e| ExposureDto {
+            name: e.breach.meta.name.clone(),
+            title: e.breach.meta.title.clone(),
+            kind: e.breach.meta.kind.as_str().to_owned(),
+            breach_date: e.breach.meta.breach_date.format("%Y-%m-%d").to_string(),
+            is_verified: e.breach.meta.is_verified,
+            data_classes: e.classes.clone(),
+            breach_data_classes: e.breach.meta.data_classes.clone(),
+        })
+        .collect();
+    let advice = crate::advice::advice_for(id, &exposures.found, region)
+        .into_iter()
+        .map(|item| crate::advice::to_dto(item, &tr))
+        .collect();
+    CheckResponse {
+        account: CheckedAccount {
+            kind: id.kind().as_str().to_owned(),
+            canonical: id.canonical().to_owned(),
+        },
+        found: !exposures.found.is_empty(),
+        breaches,
+        advice,
+        breaches_checked: exposures
+            .catalogue
+            .all()
+            .iter()
+            .filter(|b| b.listable_for_accounts())
+            .count() as u64,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LangQuery {
+    lang: Option<String>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/breaches",
+    tag = "native",
+    params(("lang" = Option<String>, Query, description = "nl (default), fr or en")),
+    responses(
+        (status = 200, description = "Every breach, retired ones included", body = [BreachDto]),
+        (status = 400, description = "Unknown language", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+    )
+)]
+pub async fn breaches(
+    State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
+    query: Result<Query<LangQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Vec<BreachDto>>, ApiError> {
+    state.budgets.read(ip).map_err(ApiError::limited)?;
+    let lang = lang_of(query.ok().and_then(|q| q.0.lang).as_deref())?;
+    let tr = state.l10n.tr(lang);
+    let (_, catalogue) = state.snapshot();
+    Ok(Json(
+        catalogue
+            .all()
+            .iter()
+            .map(|b| BreachDto::new(b, &tr))
+            .collect(),
+    ))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/breaches/{name}",
+    tag = "native",
+    params(
+        ("name" = String, Path, description = "The breach's name (case-insensitive)"),
+        ("lang" = Option<String>, Query, description = "nl (default), fr or en"),
+    ),
+    responses(
+        (status = 200, description = "The breach with its per-country and per-data-class counts", body = BreachStatisticsDto),
+        (status = 400, description = "Unknown language", body = ErrorBody),
+        (status = 404, description = "No such breach", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+    )
+)]
+pub async fn breach(
+    State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
+    Path(name): Path<String>,
+    query: Result<Query<LangQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<BreachStatisticsDto>, ApiError> {
+    state.budgets.read(ip).map_err(ApiError::limited)?;
+    let lang = lang_of(query.ok().and_then(|q| q.0.lang).as_deref())?;
+    let tr = state.l10n.tr(lang);
+    let (_, catalogue) = state.snapshot();
+    let Some(b) = catalogue.get(name.trim()) else {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "unknown_breach",
+            "no breach by that name; GET /api/v1/breaches lists them",
+        ));
+    };
+    let stats = &b.meta.statistics;
+    let mut countries: Vec<CountryCount> = stats
+        .phone_numbers_by_country
+        .iter()
+        .map(|(cc, &count)| CountryCount {
+            calling_code: cc.clone(),
+            country: tr.country(cc),
+            count,
+        })
+        .collect();
+    countries.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then(a.calling_code.cmp(&b.calling_code))
+    });
+    let mut classes: Vec<ClassCount> = stats
+        .records_by_data_class
+        .iter()
+        .map(|(class, &count)| ClassCount {
+            data_class: class.clone(),
+            label: tr.class(class),
+            count,
+        })
+        .collect();
+    classes.sort_by(|a, b| b.count.cmp(&a.count).then(a.data_class.cmp(&b.data_class)));
+    Ok(Json(BreachStatisticsDto {
+        breach: BreachDto::new(b, &tr),
+        phone_numbers_by_country: countries,
+        email_addresses: stats.email_addresses,
+        records_by_data_class: classes,
+    }))
+}

@@ -1,0 +1,74 @@
+//! The OpenAPI document (`/api/openapi.json`), generated from the handlers'
+//! annotations and the wire types, so it cannot drift from the code; a test
+//! checks that every route the router serves is in it and schemathesis runs
+//! against it.
+
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::hibp::dto::{AccountBreaches, HibpBreach, HibpBreachName, HibpErrorBody};
+use crate::native::dto::*;
+use crate::ops::Readiness;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "hibp-api-key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("hibp-api-key"))),
+        );
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Lekradar",
+        description = "Breach exposure checks for phone numbers and email addresses. `/api/v3` speaks the Have I Been Pwned API v3 (paths and query names case-insensitive); `/api/v1` is the native API, which returns the data classes of the person's own record and advice.",
+        license(name = "AGPL-3.0-or-later"),
+    ),
+    paths(
+        crate::hibp::breached_account,
+        crate::hibp::breaches,
+        crate::hibp::breach,
+        crate::hibp::latest_breach,
+        crate::hibp::data_classes,
+        crate::hibp::paste_account,
+        crate::native::check,
+        crate::native::breaches,
+        crate::native::breach,
+        crate::ops::healthz,
+        crate::ops::readyz,
+        crate::ops::metrics,
+    ),
+    components(schemas(
+        HibpBreach, HibpBreachName, AccountBreaches, HibpErrorBody,
+        CheckRequest, CheckResponse, CheckedAccount, ExposureDto, AdviceDto, SourceDto,
+        BreachDto, BreachStatisticsDto, CountryCount, ClassCount, ErrorBody, ErrorDetail,
+        Readiness,
+    )),
+    modifiers(&Security),
+    tags(
+        (name = "hibp", description = "Have I Been Pwned API v3 compatibility"),
+        (name = "native", description = "Lekradar's own API"),
+        (name = "operations", description = "Health, readiness and metrics"),
+    )
+)]
+pub struct ApiDoc;
+
+/// The document as served.
+pub fn document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+pub async fn serve_document() -> Response {
+    Json(document()).into_response()
+}

@@ -1,0 +1,84 @@
+//! The language of a page: `?lang=` (which also sets the `lang` cookie, so
+//! the choice sticks), else the `lang` cookie, else `Accept-Language`, else
+//! Dutch.
+
+use std::convert::Infallible;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue};
+use axum::response::Response;
+
+use crate::l10n::Lang;
+
+/// The page's language and the path the language switch links to.
+#[derive(Debug, Clone)]
+pub struct PageLang {
+    pub lang: Lang,
+    /// Whether the language was chosen in this request (set the cookie).
+    chosen: bool,
+    /// The request path, for the language switch (`GET` pages only).
+    pub path: String,
+}
+
+fn from_query(query: Option<&str>) -> Option<Lang> {
+    form_urlencoded::parse(query?.as_bytes())
+        .find(|(k, _)| k.eq_ignore_ascii_case("lang"))
+        .and_then(|(_, v)| v.parse().ok())
+}
+
+fn from_cookie(parts: &Parts) -> Option<Lang> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == "lang")
+        .and_then(|(_, v)| v.parse().ok())
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PageLang {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let path = parts.uri.path().to_owned();
+        if let Some(lang) = from_query(parts.uri.query()) {
+            return Ok(PageLang {
+                lang,
+                chosen: true,
+                path,
+            });
+        }
+        let lang = from_cookie(parts).unwrap_or_else(|| {
+            Lang::negotiate(
+                parts
+                    .headers
+                    .get(header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok()),
+            )
+        });
+        Ok(PageLang {
+            lang,
+            chosen: false,
+            path,
+        })
+    }
+}
+
+impl PageLang {
+    /// Remembers a language chosen with `?lang=` for a year.
+    pub fn set_cookie(&self, response: &mut Response) {
+        if !self.chosen {
+            return;
+        }
+        let cookie = format!(
+            "lang={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
+            self.lang.code()
+        );
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+}

@@ -1,0 +1,448 @@
+//! The server-rendered pages, in Dutch (default), French and English: the
+//! check form, the result (each breach, what of *yours* leaked, what to do),
+//! the breach catalogue and each breach's page with SVG charts of its
+//! per-country and per-data-class counts.
+//!
+//! Usable without JavaScript (plain forms and links), keyboard and
+//! screen-reader friendly (labels, landmarks, a skip link, tables beside the
+//! charts), and with no third-party assets: the stylesheet is embedded and
+//! served from here under a strict Content-Security-Policy.
+
+pub mod charts;
+mod lang;
+mod templates;
+
+use axum::extract::{Form, Path, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use lekradar_normalize::{IdentifierKind, Region};
+use serde::Deserialize;
+
+use crate::account::{read_account, AccountError};
+use crate::auth::ClientAddr;
+use crate::catalogue::Breach;
+use crate::config::Mode;
+use crate::exposure::check_identifier;
+use crate::l10n::{Lang, Tr};
+use crate::state::{AppState, OwnerAnswer, OwnerAnswerBreach};
+pub use lang::PageLang;
+use templates::*;
+
+/// The stylesheet, embedded.
+const STYLE: &str = include_str!("../../assets/style.css");
+
+/// The page routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(index))
+        .route("/check", get(index).post(check))
+        .route("/breaches", get(breaches))
+        .route("/breaches/{name}", get(breach))
+        .route("/assets/style.css", get(style))
+}
+
+/// The breach's description in `lang`, else in English, else HIBP's field.
+pub fn description(b: &Breach, lang: Lang) -> String {
+    let d = &b.meta.descriptions;
+    let localized = match lang {
+        Lang::Nl => d.nl.as_ref(),
+        Lang::Fr => d.fr.as_ref(),
+        Lang::En => d.en.as_ref(),
+    };
+    localized
+        .or(d.en.as_ref())
+        .cloned()
+        .unwrap_or_else(|| b.meta.description.clone())
+}
+
+fn html(status: StatusCode, lang: &PageLang, body: Result<String, askama::Error>) -> Response {
+    match body {
+        Ok(body) => {
+            let mut response = (status, Html(body)).into_response();
+            lang.set_cookie(&mut response);
+            response
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "page template failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "This page cannot be shown right now.",
+            )
+                .into_response()
+        }
+    }
+}
+
+fn no_store(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+fn region_options(state: &AppState, tr: &Tr<'_>, chosen: Region) -> Vec<RegionOption> {
+    state
+        .config
+        .form_regions
+        .iter()
+        .map(|r| RegionOption {
+            code: r.as_str().to_owned(),
+            name: tr.t(&format!("region-{}", r.as_str())),
+            selected: *r == chosen,
+        })
+        .collect()
+}
+
+fn form_page<'a>(
+    state: &'a AppState,
+    lang: &PageLang,
+    tr: Tr<'a>,
+    account: String,
+    region: Region,
+    error: Option<String>,
+) -> IndexPage<'a> {
+    let (_, catalogue) = state.snapshot();
+    IndexPage {
+        page: PageCtx::new(tr, lang, tr.t("index-title")),
+        owner_only: state.config.mode == Mode::OwnerOnly,
+        account,
+        regions: region_options(state, &tr, region),
+        error,
+        breach_count: tr.tn(
+            "index-breach-count",
+            catalogue.all().iter().filter(|b| !b.retired).count() as u64,
+        ),
+    }
+}
+
+async fn index(State(state): State<AppState>, lang: PageLang) -> Response {
+    let tr = state.l10n.tr(lang.lang);
+    let page = form_page(
+        &state,
+        &lang,
+        tr,
+        String::new(),
+        state.config.default_region,
+        None,
+    );
+    html(StatusCode::OK, &lang, askama::Template::render(&page))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CheckForm {
+    #[serde(default)]
+    account: String,
+    #[serde(default)]
+    region: String,
+}
+
+async fn check(
+    State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
+    lang: PageLang,
+    form: Result<Form<CheckForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let tr = state.l10n.tr(lang.lang);
+    let form = form.map(|f| f.0).unwrap_or(CheckForm {
+        account: String::new(),
+        region: String::new(),
+    });
+    let region = form
+        .region
+        .parse::<Region>()
+        .ok()
+        .filter(|r| state.config.form_regions.contains(r))
+        .unwrap_or(state.config.default_region);
+    let retry = |error: String| {
+        let page = form_page(&state, &lang, tr, form.account.clone(), region, Some(error));
+        no_store(html(
+            StatusCode::BAD_REQUEST,
+            &lang,
+            askama::Template::render(&page),
+        ))
+    };
+    let id = match read_account(&form.account, region) {
+        Ok(id) => id,
+        Err(e) => {
+            state.metrics.check("page", "invalid");
+            let message = match e {
+                AccountError::Empty => tr.t("error-empty"),
+                AccountError::TooLong => tr.t("error-too-long"),
+                AccountError::Rejected(r) => {
+                    tr.ts("error-not-an-account", "reason", &r.to_string())
+                }
+            };
+            return retry(message);
+        }
+    };
+    let owner_only = state.config.mode == Mode::OwnerOnly;
+    if owner_only && id.kind() != IdentifierKind::Email {
+        state.metrics.check("page", "invalid");
+        return retry(tr.t("error-owner-only-email"));
+    }
+    if let Err(denied) = state.budgets.check_by_address(ip) {
+        state.metrics.check("page", "limited");
+        state.metrics.limited(denied.budget.as_str());
+        let page = MessagePage {
+            page: PageCtx::new(tr, &lang, tr.t("limited-title")),
+            heading: tr.t("limited-title"),
+            text: tr.tn("limited-text", denied.retry_after_secs()),
+        };
+        let mut response = html(
+            StatusCode::TOO_MANY_REQUESTS,
+            &lang,
+            askama::Template::render(&page),
+        );
+        if let Ok(v) = HeaderValue::from_str(&denied.retry_after_secs().to_string()) {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return no_store(response);
+    }
+    let exposures = match check_identifier(&state, &id) {
+        Ok(e) => e,
+        Err(e) => {
+            tracing::error!(error = %e, "keyed PRF failed");
+            let page = MessagePage {
+                page: PageCtx::new(tr, &lang, tr.t("unavailable-title")),
+                heading: tr.t("unavailable-title"),
+                text: tr.t("unavailable-text"),
+            };
+            return html(
+                StatusCode::SERVICE_UNAVAILABLE,
+                &lang,
+                askama::Template::render(&page),
+            );
+        }
+    };
+    state.metrics.check(
+        "page",
+        if exposures.found.is_empty() {
+            "not_found"
+        } else {
+            "found"
+        },
+    );
+
+    if owner_only {
+        // The same page whatever the outcome; the answer goes by mail only.
+        state.hand_to_mailer(OwnerAnswer {
+            to: id.canonical().to_owned(),
+            lang: lang.lang,
+            breaches: exposures
+                .found
+                .iter()
+                .map(|e| OwnerAnswerBreach {
+                    name: e.breach.meta.name.clone(),
+                    title: e.breach.meta.title.clone(),
+                    data_classes: e.classes.clone(),
+                })
+                .collect(),
+        });
+        let page = MessagePage {
+            page: PageCtx::new(tr, &lang, tr.t("owner-sent-title")),
+            heading: tr.t("owner-sent-title"),
+            text: tr.t("owner-sent-text"),
+        };
+        return no_store(html(StatusCode::OK, &lang, askama::Template::render(&page)));
+    }
+
+    let mut found: Vec<_> = exposures.found.iter().collect();
+    found.sort_by_key(|e| std::cmp::Reverse(e.breach.meta.breach_date));
+    let breaches = found
+        .iter()
+        .map(|e| ExposureView {
+            name: e.breach.meta.name.clone(),
+            title: e.breach.meta.title.clone(),
+            kind: tr.t(&format!("kind-{}", e.breach.meta.kind.as_str())),
+            date: tr.date(&e.breach.meta.breach_date),
+            classes: e.classes.iter().map(|c| tr.class(c)).collect(),
+            not_in_record: match e
+                .breach
+                .meta
+                .data_classes
+                .len()
+                .saturating_sub(e.classes.len())
+            {
+                0 => None,
+                n => Some(tr.tn("result-not-in-your-record", n as u64)),
+            },
+        })
+        .collect::<Vec<_>>();
+    let advice = crate::advice::advice_for(&id, &exposures.found, region)
+        .into_iter()
+        .map(|item| crate::advice::render(item, &tr))
+        .map(|a| AdviceView {
+            urgency_label: tr.t(&format!("urgency-{}", a.urgency)),
+            text: a,
+        })
+        .collect();
+    let checked = exposures
+        .catalogue
+        .all()
+        .iter()
+        .filter(|b| b.listable_for_accounts())
+        .count() as u64;
+    let heading = if breaches.is_empty() {
+        tr.tn("result-clean", checked)
+    } else {
+        tr.tn("result-found", breaches.len() as u64)
+    };
+    let page = ResultPage {
+        page: PageCtx::new(tr, &lang, heading.clone()),
+        heading,
+        identifier: id.canonical().to_owned(),
+        kind: tr.t(&format!("identifier-{}", id.kind().as_str())),
+        found: !breaches.is_empty(),
+        breaches,
+        advice,
+    };
+    no_store(html(StatusCode::OK, &lang, askama::Template::render(&page)))
+}
+
+async fn breaches(
+    State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
+    lang: PageLang,
+) -> Response {
+    let tr = state.l10n.tr(lang.lang);
+    if let Some(limited) = read_limited(&state, ip, &lang, tr) {
+        return limited;
+    }
+    let (_, catalogue) = state.snapshot();
+    let mut rows: Vec<_> = catalogue.all().iter().filter(|b| !b.retired).collect();
+    rows.sort_by_key(|b| std::cmp::Reverse(b.meta.breach_date));
+    let rows = rows
+        .into_iter()
+        .map(|b| CatalogueRow {
+            name: b.meta.name.clone(),
+            title: b.meta.title.clone(),
+            kind: tr.t(&format!("kind-{}", b.meta.kind.as_str())),
+            date: tr.date(&b.meta.breach_date),
+            count: tr.count(b.meta.pwn_count),
+            classes: b
+                .meta
+                .data_classes
+                .iter()
+                .map(|c| tr.class(c))
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+        .collect();
+    let page = CataloguePage {
+        page: PageCtx::new(tr, &lang, tr.t("catalogue-title")),
+        rows,
+    };
+    html(StatusCode::OK, &lang, askama::Template::render(&page))
+}
+
+fn read_limited(
+    state: &AppState,
+    ip: std::net::IpAddr,
+    lang: &PageLang,
+    tr: Tr<'_>,
+) -> Option<Response> {
+    let denied = state.budgets.read(ip).err()?;
+    state.metrics.limited(denied.budget.as_str());
+    let page = MessagePage {
+        page: PageCtx::new(tr, lang, tr.t("limited-title")),
+        heading: tr.t("limited-title"),
+        text: tr.tn("limited-text", denied.retry_after_secs()),
+    };
+    let mut response = html(
+        StatusCode::TOO_MANY_REQUESTS,
+        lang,
+        askama::Template::render(&page),
+    );
+    if let Ok(v) = HeaderValue::from_str(&denied.retry_after_secs().to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    Some(response)
+}
+
+async fn breach(
+    State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
+    lang: PageLang,
+    Path(name): Path<String>,
+) -> Response {
+    let tr = state.l10n.tr(lang.lang);
+    if let Some(limited) = read_limited(&state, ip, &lang, tr) {
+        return limited;
+    }
+    let (_, catalogue) = state.snapshot();
+    let Some(b) = catalogue.get(name.trim()) else {
+        return not_found_page(&state, &lang);
+    };
+    let m = &b.meta;
+    let stats = &m.statistics;
+    let countries = charts::BarChart::new(
+        "chart-countries",
+        tr.t("breach-chart-countries"),
+        stats
+            .phone_numbers_by_country
+            .iter()
+            .map(|(cc, n)| (tr.country(cc), *n))
+            .collect(),
+        &tr.t("chart-other"),
+        |n| tr.count(n),
+    );
+    let classes = charts::BarChart::new(
+        "chart-classes",
+        tr.t("breach-chart-classes"),
+        stats
+            .records_by_data_class
+            .iter()
+            .map(|(c, n)| (tr.class(c), *n))
+            .collect(),
+        &tr.t("chart-other"),
+        |n| tr.count(n),
+    );
+    let page = BreachPage {
+        page: PageCtx::new(tr, &lang, m.title.clone()),
+        title: m.title.clone(),
+        kind: tr.t(&format!("kind-{}", m.kind.as_str())),
+        date: tr.date(&m.breach_date),
+        added: tr.date(&m.added_date.date_naive()),
+        count: tr.count(m.pwn_count),
+        emails: tr.count(stats.email_addresses),
+        description: description(b, lang.lang),
+        domain: m.domain.clone(),
+        classes: m.data_classes.iter().map(|c| tr.class(c)).collect(),
+        retired: b.retired,
+        sensitive: m.is_sensitive,
+        verified: m.is_verified,
+        fabricated: m.is_fabricated,
+        countries,
+        class_chart: classes,
+    };
+    html(StatusCode::OK, &lang, askama::Template::render(&page))
+}
+
+/// The localized 404 page.
+pub fn not_found_page(state: &AppState, lang: &PageLang) -> Response {
+    let tr = state.l10n.tr(lang.lang);
+    let page = MessagePage {
+        page: PageCtx::new(tr, lang, tr.t("not-found-title")),
+        heading: tr.t("not-found-title"),
+        text: tr.t("not-found-text"),
+    };
+    html(StatusCode::NOT_FOUND, lang, askama::Template::render(&page))
+}
+
+/// Fallback for unknown page paths.
+pub async fn fallback(State(state): State<AppState>, lang: PageLang) -> Response {
+    not_found_page(&state, &lang)
+}
+
+async fn style() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        STYLE,
+    )
+        .into_response()
+}

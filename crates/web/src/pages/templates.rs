@@ -1,0 +1,136 @@
+//! The askama templates' data: one struct per page, each with the shared
+//! [`PageCtx`] (translations, language switch, title). Templates live in
+//! `crates/web/templates/` and are compiled into the binary.
+
+use askama::Template;
+
+use super::charts::BarChart;
+use super::lang::PageLang;
+use crate::advice::AdviceText;
+use crate::l10n::{Lang, Tr};
+
+/// What every page needs.
+pub struct PageCtx<'a> {
+    pub tr: Tr<'a>,
+    pub lang: &'static str,
+    pub title: String,
+    pub langs: Vec<LangLink>,
+}
+
+/// One entry of the language switch.
+pub struct LangLink {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub href: String,
+    pub current: bool,
+}
+
+impl<'a> PageCtx<'a> {
+    pub fn new(tr: Tr<'a>, lang: &PageLang, title: String) -> PageCtx<'a> {
+        let langs = Lang::ALL
+            .iter()
+            .map(|l| LangLink {
+                code: l.code(),
+                name: l.native_name(),
+                href: format!("{}?lang={}", lang.path, l.code()),
+                current: *l == lang.lang,
+            })
+            .collect();
+        PageCtx {
+            tr,
+            lang: lang.lang.code(),
+            title,
+            langs,
+        }
+    }
+}
+
+pub struct RegionOption {
+    pub code: String,
+    pub name: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "index.html")]
+pub struct IndexPage<'a> {
+    pub page: PageCtx<'a>,
+    pub owner_only: bool,
+    pub account: String,
+    pub regions: Vec<RegionOption>,
+    pub error: Option<String>,
+    pub breach_count: String,
+}
+
+pub struct ExposureView {
+    pub name: String,
+    pub title: String,
+    pub kind: String,
+    pub date: String,
+    /// The person's data classes, translated.
+    pub classes: Vec<String>,
+    /// A note on the breach's classes that were not in this person's record.
+    pub not_in_record: Option<String>,
+}
+
+pub struct AdviceView {
+    pub urgency_label: String,
+    pub text: AdviceText,
+}
+
+#[derive(Template)]
+#[template(path = "result.html")]
+pub struct ResultPage<'a> {
+    pub page: PageCtx<'a>,
+    pub heading: String,
+    pub identifier: String,
+    pub kind: String,
+    pub found: bool,
+    pub breaches: Vec<ExposureView>,
+    pub advice: Vec<AdviceView>,
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessagePage<'a> {
+    pub page: PageCtx<'a>,
+    pub heading: String,
+    pub text: String,
+}
+
+pub struct CatalogueRow {
+    pub name: String,
+    pub title: String,
+    pub kind: String,
+    pub date: String,
+    pub count: String,
+    pub classes: String,
+}
+
+#[derive(Template)]
+#[template(path = "breaches.html")]
+pub struct CataloguePage<'a> {
+    pub page: PageCtx<'a>,
+    pub rows: Vec<CatalogueRow>,
+}
+
+#[derive(Template)]
+#[template(path = "breach.html")]
+pub struct BreachPage<'a> {
+    pub page: PageCtx<'a>,
+    pub title: String,
+    pub kind: String,
+    pub date: String,
+    pub added: String,
+    pub count: String,
+    pub emails: String,
+    pub description: String,
+    pub domain: String,
+    pub classes: Vec<String>,
+    pub retired: bool,
+    pub sensitive: bool,
+    pub verified: bool,
+    pub fabricated: bool,
+    pub countries: BarChart,
+    pub class_chart: BarChart,
+}

@@ -1,0 +1,126 @@
+//! Every route in one place, grouped by consumer, and the layers around
+//! them. [`App`] is the whole service: `router()` for tests that drive it
+//! in-process, `into_service()` for `serve`.
+
+use std::net::SocketAddr;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use axum::Router;
+use lekradar_index::IndexReader;
+use lekradar_prf::ServerKey;
+use lekradar_store::Store;
+use tokio::sync::mpsc;
+use tower::ServiceBuilder;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+
+use crate::config::ServerConfig;
+use crate::l10n::L10n;
+use crate::state::{AppState, OwnerAnswer};
+use crate::{hibp, middleware, native, openapi, ops, pages};
+
+/// What `serve` runs: the router behind the path folding, with peer addresses.
+pub type MakeService = axum::extract::connect_info::IntoMakeServiceWithConnectInfo<
+    tower::util::MapRequest<Router, fn(axum::extract::Request) -> axum::extract::Request>,
+    SocketAddr,
+>;
+
+/// The server: state plus routes.
+#[derive(Clone)]
+pub struct App {
+    state: AppState,
+}
+
+impl App {
+    /// The answers of owner-only checks are sent on `owner_answers` (to the
+    /// mailer).
+    pub fn new(
+        config: ServerConfig,
+        index: IndexReader,
+        key: ServerKey,
+        store: Store,
+        l10n: L10n,
+        owner_answers: mpsc::Sender<OwnerAnswer>,
+    ) -> App {
+        App {
+            state: AppState::new(config, index, key, store, l10n, owner_answers),
+        }
+    }
+
+    /// All routes with their layers (paths already folded; see
+    /// [`App::into_service`]).
+    pub fn router(&self) -> Router {
+        let state = self.state.clone();
+        let mut router = Router::new()
+            // Routes used by Have I Been Pwned clients.
+            .nest("/api/v3", hibp::router())
+            // Routes used by integrators and our own pages.
+            .nest("/api/v1", native::router())
+            .route("/api/openapi.json", get(openapi::serve_document))
+            // Routes used by operators.
+            .merge(ops::router())
+            // Routes used by people.
+            .merge(pages::router())
+            .fallback(pages::fallback)
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                middleware::observe,
+            ));
+        for (name, value) in middleware::security_headers() {
+            router = router.layer(SetResponseHeaderLayer::if_not_present(name, value));
+        }
+        let max_body = state.config.max_body_bytes;
+        router
+            .layer(
+                ServiceBuilder::new()
+                    .layer(RequestBodyLimitLayer::new(max_body))
+                    .layer(TimeoutLayer::with_status_code(
+                        axum::http::StatusCode::REQUEST_TIMEOUT,
+                        state.config.request_timeout,
+                    ))
+                    .layer(DefaultBodyLimit::max(max_body)),
+            )
+            .with_state(state)
+    }
+
+    /// The service `serve` runs: API paths folded to lower case before
+    /// routing, the peer address available to handlers.
+    pub fn into_service(self) -> MakeService {
+        let router = self.router();
+        let folded = tower::ServiceExt::map_request(
+            router,
+            middleware::fold_request as fn(axum::extract::Request) -> axum::extract::Request,
+        );
+        axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<SocketAddr>(
+            folded,
+        )
+    }
+
+    /// Polls the index for newly published breaches and tidies the rate
+    /// budgets, until aborted.
+    pub fn spawn_reloader(&self) -> tokio::task::JoinHandle<()> {
+        let state = self.state.clone();
+        tokio::spawn(async move {
+            let mut ticks: u64 = 0;
+            let mut interval = tokio::time::interval(state.config.reload_interval);
+            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                interval.tick().await;
+                let s = state.clone();
+                // A reload opens files: keep it off the request threads.
+                let _ = tokio::task::spawn_blocking(move || s.reload()).await;
+                ticks += 1;
+                if ticks.is_multiple_of(60) {
+                    state.budgets.housekeeping();
+                }
+            }
+        })
+    }
+
+    /// The shared state (for tests).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+}

@@ -1,0 +1,166 @@
+//! The state every handler shares: configuration, the index reader and the
+//! catalogue decoded from it, the server key, the metadata store, the rate
+//! budgets, metrics and translations, and the hand-off to the mailer for
+//! owner-only answers.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use arc_swap::ArcSwap;
+use lekradar_index::{IndexReader, Snapshot};
+use lekradar_prf::ServerKey;
+use lekradar_store::{ApiKeyInfo, Store, StoreError};
+use sha2::{Digest, Sha256};
+use tokio::sync::mpsc;
+
+use crate::catalogue::Catalogue;
+use crate::config::ServerConfig;
+use crate::l10n::{L10n, Lang};
+use crate::limits::Budgets;
+use crate::metrics::Metrics;
+
+/// An owner-only check's answer, handed to the mailer: it goes only to the
+/// address that was checked, never to the screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnerAnswer {
+    /// The canonical email address checked (and to be written to).
+    pub to: String,
+    pub lang: Lang,
+    /// Empty when the address is in no breach we know.
+    pub breaches: Vec<OwnerAnswerBreach>,
+}
+
+/// One breach in an [`OwnerAnswer`], with the classes of that person's record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnerAnswerBreach {
+    pub name: String,
+    pub title: String,
+    pub data_classes: Vec<String>,
+}
+
+/// Shared by all handlers (cheap to clone).
+#[derive(Clone)]
+pub struct AppState(pub(crate) Arc<Inner>);
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+pub struct Inner {
+    pub config: ServerConfig,
+    pub index: IndexReader,
+    pub key: ServerKey,
+    pub store: Store,
+    pub budgets: Budgets,
+    pub metrics: Metrics,
+    pub l10n: L10n,
+    catalogue: ArcSwap<Catalogue>,
+    owner_answers: mpsc::Sender<OwnerAnswer>,
+    key_cache: Mutex<KeyCache>,
+}
+
+/// API key lookups by SHA-256 of the secret: the answer and when it was fetched.
+type KeyCache = HashMap<[u8; 32], (Option<ApiKeyInfo>, Instant)>;
+
+impl AppState {
+    pub fn new(
+        config: ServerConfig,
+        index: IndexReader,
+        key: ServerKey,
+        store: Store,
+        l10n: L10n,
+        owner_answers: mpsc::Sender<OwnerAnswer>,
+    ) -> AppState {
+        let budgets = Budgets::new(&config.limits);
+        let catalogue = Catalogue::build(&index.snapshot());
+        let metrics = Metrics::new();
+        metrics.observe_catalogue(&catalogue);
+        AppState(Arc::new(Inner {
+            config,
+            index,
+            key,
+            store,
+            budgets,
+            metrics,
+            l10n,
+            catalogue: ArcSwap::from_pointee(catalogue),
+            owner_answers,
+            key_cache: Mutex::new(HashMap::new()),
+        }))
+    }
+}
+
+impl Inner {
+    /// The index snapshot for one request and the catalogue of the same
+    /// generation (rebuilt here when a newer manifest was published).
+    pub fn snapshot(&self) -> (Arc<Snapshot>, Arc<Catalogue>) {
+        let snapshot = self.index.snapshot();
+        let current = self.catalogue.load_full();
+        if current.generation() == snapshot.generation() {
+            return (snapshot, current);
+        }
+        let fresh = Arc::new(Catalogue::build(&snapshot));
+        self.metrics.observe_catalogue(&fresh);
+        self.catalogue.store(Arc::clone(&fresh));
+        (snapshot, fresh)
+    }
+
+    /// Picks up a newly published index; called periodically.
+    pub fn reload(&self) {
+        match self.index.reload() {
+            Ok(true) => {
+                let (snapshot, catalogue) = self.snapshot();
+                tracing::info!(
+                    generation = snapshot.generation(),
+                    breaches = catalogue.all().len(),
+                    "published index picked up"
+                );
+            }
+            Ok(false) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "index reload failed; serving the previous snapshot")
+            }
+        }
+    }
+
+    /// The key `secret` belongs to, if it is valid and not revoked; cached
+    /// for `config.api_key_cache`.
+    pub async fn authenticate(&self, secret: &str) -> Result<Option<ApiKeyInfo>, StoreError> {
+        let digest: [u8; 32] = Sha256::digest(secret.as_bytes()).into();
+        {
+            let cache = self.key_cache.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some((info, at)) = cache.get(&digest) {
+                if at.elapsed() < self.config.api_key_cache {
+                    return Ok(info.clone());
+                }
+            }
+        }
+        let info = self.store.authenticate(secret).await?;
+        let mut cache = self.key_cache.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.len() > 10_000 {
+            let ttl = self.config.api_key_cache;
+            cache.retain(|_, (_, at)| at.elapsed() < ttl);
+        }
+        cache.insert(digest, (info.clone(), Instant::now()));
+        Ok(info)
+    }
+
+    /// Hands an owner-only answer to the mailer; false when its queue is full.
+    pub fn hand_to_mailer(&self, answer: OwnerAnswer) -> bool {
+        match self.owner_answers.try_send(answer) {
+            Ok(()) => {
+                self.metrics.owner_answers.inc();
+                true
+            }
+            Err(_) => {
+                tracing::warn!("mailer queue full or closed; owner-only answer dropped");
+                false
+            }
+        }
+    }
+}
