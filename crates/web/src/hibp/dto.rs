@@ -56,7 +56,7 @@ impl From<&Breach> for HibpBreach {
             pwn_count: m.pwn_count,
             description: m.description.clone(),
             logo_path: m.logo_path.clone(),
-            data_classes: m.data_classes.clone(),
+            data_classes: sorted(&m.data_classes),
             is_verified: m.is_verified,
             is_fabricated: m.is_fabricated,
             is_sensitive: m.is_sensitive,
@@ -67,6 +67,13 @@ impl From<&Breach> for HibpBreach {
             is_stealer_log: m.is_stealer_log,
         }
     }
+}
+
+/// HIBP lists data classes alphabetically.
+fn sorted(classes: &[String]) -> Vec<String> {
+    let mut out = classes.to_vec();
+    out.sort();
+    out
 }
 
 /// A breach in a truncated account response: its name only.

@@ -1,0 +1,398 @@
+//! Integration tests of the server over real HTTP on loopback: a fixture
+//! index (built through the real normalize → PRF → index path), a real
+//! metadata store (SQLite, and PostgreSQL where a test says so), the whole
+//! router served by `lekradar_web::serve`, and a real HTTP client.
+
+mod hibp;
+mod hostile;
+mod native;
+mod ops;
+mod pages;
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::Path;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::time::Duration;
+
+use lekradar_breach::{BreachKind, BreachMetadata, NaiveDate};
+use lekradar_check::index_key;
+use lekradar_index::{IndexReader, IndexWriter, Transaction};
+use lekradar_normalize::{normalize, Region};
+use lekradar_prf::ServerKey;
+use lekradar_store::{Rate, Store};
+use lekradar_web::{App, L10n, Limits, Mode, OwnerAnswer, ServerConfig};
+use tokio::sync::{mpsc, oneshot};
+
+/// A person's record in a fixture breach: identifier as typed and the data
+/// classes of that record.
+pub struct Record {
+    pub raw: &'static str,
+    pub classes: &'static [&'static str],
+}
+
+/// Publishes breach `meta` with `records` into the index in `dir`.
+pub fn publish(dir: &Path, key: &ServerKey, mut meta: BreachMetadata, records: &[Record]) {
+    let mut writer = IndexWriter::open(dir).unwrap();
+    let mut builder = writer.segment_builder(16 << 20).unwrap();
+    for r in records {
+        let id = normalize(r.raw, Region::NL).unwrap();
+        let mut classes = 0u32;
+        for c in r.classes {
+            classes |= 1 << meta.class_bit(c).unwrap();
+        }
+        builder.push(index_key(key, &id).unwrap(), classes).unwrap();
+    }
+    let (segments, stats) = builder.finish().unwrap();
+    meta.pwn_count = stats.written;
+    meta.validate().unwrap();
+    let mut tx = Transaction::new();
+    tx.set_metadata(&meta.name, meta.encode())
+        .add_segments(&meta.name, segments);
+    writer.commit(tx).unwrap();
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+pub const JAN_PHONE: &str = "+31612345678";
+pub const JAN_EMAIL: &str = "jan@example.nl";
+pub const BELGIAN: &str = "+32470123456";
+pub const SCRAPED_ONLY: &str = "+31687654321";
+pub const CLEAN_PHONE: &str = "+31611112222";
+
+/// The fixture breaches:
+/// - `Telco` (breach, verified, domain telco.example): Jan's phone with
+///   names, IBAN and ID document; Jan's email with names and IBAN; a
+///   Belgian customer with a name only.
+/// - `Scrape` (scrape, unverified, no domain): Jan, the Belgian, another.
+/// - `Broker` (data broker, verified, broker.example): Jan's email.
+/// - `Secret` (sensitive) and `Gone` (retired): Jan's phone.
+pub fn fixture(dir: &Path, key: &ServerKey) {
+    let mut telco = BreachMetadata::new("Telco", "A telecom", date(2026, 2, 12));
+    telco.domain = "telco.example".into();
+    telco.is_verified = true;
+    telco.data_classes = vec![
+        "Phone numbers".into(),
+        "Email addresses".into(),
+        "Names".into(),
+        "Bank account numbers".into(),
+        "Government issued IDs".into(),
+    ];
+    telco.statistics.phone_numbers_by_country = [("31".to_owned(), 1), ("32".to_owned(), 1)]
+        .into_iter()
+        .collect();
+    telco.statistics.records_by_data_class = [
+        ("Phone numbers".to_owned(), 2),
+        ("Names".to_owned(), 3),
+        ("Bank account numbers".to_owned(), 2),
+        ("Government issued IDs".to_owned(), 1),
+    ]
+    .into_iter()
+    .collect();
+    telco.statistics.email_addresses = 1;
+    telco.descriptions.nl = Some("Een telecomlek.".into());
+    telco.descriptions.fr = Some("Une fuite télécom.".into());
+    publish(
+        dir,
+        key,
+        telco,
+        &[
+            Record {
+                raw: "06-12345678",
+                classes: &[
+                    "Phone numbers",
+                    "Names",
+                    "Bank account numbers",
+                    "Government issued IDs",
+                ],
+            },
+            Record {
+                raw: "Jan@Example.NL",
+                classes: &["Email addresses", "Names", "Bank account numbers"],
+            },
+            Record {
+                raw: "+32 470 12 34 56",
+                classes: &["Phone numbers", "Names"],
+            },
+        ],
+    );
+    let mut scrape = BreachMetadata::new("Scrape", "A messenger scrape", date(2022, 11, 16));
+    scrape.kind = BreachKind::Scrape;
+    scrape.data_classes = vec!["Phone numbers".into()];
+    publish(
+        dir,
+        key,
+        scrape,
+        &[
+            Record {
+                raw: JAN_PHONE,
+                classes: &["Phone numbers"],
+            },
+            Record {
+                raw: BELGIAN,
+                classes: &["Phone numbers"],
+            },
+            Record {
+                raw: SCRAPED_ONLY,
+                classes: &["Phone numbers"],
+            },
+        ],
+    );
+    let mut broker = BreachMetadata::new("Broker", "A data broker", date(2024, 6, 3));
+    broker.kind = BreachKind::DataBroker;
+    broker.domain = "broker.example".into();
+    broker.is_verified = true;
+    broker.data_classes = vec!["Email addresses".into(), "Job titles".into()];
+    publish(
+        dir,
+        key,
+        broker,
+        &[Record {
+            raw: JAN_EMAIL,
+            classes: &["Email addresses", "Job titles"],
+        }],
+    );
+    let mut secret = BreachMetadata::new("Secret", "A sensitive breach", date(2021, 1, 1));
+    secret.is_sensitive = true;
+    secret.data_classes = vec!["Phone numbers".into()];
+    publish(
+        dir,
+        key,
+        secret,
+        &[Record {
+            raw: JAN_PHONE,
+            classes: &["Phone numbers"],
+        }],
+    );
+    let mut gone = BreachMetadata::new("Gone", "A retired breach", date(2020, 1, 1));
+    gone.data_classes = vec!["Phone numbers".into()];
+    publish(
+        dir,
+        key,
+        gone,
+        &[Record {
+            raw: JAN_PHONE,
+            classes: &["Phone numbers"],
+        }],
+    );
+    let mut writer = IndexWriter::open(dir).unwrap();
+    lekradar_breach::retire(&mut writer, "Gone").unwrap();
+}
+
+/// How a test server is set up.
+pub struct Options {
+    pub mode: Mode,
+    pub limits: Limits,
+    pub require_api_key: bool,
+    /// Use PostgreSQL (`TEST_DATABASE_URL`, a fresh schema) instead of SQLite.
+    pub postgres: bool,
+    pub api_key_rate: Rate,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            mode: Mode::Public,
+            limits: Limits {
+                per_address: Rate::new(1000, 1).unwrap(),
+                global: Rate::new(10_000, 1).unwrap(),
+                reads_per_address: Rate::new(10_000, 1).unwrap(),
+            },
+            require_api_key: true,
+            postgres: false,
+            api_key_rate: Rate::new(1000, 1).unwrap(),
+        }
+    }
+}
+
+/// A running server with the fixture, an API key, and clients.
+pub struct TestApp {
+    pub base: String,
+    pub addr: SocketAddr,
+    /// A client with a user agent, from its own loopback address.
+    pub client: reqwest::Client,
+    pub client_ip: IpAddr,
+    /// An API key's secret.
+    pub api_key: String,
+    pub store: Store,
+    pub answers: mpsc::Receiver<OwnerAnswer>,
+    pub data: tempfile::TempDir,
+    pub key: ServerKey,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+static NEXT_CLIENT: AtomicU8 = AtomicU8::new(10);
+
+/// A client from a loopback address of its own (127.0.0.N), so per-address
+/// budgets of different tests never meet.
+pub fn client_from(ip: IpAddr) -> reqwest::Client {
+    reqwest::Client::builder()
+        .user_agent("lekradar-tests/1")
+        .local_address(ip)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(20))
+        .build()
+        .unwrap()
+}
+
+pub fn fresh_client_ip() -> IpAddr {
+    IpAddr::from([
+        127,
+        0,
+        0,
+        NEXT_CLIENT.fetch_add(1, Ordering::Relaxed).max(2),
+    ])
+}
+
+const NO_POSTGRES: &str = "TEST_DATABASE_URL is not set: these tests also run against \
+PostgreSQL. Run `scripts/test`, or `export TEST_DATABASE_URL=$(scripts/test-postgres.sh)`";
+
+/// A fresh schema in the test PostgreSQL, as a store URL.
+pub async fn postgres_url() -> String {
+    let base = std::env::var("TEST_DATABASE_URL").expect(NO_POSTGRES);
+    let schema = format!("web_test_{:016x}", rand::random::<u64>());
+    let (client, connection) = tokio_postgres::connect(&base, tokio_postgres::NoTls)
+        .await
+        .unwrap_or_else(|e| {
+            panic!("cannot connect to {base}: {e}; scripts/test-postgres.sh starts it")
+        });
+    tokio::spawn(connection);
+    client
+        .batch_execute(&format!("CREATE SCHEMA {schema}"))
+        .await
+        .unwrap();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{sep}options=-csearch_path%3D{schema}")
+}
+
+impl TestApp {
+    pub async fn start() -> TestApp {
+        TestApp::with(Options::default()).await
+    }
+
+    pub async fn with(options: Options) -> TestApp {
+        let data = tempfile::tempdir().unwrap();
+        let key_file = data.path().join("oprf.key");
+        let key = ServerKey::create_file(&key_file).unwrap();
+        let index_dir = data.path().join("index");
+        fixture(&index_dir, &key);
+        let store_url = if options.postgres {
+            postgres_url().await
+        } else {
+            format!("sqlite:{}", data.path().join("meta.sqlite3").display())
+        };
+        let store = Store::open(&store_url).await.unwrap();
+        let api_key = store
+            .create_api_key("tests", options.api_key_rate)
+            .await
+            .unwrap()
+            .secret;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mut config = ServerConfig::new(addr);
+        config.mode = options.mode;
+        config.limits = options.limits;
+        config.require_api_key = options.require_api_key;
+        config.reload_interval = Duration::from_millis(100);
+        config.validate().unwrap();
+        let (tx, answers) = mpsc::channel(16);
+        let app = App::new(
+            config,
+            IndexReader::open(&index_dir).unwrap(),
+            ServerKey::load(&key_file).unwrap(),
+            store.clone(),
+            L10n::new().unwrap(),
+            tx,
+        );
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            lekradar_web::serve(app, listener, async {
+                let _ = stopped.await;
+            })
+            .await
+            .unwrap();
+        });
+        let client_ip = fresh_client_ip();
+        TestApp {
+            base: format!("http://{addr}"),
+            addr,
+            client: client_from(client_ip),
+            client_ip,
+            api_key,
+            store,
+            answers,
+            data,
+            key,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// GET with the user agent and the API key.
+    pub async fn hibp(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header("hibp-api-key", &self.api_key)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Stops the server and waits for it.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            tokio::time::timeout(Duration::from_secs(15), task)
+                .await
+                .expect("server stops within the grace period")
+                .unwrap();
+        }
+    }
+
+    /// The index directory (to publish more breaches while serving).
+    pub fn index_dir(&self) -> std::path::PathBuf {
+        self.data.path().join("index")
+    }
+}
+
+/// The keys of a JSON object in document order (serde_json's map is sorted,
+/// so this reads the raw text).
+pub fn key_order(object_text: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut depth = 0i32;
+    let mut chars = object_text.char_indices().peekable();
+    let bytes = object_text.as_bytes();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '{' | '[' => depth += 1,
+            '}' | ']' => depth -= 1,
+            '"' => {
+                let start = i + 1;
+                let mut end = start;
+                for (j, d) in chars.by_ref() {
+                    if d == '\\' {
+                        continue;
+                    }
+                    if d == '"' && bytes[j - 1] != b'\\' {
+                        end = j;
+                        break;
+                    }
+                }
+                let rest = object_text[end + 1..].trim_start();
+                if depth == 1 && rest.starts_with(':') {
+                    keys.push(object_text[start..end].to_owned());
+                }
+            }
+            _ => {}
+        }
+    }
+    keys
+}

@@ -1,0 +1,189 @@
+//! Operations: health, readiness, metrics (with no identifier in them), the
+//! OpenAPI document, newly published breaches without a restart, graceful
+//! shutdown.
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::*;
+
+#[tokio::test]
+async fn health_readiness_and_metrics() {
+    let app = TestApp::start().await;
+    let r = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = app.client.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["ready"], true);
+    assert_eq!(v["store"], "sqlite");
+    assert_eq!(v["breaches"], 5);
+    // Make some checks, then read the metrics.
+    app.hibp(&format!("/api/v3/breachedaccount/{JAN_PHONE}"))
+        .await;
+    app.hibp(&format!("/api/v3/breachedaccount/{CLEAN_PHONE}"))
+        .await;
+    app.client
+        .post(app.url("/check"))
+        .form(&[("account", JAN_EMAIL)])
+        .send()
+        .await
+        .unwrap();
+    let r = app.client.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let text = r.text().await.unwrap();
+    assert!(
+        text.contains("lekradar_checks_total{api=\"hibp\",outcome=\"found\"} 1"),
+        "{text}"
+    );
+    assert!(text.contains("lekradar_checks_total{api=\"hibp\",outcome=\"not_found\"} 1"));
+    assert!(text.contains("lekradar_checks_total{api=\"page\",outcome=\"found\"} 1"));
+    assert!(text.contains("route=\"/api/v3/breachedaccount/{account}\""));
+    assert!(text.contains("lekradar_breaches 5"));
+    assert!(text.contains("lekradar_http_request_duration_seconds_bucket"));
+    for secret in [JAN_PHONE, "31612345678", JAN_EMAIL, CLEAN_PHONE, "127.0.0."] {
+        assert!(!text.contains(secret), "{secret} in metrics");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_newly_published_breach_appears_without_restart() {
+    let app = TestApp::start().await;
+    let r = app
+        .hibp(&format!("/api/v3/breachedaccount/{CLEAN_PHONE}"))
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let mut meta = lekradar_breach::BreachMetadata::new(
+        "Fresh",
+        "Published while serving",
+        NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+    );
+    meta.data_classes = vec!["Phone numbers".into()];
+    publish(
+        &app.index_dir(),
+        &app.key,
+        meta,
+        &[Record {
+            raw: CLEAN_PHONE,
+            classes: &["Phone numbers"],
+        }],
+    );
+    let mut status = StatusCode::NOT_FOUND;
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        status = app
+            .hibp(&format!("/api/v3/breachedaccount/{CLEAN_PHONE}"))
+            .await
+            .status();
+        if status == StatusCode::OK {
+            break;
+        }
+    }
+    assert_eq!(status, StatusCode::OK);
+    let r = app.hibp("/api/v3/latestbreach").await;
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["Name"], "Fresh");
+    app.stop().await;
+}
+
+/// The paths the router serves, with their methods; the OpenAPI document
+/// must describe exactly these.
+const ROUTES: &[(&str, &str)] = &[
+    ("get", "/api/v3/breachedaccount/{account}"),
+    ("get", "/api/v3/breaches"),
+    ("get", "/api/v3/breach/{name}"),
+    ("get", "/api/v3/latestbreach"),
+    ("get", "/api/v3/dataclasses"),
+    ("get", "/api/v3/pasteaccount/{account}"),
+    ("post", "/api/v1/check"),
+    ("get", "/api/v1/breaches"),
+    ("get", "/api/v1/breaches/{name}"),
+    ("get", "/healthz"),
+    ("get", "/readyz"),
+    ("get", "/metrics"),
+];
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_api_route() {
+    let app = TestApp::start().await;
+    let r = app
+        .client
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let doc: Value = r.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let mut documented = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            documented.push((method.clone(), path.clone()));
+        }
+    }
+    documented.sort();
+    let mut expected: Vec<(String, String)> = ROUTES
+        .iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
+    expected.sort();
+    assert_eq!(documented, expected);
+    // Every documented route is served: a request reaches a handler (no
+    // fallback "no such endpoint").
+    for (method, path) in ROUTES {
+        let concrete = path
+            .replace("{account}", JAN_EMAIL)
+            .replace("{name}", "Telco");
+        let req = match *method {
+            "post" => app
+                .client
+                .post(app.url(&concrete))
+                .json(&serde_json::json!({"account": JAN_PHONE})),
+            _ => app.client.get(app.url(&concrete)),
+        };
+        let r = req
+            .header("hibp-api-key", &app.api_key)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            r.status().is_success()
+                || r.status() == StatusCode::NOT_FOUND && path.contains("paste"),
+            "{method} {concrete}: {}",
+            r.status()
+        );
+    }
+    // The HIBP breach schema lists HIBP's fields.
+    let breach = &doc["components"]["schemas"]["HibpBreach"]["properties"];
+    for field in ["Name", "PwnCount", "DataClasses", "IsStealerLog"] {
+        assert!(breach.get(field).is_some(), "{field}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn shutdown_lets_a_request_in_flight_finish() {
+    let app = TestApp::start().await;
+    let client = app.client.clone();
+    let url = app.url("/api/v3/breaches");
+    // Several requests in flight while the stop signal arrives.
+    let requests: Vec<_> = (0..8)
+        .map(|_| {
+            let client = client.clone();
+            let url = url.clone();
+            tokio::spawn(async move { client.get(url).send().await.map(|r| r.status()) })
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let addr = app.addr;
+    app.stop().await;
+    for r in requests {
+        // Each either completed normally or was never accepted; none cut off with a 5xx.
+        if let Ok(status) = r.await.unwrap() {
+            assert!(status.is_success(), "{status}");
+        }
+    }
+    // The listener is closed.
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+}

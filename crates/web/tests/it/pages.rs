@@ -1,0 +1,267 @@
+//! The pages as a person uses them, without JavaScript: language choice,
+//! the check and its result, the catalogue and breach pages with their SVG
+//! charts, owner-only mode, limits and errors; strict headers everywhere.
+
+use reqwest::StatusCode;
+
+use crate::*;
+
+async fn page(
+    app: &TestApp,
+    path: &str,
+    lang: Option<&str>,
+) -> (StatusCode, reqwest::header::HeaderMap, String) {
+    let mut req = app.client.get(app.url(path));
+    if let Some(l) = lang {
+        req = req.header("accept-language", l);
+    }
+    let r = req.send().await.unwrap();
+    (r.status(), r.headers().clone(), r.text().await.unwrap())
+}
+
+async fn post_check(
+    app: &TestApp,
+    account: &str,
+    region: &str,
+    lang: &str,
+) -> (StatusCode, reqwest::header::HeaderMap, String) {
+    let r = app
+        .client
+        .post(app.url("/check"))
+        .header("accept-language", lang)
+        .form(&[("account", account), ("region", region)])
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.headers().clone(), r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn language_from_accept_language_query_and_cookie() {
+    let app = TestApp::start().await;
+    let (s, headers, html) = page(&app, "/", None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("<html lang=\"nl\">"));
+    assert!(html.contains("Staat je nummer of e-mailadres in een datalek?"));
+    assert_eq!(
+        headers["content-security-policy"],
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    );
+    assert_eq!(headers["x-frame-options"], "DENY");
+    let (_, _, html) = page(&app, "/", Some("fr-BE,fr;q=0.9")).await;
+    assert!(html.contains("<html lang=\"fr\">"));
+    let (_, _, html) = page(&app, "/", Some("en-GB,en;q=0.8")).await;
+    assert!(html.contains("Is your number or email address in a breach?"));
+    // The visible switch: ?lang= renders that language and remembers it.
+    let r = app
+        .client
+        .get(app.url("/breaches?lang=en"))
+        .send()
+        .await
+        .unwrap();
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("lang=en;"), "{cookie}");
+    let html = r.text().await.unwrap();
+    assert!(html.contains("<html lang=\"en\">"));
+    assert!(html.contains("href=\"/breaches?lang=fr\""));
+    // The cookie beats Accept-Language.
+    let r = app
+        .client
+        .get(app.url("/"))
+        .header("cookie", "lang=fr")
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.text().await.unwrap().contains("<html lang=\"fr\">"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_result_shows_each_breach_what_of_yours_leaked_and_advice() {
+    let app = TestApp::start().await;
+    let (s, headers, html) = post_check(&app, "06 1234 5678", "NL", "nl").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(headers["cache-control"], "no-store");
+    assert!(html.contains("Gevonden in 2 datalekken"), "{html}");
+    assert!(html.contains("href=\"/breaches/Telco\""));
+    assert!(html.contains("href=\"/breaches/Scrape\""));
+    assert!(!html.contains("/breaches/Secret") && !html.contains("/breaches/Gone"));
+    // The classes of Jan's record, translated; not the email (not in this record).
+    for class in [
+        "Telefoonnummers",
+        "Bankrekeningnummers",
+        "Nummers van identiteitsbewijzen",
+    ] {
+        assert!(html.contains(&format!("<li>{class}</li>")), "{class}");
+    }
+    assert!(!html.contains("<li>E-mailadressen</li>"));
+    assert!(html.contains("id=\"advice-never-share-codes\""));
+    assert!(html.contains("id=\"advice-id-document-nl\""));
+    // Most urgent first: a "now" item comes before any "soon" item.
+    let now = html.find("urgency-now").unwrap();
+    let soon = html.find("urgency-soon").unwrap();
+    assert!(now < soon);
+    // English, and the Belgian customer read with region BE.
+    let (_, _, html) = post_check(&app, "0470 12 34 56", "BE", "en").await;
+    assert!(html.contains("Found in 2 breaches"), "{html}");
+    assert!(html.contains("<li>Names</li>"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_clean_result_and_a_bad_input() {
+    let app = TestApp::start().await;
+    let (s, _, html) = post_check(&app, CLEAN_PHONE, "NL", "fr").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("Absent des 3 fuites que nous connaissons"),
+        "{html}"
+    );
+    assert!(html.contains("id=\"advice-stay-alert\""));
+    let (s, _, html) = post_check(&app, "06 12", "NL", "nl").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(html.contains("aria-invalid=\"true\""));
+    assert!(html.contains("role=\"alert\""));
+    assert!(html.contains("geen geldig telefoonnummer"), "{html}");
+    // What was typed stays in the field (escaped).
+    let (_, _, html) = post_check(&app, "<script>x</script>", "NL", "nl").await;
+    assert!(
+        html.contains("value=\"&#60;script&#62;x&#60;/script&#62;\"")
+            || html.contains("value=\"&lt;script&gt;x&lt;/script&gt;\""),
+        "{html}"
+    );
+    assert!(!html.contains("<script>"));
+    let (s, _, html) = post_check(&app, "", "NL", "en").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(html.contains("Enter a phone number or an email address."));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn catalogue_and_breach_pages_with_charts() {
+    let app = TestApp::start().await;
+    let (s, _, html) = page(&app, "/breaches", Some("nl")).await;
+    assert_eq!(s, StatusCode::OK);
+    for name in ["Telco", "Scrape", "Broker"] {
+        assert!(
+            html.contains(&format!("href=\"/breaches/{name}\"")),
+            "{name}"
+        );
+    }
+    assert!(
+        !html.contains("/breaches/Gone"),
+        "retired breaches are not listed"
+    );
+    assert!(html.contains("<th scope=\"col\""));
+    let (s, _, html) = page(&app, "/breaches/Telco", Some("fr")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("Une fuite télécom."));
+    assert!(html.contains("<svg role=\"img\" aria-labelledby=\"chart-countries-title\""));
+    assert!(
+        html.contains("<title id=\"chart-countries-title\">Numéros de téléphone par pays</title>")
+    );
+    assert!(html.contains(">Pays-Bas</text>") && html.contains(">Belgique</text>"));
+    assert!(html.contains("aria-labelledby=\"chart-classes-title\""));
+    assert!(html.contains(">Noms</text>"));
+    // The same figures as a table.
+    assert!(html.contains("<th scope=\"row\">Belgique</th>"));
+    // A retired breach keeps its page, marked.
+    let (s, _, html) = page(&app, "/breaches/gone", Some("en")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("This breach has been retired"));
+    let (s, _, html) = page(&app, "/breaches/Nope", Some("en")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(html.contains("Page not found"));
+    let (s, _, html) = page(&app, "/no/such/page", Some("nl")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(html.contains("Pagina niet gevonden"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn pages_use_no_script_and_nothing_from_elsewhere() {
+    let app = TestApp::start().await;
+    let mut bodies = Vec::new();
+    for path in ["/", "/breaches", "/breaches/Telco", "/breaches/Scrape"] {
+        bodies.push(page(&app, path, None).await.2);
+    }
+    bodies.push(post_check(&app, JAN_PHONE, "NL", "nl").await.2);
+    for html in &bodies {
+        assert!(!html.contains("<script"), "no JavaScript needed");
+        assert!(!html.contains(" style=\""), "no inline styles (CSP)");
+        // Assets only from here; external links only to advice sources.
+        for attr in ["src=\"http", "href=\"//"] {
+            assert!(!html.contains(attr), "{attr}");
+        }
+        assert!(html.contains("<link rel=\"stylesheet\" href=\"/assets/style.css\">"));
+        assert!(html.contains("<a class=\"skip\" href=\"#main\">"));
+        assert!(html.contains("<main id=\"main\""));
+    }
+    let r = app
+        .client
+        .get(app.url("/assets/style.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/css"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn owner_only_shows_the_same_page_whatever_the_outcome_and_mails_the_answer() {
+    let mut app = TestApp::with(Options {
+        mode: Mode::OwnerOnly,
+        ..Default::default()
+    })
+    .await;
+    let (_, _, form) = page(&app, "/", Some("nl")).await;
+    assert!(form.contains("type=\"email\""));
+    let (s1, _, found) = post_check(&app, JAN_EMAIL, "NL", "nl").await;
+    let (s2, _, clean) = post_check(&app, "nobody@example.nl", "NL", "nl").await;
+    assert_eq!((s1, s2), (StatusCode::OK, StatusCode::OK));
+    assert_eq!(found, clean, "the page must not tell found from clean");
+    assert!(found.contains("Kijk in je mailbox"));
+    assert!(!found.contains("Telco") && !found.contains("Broker"));
+    let first = app.answers.recv().await.unwrap();
+    assert_eq!(first.to, JAN_EMAIL);
+    assert_eq!(first.lang, lekradar_web::Lang::Nl);
+    let names: Vec<&str> = first.breaches.iter().map(|b| b.name.as_str()).collect();
+    assert_eq!(names, ["Broker", "Telco"]);
+    assert_eq!(
+        first.breaches[1].data_classes,
+        ["Email addresses", "Names", "Bank account numbers"]
+    );
+    let second = app.answers.recv().await.unwrap();
+    assert_eq!(second.to, "nobody@example.nl");
+    assert!(second.breaches.is_empty());
+    // Phone numbers cannot be answered by mail: refused, and nothing is mailed.
+    let (s, _, html) = post_check(&app, JAN_PHONE, "NL", "en").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(html.contains("Only email addresses can be checked here"));
+    assert!(app.answers.try_recv().is_err());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_check_page_has_a_rate_limit_with_a_translated_message() {
+    let mut options = Options::default();
+    options.limits.per_address = lekradar_store::Rate::new(1, 60).unwrap();
+    let app = TestApp::with(options).await;
+    assert_eq!(
+        post_check(&app, JAN_PHONE, "NL", "nl").await.0,
+        StatusCode::OK
+    );
+    let (s, headers, html) = post_check(&app, JAN_PHONE, "NL", "nl").await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
+    assert!(headers.contains_key("retry-after"));
+    assert!(
+        html.contains("Er zijn net te veel controles gedaan"),
+        "{html}"
+    );
+    app.stop().await;
+}
