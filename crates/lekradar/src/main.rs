@@ -76,13 +76,37 @@ fn main() -> ExitCode {
     }
 }
 
-/// Logs go to stderr, filtered by `LEKRADAR_LOG` (default `info`).
+/// Dependencies that would write what they parse or send (phone numbers,
+/// SQL parameters, HTTP frames) to the log at their debug and trace levels:
+/// held at `warn` whatever `LEKRADAR_LOG` asks for (docs/LOGGING.md).
+const QUIET_DEPENDENCIES: &[&str] = &[
+    "rlibphonenumber=warn",
+    "tokio_postgres=warn",
+    "h2=warn",
+    "hyper=warn",
+    "hyper_util=warn",
+    "reqwest=warn",
+];
+
+/// Logs go to stderr, filtered by `LEKRADAR_LOG` (default `info`), as text
+/// (colours only on a terminal) or as JSON lines with `LEKRADAR_LOG_FORMAT=json`.
 fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("LEKRADAR_LOG")
+    use std::io::IsTerminal;
+    let mut filter = tracing_subscriber::EnvFilter::try_from_env("LEKRADAR_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
+    for directive in QUIET_DEPENDENCIES {
+        if let Ok(d) = directive.parse() {
+            filter = filter.add_directive(d);
+        }
+    }
+    let json = std::env::var("LEKRADAR_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_target(false)
-        .init();
+        .with_target(false);
+    if json {
+        builder.json().flatten_event(true).init();
+    } else {
+        builder.with_ansi(std::io::stderr().is_terminal()).init();
+    }
 }

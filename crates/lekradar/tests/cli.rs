@@ -4,17 +4,11 @@
 
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-fn lekradar(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lekradar"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .output()
-        .unwrap()
-}
+mod support;
+
+use support::{all_files, assert_none_in, lekradar};
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
@@ -134,93 +128,108 @@ fn data_dir_comes_from_the_environment_too() {
     assert!(dir.path().join("oprf.key").exists());
 }
 
-/// Every file under `dir`, as bytes.
-fn all_bytes(dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            all_bytes(&path, out);
-        } else {
-            out.push((path.display().to_string(), std::fs::read(&path).unwrap()));
-        }
-    }
-}
-
-/// Fails if any of `needles` occurs (ASCII case-insensitively) in any of `files`.
-fn assert_none_in_clear<S: AsRef<str>>(files: &[(String, Vec<u8>)], needles: &[S]) {
-    for (path, bytes) in files {
-        for needle in needles {
-            let needle = needle.as_ref();
-            let found = bytes
-                .windows(needle.len())
-                .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()));
-            assert!(!found, "{needle} in the clear in {path}");
-        }
-    }
+/// The demo's printed examples: `try IDENTIFIER (note)` lines.
+fn demo_examples(stdout: &str) -> Vec<(String, String)> {
+    stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("try "))
+        .filter_map(|l| {
+            let (id, note) = l.split_once(" (")?;
+            Some((id.trim().to_owned(), note.trim_end_matches(')').to_owned()))
+        })
+        .collect()
 }
 
 #[test]
 fn demo_builds_answers_and_keeps_no_identifier_in_the_clear() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    // Identifiers the demo generates, in canonical form and as typed.
-    let asked = ["06-10000000", "Persoon.3@Lekradar-Demo.example"];
-    let out = lekradar(
-        &data,
-        &[
-            "demo",
-            "--size",
-            "3000",
-            asked[0],
-            asked[1],
-            "+31 6 59999998",
-        ],
-    );
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_lekradar"))
+            .arg("--data-dir")
+            .arg(&data)
+            .args(args)
+            .env("TMPDIR", &tmp)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["demo", "--size", "3000", "--no-serve", "06-21234567"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(
-        text.contains("\"06-10000000\" (phone +31610000000): found in 2 breach(es)"),
-        "{text}"
-    );
-    assert!(text.contains("Government issued IDs"), "{text}");
-    assert!(
-        text.contains("(email persoon.3@lekradar-demo.example): found in 1 breach(es)"),
-        "{text}"
-    );
-    assert!(text.contains("(phone +31659999998): not found"), "{text}");
+    let examples = demo_examples(&text);
+    // A person per breach (phone, and email where the breach has emails),
+    // then clean ones.
+    let found: Vec<_> = examples
+        .iter()
+        .filter(|(_, n)| n.starts_with("in Demo"))
+        .collect();
+    let clean: Vec<_> = examples
+        .iter()
+        .filter(|(_, n)| n == "in no breach")
+        .collect();
+    assert!(found.len() >= 5, "{text}");
+    assert_eq!(clean.len(), 2, "{text}");
+    assert!(text.contains("(phone +31621234567): not found"), "{text}");
+    // The examples answer as printed.
+    for (id, note) in &examples {
+        let look = stdout(&lekradar(&data, &["lookup", id]));
+        if note == "in no breach" {
+            assert!(look.contains("not found"), "{id}: {look}");
+        } else {
+            assert!(look.contains("found in"), "{id}: {look}");
+        }
+    }
+    // The telecom person's record holds an ID document.
+    let telecom = found.iter().find(|(_, n)| n.contains("telecom")).unwrap();
+    let look = stdout(&lekradar(&data, &["lookup", &telecom.0]));
+    assert!(look.contains("Government issued IDs"), "{look}");
 
-    // A second run reuses the index; lookup gives the same answer.
-    let look = lekradar(&data, &["lookup", "+31 6 1000 0000"]);
-    assert!(
-        stdout(&look).contains("found in 2 breach(es)"),
-        "{}",
-        stdout(&look)
-    );
+    // A second run reuses the breaches.
+    let again = run(&["demo", "--size", "3000", "--no-serve"]);
+    assert!(again.status.success());
+    assert!(!stderr(&again).contains("ingesting"), "{}", stderr(&again));
+    assert_eq!(demo_examples(&stdout(&again)), examples);
 
     let stats = lekradar(&data, &["index", "stats"]);
-    assert!(stdout(&stats).contains("DemoScrape"), "{}", stdout(&stats));
+    for name in ["DemoMessengerScrape", "DemoTelco2026", "DemoDataBroker"] {
+        assert!(stdout(&stats).contains(name), "{}", stdout(&stats));
+    }
     let verify = lekradar(&data, &["index", "verify"]);
     assert!(verify.status.success() && stdout(&verify).starts_with("ok"));
 
+    // The generated dumps are gone, and nothing identifying is stored.
+    assert_eq!(
+        std::fs::read_dir(&tmp).unwrap().count(),
+        0,
+        "demo left files in TMPDIR"
+    );
     let mut files = Vec::new();
-    all_bytes(&data, &mut files);
+    all_files(&data, &mut files);
     assert!(files.len() >= 5);
-    let needles = [
-        "+31610000000",
-        "31610000000",
-        "610000000",
-        "persoon.3@lekradar-demo.example",
-        "Persoon.3",
-        "lekradar-demo.example",
-    ];
-    assert_none_in_clear(&files, &needles);
+    let mut needles: Vec<String> = Vec::new();
+    for (id, _) in &found {
+        needles.push(id.clone());
+        if let Some(digits) = id.strip_prefix('+') {
+            needles.push(digits.to_owned());
+            needles.push(digits[2..].to_owned());
+        }
+        if let Some((local, _)) = id.split_once('@') {
+            needles.push(local.to_owned());
+        }
+    }
+    let needles: Vec<&str> = needles.iter().map(String::as_str).collect();
+    assert_none_in(&files, &needles);
 }
 
 #[test]
 fn a_damaged_index_is_reported_with_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
-    assert!(lekradar(data, &["demo", "--size", "500"]).status.success());
+    assert!(lekradar(data, &["demo", "--size", "500", "--no-serve"])
+        .status
+        .success());
     let seg = std::fs::read_dir(data.join("index"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -444,7 +453,7 @@ fn ingest_finds_people_keeps_nothing_in_the_clear_and_reruns_are_no_ops() {
     assert!(again.contains("already ingested"), "{again}");
 
     let mut files = Vec::new();
-    all_bytes(&data, &mut files);
+    all_files(&data, &mut files);
     files.push(("ingest stderr".into(), run.stderr.clone()));
-    assert_none_in_clear(&files, &secrets);
+    assert_none_in(&files, &secrets);
 }

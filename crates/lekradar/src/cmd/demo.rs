@@ -152,17 +152,17 @@ fn examples(
 ) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (b, truth) in breaches {
-        let wanted_class = match b.meta.kind {
-            BreachKind::Breach => Some("Government issued IDs"),
-            _ => None,
+        // A Dutch person (Belgian for the broker), with an IBAN and an ID
+        // document in the telecom file: the records the advice differs for.
+        let (prefix, wanted): (&str, &[&str]) = match b.meta.kind {
+            BreachKind::Breach => ("+31", &["Government issued IDs", "Bank account numbers"]),
+            BreachKind::DataBroker => ("+32", &[]),
+            _ => ("+31", &[]),
         };
-        // A Dutch or Belgian person, with an ID document in the telecom file.
         let row = truth.rows.iter().find(|r| {
             !r.duplicate
-                && r.phones
-                    .first()
-                    .is_some_and(|p| p.starts_with("+31") || p.starts_with("+32"))
-                && wanted_class.is_none_or(|c| r.classes.iter().any(|x| x == c))
+                && r.phones.first().is_some_and(|p| p.starts_with(prefix))
+                && wanted.iter().all(|c| r.classes.iter().any(|x| x == c))
         });
         if let Some(row) = row {
             out.push((row.phones[0].clone(), format!("in {}", b.meta.title)));

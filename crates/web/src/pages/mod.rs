@@ -30,8 +30,9 @@ use crate::state::{AppState, OwnerAnswer, OwnerAnswerBreach};
 pub use lang::PageLang;
 use templates::*;
 
-/// The stylesheet, embedded.
+/// The stylesheet and icon, embedded.
 const STYLE: &str = include_str!("../../assets/style.css");
+const ICON: &str = include_str!("../../assets/icon.svg");
 
 /// The page routes.
 pub fn router() -> Router<AppState> {
@@ -41,6 +42,8 @@ pub fn router() -> Router<AppState> {
         .route("/breaches", get(breaches))
         .route("/breaches/{name}", get(breach))
         .route("/assets/style.css", get(style))
+        .route("/assets/icon.svg", get(icon))
+        .route("/favicon.ico", get(icon))
 }
 
 /// The breach's description in `lang`, else in English, else HIBP's field.
@@ -443,6 +446,17 @@ async fn style() -> Response {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         STYLE,
+    )
+        .into_response()
+}
+
+async fn icon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        ICON,
     )
         .into_response()
 }

@@ -1,0 +1,624 @@
+//! `lekradar serve`, `lekradar apikey` and the serving demo as an operator
+//! runs them: settings validated at start (flags, environment, `_FILE`
+//! secrets), keys made on the command line, logs that never hold a queried
+//! identifier or a client address, graceful shutdown on SIGTERM, newly
+//! ingested breaches served without a restart, and PostgreSQL as the store.
+//! Requests are made with curl from a loopback address of their own.
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use support::{all_files, assert_none_in, lekradar};
+
+/// A running `lekradar` process that serves, with its log lines collected.
+struct Server {
+    child: Child,
+    base: String,
+    stderr: Arc<Mutex<Vec<String>>>,
+    stdout: Arc<Mutex<Vec<String>>>,
+}
+
+fn collect(stream: impl std::io::Read + Send + 'static, into: Arc<Mutex<Vec<String>>>) {
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines() {
+            match line {
+                Ok(l) => into.lock().unwrap().push(l),
+                Err(_) => break,
+            }
+        }
+    });
+}
+
+impl Server {
+    /// Starts `lekradar --data-dir DATA ARGS...` (a serving command with
+    /// `--listen 127.0.0.1:0`) and waits until it listens.
+    fn start(data: &Path, args: &[&str], env: &[(&str, &str)]) -> Server {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_lekradar"));
+        cmd.arg("--data-dir")
+            .arg(data)
+            .args(args)
+            .env("LEKRADAR_LOG", "debug")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().unwrap();
+        let stderr = Arc::new(Mutex::new(Vec::new()));
+        let stdout = Arc::new(Mutex::new(Vec::new()));
+        collect(child.stderr.take().unwrap(), Arc::clone(&stderr));
+        collect(child.stdout.take().unwrap(), Arc::clone(&stdout));
+        let start = Instant::now();
+        loop {
+            let found = stderr.lock().unwrap().iter().find_map(|l| {
+                l.split("listening on ")
+                    .nth(1)
+                    .map(|r| r.split(' ').next().unwrap().to_owned())
+            });
+            if let Some(base) = found {
+                return Server {
+                    child,
+                    base,
+                    stderr,
+                    stdout,
+                };
+            }
+            if let Some(status) = child.try_wait().unwrap() {
+                panic!(
+                    "server exited with {status} before listening:\n{}",
+                    stderr.lock().unwrap().join("\n")
+                );
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(120),
+                "server did not start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn logs(&self) -> String {
+        self.stderr.lock().unwrap().join("\n")
+    }
+
+    fn output(&self) -> String {
+        self.stdout.lock().unwrap().join("\n")
+    }
+
+    /// Sends SIGTERM and waits for the exit.
+    fn terminate(mut self) -> (std::process::ExitStatus, String) {
+        let pid = self.child.id().to_string();
+        assert!(Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success());
+        let start = Instant::now();
+        let status = loop {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                break s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "no exit 15 s after SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        // Let the reader threads drain.
+        std::thread::sleep(Duration::from_millis(100));
+        (status, self.logs())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The loopback address the tests' requests come from; searched for in logs.
+const CLIENT_ADDR: &str = "127.0.0.77";
+
+/// curl from [`CLIENT_ADDR`]: status and body.
+fn curl(args: &[&str]) -> (u16, String) {
+    let out = Command::new("curl")
+        .args([
+            "-s",
+            "--interface",
+            CLIENT_ADDR,
+            "-A",
+            "lekradar-cli-tests",
+            "-w",
+            "\n%{http_code}",
+        ])
+        .args(args)
+        .output()
+        .expect("curl runs");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let (body, code) = text.rsplit_once('\n').unwrap_or(("", "0"));
+    (code.trim().parse().unwrap_or(0), body.to_owned())
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A data directory with the demo breaches (small) and the examples it prints.
+fn demo_data(dir: &Path) -> (PathBuf, Vec<String>) {
+    let data = dir.join("data");
+    let out = lekradar(&data, &["demo", "--size", "2000", "--no-serve"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let found = stdout(&out)
+        .lines()
+        .filter(|l| l.contains("(in Demo"))
+        .filter_map(|l| l.strip_prefix("try "))
+        .map(|l| l.split_whitespace().next().unwrap().to_owned())
+        .collect();
+    (data, found)
+}
+
+#[test]
+fn bad_settings_stop_the_server_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, _) = demo_data(dir.path());
+    let cases: &[(&[&str], &str)] = &[
+        (&["serve", "--rate-global", "ten"], "invalid rate"),
+        (&["serve", "--mode", "sideways"], "owner-only"),
+        (
+            &["serve", "--default-region", "BE", "--form-regions", "NL"],
+            "default-region",
+        ),
+        (&["serve", "--default-region", "XX"], "unknown region"),
+        (&["serve", "--reload-interval", "1ms"], "reload-interval"),
+        (
+            &["serve", "--listen", "not-an-address"],
+            "invalid socket address",
+        ),
+        (&["serve", "--database-url", "mysql://x"], "database"),
+    ];
+    for (args, expected) in cases {
+        let out = lekradar(&data, args);
+        assert!(!out.status.success(), "{args:?} started");
+        let err = stderr(&out);
+        assert!(err.to_lowercase().contains(expected), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    // Both a URL and a URL file: refused.
+    let file = dir.path().join("db-url");
+    std::fs::write(&file, "sqlite:/tmp/elsewhere.sqlite3\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_lekradar"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["serve", "--check"])
+        .env("LEKRADAR_DATABASE_URL", "sqlite:/tmp/x.sqlite3")
+        .env("LEKRADAR_DATABASE_URL_FILE", &file)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("keep one"), "{}", stderr(&out));
+    // No key: says what to do.
+    let empty = dir.path().join("empty");
+    let out = lekradar(&empty, &["serve", "--listen", "127.0.0.1:0"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("lekradar key init"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn check_prints_the_effective_settings_from_flags_and_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, _) = demo_data(dir.path());
+    let file = dir.path().join("db-url");
+    std::fs::write(&file, "postgres://lek:s3cret@db.internal/lekradar\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_lekradar"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["serve", "--check", "--rate-per-address", "5/min"])
+        .env("LEKRADAR_MODE", "owner-only")
+        .env("LEKRADAR_DATABASE_URL_FILE", &file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("mode             owner-only"), "{text}");
+    assert!(text.contains("rate-per-address 5/min"), "{text}");
+    assert!(
+        text.contains("database         postgres://lek:***@db.internal/lekradar"),
+        "{text}"
+    );
+    assert!(!text.contains("s3cret"));
+    assert!(text.contains("3 breaches"), "{text}");
+}
+
+#[test]
+fn api_keys_from_the_command_line_work_and_are_not_stored_in_the_clear() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, found) = demo_data(dir.path());
+    let out = lekradar(&data, &["apikey", "create", "partner", "--rate", "2/min"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let secret = stdout(&out).trim().to_owned();
+    assert!(secret.starts_with("lkr_") && secret.len() > 40, "{secret}");
+    assert!(stderr(&out).contains("shown only now"));
+    let list = stdout(&lekradar(&data, &["apikey", "list"]));
+    assert!(
+        list.contains("partner") && list.contains("2/min") && list.contains("active"),
+        "{list}"
+    );
+    assert!(!list.contains(&secret[4..]), "list shows the secret");
+    let dup = lekradar(&data, &["apikey", "create", "partner"]);
+    assert!(!dup.status.success());
+
+    let server = Server::start(&data, &["serve", "--listen", "127.0.0.1:0"], &[]);
+    let url = format!("{}/api/v3/breachedaccount/{}", server.base, found[0]);
+    let header = format!("hibp-api-key: {secret}");
+    assert_eq!(curl(&["-H", &header, &url]).0, 200);
+    assert_eq!(curl(&["-H", &header, &url]).0, 200);
+    // Its own rate: two a minute.
+    let (code, body) = curl(&["-H", &header, &url]);
+    assert_eq!(code, 429, "{body}");
+    assert!(body.contains("Rate limit is exceeded"));
+    let revoked = lekradar(&data, &["apikey", "revoke", "partner"]);
+    assert!(stdout(&revoked).contains("revoked"), "{}", stdout(&revoked));
+    let (status, logs) = server.terminate();
+    assert!(status.success(), "{logs}");
+    // The secret is nowhere in the data directory.
+    let mut files = Vec::new();
+    all_files(&data, &mut files);
+    assert_none_in(&files, &[&secret, &secret[4..]]);
+}
+
+#[test]
+fn logs_hold_no_identifier_and_no_client_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, found) = demo_data(dir.path());
+    let key = stdout(&lekradar(&data, &["apikey", "create", "logs"]))
+        .trim()
+        .to_owned();
+    let server = Server::start(
+        &data,
+        &[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--require-api-key",
+            "true",
+        ],
+        &[("LEKRADAR_LOG", "trace")],
+    );
+    let phone = found.iter().find(|f| f.starts_with('+')).unwrap().clone();
+    let email = found.iter().find(|f| f.contains('@')).unwrap().clone();
+    let national = format!("0{}", &phone[3..]);
+    let header = format!("hibp-api-key: {key}");
+    let b = &server.base;
+    // Every way of asking: HIBP path (found and not), native API, the page form.
+    assert_eq!(
+        curl(&[
+            "-H",
+            &header,
+            &format!("{b}/api/v3/breachedaccount/{phone}")
+        ])
+        .0,
+        200
+    );
+    assert_eq!(
+        curl(&[
+            "-H",
+            &header,
+            &format!("{b}/api/v3/breachedaccount/{email}?truncateResponse=false")
+        ])
+        .0,
+        200
+    );
+    assert_eq!(
+        curl(&[
+            "-H",
+            &header,
+            &format!("{b}/api/v3/breachedaccount/nobody.here@example.org")
+        ])
+        .0,
+        404
+    );
+    let body = format!(
+        "{{\"account\":\"{national}\",\"region\":\"{}\"}}",
+        if phone.starts_with("+32") { "BE" } else { "NL" }
+    );
+    assert_eq!(
+        curl(&[
+            "-H",
+            "content-type: application/json",
+            "-d",
+            &body,
+            &format!("{b}/api/v1/check")
+        ])
+        .0,
+        200
+    );
+    assert_eq!(
+        curl(&[
+            "--data-urlencode",
+            &format!("account={email}"),
+            &format!("{b}/check")
+        ])
+        .0,
+        200
+    );
+    assert_eq!(
+        curl(&[
+            "--data-urlencode",
+            "account=not a number 0000",
+            &format!("{b}/check")
+        ])
+        .0,
+        400
+    );
+    let (status, logs) = server.terminate();
+    assert!(status.success(), "{logs}");
+    // The access log is there (debug): route templates, statuses.
+    assert!(logs.contains("/api/v3/breachedaccount/{account}"), "{logs}");
+    assert!(
+        logs.contains("status=200") || logs.contains("status: 200"),
+        "{logs}"
+    );
+    let digits = phone.trim_start_matches('+');
+    let local = email.split('@').next().unwrap();
+    for needle in [
+        phone.as_str(),
+        digits,
+        &digits[2..],
+        national.as_str(),
+        email.as_str(),
+        local,
+        "nobody.here",
+        "not a number",
+        CLIENT_ADDR,
+        &key[4..],
+    ] {
+        assert!(!logs.contains(needle), "{needle:?} in the logs:\n{logs}");
+    }
+}
+
+#[test]
+fn sigterm_stops_the_server_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, _) = demo_data(dir.path());
+    let server = Server::start(
+        &data,
+        &["serve", "--listen", "127.0.0.1:0"],
+        &[("LEKRADAR_LOG_FORMAT", "json")],
+    );
+    assert_eq!(curl(&[&format!("{}/healthz", server.base)]).0, 200);
+    let base = server.base.clone();
+    let (status, logs) = server.terminate();
+    assert!(status.success(), "{status}: {logs}");
+    assert!(
+        logs.contains("shutting down") && logs.contains("stopped"),
+        "{logs}"
+    );
+    // Structured logs: one JSON object per line.
+    let json: Vec<serde_json::Value> = logs
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(
+        json.iter()
+            .any(|v| v["message"] == "request" && v["route"] == "/healthz"),
+        "{logs}"
+    );
+    assert_eq!(curl(&[&format!("{base}/healthz")]).0, 0, "still answering");
+}
+
+#[test]
+fn a_breach_ingested_while_serving_is_found_without_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, _) = demo_data(dir.path());
+    let key = stdout(&lekradar(&data, &["apikey", "create", "live"]))
+        .trim()
+        .to_owned();
+    let server = Server::start(
+        &data,
+        &[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--reload-interval",
+            "200ms",
+        ],
+        &[],
+    );
+    let dump = dir.path().join("late.csv");
+    let gen = lekradar(
+        &data,
+        &[
+            "gen-data",
+            "--kind",
+            "telecom",
+            "--rows",
+            "300",
+            "--seed",
+            "77",
+            dump.to_str().unwrap(),
+        ],
+    );
+    assert!(gen.status.success(), "{}", stderr(&gen));
+    let truth: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("late.csv.truth.json")).unwrap())
+            .unwrap();
+    let phone = truth["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|r| r["phones"][0].as_str())
+        .unwrap()
+        .to_owned();
+    let header = format!("hibp-api-key: {key}");
+    let url = format!("{}/api/v3/breachedaccount/{phone}", server.base);
+    assert_eq!(curl(&["-H", &header, &url]).0, 404);
+    let add = lekradar(
+        &data,
+        &[
+            "breach",
+            "add",
+            "LateTelco",
+            "--title",
+            "Late",
+            "--breach-date",
+            "2026-10-01",
+            "--region",
+            "NL",
+            "--region",
+            "BE",
+        ],
+    );
+    assert!(add.status.success(), "{}", stderr(&add));
+    let ing = lekradar(
+        &data,
+        &["ingest", "--breach", "LateTelco", dump.to_str().unwrap()],
+    );
+    assert!(ing.status.success(), "{}", stderr(&ing));
+    let start = Instant::now();
+    loop {
+        let (code, body) = curl(&["-H", &header, &url]);
+        if code == 200 {
+            assert!(body.contains("LateTelco"), "{body}");
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "not found after publishing"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let (_, logs) = server.terminate();
+    assert!(logs.contains("published index picked up"), "{logs}");
+}
+
+#[test]
+fn postgresql_as_the_store_from_a_url_file() {
+    let base = std::env::var("TEST_DATABASE_URL").expect(
+        "TEST_DATABASE_URL is not set: run scripts/test, or export TEST_DATABASE_URL=$(scripts/test-postgres.sh)",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let (data, found) = demo_data(dir.path());
+    // A fresh database for this test.
+    let db = format!("serve_test_{}", std::process::id());
+    let (admin, _) = base.rsplit_once('/').unwrap();
+    let psql = |sql: &str| {
+        let out = Command::new("psql")
+            .args([
+                &format!("{admin}/postgres"),
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-qc",
+                sql,
+            ])
+            .output()
+            .expect("psql runs");
+        assert!(out.status.success(), "{sql}: {}", stderr(&out));
+    };
+    psql(&format!("DROP DATABASE IF EXISTS {db}"));
+    psql(&format!("CREATE DATABASE {db}"));
+    let url = format!("{admin}/{db}");
+    let file = dir.path().join("database-url");
+    std::fs::write(&file, format!("{url}\n")).unwrap();
+    let env = [("LEKRADAR_DATABASE_URL_FILE", file.to_str().unwrap())];
+    let made = Command::new(env!("CARGO_BIN_EXE_lekradar"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["apikey", "create", "pg"])
+        .env(env[0].0, env[0].1)
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", stderr(&made));
+    let key = stdout(&made).trim().to_owned();
+    let server = Server::start(&data, &["serve", "--listen", "127.0.0.1:0"], &env);
+    assert!(
+        server.logs().contains("store postgres"),
+        "{}",
+        server.logs()
+    );
+    let (code, body) = curl(&[
+        "-H",
+        &format!("hibp-api-key: {key}"),
+        &format!("{}/api/v3/breachedaccount/{}", server.base, found[0]),
+    ]);
+    assert_eq!(code, 200, "{body}");
+    let (code, body) = curl(&[&format!("{}/readyz", server.base)]);
+    assert_eq!(code, 200);
+    assert!(body.contains("\"store\":\"postgres\""), "{body}");
+    let (status, _) = server.terminate();
+    assert!(status.success());
+    // The SQLite default was not created.
+    assert!(!data.join("lekradar.sqlite3").exists());
+    psql(&format!("DROP DATABASE {db}"));
+}
+
+#[test]
+fn the_demo_serves_and_prints_what_to_try() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = Server::start(
+        &data,
+        &["demo", "--size", "2000", "--listen", "127.0.0.1:0"],
+        &[],
+    );
+    // The banner follows the listening line on stdout.
+    let start = Instant::now();
+    while !server.output().contains("in no breach") {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "{}",
+            server.output()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let banner = server.output();
+    assert!(
+        banner.contains(&format!("served at {}/", server.base)),
+        "{banner}"
+    );
+    let logs = server.logs();
+    assert!(
+        logs.contains("ingesting") && logs.contains("identifiers published"),
+        "{logs}"
+    );
+    let tries: Vec<(String, bool)> = banner
+        .lines()
+        .filter(|l| l.starts_with("  ") && (l.contains(" in Demo") || l.contains(" in no breach")))
+        .map(|l| {
+            let mut parts = l.split_whitespace();
+            (parts.next().unwrap().to_owned(), l.contains("in Demo"))
+        })
+        .collect();
+    assert!(tries.len() >= 6, "{banner}");
+    for (id, breached) in &tries {
+        let (code, body) = curl(&[
+            "--data-urlencode",
+            &format!("account={id}"),
+            "-H",
+            "accept-language: en",
+            &format!("{}/check", server.base),
+        ]);
+        assert_eq!(code, 200, "{id}");
+        assert_eq!(body.contains("Found in"), *breached, "{id}: {body}");
+    }
+    let (code, body) = curl(&[&format!("{}/breaches", server.base)]);
+    assert_eq!(code, 200);
+    assert!(body.contains("DemoTelco2026"));
+    let (status, _) = server.terminate();
+    assert!(status.success());
+}

@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+// End-to-end test of the pages in headless Chromium (e2e/browser.mjs), as a
+// person uses them: for each language, chosen with the visible switch, check
+// a breached number, a clean number and an email address by keyboard, read
+// what leaked and the advice, follow a breach page with its charts, and keep
+// screenshots.
+//
+//   node e2e/pages.mjs CONFIG.json
+//
+// CONFIG.json: {"baseUrl": "http://127.0.0.1:PORT", "screenshots": DIR,
+//   "breachedPhone": "+31...", "breachedEmail": "...", "cleanPhone": "...",
+//   "telecomBreach": "DemoTelco2026"}
+// The breached phone must be a telecom record with an IBAN and an ID document.
+//
+// Prints one line per step; exits 1 naming every failed expectation.
+
+import { readFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { launch } from './browser.mjs';
+
+const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+mkdirSync(config.screenshots, { recursive: true });
+
+const TEXT = {
+  nl: { found: 'Gevonden in', clean: 'Niet gevonden', leaked: 'Jouw gegevens in dit lek',
+        id: 'Nummers van identiteitsbewijzen', iban: 'Bankrekeningnummers',
+        chart: 'Telefoonnummers per land', advice: 'Wat je nu doet' },
+  fr: { found: 'Trouvé dans', clean: 'Absent', leaked: 'Vos données dans cette fuite',
+        id: "Numéros de pièces d'identité", iban: 'Numéros de compte bancaire',
+        chart: 'Numéros de téléphone par pays', advice: 'Que faire maintenant' },
+  en: { found: 'Found in', clean: 'Not found', leaked: 'Your data in this breach',
+        id: 'Government issued IDs', iban: 'Bank account numbers',
+        chart: 'Phone numbers per country', advice: 'What to do now' },
+};
+
+const failures = [];
+function expect(ok, what) {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failures.push(what);
+}
+
+const { page, close } = await launch({ viewport: { width: 1100, height: 900 } });
+const consoleErrors = [];
+page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+page.on('pageerror', (e) => consoleErrors.push(String(e)));
+
+async function shot(name) {
+  await page.screenshot({ path: join(config.screenshots, `${name}.png`), fullPage: true });
+}
+
+// Types into the form and submits with the keyboard (Enter), as a person would.
+async function check(account, region) {
+  await page.goto(`${config.baseUrl}/`);
+  await page.focus('#account');
+  await page.keyboard.type(account);
+  if (region) await page.selectOption('#region', region);
+  await Promise.all([page.waitForNavigation(), page.press('#account', 'Enter')]);
+  return (await page.textContent('h1')).trim();
+}
+
+try {
+  for (const lang of ['nl', 'fr', 'en']) {
+    const t = TEXT[lang];
+    // The visible language switch.
+    await page.goto(`${config.baseUrl}/`);
+    await Promise.all([page.waitForNavigation(), page.click(`nav.langs a[hreflang="${lang}"]`)]);
+    expect((await page.getAttribute('html', 'lang')) === lang, `${lang}: switch sets <html lang>`);
+    // Keyboard: the first Tab reaches the skip link, which leads to the content.
+    await page.keyboard.press('Tab');
+    const first = await page.evaluate(() => document.activeElement?.className);
+    expect(first === 'skip', `${lang}: first Tab stop is the skip link (${first})`);
+    // A label for every form control.
+    const unlabeled = await page.$$eval('input, select', (els) =>
+      els.filter((e) => !document.querySelector(`label[for="${e.id}"]`)).length);
+    expect(unlabeled === 0, `${lang}: every form control has a label`);
+
+    // The breached telecom number: which of my data, what to do.
+    let h1 = await check(config.breachedPhone, 'NL');
+    expect(h1.startsWith(t.found), `${lang}: breached number found (${h1})`);
+    const body = await page.textContent('main');
+    expect(body.includes(t.leaked), `${lang}: says what of yours leaked`);
+    expect(body.includes(t.id) && body.includes(t.iban), `${lang}: lists the ID document and IBAN of this record`);
+    expect(body.includes(t.advice), `${lang}: advice section`);
+    const advice = await page.$$eval('article.advice', (els) => els.map((e) => e.id));
+    expect(advice.includes('advice-bank-fraud-nl') && advice.includes('advice-id-document-nl'),
+      `${lang}: bank and ID-document advice for a Dutch record (${advice.join(', ')})`);
+    const firstUrgency = await page.$eval('article.advice', (e) => e.className);
+    expect(firstUrgency.includes('urgency-now'), `${lang}: most urgent advice first`);
+    await shot(`${lang}-breached-phone`);
+
+    // Follow the breach page: facts and charts.
+    await Promise.all([page.waitForNavigation(), page.click(`a[href="/breaches/${config.telecomBreach}"]`)]);
+    const charts = await page.$$('figure.chart svg[role="img"]');
+    expect(charts.length === 2, `${lang}: breach page has two charts (${charts.length})`);
+    const chartTitle = await page.textContent('svg title');
+    expect(chartTitle.trim() === t.chart, `${lang}: chart titled in the language (${chartTitle})`);
+    const bars = await page.$$('figure.chart rect.bar');
+    expect(bars.length >= 2, `${lang}: chart has bars (${bars.length})`);
+    await shot(`${lang}-breach-page`);
+
+    // A clean number.
+    h1 = await check(config.cleanPhone, 'NL');
+    expect(h1.startsWith(t.clean), `${lang}: clean number not found (${h1})`);
+    await shot(`${lang}-clean-phone`);
+
+    // An email address.
+    h1 = await check(config.breachedEmail);
+    expect(h1.startsWith(t.found), `${lang}: breached email found (${h1})`);
+    await shot(`${lang}-breached-email`);
+  }
+  // The catalogue.
+  await page.goto(`${config.baseUrl}/breaches?lang=en`);
+  const rows = await page.$$('tbody tr');
+  expect(rows.length >= 3, `catalogue lists the breaches (${rows.length})`);
+  await shot('en-catalogue');
+  expect(consoleErrors.length === 0, `no console errors or CSP violations (${consoleErrors.join(' | ')})`);
+} catch (e) {
+  failures.push(String(e?.stack ?? e));
+  console.log(`FAIL ${e}`);
+} finally {
+  await close();
+}
+
+if (failures.length > 0) {
+  console.error(`\n${failures.length} failed:\n- ${failures.join('\n- ')}`);
+  process.exit(1);
+}
+console.log('all page checks passed');
