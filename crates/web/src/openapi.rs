@@ -8,7 +8,7 @@ use axum::Json;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::hibp::dto::{AccountBreaches, HibpBreach, HibpBreachName, HibpErrorBody};
+use crate::hibp::dto::{AccountBreaches, HibpBreach, HibpBreachName, HibpErrorBody, HibpFlag};
 use crate::native::dto::*;
 use crate::ops::Readiness;
 
@@ -50,14 +50,14 @@ impl Modify for Security {
         crate::ops::metrics,
     ),
     components(schemas(
-        HibpBreach, HibpBreachName, AccountBreaches, HibpErrorBody,
+        HibpBreach, HibpBreachName, AccountBreaches, HibpErrorBody, HibpFlag,
         CheckRequest, CheckResponse, CheckedAccount, ExposureDto, AdviceDto, SourceDto,
         BreachDto, BreachStatisticsDto, CountryCount, ClassCount, ErrorBody, ErrorDetail,
         Readiness,
     )),
     modifiers(&Security),
     tags(
-        (name = "hibp", description = "Have I Been Pwned API v3 compatibility"),
+        (name = "hibp", description = "Have I Been Pwned API v3 compatibility. As with HIBP, every request needs a `user-agent` header naming the application (403 without one)."),
         (name = "native", description = "Lekradar's own API"),
         (name = "operations", description = "Health, readiness and metrics"),
     )

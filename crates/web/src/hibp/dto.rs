@@ -99,3 +99,15 @@ pub enum AccountBreaches {
     Truncated(Vec<HibpBreachName>),
     Full(Vec<HibpBreach>),
 }
+
+/// A boolean query flag as HIBP reads it: `true` or `false` in any letter
+/// case; an empty value means the default.
+#[derive(Debug, ToSchema)]
+#[schema(
+    pattern = "^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])?$",
+    example = "false"
+)]
+pub struct HibpFlag(
+    // Only describes the wire format; flags are parsed by `hibp::Query`.
+    #[allow(dead_code)] String,
+);

@@ -27,7 +27,7 @@ use crate::auth::{api_key_from, ClientAddr};
 use crate::exposure::check_identifier;
 use crate::limits::Denied;
 use crate::state::AppState;
-use dto::{AccountBreaches, HibpBreach, HibpBreachName, HibpErrorBody};
+use dto::{AccountBreaches, HibpBreach, HibpBreachName, HibpErrorBody, HibpFlag};
 
 /// The `/api/v3` routes.
 pub fn router() -> Router<AppState> {
@@ -187,10 +187,9 @@ fn account_error(e: AccountError) -> HibpError {
     tag = "hibp",
     params(
         ("account" = String, Path, description = "An email address or a phone number in any spelling (a `+` stays a `+`)"),
-        ("truncateResponse" = Option<bool>, Query, description = "Names only (default true)"),
-        ("includeUnverified" = Option<bool>, Query, description = "Include unverified breaches (default true)"),
+        ("truncateResponse" = Option<HibpFlag>, Query, description = "Names only (default true)"),
+        ("includeUnverified" = Option<HibpFlag>, Query, description = "Include unverified breaches (default true)"),
         ("domain" = Option<String>, Query, description = "Only breaches of this domain"),
-        ("user-agent" = String, Header, description = "Required, as with HIBP"),
     ),
     security(("hibp-api-key" = [])),
     responses(
@@ -286,8 +285,7 @@ fn read_budget(state: &AppState, ip: std::net::IpAddr) -> Result<(), HibpError> 
     tag = "hibp",
     params(
         ("domain" = Option<String>, Query, description = "Only breaches of this domain"),
-        ("isSpamList" = Option<bool>, Query, description = "Only spam lists (true) or no spam lists (false)"),
-        ("user-agent" = String, Header, description = "Required, as with HIBP"),
+        ("isSpamList" = Option<HibpFlag>, Query, description = "Only spam lists (true) or no spam lists (false)"),
     ),
     responses(
         (status = 200, description = "Every breach, retired ones included", body = [HibpBreach]),
@@ -329,7 +327,6 @@ pub async fn breaches(
     tag = "hibp",
     params(
         ("name" = String, Path, description = "The breach's name (case-insensitive)"),
-        ("user-agent" = String, Header, description = "Required, as with HIBP"),
     ),
     responses(
         (status = 200, description = "The breach", body = HibpBreach),
@@ -355,7 +352,6 @@ pub async fn breach(
     get,
     path = "/api/v3/latestbreach",
     tag = "hibp",
-    params(("user-agent" = String, Header, description = "Required, as with HIBP")),
     responses(
         (status = 200, description = "The most recently added breach", body = HibpBreach),
         (status = 403, description = "No user-agent", body = String, content_type = "text/plain"),
@@ -380,7 +376,6 @@ pub async fn latest_breach(
     get,
     path = "/api/v3/dataclasses",
     tag = "hibp",
-    params(("user-agent" = String, Header, description = "Required, as with HIBP")),
     responses(
         (status = 200, description = "Data-class names, sorted", body = [String]),
         (status = 403, description = "No user-agent", body = String, content_type = "text/plain"),
@@ -416,7 +411,6 @@ pub async fn data_classes(
     tag = "hibp",
     params(
         ("account" = String, Path, description = "An email address"),
-        ("user-agent" = String, Header, description = "Required, as with HIBP"),
     ),
     security(("hibp-api-key" = [])),
     responses(
