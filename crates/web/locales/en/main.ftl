@@ -49,6 +49,7 @@ kind-breach = Data breach
 kind-scrape = Scrape
 kind-data-broker = Data broker
 kind-stealer-log = Stealer log
+result-checked = { $kind }:
 identifier-phone = Phone number
 identifier-email = Email address
 result-found =

@@ -49,6 +49,7 @@ kind-breach = Fuite de données
 kind-scrape = Collecte (scraping)
 kind-data-broker = Courtier en données
 kind-stealer-log = Journal de logiciel espion
+result-checked = { $kind } :
 identifier-phone = Numéro de téléphone
 identifier-email = Adresse e-mail
 result-found =

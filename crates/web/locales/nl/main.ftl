@@ -49,6 +49,7 @@ kind-breach = Datalek
 kind-scrape = Scrape
 kind-data-broker = Databroker
 kind-stealer-log = Stealer-log
+result-checked = { $kind }:
 identifier-phone = Telefoonnummer
 identifier-email = E-mailadres
 result-found =

@@ -5,6 +5,7 @@
 
 mod hibp;
 mod hostile;
+mod l10n;
 mod native;
 mod ops;
 mod pages;
