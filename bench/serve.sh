@@ -5,7 +5,7 @@
 #   - the ceiling: OPRF evaluations (plus bucket hash) of the same numbers on
 #     all cores and nothing else (crates/ingest/examples/prf_ceiling.rs);
 #   - `lekradar serve` with its budgets lifted, loaded by wrk ($CONNECTIONS
-#     connections on 2 threads, $DURATION per scenario) with direct checks of
+#     connections on $THREADS thread(s), $DURATION per scenario) with direct checks of
 #     the numbers (half in the breach, half not), raw messy spellings:
 #       native: POST /api/v1/check (JSON; 200 for found and not found)
 #       hibp:   GET /api/v3/breachedaccount/{number} with an API key (200/404)
@@ -19,6 +19,9 @@ set -euo pipefail
 ROWS=${ROWS:-200000}
 DURATION=${DURATION:-60s}
 CONNECTIONS=${CONNECTIONS:-16}
+# One wrk thread drives 16 connections without being the bottleneck and
+# leaves more of the 2 cores to the server than two would.
+THREADS=${THREADS:-1}
 WORK=${WORK:-${TMPDIR:-/tmp}/lekradar-bench-serve}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${OUT:-$ROOT/bench/runs/$(date +%F)-serve}
@@ -40,8 +43,12 @@ echo "generating and ingesting $ROWS numbers ..." >&2
 "$BIN" --data-dir "$DATA" key init >/dev/null 2>&1
 "$BIN" --data-dir "$DATA" breach add BenchScrape --breach-date 2026-01-01 --kind scrape --region NL --region BE >/dev/null
 "$BIN" --data-dir "$DATA" ingest --breach BenchScrape --region NL,BE "$WORK/in.txt" >"$WORK/ingest.txt"
-# Alternate numbers in the breach and numbers not in it.
-paste -d '\n' "$WORK/in.txt" "$WORK/out.txt" >"$WORK/numbers.txt"
+# Alternate numbers in the breach and numbers not in it, keeping the
+# spellings the server reads as valid numbers with its default region (NL):
+# a national-format Belgian number is a 400, not a check.
+paste -d '\n' "$WORK/in.txt" "$WORK/out.txt" >"$WORK/all.txt"
+"$BIN" normalize --region NL <"$WORK/all.txt" >"$WORK/normalized.txt"
+paste -d '\t' "$WORK/all.txt" "$WORK/normalized.txt" | awk -F '\t' '$2 ~ /^phone / { print $1 }' >"$WORK/numbers.txt"
 KEY=$("$BIN" --data-dir "$DATA" apikey create bench --rate 1000000000/s 2>/dev/null)
 
 echo "ceiling: OPRF of the same numbers on all cores ..." >&2
@@ -60,13 +67,13 @@ for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && 
 
 results=()
 for mode in native hibp; do
-  echo "$mode: wrk -t2 -c$CONNECTIONS -d$DURATION ..." >&2
+  echo "$mode: wrk -t$THREADS -c$CONNECTIONS -d$DURATION ..." >&2
   # Warm up, then measure.
   MODE=$mode NUMBERS="$WORK/numbers.txt" API_KEY="$KEY" \
-    wrk -t2 -c"$CONNECTIONS" -d3s -s bench/lua/check.lua "http://127.0.0.1:$PORT" >/dev/null
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s bench/lua/check.lua "http://127.0.0.1:$PORT" >/dev/null
   cpu0=$(awk '{print $14 + $15}' "/proc/$SERVER/stat")
   MODE=$mode NUMBERS="$WORK/numbers.txt" API_KEY="$KEY" \
-    wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --timeout 5s -s bench/lua/check.lua \
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 5s -s bench/lua/check.lua \
     "http://127.0.0.1:$PORT" >"$WORK/wrk-$mode.txt"
   cpu1=$(awk '{print $14 + $15}' "/proc/$SERVER/stat")
   rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$WORK/wrk-$mode.txt")
@@ -78,7 +85,7 @@ for mode in native hibp; do
 done
 
 {
-  echo "serve benchmark: $ROWS numbers in the breach, $ROWS not, $DURATION per scenario, wrk -t2 -c$CONNECTIONS, $(nproc) cores, $(date -u +%FT%TZ)"
+  echo "serve benchmark: $ROWS numbers in the breach, $ROWS not, $DURATION per scenario, wrk -t$THREADS -c$CONNECTIONS, $(nproc) cores, $(date -u +%FT%TZ)"
   echo "commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (dirty)')"
   echo "ceiling: OPRF + bucket hash of the same $ceiling_ids numbers on all cores, nothing else: $ceiling /s"
   echo

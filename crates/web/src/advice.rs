@@ -1,12 +1,16 @@
 //! Advice for one check: picks the items of `lekradar-advice` for the
-//! person's exposures and country, and renders them in a language for the
-//! pages and the native API.
+//! person's exposures and country. The texts of every item are rendered once
+//! per language when the server starts ([`RenderedAdvice`]), not per check:
+//! they depend on the item and the language only.
+
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use lekradar_advice::{Advice, Country, Exposed, Item};
 use lekradar_normalize::{Identifier, Region};
 
 use crate::exposure::Exposure;
-use crate::l10n::Tr;
+use crate::l10n::{L10n, Lang, Tr};
 use crate::native::dto::{AdviceDto, SourceDto};
 
 /// The country advice is given for: the phone number's, else the region
@@ -30,45 +34,47 @@ pub fn advice_for(id: &Identifier, exposures: &[Exposure], region: Region) -> Ve
     Advice::builtin().advise(&exposed, country_of(id, region))
 }
 
-/// One item, rendered.
-#[derive(Debug, Clone)]
-pub struct AdviceText {
-    pub id: String,
-    pub urgency: &'static str,
-    pub title: String,
-    pub why: String,
-    pub steps: Vec<String>,
-    pub sources: Vec<(String, String)>,
-}
-
-pub fn render(item: &Item, tr: &Tr<'_>) -> AdviceText {
+fn render(item: &Item, tr: &Tr<'_>) -> AdviceDto {
     let message = item.message_id();
-    AdviceText {
+    AdviceDto {
         id: item.id.clone(),
-        urgency: item.urgency.as_str(),
+        urgency: item.urgency.as_str().to_owned(),
         title: tr.t(&message),
         why: tr.attr(&message, "why"),
         steps: tr.lines(&message, "steps"),
         sources: item
             .sources
             .iter()
-            .map(|s| (s.title.clone(), s.url.clone()))
+            .map(|s| SourceDto {
+                title: s.title.clone(),
+                url: s.url.clone(),
+            })
             .collect(),
     }
 }
 
-pub fn to_dto(item: &Item, tr: &Tr<'_>) -> AdviceDto {
-    let text = render(item, tr);
-    AdviceDto {
-        id: text.id,
-        urgency: text.urgency.to_owned(),
-        title: text.title,
-        why: text.why,
-        steps: text.steps,
-        sources: text
-            .sources
-            .into_iter()
-            .map(|(title, url)| SourceDto { title, url })
-            .collect(),
+/// Every advice item rendered in every language.
+pub struct RenderedAdvice {
+    texts: HashMap<(Lang, String), Arc<AdviceDto>>,
+}
+
+impl RenderedAdvice {
+    pub fn new(l10n: &L10n) -> RenderedAdvice {
+        let mut texts = HashMap::new();
+        for lang in Lang::ALL {
+            let tr = l10n.tr(lang);
+            for item in Advice::builtin().items() {
+                texts.insert((lang, item.id.clone()), Arc::new(render(item, &tr)));
+            }
+        }
+        RenderedAdvice { texts }
+    }
+
+    /// The rendered texts of `items` in `lang`.
+    pub fn texts(&self, items: &[&Item], lang: Lang) -> Vec<Arc<AdviceDto>> {
+        items
+            .iter()
+            .filter_map(|item| self.texts.get(&(lang, item.id.clone())).cloned())
+            .collect()
     }
 }

@@ -87,6 +87,8 @@ pub struct ServerConfig {
     /// How long an API key lookup is cached (a revoked key stops working
     /// within this time).
     pub api_key_cache: Duration,
+    /// HTTP worker threads, each with its own connections (default: one per core).
+    pub workers: usize,
 }
 
 /// A setting that cannot work.
@@ -134,6 +136,7 @@ impl ServerConfig {
             request_timeout: Duration::from_secs(10),
             max_body_bytes: 16 * 1024,
             api_key_cache: Duration::from_secs(5),
+            workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
         }
     }
 
@@ -170,6 +173,9 @@ impl ServerConfig {
         if !(1024..=16 * 1024 * 1024).contains(&self.max_body_bytes) {
             return Err(invalid("max-body", "must lie between 1 KiB and 16 MiB"));
         }
+        if !(1..=256).contains(&self.workers) {
+            return Err(invalid("workers", "must lie between 1 and 256"));
+        }
         if self.api_key_cache > Duration::from_secs(300) {
             return Err(invalid(
                 "api-key-cache",
@@ -183,7 +189,7 @@ impl ServerConfig {
     pub fn describe(&self) -> String {
         let regions: Vec<&str> = self.form_regions.iter().map(|r| r.as_str()).collect();
         format!(
-            "listen           {}\nmode             {}\ndefault-region   {}\nform-regions     {}\nrequire-api-key  {}\nrate-per-address {}\nrate-global      {}\nreads-per-address {}\nreload-interval  {:?}\nrequest-timeout  {:?}\nmax-body         {} bytes\napi-key-cache    {:?}\n",
+            "listen           {}\nmode             {}\ndefault-region   {}\nform-regions     {}\nrequire-api-key  {}\nrate-per-address {}\nrate-global      {}\nreads-per-address {}\nreload-interval  {:?}\nrequest-timeout  {:?}\nmax-body         {} bytes\napi-key-cache    {:?}\nworkers          {}\n",
             self.listen,
             self.mode,
             self.default_region,
@@ -196,6 +202,7 @@ impl ServerConfig {
             self.request_timeout,
             self.max_body_bytes,
             self.api_key_cache,
+            self.workers,
         )
     }
 }

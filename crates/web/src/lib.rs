@@ -32,6 +32,7 @@ mod ops;
 mod pages;
 mod router;
 mod state;
+mod workers;
 
 pub use config::{ConfigError, Limits, Mode, ServerConfig};
 pub use l10n::{L10n, Lang};
@@ -40,7 +41,6 @@ pub use state::{OwnerAnswer, OwnerAnswerBreach};
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::time::Duration;
 
 /// Why the server could not start or stopped with an error.
 #[derive(Debug, thiserror::Error)]
@@ -54,11 +54,11 @@ pub enum ServeError {
     Io(#[from] std::io::Error),
 }
 
-/// How long a graceful shutdown waits for the requests in flight.
-pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+pub use workers::SHUTDOWN_GRACE;
 
-/// Serves `app` on `listener` until `shutdown` completes, then stops
-/// accepting connections and lets the requests in flight finish, for at most
+/// Serves `app` on `listener` until `shutdown` completes, on one worker
+/// thread per core (`ServerConfig::workers`), then stops accepting
+/// connections and lets the requests in flight finish, for at most
 /// [`SHUTDOWN_GRACE`].
 pub async fn serve(
     app: App,
@@ -66,24 +66,10 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
     let reloader = app.spawn_reloader();
-    let service = app.into_service();
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let signal = async move {
-        shutdown.await;
-        let _ = stop_tx.send(true);
-    };
-    let server = axum::serve(listener, service).with_graceful_shutdown(signal);
-    let grace = async move {
-        let mut stop_rx = stop_rx;
-        let _ = stop_rx.wait_for(|stopped| *stopped).await;
-        tokio::time::sleep(SHUTDOWN_GRACE).await;
-    };
-    tokio::select! {
-        result = server => result?,
-        () = grace => tracing::warn!("requests still in flight after {SHUTDOWN_GRACE:?}; stopping anyway"),
-    }
+    let workers = app.state().config.workers;
+    let result = workers::serve_on_workers(app.router(), listener, workers, shutdown).await;
     reloader.abort();
-    Ok(())
+    result
 }
 
 /// Binds `addr`, with an error that names the address.

@@ -15,14 +15,51 @@ use crate::catalogue::Catalogue;
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RequestLabels {
-    pub route: String,
-    pub method: String,
+    pub route: &'static str,
+    pub method: &'static str,
     pub status: u16,
 }
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RouteLabels {
-    pub route: String,
+    pub route: &'static str,
+}
+
+/// A route template as a `&'static str`, for labels without an allocation
+/// per request. Route templates are a small fixed set (the router's), so
+/// each is leaked once.
+pub fn intern_route(route: &str) -> &'static str {
+    use std::collections::HashSet;
+    use std::sync::{OnceLock, RwLock};
+    static ROUTES: OnceLock<RwLock<HashSet<&'static str>>> = OnceLock::new();
+    let routes = ROUTES.get_or_init(Default::default);
+    if let Some(r) = routes.read().unwrap_or_else(|p| p.into_inner()).get(route) {
+        return r;
+    }
+    let mut write = routes.write().unwrap_or_else(|p| p.into_inner());
+    if let Some(r) = write.get(route) {
+        return r;
+    }
+    let leaked: &'static str = Box::leak(route.to_owned().into_boxed_str());
+    write.insert(leaked);
+    leaked
+}
+
+/// The method as a label: the standard ones by name, anything else `other`.
+pub fn method_label(method: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::HEAD => "HEAD",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        Method::PATCH => "PATCH",
+        Method::TRACE => "TRACE",
+        Method::CONNECT => "CONNECT",
+        _ => "other",
+    }
 }
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]

@@ -9,35 +9,41 @@ use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::uri::PathAndQuery;
-use axum::http::{HeaderName, HeaderValue, Uri};
+use axum::http::{HeaderValue, Uri};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::metrics::{RequestLabels, RouteLabels};
+use crate::metrics::{intern_route, method_label, RequestLabels, RouteLabels};
 use crate::state::AppState;
 
 /// The Content-Security-Policy of every response: nothing from elsewhere,
 /// no inline styles or scripts, forms post only to us.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-/// The headers added to every response that does not set them itself.
-pub fn security_headers() -> Vec<(HeaderName, HeaderValue)> {
-    [
-        ("content-security-policy", CONTENT_SECURITY_POLICY),
-        ("x-content-type-options", "nosniff"),
-        ("x-frame-options", "DENY"),
-        ("referrer-policy", "no-referrer"),
-        ("cross-origin-opener-policy", "same-origin"),
-        ("cross-origin-resource-policy", "same-origin"),
-        (
-            "permissions-policy",
-            "camera=(), microphone=(), geolocation=(), interest-cohort=()",
-        ),
-    ]
-    .into_iter()
-    .map(|(k, v)| (HeaderName::from_static(k), HeaderValue::from_static(v)))
-    .collect()
+/// Adds the [`SECURITY_HEADERS`] a response does not set itself.
+pub async fn security_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    for (name, value) in SECURITY_HEADERS {
+        if !headers.contains_key(*name) {
+            headers.insert(*name, HeaderValue::from_static(value));
+        }
+    }
+    response
 }
+
+/// The headers every response carries.
+pub const SECURITY_HEADERS: &[(&str, &str)] = &[
+    ("content-security-policy", CONTENT_SECURITY_POLICY),
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+    ("referrer-policy", "no-referrer"),
+    ("cross-origin-opener-policy", "same-origin"),
+    ("cross-origin-resource-policy", "same-origin"),
+    (
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+    ),
+];
 
 /// How many leading segments of `/api/...` paths are fixed words (folded to
 /// lower case); later segments are parameters (an account, a breach name)
@@ -60,6 +66,14 @@ pub fn fold_api_path(path: &str) -> Option<String> {
         return None;
     }
     let fixed = fixed_segments(&segments);
+    // Most requests already use lower case: no allocation for them.
+    if segments
+        .iter()
+        .take(fixed)
+        .all(|s| !s.bytes().any(|b| b.is_ascii_uppercase()))
+    {
+        return None;
+    }
     let folded: Vec<String> = segments
         .iter()
         .enumerate()
@@ -76,7 +90,7 @@ pub fn fold_api_path(path: &str) -> Option<String> {
 }
 
 /// Rewrites the request URI with [`fold_api_path`] (runs before routing).
-pub fn fold_request(mut request: Request) -> Request {
+pub fn fold_request<B>(mut request: axum::http::Request<B>) -> axum::http::Request<B> {
     let Some(folded) = fold_api_path(request.uri().path()) else {
         return request;
     };
@@ -97,12 +111,14 @@ pub fn fold_request(mut request: Request) -> Request {
 
 /// Records metrics and a debug access line for each request.
 pub async fn observe(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    // Only patterns reach the labels: a route template or "unmatched"
+    // (never the path of an unmatched request, which may hold anything).
     let route = request
         .extensions()
         .get::<MatchedPath>()
-        .map(|m| m.as_str().to_owned())
-        .unwrap_or_else(|| "unmatched".to_owned());
-    let method = request.method().as_str().to_owned();
+        .map(|m| intern_route(m.as_str()))
+        .unwrap_or("unmatched");
+    let method = method_label(request.method());
     let start = Instant::now();
     let response = next.run(request).await;
     let elapsed = start.elapsed();
@@ -111,17 +127,15 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
         .metrics
         .requests
         .get_or_create(&RequestLabels {
-            route: route.clone(),
-            method: method.clone(),
+            route,
+            method,
             status,
         })
         .inc();
     state
         .metrics
         .request_seconds
-        .get_or_create(&RouteLabels {
-            route: route.clone(),
-        })
+        .get_or_create(&RouteLabels { route })
         .observe(elapsed.as_secs_f64());
     tracing::debug!(
         target: "lekradar::access",

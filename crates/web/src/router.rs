@@ -2,8 +2,6 @@
 //! them. [`App`] is the whole service: `router()` for tests that drive it
 //! in-process, `into_service()` for `serve`.
 
-use std::net::SocketAddr;
-
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 use axum::Router;
@@ -13,19 +11,12 @@ use lekradar_store::Store;
 use tokio::sync::mpsc;
 use tower::ServiceBuilder;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::config::ServerConfig;
 use crate::l10n::L10n;
 use crate::state::{AppState, OwnerAnswer};
 use crate::{hibp, middleware, native, openapi, ops, pages};
-
-/// What `serve` runs: the router behind the path folding, with peer addresses.
-pub type MakeService = axum::extract::connect_info::IntoMakeServiceWithConnectInfo<
-    tower::util::MapRequest<Router, fn(axum::extract::Request) -> axum::extract::Request>,
-    SocketAddr,
->;
 
 /// The server: state plus routes.
 #[derive(Clone)]
@@ -68,9 +59,7 @@ impl App {
                 state.clone(),
                 middleware::observe,
             ));
-        for (name, value) in middleware::security_headers() {
-            router = router.layer(SetResponseHeaderLayer::if_not_present(name, value));
-        }
+        router = router.layer(axum::middleware::map_response(middleware::security_headers));
         let max_body = state.config.max_body_bytes;
         router
             .layer(
@@ -83,19 +72,6 @@ impl App {
                     .layer(DefaultBodyLimit::max(max_body)),
             )
             .with_state(state)
-    }
-
-    /// The service `serve` runs: API paths folded to lower case before
-    /// routing, the peer address available to handlers.
-    pub fn into_service(self) -> MakeService {
-        let router = self.router();
-        let folded = tower::ServiceExt::map_request(
-            router,
-            middleware::fold_request as fn(axum::extract::Request) -> axum::extract::Request,
-        );
-        axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<SocketAddr>(
-            folded,
-        )
     }
 
     /// Polls the index for newly published breaches and tidies the rate

@@ -14,6 +14,7 @@ use lekradar_store::{ApiKeyInfo, Store, StoreError};
 use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 
+use crate::advice::RenderedAdvice;
 use crate::catalogue::Catalogue;
 use crate::config::ServerConfig;
 use crate::l10n::{L10n, Lang};
@@ -59,6 +60,7 @@ pub struct Inner {
     pub budgets: Budgets,
     pub metrics: Metrics,
     pub l10n: L10n,
+    pub advice: RenderedAdvice,
     catalogue: ArcSwap<Catalogue>,
     owner_answers: mpsc::Sender<OwnerAnswer>,
     key_cache: Mutex<KeyCache>,
@@ -87,6 +89,7 @@ impl AppState {
             store,
             budgets,
             metrics,
+            advice: RenderedAdvice::new(&l10n),
             l10n,
             catalogue: ArcSwap::from_pointee(catalogue),
             owner_answers,

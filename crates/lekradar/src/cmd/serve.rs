@@ -126,6 +126,9 @@ pub struct Args {
     /// How long an API key lookup is cached (revocation takes effect within it)
     #[arg(long, env = "LEKRADAR_API_KEY_CACHE", default_value = "5s", value_parser = parse_duration)]
     pub api_key_cache: Duration,
+    /// HTTP worker threads, each serving its own connections [default: one per core]
+    #[arg(long, env = "LEKRADAR_WORKERS")]
+    pub workers: Option<usize>,
     /// Validate the settings, print the effective ones and exit
     #[arg(long)]
     pub check: bool,
@@ -147,6 +150,9 @@ impl Args {
         config.request_timeout = self.request_timeout;
         config.max_body_bytes = self.max_body;
         config.api_key_cache = self.api_key_cache;
+        if let Some(workers) = self.workers {
+            config.workers = workers;
+        }
         config.validate().context("invalid setting")?;
         Ok(config)
     }
@@ -173,9 +179,10 @@ pub fn run(data: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The runtime the server runs on: one worker per core.
+/// The runtime of the accept loop, the index reloader and start-up; the
+/// requests are served on `--workers` threads of their own.
 pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .thread_name("lekradar-serve")
         .build()

@@ -47,7 +47,7 @@ pub struct CheckResponse {
     /// classes of that person's record.
     pub breaches: Vec<ExposureDto>,
     /// What to do, most urgent first, for exactly the data that leaked.
-    pub advice: Vec<AdviceDto>,
+    pub advice: Vec<std::sync::Arc<AdviceDto>>,
     /// Breaches the check was made against.
     pub breaches_checked: u64,
 }

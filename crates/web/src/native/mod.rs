@@ -219,7 +219,6 @@ fn check_response(
     lang: Lang,
     region: Region,
 ) -> CheckResponse {
-    let tr = state.l10n.tr(lang);
     let mut found: Vec<_> = exposures.found.iter().collect();
     found.sort_by_key(|e| std::cmp::Reverse(e.breach.meta.breach_date));
     let breaches = found
@@ -234,10 +233,8 @@ fn check_response(
             breach_data_classes: e.breach.meta.data_classes.clone(),
         })
         .collect();
-    let advice = crate::advice::advice_for(id, &exposures.found, region)
-        .into_iter()
-        .map(|item| crate::advice::to_dto(item, &tr))
-        .collect();
+    let items = crate::advice::advice_for(id, &exposures.found, region);
+    let advice = state.advice.texts(&items, lang);
     CheckResponse {
         account: CheckedAccount {
             kind: id.kind().as_str().to_owned(),

@@ -273,9 +273,11 @@ async fn check(
             },
         })
         .collect::<Vec<_>>();
-    let advice = crate::advice::advice_for(&id, &exposures.found, region)
+    let items = crate::advice::advice_for(&id, &exposures.found, region);
+    let advice = state
+        .advice
+        .texts(&items, lang.lang)
         .into_iter()
-        .map(|item| crate::advice::render(item, &tr))
         .map(|a| AdviceView {
             urgency_label: tr.t(&format!("urgency-{}", a.urgency)),
             text: a,

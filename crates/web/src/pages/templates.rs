@@ -6,8 +6,8 @@ use askama::Template;
 
 use super::charts::BarChart;
 use super::lang::PageLang;
-use crate::advice::AdviceText;
 use crate::l10n::{Lang, Tr};
+use crate::native::dto::AdviceDto;
 
 /// What every page needs.
 pub struct PageCtx<'a> {
@@ -75,7 +75,7 @@ pub struct ExposureView {
 
 pub struct AdviceView {
     pub urgency_label: String,
-    pub text: AdviceText,
+    pub text: std::sync::Arc<AdviceDto>,
 }
 
 #[derive(Template)]
