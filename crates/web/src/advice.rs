@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use lekradar_advice::{Advice, Country, Exposed, Item};
 use lekradar_normalize::{Identifier, Region};
+use serde_json::value::RawValue;
 
 use crate::exposure::Exposure;
 use crate::l10n::{L10n, Lang, Tr};
@@ -53,9 +54,10 @@ fn render(item: &Item, tr: &Tr<'_>) -> AdviceDto {
     }
 }
 
-/// Every advice item rendered in every language.
+/// Every advice item rendered in every language, as data (for pages) and
+/// as JSON (for the native API, copied into answers as is).
 pub struct RenderedAdvice {
-    texts: HashMap<(Lang, String), Arc<AdviceDto>>,
+    texts: HashMap<(Lang, String), (Arc<AdviceDto>, Arc<RawValue>)>,
 }
 
 impl RenderedAdvice {
@@ -64,7 +66,11 @@ impl RenderedAdvice {
         for lang in Lang::ALL {
             let tr = l10n.tr(lang);
             for item in Advice::builtin().items() {
-                texts.insert((lang, item.id.clone()), Arc::new(render(item, &tr)));
+                let dto = render(item, &tr);
+                let json = serde_json::value::to_raw_value(&dto)
+                    .map(Arc::from)
+                    .unwrap_or_else(|_| Arc::from(RawValue::NULL.to_owned()));
+                texts.insert((lang, item.id.clone()), (Arc::new(dto), json));
             }
         }
         RenderedAdvice { texts }
@@ -74,7 +80,17 @@ impl RenderedAdvice {
     pub fn texts(&self, items: &[&Item], lang: Lang) -> Vec<Arc<AdviceDto>> {
         items
             .iter()
-            .filter_map(|item| self.texts.get(&(lang, item.id.clone())).cloned())
+            .filter_map(|item| self.texts.get(&(lang, item.id.clone())))
+            .map(|(dto, _)| Arc::clone(dto))
+            .collect()
+    }
+
+    /// The same, as JSON.
+    pub fn json(&self, items: &[&Item], lang: Lang) -> Vec<Arc<RawValue>> {
+        items
+            .iter()
+            .filter_map(|item| self.texts.get(&(lang, item.id.clone())))
+            .map(|(_, json)| Arc::clone(json))
             .collect()
     }
 }

@@ -47,7 +47,8 @@ pub struct CheckResponse {
     /// classes of that person's record.
     pub breaches: Vec<ExposureDto>,
     /// What to do, most urgent first, for exactly the data that leaked.
-    pub advice: Vec<std::sync::Arc<AdviceDto>>,
+    #[schema(value_type = Vec<AdviceDto>)]
+    pub advice: Vec<std::sync::Arc<serde_json::value::RawValue>>,
     /// Breaches the check was made against.
     pub breaches_checked: u64,
 }

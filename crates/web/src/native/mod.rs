@@ -234,7 +234,7 @@ fn check_response(
         })
         .collect();
     let items = crate::advice::advice_for(id, &exposures.found, region);
-    let advice = state.advice.texts(&items, lang);
+    let advice = state.advice.json(&items, lang);
     CheckResponse {
         account: CheckedAccount {
             kind: id.kind().as_str().to_owned(),
