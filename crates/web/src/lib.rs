@@ -66,8 +66,13 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
     let reloader = app.spawn_reloader();
-    let workers = app.state().config.workers;
-    let result = workers::serve_on_workers(app.router(), listener, workers, shutdown).await;
+    let config = &app.state().config;
+    let limits = workers::Limits {
+        max_body: config.max_body_bytes,
+        timeout: config.request_timeout,
+    };
+    let workers = config.workers;
+    let result = workers::serve_on_workers(app.router(), limits, listener, workers, shutdown).await;
     reloader.abort();
     result
 }

@@ -21,7 +21,7 @@ use crate::state::AppState;
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// Adds the [`SECURITY_HEADERS`] a response does not set itself.
-pub async fn security_headers(mut response: Response) -> Response {
+pub fn security_headers<B>(mut response: axum::http::Response<B>) -> axum::http::Response<B> {
     let headers = response.headers_mut();
     for (name, value) in SECURITY_HEADERS {
         if !headers.contains_key(*name) {

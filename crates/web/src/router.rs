@@ -9,9 +9,6 @@ use lekradar_index::IndexReader;
 use lekradar_prf::ServerKey;
 use lekradar_store::Store;
 use tokio::sync::mpsc;
-use tower::ServiceBuilder;
-use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::timeout::TimeoutLayer;
 
 use crate::config::ServerConfig;
 use crate::l10n::L10n;
@@ -59,19 +56,9 @@ impl App {
                 state.clone(),
                 middleware::observe,
             ));
-        router = router.layer(axum::middleware::map_response(middleware::security_headers));
         let max_body = state.config.max_body_bytes;
-        router
-            .layer(
-                ServiceBuilder::new()
-                    .layer(RequestBodyLimitLayer::new(max_body))
-                    .layer(TimeoutLayer::with_status_code(
-                        axum::http::StatusCode::REQUEST_TIMEOUT,
-                        state.config.request_timeout,
-                    ))
-                    .layer(DefaultBodyLimit::max(max_body)),
-            )
-            .with_state(state)
+        router = router.layer(DefaultBodyLimit::max(max_body));
+        router.with_state(state)
     }
 
     /// Polls the index for newly published breaches and tidies the rate

@@ -19,7 +19,11 @@ use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::sync::{mpsc, watch};
 
-use crate::middleware::fold_request;
+use axum::http::StatusCode;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+
+use crate::middleware::{fold_request, security_headers};
 use crate::ServeError;
 
 /// How long a graceful shutdown waits for the requests in flight.
@@ -27,11 +31,19 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 type Incoming = (std::net::TcpStream, SocketAddr);
 
+/// What every connection's service applies once around the router.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_body: usize,
+    pub timeout: Duration,
+}
+
 /// Accepts on `listener` until `shutdown` completes, serving `router` on
 /// `workers` threads; then stops accepting and lets every worker finish its
 /// requests in flight (at most [`SHUTDOWN_GRACE`]).
 pub async fn serve_on_workers(
     router: Router,
+    limits: Limits,
     listener: tokio::net::TcpListener,
     workers: usize,
     shutdown: impl Future<Output = ()> + Send + 'static,
@@ -46,7 +58,7 @@ pub async fn serve_on_workers(
         let stop = stop_rx.clone();
         let thread = std::thread::Builder::new()
             .name(format!("lekradar-http-{i}"))
-            .spawn(move || worker(router, rx, stop))?;
+            .spawn(move || worker(router, limits, rx, stop))?;
         queues.push(tx);
         threads.push(thread);
     }
@@ -89,6 +101,7 @@ pub async fn serve_on_workers(
 /// One worker: its own runtime, its own connections.
 fn worker(
     router: Router,
+    limits: Limits,
     mut incoming: mpsc::UnboundedReceiver<Incoming>,
     mut stop: watch::Receiver<bool>,
 ) {
@@ -113,10 +126,18 @@ fn worker(
                         continue;
                     }
                     let Ok(stream) = tokio::net::TcpStream::from_std(std) else { continue };
-                    let service = tower::ServiceExt::map_request(router.clone(), move |mut request: axum::http::Request<hyper::body::Incoming>| {
-                        request.extensions_mut().insert(ConnectInfo(peer));
-                        fold_request(request)
-                    });
+                    // Once around the router (not once per route): security
+                    // headers, body limit, timeout, the peer address, and
+                    // API paths folded before routing.
+                    let service = tower::ServiceBuilder::new()
+                        .map_response(security_headers)
+                        .layer(RequestBodyLimitLayer::new(limits.max_body))
+                        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.timeout))
+                        .map_request(move |mut request: axum::http::Request<_>| {
+                            request.extensions_mut().insert(ConnectInfo(peer));
+                            fold_request(request)
+                        })
+                        .service(router.clone());
                     let connection = builder
                         .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
                         .into_owned();
