@@ -4,8 +4,9 @@
 //! and HTTP/2). A check is CPU-bound (one PRF evaluation, ≈40–85 µs), so a
 //! connection never needs to move between cores, and keeping it on one
 //! thread avoids the cross-thread wake-ups of a work-stealing runtime:
-//! measured with wrk on this 2-core machine, 23.0 k → 25.5 k checks/s
-//! (ARCHITECTURE.md, "Serving").
+//! measured with wrk on this 2-core machine, 22.2–23.4 k checks/s with
+//! tokio's multi-threaded runtime, 23.9–24.9 k with this (ARCHITECTURE.md,
+//! "Serving").
 
 use std::future::Future;
 use std::net::SocketAddr;
