@@ -119,11 +119,25 @@ fn yes() -> bool {
     true
 }
 
+/// Which paragraph of an organisation's message to its staff a breach's
+/// data classes call for: `say` is a Fluent message (`staff-risk-…`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffRule {
+    /// HIBP data-class names, any of which calls for the paragraph; empty:
+    /// the paragraph for a breach no other rule covers.
+    #[serde(default)]
+    pub classes: Vec<String>,
+    pub say: String,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RulesFile {
     item: Vec<Item>,
     rule: Vec<Rule>,
+    #[serde(default)]
+    staff: Vec<StaffRule>,
 }
 
 /// The rules and items.
@@ -131,6 +145,7 @@ struct RulesFile {
 pub struct Advice {
     items: Vec<Item>,
     rules: Vec<Rule>,
+    staff: Vec<StaffRule>,
 }
 
 /// A rules file that cannot be used.
@@ -183,6 +198,7 @@ impl Advice {
         Ok(Advice {
             items: file.item,
             rules: file.rule,
+            staff: file.staff,
         })
     }
 
@@ -194,6 +210,7 @@ impl Advice {
             Advice::parse(RULES).unwrap_or(Advice {
                 items: Vec::new(),
                 rules: Vec::new(),
+                staff: Vec::new(),
             })
         })
     }
@@ -204,6 +221,32 @@ impl Advice {
 
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    pub fn staff_rules(&self) -> &[StaffRule] {
+        &self.staff
+    }
+
+    /// The risk paragraphs (Fluent message ids) of a staff message about a
+    /// breach with these data classes, in the file's order; the catch-all
+    /// paragraph when no other applies.
+    pub fn staff_paragraphs(&self, classes: &[String]) -> Vec<&str> {
+        let mut out: Vec<&str> = self
+            .staff
+            .iter()
+            .filter(|s| !s.classes.is_empty() && s.classes.iter().any(|c| classes.contains(c)))
+            .map(|s| s.say.as_str())
+            .collect();
+        out.dedup();
+        if out.is_empty() {
+            out.extend(
+                self.staff
+                    .iter()
+                    .filter(|s| s.classes.is_empty())
+                    .map(|s| s.say.as_str()),
+            );
+        }
+        out
     }
 
     pub fn item(&self, id: &str) -> Option<&Item> {
@@ -241,13 +284,25 @@ impl Advice {
     }
 }
 
-/// The Fluent source of the advice texts for a language code (`nl`, `fr`,
-/// `en`).
-pub fn ftl(lang: &str) -> Option<&'static str> {
+/// The Fluent sources for a language code (`nl`, `fr`, `en`): the advice
+/// texts, the GDPR letters (`letter-…`) and the staff message (`staff-…`).
+pub fn ftl(lang: &str) -> Vec<&'static str> {
     match lang {
-        "nl" => Some(include_str!("../locales/nl/advice.ftl")),
-        "fr" => Some(include_str!("../locales/fr/advice.ftl")),
-        "en" => Some(include_str!("../locales/en/advice.ftl")),
-        _ => None,
+        "nl" => vec![
+            include_str!("../locales/nl/advice.ftl"),
+            include_str!("../locales/nl/letters.ftl"),
+            include_str!("../locales/nl/staff.ftl"),
+        ],
+        "fr" => vec![
+            include_str!("../locales/fr/advice.ftl"),
+            include_str!("../locales/fr/letters.ftl"),
+            include_str!("../locales/fr/staff.ftl"),
+        ],
+        "en" => vec![
+            include_str!("../locales/en/advice.ftl"),
+            include_str!("../locales/en/letters.ftl"),
+            include_str!("../locales/en/staff.ftl"),
+        ],
+        _ => Vec::new(),
     }
 }

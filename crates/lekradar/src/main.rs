@@ -47,6 +47,8 @@ enum Command {
     /// Manage API keys
     #[command(subcommand)]
     Apikey(cmd::apikey::ApiKeyCommand),
+    /// Write a GDPR access or erasure request to a data broker (printed, never sent)
+    Letter(cmd::letter::Args),
     /// A demo instance: synthetic breaches ingested and served on localhost
     Demo(Box<cmd::demo::Args>),
 }
@@ -65,6 +67,7 @@ fn main() -> ExitCode {
         Command::Index(c) => cmd::index::run(&data_dir, c),
         Command::Serve(args) => cmd::serve::run(&data_dir, *args),
         Command::Apikey(c) => cmd::apikey::run(&data_dir, c),
+        Command::Letter(args) => cmd::letter::run(args),
         Command::Demo(args) => cmd::demo::run(&data_dir, *args),
     };
     match result {

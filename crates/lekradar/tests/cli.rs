@@ -457,3 +457,57 @@ fn ingest_finds_people_keeps_nothing_in_the_clear_and_reruns_are_no_ops() {
     files.push(("ingest stderr".into(), run.stderr.clone()));
     assert_none_in(&files, &secrets);
 }
+
+#[test]
+fn gdpr_letters_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    for (lang, article) in [("nl", "15"), ("fr", "15"), ("en", "15")] {
+        let out = lekradar(
+            dir.path(),
+            &[
+                "letter",
+                "access",
+                "--lang",
+                lang,
+                "--broker",
+                "Contactdata BV",
+                "--name",
+                "Jan Jansen",
+                "--identifier",
+                "06-12345678",
+                "--identifier",
+                "jan@example.nl",
+                "--place",
+                "Gent",
+                "--country",
+                "be",
+            ],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        let text = stdout(&out);
+        for needle in [
+            "Contactdata BV",
+            "Jan Jansen",
+            "06-12345678\njan@example.nl",
+            "Gent",
+            article,
+        ] {
+            assert!(
+                text.contains(needle),
+                "{lang}: {needle} missing from\n{text}"
+            );
+        }
+        assert!(!text.contains("letter-"), "{text}");
+        // Where to complain goes to stderr, for Belgium.
+        assert!(stderr(&out).contains("http"), "{}", stderr(&out));
+    }
+    let erasure = stdout(&lekradar(
+        dir.path(),
+        &["letter", "erasure", "--lang", "en"],
+    ));
+    assert!(erasure.contains("17"), "{erasure}");
+    // Fields left out stay visible placeholders.
+    assert!(erasure.contains("[Your name]"), "{erasure}");
+    // Nothing was written anywhere.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}

@@ -14,17 +14,37 @@ use crate::exposure::Exposure;
 use crate::l10n::{L10n, Lang, Tr};
 use crate::native::dto::{AdviceDto, SourceDto};
 
-/// The country advice is given for: the phone number's, else the region
-/// the person chose.
-pub fn country_of(id: &Identifier, region: Region) -> Country {
+/// The country advice is given for: the phone number's; for an email
+/// address the one the person chose (`elsewhere`).
+pub fn country_of(id: &Identifier, elsewhere: Country) -> Country {
     match id {
         Identifier::Phone(p) => Country::from_calling_code(p.country_code()),
-        Identifier::Email(_) => Country::from_region(region.as_str()),
+        Identifier::Email(_) => elsewhere,
+    }
+}
+
+/// The country of a chosen region.
+pub fn country_of_region(region: Region) -> Country {
+    Country::from_region(region.as_str())
+}
+
+/// The country a language suggests when nothing else tells: Dutch → NL,
+/// French → BE (French-speaking visitors of a NL/BE service are mostly
+/// Belgian), English → neither.
+pub fn country_of_lang(lang: Lang) -> Country {
+    match lang {
+        Lang::Nl => Country::Nl,
+        Lang::Fr => Country::Be,
+        Lang::En => Country::Other,
     }
 }
 
 /// The items for these exposures (none: a clean result), most urgent first.
-pub fn advice_for(id: &Identifier, exposures: &[Exposure], region: Region) -> Vec<&'static Item> {
+pub fn advice_for(
+    id: &Identifier,
+    exposures: &[Exposure],
+    elsewhere: Country,
+) -> Vec<&'static Item> {
     let exposed: Vec<Exposed<'_>> = exposures
         .iter()
         .map(|e| Exposed {
@@ -32,7 +52,7 @@ pub fn advice_for(id: &Identifier, exposures: &[Exposure], region: Region) -> Ve
             classes: &e.classes,
         })
         .collect();
-    Advice::builtin().advise(&exposed, country_of(id, region))
+    Advice::builtin().advise(&exposed, country_of(id, elsewhere))
 }
 
 fn render(item: &Item, tr: &Tr<'_>) -> AdviceDto {

@@ -229,6 +229,16 @@ impl<'a> Tr<'a> {
             .unwrap_or_else(|| id.to_owned())
     }
 
+    /// The message `id` with string arguments.
+    pub fn ta(&self, id: &str, args: &[(&str, &str)]) -> String {
+        let mut fluent = FluentArgs::new();
+        for (name, value) in args {
+            fluent.set((*name).to_owned(), FluentValue::from((*value).to_owned()));
+        }
+        self.format(id, Some(&fluent))
+            .unwrap_or_else(|| id.to_owned())
+    }
+
     /// The message `id` with one string argument.
     pub fn ts(&self, id: &str, name: &str, value: &str) -> String {
         let mut args = FluentArgs::new();

@@ -23,6 +23,7 @@ mod config;
 mod exposure;
 mod hibp;
 mod l10n;
+mod letters;
 mod limits;
 mod metrics;
 mod middleware;
@@ -31,11 +32,13 @@ mod openapi;
 mod ops;
 mod pages;
 mod router;
+mod staff;
 mod state;
 mod workers;
 
 pub use config::{ConfigError, Limits, Mode, ServerConfig};
 pub use l10n::{L10n, Lang};
+pub use letters::{letter, LetterFields, LetterKind};
 pub use router::App;
 pub use state::{OwnerAnswer, OwnerAnswerBreach};
 

@@ -7,6 +7,7 @@ pub mod gen_data;
 pub mod index;
 pub mod ingest;
 pub mod key;
+pub mod letter;
 pub mod lookup;
 pub mod normalize;
 pub mod serve;

@@ -109,6 +109,27 @@ no = no
 not-found-title = Page not found
 not-found-text = This page does not exist (any more).
 
+## Letters to data brokers, staff message
+letters-heading = Letters to a data broker
+letters-lead = Ask a data broker which of your data it holds (GDPR, article 15) and have it erased (article 17). Fill in your details, copy the letter and send it yourself, by email or post.
+letters-private = What you type here stays in your browser: nothing is sent to Lekradar.
+letters-subject = Subject:
+letters-copy = Copy the letter
+letters-complain-heading = No answer within a month?
+letters-field-broker = Name of the company
+letters-field-name = Your name
+letters-field-identifiers = Your phone numbers and email addresses (one per line)
+letters-field-place = Your town
+letters-access-heading = Access request (GDPR article 15)
+letters-erasure-heading = Erasure request (GDPR article 17)
+breach-letters-heading = Taking your data back
+breach-letters-text = This is a data broker: you can ask it what it holds on you and have it erased.
+breach-letters-link = To the letters
+breach-staff-heading = Message for staff
+breach-staff-hint = For organisations: a short message to warn your staff. Adapt it as you see fit.
+breach-staff-download = Download as a text file
+result-letters-link = Write the letters to the data broker
+
 ## Months
 month-1 = January
 month-2 = February

@@ -109,6 +109,27 @@ no = non
 not-found-title = Page introuvable
 not-found-text = Cette page n'existe pas (ou plus).
 
+## Letters to data brokers, staff message
+letters-heading = Lettres à un courtier en données
+letters-lead = Demandez à un courtier en données quelles données il détient sur vous (RGPD, article 15) et faites-les effacer (article 17). Complétez vos données, copiez la lettre et envoyez-la vous-même, par e-mail ou par courrier.
+letters-private = Ce que vous saisissez ici reste dans votre navigateur : rien n'est envoyé à Lekradar.
+letters-subject = Objet :
+letters-copy = Copier la lettre
+letters-complain-heading = Pas de réponse dans le mois ?
+letters-field-broker = Nom de l'entreprise
+letters-field-name = Votre nom
+letters-field-identifiers = Vos numéros de téléphone et adresses e-mail (un par ligne)
+letters-field-place = Votre commune
+letters-access-heading = Demande d'accès (article 15 RGPD)
+letters-erasure-heading = Demande d'effacement (article 17 RGPD)
+breach-letters-heading = Récupérer vos données
+breach-letters-text = Il s'agit d'un courtier en données : vous pouvez lui demander ce qu'il détient sur vous et le faire effacer.
+breach-letters-link = Vers les lettres
+breach-staff-heading = Message pour le personnel
+breach-staff-hint = Pour les organisations : un court message pour prévenir votre personnel. Adaptez-le à votre guise.
+breach-staff-download = Télécharger en fichier texte
+result-letters-link = Rédiger les lettres au courtier en données
+
 ## Months
 month-1 = janvier
 month-2 = février

@@ -109,6 +109,27 @@ no = nee
 not-found-title = Pagina niet gevonden
 not-found-text = Deze pagina bestaat niet (meer).
 
+## Letters to data brokers, staff message
+letters-heading = Brieven aan een databroker
+letters-lead = Vraag een databroker welke gegevens hij over je heeft (AVG, artikel 15) en laat ze wissen (artikel 17). Vul je gegevens in, kopieer de brief en stuur hem zelf, per e-mail of post.
+letters-private = Wat je hier invult blijft in je browser: het wordt niet naar Lekradar gestuurd.
+letters-subject = Onderwerp:
+letters-copy = Kopieer de brief
+letters-complain-heading = Geen antwoord binnen een maand?
+letters-field-broker = Naam van het bedrijf
+letters-field-name = Je naam
+letters-field-identifiers = Je telefoonnummers en e-mailadressen (één per regel)
+letters-field-place = Je woonplaats
+letters-access-heading = Inzageverzoek (artikel 15 AVG)
+letters-erasure-heading = Verwijderverzoek (artikel 17 AVG)
+breach-letters-heading = Je gegevens terugvragen
+breach-letters-text = Dit is een databroker: je kunt hem vragen wat hij over je heeft en het laten wissen.
+breach-letters-link = Naar de brieven
+breach-staff-heading = Bericht voor medewerkers
+breach-staff-hint = Voor organisaties: een kort bericht om je medewerkers te waarschuwen. Pas het gerust aan.
+breach-staff-download = Download als tekstbestand
+result-letters-link = Stel de brieven aan de databroker op
+
 ## Months
 month-1 = januari
 month-2 = februari

@@ -168,17 +168,23 @@ pub async fn check(
         },
     };
     let lang = lang_of(request.lang.as_deref())?;
-    let region = match request
+    let chosen = match request
         .region
         .as_deref()
         .map(str::trim)
         .filter(|r| !r.is_empty())
     {
-        None => state.config.default_region,
-        Some(r) => r
-            .parse::<Region>()
-            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_region", e.to_string()))?,
+        None => None,
+        Some(r) => Some(r.parse::<Region>().map_err(|e| {
+            ApiError::new(StatusCode::BAD_REQUEST, "invalid_region", e.to_string())
+        })?),
     };
+    let region = chosen.unwrap_or(state.config.default_region);
+    // For an email address: the chosen region's country, else the language's.
+    let elsewhere = chosen.map_or(
+        crate::advice::country_of_lang(lang),
+        crate::advice::country_of_region,
+    );
     let id = read_account(&request.account, region).map_err(|e| {
         state.metrics.check("native", "invalid");
         ApiError::new(StatusCode::BAD_REQUEST, "invalid_account", e.to_string())
@@ -204,7 +210,7 @@ pub async fn check(
             "found"
         },
     );
-    let response = check_response(&state, &id, &exposures, lang, region);
+    let response = check_response(&state, &id, &exposures, lang, elsewhere);
     let mut response = Json(response).into_response();
     response
         .headers_mut()
@@ -217,7 +223,7 @@ fn check_response(
     id: &Identifier,
     exposures: &Exposures,
     lang: Lang,
-    region: Region,
+    elsewhere: lekradar_advice::Country,
 ) -> CheckResponse {
     let mut found: Vec<_> = exposures.found.iter().collect();
     found.sort_by_key(|e| std::cmp::Reverse(e.breach.meta.breach_date));
@@ -233,7 +239,7 @@ fn check_response(
             breach_data_classes: e.breach.meta.data_classes.clone(),
         })
         .collect();
-    let items = crate::advice::advice_for(id, &exposures.found, region);
+    let items = crate::advice::advice_for(id, &exposures.found, elsewhere);
     let advice = state.advice.json(&items, lang);
     CheckResponse {
         account: CheckedAccount {

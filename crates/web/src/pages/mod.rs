@@ -33,6 +33,11 @@ use templates::*;
 /// The stylesheet and icon, embedded.
 const STYLE: &str = include_str!("../../assets/style.css");
 const ICON: &str = include_str!("../../assets/icon.svg");
+const LETTER_JS: &str = include_str!("../../assets/letter.js");
+
+/// The letters page runs one script of ours: the policy of every page plus
+/// `script-src 'self'`.
+const LETTERS_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// The page routes.
 pub fn router() -> Router<AppState> {
@@ -41,6 +46,9 @@ pub fn router() -> Router<AppState> {
         .route("/check", get(index).post(check))
         .route("/breaches", get(breaches))
         .route("/breaches/{name}", get(breach))
+        .route("/breaches/{name}/staff-message.txt", get(staff_message))
+        .route("/letters", get(letters))
+        .route("/assets/letter.js", get(letter_js))
         .route("/assets/style.css", get(style))
         .route("/assets/icon.svg", get(icon))
         .route("/favicon.ico", get(icon))
@@ -120,16 +128,19 @@ fn form_page<'a>(
     }
 }
 
+/// The region the form preselects: Belgium for French, else the default.
+fn form_default_region(state: &AppState, lang: Lang) -> Region {
+    if lang == Lang::Fr && state.config.form_regions.contains(&Region::BE) {
+        Region::BE
+    } else {
+        state.config.default_region
+    }
+}
+
 async fn index(State(state): State<AppState>, lang: PageLang) -> Response {
     let tr = state.l10n.tr(lang.lang);
-    let page = form_page(
-        &state,
-        &lang,
-        tr,
-        String::new(),
-        state.config.default_region,
-        None,
-    );
+    let region = form_default_region(&state, lang.lang);
+    let page = form_page(&state, &lang, tr, String::new(), region, None);
     html(StatusCode::OK, &lang, askama::Template::render(&page))
 }
 
@@ -157,7 +168,7 @@ async fn check(
         .parse::<Region>()
         .ok()
         .filter(|r| state.config.form_regions.contains(r))
-        .unwrap_or(state.config.default_region);
+        .unwrap_or_else(|| form_default_region(&state, lang.lang));
     let retry = |error: String| {
         let page = form_page(&state, &lang, tr, form.account.clone(), region, Some(error));
         no_store(html(
@@ -273,7 +284,11 @@ async fn check(
             },
         })
         .collect::<Vec<_>>();
-    let items = crate::advice::advice_for(&id, &exposures.found, region);
+    let items = crate::advice::advice_for(
+        &id,
+        &exposures.found,
+        crate::advice::country_of_region(region),
+    );
     let advice = state
         .advice
         .texts(&items, lang.lang)
@@ -294,6 +309,11 @@ async fn check(
     } else {
         tr.tn("result-found", breaches.len() as u64)
     };
+    let letters_link = exposures
+        .found
+        .iter()
+        .find(|e| e.breach.meta.kind == lekradar_breach::BreachKind::DataBroker)
+        .map(|e| letters_href(&e.breach.meta.name));
     let page = ResultPage {
         page: PageCtx::new(tr, &lang, heading.clone()),
         heading,
@@ -302,6 +322,7 @@ async fn check(
         found: !breaches.is_empty(),
         breaches,
         advice,
+        letters_link,
     };
     no_store(html(StatusCode::OK, &lang, askama::Template::render(&page)))
 }
@@ -404,7 +425,17 @@ async fn breach(
         &tr.t("chart-other"),
         |n| tr.count(n),
     );
+    let staff = crate::staff::StaffMessage::new(b, &tr);
     let page = BreachPage {
+        staff_subject: staff.subject.clone(),
+        staff_text: staff.paragraphs.join("\n\n"),
+        staff_download: format!(
+            "/breaches/{}/staff-message.txt?lang={}",
+            encode_path(&m.name),
+            lang.lang.code()
+        ),
+        letters_link: (m.kind == lekradar_breach::BreachKind::DataBroker)
+            .then(|| letters_href(&m.name)),
         page: PageCtx::new(tr, &lang, m.title.clone()),
         title: m.title.clone(),
         kind: tr.t(&format!("kind-{}", m.kind.as_str())),
@@ -459,6 +490,125 @@ async fn icon() -> Response {
             (header::CACHE_CONTROL, "public, max-age=86400"),
         ],
         ICON,
+    )
+        .into_response()
+}
+
+/// A path segment, percent-encoded (breach names are letters, digits and
+/// `-_.`, but a link should not trust that).
+fn encode_path(segment: &str) -> String {
+    percent_encoding::utf8_percent_encode(segment, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+fn letters_href(breach: &str) -> String {
+    format!("/letters?breach={}", encode_path(breach))
+}
+
+/// The staff message about a breach, as a text file to download.
+async fn staff_message(
+    State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
+    lang: PageLang,
+    Path(name): Path<String>,
+) -> Response {
+    let tr = state.l10n.tr(lang.lang);
+    if let Some(limited) = read_limited(&state, ip, &lang, tr) {
+        return limited;
+    }
+    let (_, catalogue) = state.snapshot();
+    let Some(b) = catalogue.get(name.trim()) else {
+        return not_found_page(&state, &lang);
+    };
+    let text = crate::staff::StaffMessage::new(b, &tr).to_text();
+    let disposition = format!(
+        "attachment; filename=\"{}-staff-{}.txt\"",
+        b.meta.name,
+        lang.lang.code()
+    );
+    let mut response =
+        ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response();
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, v);
+    }
+    response
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LettersQuery {
+    breach: Option<String>,
+}
+
+/// The GDPR letters to a data broker, filled in the browser.
+async fn letters(
+    State(state): State<AppState>,
+    lang: PageLang,
+    query: Result<axum::extract::Query<LettersQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    use crate::letters::{letter, placeholder, template, LetterFields, LetterKind, FIELDS};
+    let tr = state.l10n.tr(lang.lang);
+    let (_, catalogue) = state.snapshot();
+    let broker = query
+        .ok()
+        .and_then(|q| q.0.breach)
+        .and_then(|name| catalogue.get(name.trim()).map(|b| b.meta.title.clone()));
+    let fields = FIELDS
+        .iter()
+        .map(|&id| LetterField {
+            id,
+            label: tr.t(&format!("letters-field-{id}")),
+            placeholder: placeholder(&tr, id),
+            value: if id == "broker" {
+                broker.clone().unwrap_or_default()
+            } else {
+                String::new()
+            },
+            multiline: id == "identifiers",
+        })
+        .collect();
+    let today = chrono::Utc::now().date_naive();
+    let filled = LetterFields {
+        broker: broker.clone(),
+        ..LetterFields::default()
+    };
+    let letters = [LetterKind::Access, LetterKind::Erasure]
+        .into_iter()
+        .map(|kind| {
+            let (subject, body) = letter(&tr, kind, &filled, today);
+            let (_, template) = template(&tr, kind, today);
+            // The broker field may be prefilled: the template keeps its token.
+            LetterView {
+                id: format!("letter-{}", kind.id()),
+                heading: tr.t(&format!("letters-{}-heading", kind.id())),
+                subject,
+                body,
+                template,
+            }
+        })
+        .collect();
+    let page = LettersPage {
+        page: PageCtx::new(tr, &lang, tr.t("letters-heading")),
+        fields,
+        letters,
+        complaint_nl: tr.t("letter-complaint-nl"),
+        complaint_be: tr.t("letter-complaint-be"),
+    };
+    let mut response = html(StatusCode::OK, &lang, askama::Template::render(&page));
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(LETTERS_CSP),
+    );
+    response
+}
+
+async fn letter_js() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        LETTER_JS,
     )
         .into_response()
 }

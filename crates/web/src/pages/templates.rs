@@ -88,6 +88,36 @@ pub struct ResultPage<'a> {
     pub found: bool,
     pub breaches: Vec<ExposureView>,
     pub advice: Vec<AdviceView>,
+    /// Where the GDPR letters for a data broker holding the person are.
+    pub letters_link: Option<String>,
+}
+
+pub struct LetterField {
+    pub id: &'static str,
+    pub label: String,
+    pub placeholder: String,
+    pub value: String,
+    pub multiline: bool,
+}
+
+pub struct LetterView {
+    pub id: String,
+    pub heading: String,
+    pub subject: String,
+    /// With placeholders, for reading and editing without JavaScript.
+    pub body: String,
+    /// With `@@field@@` tokens, for `letter.js`.
+    pub template: String,
+}
+
+#[derive(Template)]
+#[template(path = "letters.html")]
+pub struct LettersPage<'a> {
+    pub page: PageCtx<'a>,
+    pub fields: Vec<LetterField>,
+    pub letters: Vec<LetterView>,
+    pub complaint_nl: String,
+    pub complaint_be: String,
 }
 
 #[derive(Template)]
@@ -133,4 +163,9 @@ pub struct BreachPage<'a> {
     pub fabricated: bool,
     pub countries: BarChart,
     pub class_chart: BarChart,
+    pub staff_subject: String,
+    pub staff_text: String,
+    pub staff_download: String,
+    /// For a data broker: where the GDPR letters are.
+    pub letters_link: Option<String>,
 }

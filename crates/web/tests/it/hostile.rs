@@ -32,7 +32,8 @@ async fn raw(app: &TestApp, request: &[u8]) -> u16 {
 
 #[tokio::test]
 async fn oversized_and_malformed_requests_get_4xx() {
-    let app = TestApp::start().await;
+    let mut app = TestApp::start().await;
+    app.client = unpooled_client_from(app.client_ip);
     // A body over the limit.
     let big = format!("{{\"account\":\"{}\"}}", "1".repeat(64 * 1024));
     let r = app

@@ -229,13 +229,25 @@ static NEXT_CLIENT: AtomicU8 = AtomicU8::new(10);
 /// A client from a loopback address of its own (127.0.0.N), so per-address
 /// budgets of different tests never meet.
 pub fn client_from(ip: IpAddr) -> reqwest::Client {
+    client_builder(ip).build().unwrap()
+}
+
+/// A client that opens a connection per request: after a refused oversized
+/// body the server closes the connection, which a pooled client may be
+/// about to reuse.
+pub fn unpooled_client_from(ip: IpAddr) -> reqwest::Client {
+    client_builder(ip)
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap()
+}
+
+fn client_builder(ip: IpAddr) -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .user_agent("lekradar-tests/1")
         .local_address(ip)
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(20))
-        .build()
-        .unwrap()
 }
 
 pub fn fresh_client_ip() -> IpAddr {

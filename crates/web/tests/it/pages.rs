@@ -265,3 +265,175 @@ async fn the_check_page_has_a_rate_limit_with_a_translated_message() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn breach_pages_carry_a_staff_message_to_download() {
+    let app = TestApp::start().await;
+    let (_, _, nl) = page(&app, "/breaches/Telco", Some("nl")).await;
+    assert!(nl.contains("<pre class=\"staff\">"), "{nl}");
+    assert!(nl.contains("href=\"/breaches/Telco/staff-message.txt?lang=nl\""));
+    let r = app
+        .client
+        .get(app.url("/breaches/Telco/staff-message.txt?lang=fr"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain"));
+    assert_eq!(
+        r.headers()["content-disposition"],
+        "attachment; filename=\"Telco-staff-fr.txt\""
+    );
+    let fr = r.text().await.unwrap();
+    // Subject, blank line, paragraphs; names the breach; no leftover message ids.
+    let (subject, body) = fr.split_once("\n\n").unwrap();
+    assert!(subject.contains("A telecom"), "{fr}");
+    assert!(body.contains("A telecom") && body.len() > 400, "{fr}");
+    assert!(!fr.contains("staff-"), "untranslated message id in {fr}");
+    let en = app
+        .client
+        .get(app.url("/breaches/Telco/staff-message.txt?lang=en"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_ne!(fr, en);
+    // A breach with other classes gets other paragraphs.
+    let scrape = app
+        .client
+        .get(app.url("/breaches/Scrape/staff-message.txt?lang=en"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_ne!(scrape.len(), en.len());
+    let r = app
+        .client
+        .get(app.url("/breaches/Nope/staff-message.txt"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn letters_to_a_data_broker_are_filled_in_the_browser() {
+    let app = TestApp::start().await;
+    // Jan's email is in the broker's list: the result links to the letters.
+    let (_, _, html) = post_check(&app, JAN_EMAIL, "NL", "en").await;
+    assert!(html.contains("href=\"/letters?breach=Broker\""), "{html}");
+    let r = app
+        .client
+        .get(app.url("/letters?breach=Broker&lang=nl"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains("script-src 'self'") && csp.contains("default-src 'none'"),
+        "{csp}"
+    );
+    let html = r.text().await.unwrap();
+    // The form never submits (method=dialog, no submit button); the broker is prefilled.
+    assert!(html.contains("<form id=\"letter-form\" method=\"dialog\""));
+    assert!(!html.contains("type=\"submit\""));
+    assert!(html.contains("value=\"A data broker\""));
+    // Each letter: editable text with placeholders, and a template for the script.
+    for id in ["letter-access", "letter-erasure"] {
+        assert!(html.contains(&format!("<textarea id=\"{id}\"")), "{id}");
+    }
+    assert!(html.contains("@@name@@") && html.contains("@@identifiers@@"));
+    assert!(html.contains("[Je naam]"), "{html}");
+    assert!(html.contains("<script src=\"/assets/letter.js\" defer></script>"));
+    let r = app
+        .client
+        .get(app.url("/assets/letter.js"))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/javascript"));
+    let js = r.text().await.unwrap();
+    assert!(js.contains("method=\"dialog\"") || js.contains("preventDefault"));
+    assert!(
+        !js.contains("fetch(") && !js.contains("XMLHttpRequest"),
+        "the script sends nothing"
+    );
+    // Other pages keep the strict policy without scripts.
+    let r = app.client.get(app.url("/")).send().await.unwrap();
+    assert!(!r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("script-src"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_result_page_shows_the_advice_in_order_in_every_language() {
+    let app = TestApp::start().await;
+    let mut titles_by_lang = Vec::new();
+    for lang in ["nl", "fr", "en"] {
+        // The same record through the native API and the page.
+        let api: serde_json::Value = app
+            .client
+            .post(app.url("/api/v1/check"))
+            .json(&serde_json::json!({"account": JAN_PHONE, "lang": lang}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let ids: Vec<String> = api["advice"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["id"].as_str().unwrap().to_owned())
+            .collect();
+        let (_, _, html) = post_check(&app, JAN_PHONE, "NL", lang).await;
+        let shown: Vec<String> = html
+            .split("id=\"advice-")
+            .skip(1)
+            .map(|s| s.split('"').next().unwrap().to_owned())
+            .filter(|s| s != "h")
+            .collect();
+        assert_eq!(shown, ids, "{lang}");
+        assert!(
+            ids.contains(&"bank-fraud-nl".to_owned()) && ids.contains(&"id-document-nl".to_owned())
+        );
+        let titles: Vec<String> = api["advice"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["title"].as_str().unwrap().to_owned())
+            .collect();
+        for t in &titles {
+            assert!(
+                html.contains(&t.replace('\'', "&#39;").replace('"', "&#34;"))
+                    || html.contains(t.as_str()),
+                "{lang}: {t}"
+            );
+        }
+        titles_by_lang.push(titles);
+    }
+    // Written in each language, not copied across.
+    for i in 0..titles_by_lang[0].len() {
+        assert_ne!(titles_by_lang[0][i], titles_by_lang[1][i]);
+        assert_ne!(titles_by_lang[1][i], titles_by_lang[2][i]);
+    }
+    app.stop().await;
+}
