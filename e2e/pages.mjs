@@ -86,6 +86,16 @@ try {
       `${lang}: bank and ID-document advice for a Dutch record (${advice.join(', ')})`);
     const firstUrgency = await page.$eval('article.advice', (e) => e.className);
     expect(firstUrgency.includes('urgency-now'), `${lang}: most urgent advice first`);
+    // The page shows the same advice, in the same order and language, as the native API.
+    const api = await (await fetch(`${config.baseUrl}/api/v1/check`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ account: config.breachedPhone, lang, region: 'NL' }),
+    })).json();
+    const shown = await page.$$eval('article.advice h3', (els) => els.map((e) => e.textContent.trim()));
+    const titles = api.advice.map((a) => a.title);
+    expect(titles.length > 3 && titles.every((t, i) => shown[i]?.endsWith(t)),
+      `${lang}: advice titles as the API gives them (${titles.slice(0, 3).join(' | ')} ...)`);
+    await page.locator('section.advice-list').screenshot({ path: join(config.screenshots, `${lang}-advice.png`) });
     await shot(`${lang}-breached-phone`);
 
     // Follow the breach page: facts and charts.
@@ -108,6 +118,25 @@ try {
     expect(h1.startsWith(t.found), `${lang}: breached email found (${h1})`);
     await shot(`${lang}-breached-email`);
   }
+  // The GDPR letters to the data broker: filled by our script, in the page, sending nothing.
+  const sent = [];
+  page.on('request', (r) => sent.push(r.url() + ' ' + (r.postData() ?? '')));
+  await page.goto(`${config.baseUrl}/letters?lang=fr`);
+  const before = sent.length;
+  await page.fill('#letter-broker', 'Contactdata SA');
+  await page.fill('#letter-name', 'Jeanne Dupont');
+  await page.fill('#letter-identifiers', 'jeanne@exemple.be');
+  await page.fill('#letter-place', 'Namur');
+  const letter = await page.inputValue('#letter-access');
+  expect(['Contactdata SA', 'Jeanne Dupont', 'jeanne@exemple.be', 'Namur'].every((v) => letter.includes(v)),
+    'letters: the access request is filled in the browser');
+  expect(!letter.includes('@@'), 'letters: no template marker left');
+  const leaked = sent.slice(before).filter((u) => u.includes('Jeanne') || u.includes('Namur'));
+  expect(leaked.length === 0, `letters: nothing typed is sent anywhere (${leaked.join(', ')})`);
+  await page.keyboard.press('Enter');
+  expect(page.url().endsWith('/letters?lang=fr'), `letters: Enter does not submit (${page.url()})`);
+  await shot('fr-letters');
+
   // The catalogue.
   await page.goto(`${config.baseUrl}/breaches?lang=en`);
   const rows = await page.$$('tbody tr');
