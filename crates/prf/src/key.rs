@@ -1,6 +1,6 @@
-//! [`ServerKey`]: the VOPRF server key (secret scalar), its key file, full evaluation
-//! F(k, x) for building the index, and the blind-evaluation-with-proof step for the
-//! oblivious check.
+//! [`ServerKey`]: the server's OPRF key (secret scalar) in VOPRF or base mode, its key
+//! file, full evaluation F(k, x) for building the index, and the blind-evaluation step
+//! (with a DLEQ proof in VOPRF mode) for the oblivious check.
 
 use std::fmt;
 use std::path::Path;
@@ -8,21 +8,27 @@ use std::path::Path;
 use rand::rngs::OsRng;
 use rand::{CryptoRng, RngCore};
 use sha2::{Digest, Sha256};
-use voprf::{BlindedElement, Group, VoprfServer};
+use voprf::{BlindedElement, Group, OprfServer, VoprfServer};
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::keyfile;
-use crate::{KeyError, PrfError, Suite, ELEMENT_LEN, MAX_INPUT_LEN, OUTPUT_LEN, TAG_LEN};
+use crate::{KeyError, Mode, PrfError, Suite, ELEMENT_LEN, MAX_INPUT_LEN, OUTPUT_LEN, TAG_LEN};
 
-/// The server's VOPRF key (ristretto255-SHA512, RFC 9497 mode `0x01`).
+/// The server's OPRF key (ristretto255-SHA512): RFC 9497 VOPRF mode `0x01` (the default)
+/// or base OPRF mode `0x00`, fixed when the key is created.
 ///
-/// Holds the secret scalar inside `voprf::VoprfServer`, which zeroizes it on drop.
+/// Holds the secret scalar inside `voprf`'s server type, which zeroizes it on drop.
 /// `Debug` prints only the public [`key_id`](ServerKey::key_id). The type is `Send + Sync`;
 /// share it between threads by reference or `Arc`. It is deliberately not `Clone`, so the
 /// secret is not copied around.
 pub struct ServerKey {
-    server: VoprfServer<Suite>,
+    server: Server,
     public: [u8; ELEMENT_LEN],
+}
+
+enum Server {
+    Voprf(VoprfServer<Suite>),
+    Oprf(OprfServer<Suite>),
 }
 
 impl fmt::Debug for ServerKey {
@@ -44,7 +50,38 @@ fn public_of(secret: &[u8; 32]) -> Option<[u8; ELEMENT_LEN]> {
 impl ServerKey {
     fn from_server(server: VoprfServer<Suite>) -> ServerKey {
         let public: [u8; ELEMENT_LEN] = Suite::serialize_elem(server.get_public_key()).into();
-        ServerKey { server, public }
+        ServerKey {
+            server: Server::Voprf(server),
+            public,
+        }
+    }
+
+    /// The same scalar used in `mode`.
+    fn into_mode(self, mode: Mode) -> Result<ServerKey, PrfError> {
+        match (mode, &self.server) {
+            (Mode::Voprf, Server::Voprf(_)) | (Mode::Oprf, Server::Oprf(_)) => Ok(self),
+            (Mode::Oprf, Server::Voprf(_)) => {
+                let secret = self.secret_bytes();
+                let server = OprfServer::<Suite>::new_with_key(&*secret)
+                    .map_err(|_| PrfError::InvalidSecretKey)?;
+                Ok(ServerKey {
+                    server: Server::Oprf(server),
+                    public: self.public,
+                })
+            }
+            (Mode::Voprf, Server::Oprf(_)) => {
+                let secret = self.secret_bytes();
+                ServerKey::from_secret_bytes(&*secret)
+            }
+        }
+    }
+
+    /// The mode this key evaluates in (tags of an index depend on it).
+    pub fn mode(&self) -> Mode {
+        match self.server {
+            Server::Voprf(_) => Mode::Voprf,
+            Server::Oprf(_) => Mode::Oprf,
+        }
     }
 
     /// A fresh random key from the operating system's RNG.
@@ -83,31 +120,56 @@ impl ServerKey {
             .map_err(|_| PrfError::InvalidSecretKey)
     }
 
+    /// Builds a key in `mode` from a 32-byte secret scalar (tests and test vectors only).
+    #[doc(hidden)]
+    pub fn from_secret_bytes_in_mode(secret: &[u8], mode: Mode) -> Result<ServerKey, PrfError> {
+        ServerKey::from_secret_bytes(secret)?.into_mode(mode)
+    }
+
     /// The 32-byte secret scalar, in a buffer that is zeroized on drop.
     fn secret_bytes(&self) -> Zeroizing<[u8; 32]> {
-        let mut serialized = self.server.serialize(); // secret || public
         let mut secret = Zeroizing::new([0u8; 32]);
-        for (dst, src) in secret.iter_mut().zip(serialized.iter()) {
-            *dst = *src;
+        match &self.server {
+            Server::Voprf(server) => {
+                let mut serialized = server.serialize(); // secret || public
+                for (dst, src) in secret.iter_mut().zip(serialized.iter()) {
+                    *dst = *src;
+                }
+                let serialized_bytes: &mut [u8] = &mut serialized;
+                serialized_bytes.zeroize();
+            }
+            Server::Oprf(server) => {
+                let mut serialized = server.serialize(); // secret
+                for (dst, src) in secret.iter_mut().zip(serialized.iter()) {
+                    *dst = *src;
+                }
+                let serialized_bytes: &mut [u8] = &mut serialized;
+                serialized_bytes.zeroize();
+            }
         }
-        let serialized_bytes: &mut [u8] = &mut serialized;
-        serialized_bytes.zeroize();
         secret
     }
 
-    /// `lekradar key init`: generates a new key and writes it to `path` (mode `0600`,
+    /// `lekradar key init`: generates a new VOPRF key and writes it to `path` (mode `0600`,
     /// atomically, fsynced). Refuses with [`KeyError::Exists`] if anything exists at `path`.
     pub fn create_file(path: &Path) -> Result<ServerKey, KeyError> {
+        ServerKey::create_file_in_mode(path, Mode::Voprf)
+    }
+
+    /// [`create_file`](ServerKey::create_file) for a key in `mode`.
+    pub fn create_file_in_mode(path: &Path, mode: Mode) -> Result<ServerKey, KeyError> {
         if path.symlink_metadata().is_ok() {
             return Err(KeyError::Exists {
                 path: path.to_path_buf(),
             });
         }
-        let key = ServerKey::try_generate().map_err(|e| KeyError::Io {
-            path: path.to_path_buf(),
-            source: std::io::Error::other(e),
-        })?;
-        let contents = keyfile::serialize(&key.secret_bytes(), &key.public);
+        let key = ServerKey::try_generate()
+            .and_then(|k| k.into_mode(mode))
+            .map_err(|e| KeyError::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::other(e),
+            })?;
+        let contents = keyfile::serialize(&key.secret_bytes(), &key.public, mode);
         keyfile::write_new(path, contents.as_bytes())?;
         // Read it back through the normal path: what we wrote must load as the same key.
         let loaded = ServerKey::load(path)?;
@@ -126,8 +188,8 @@ impl ServerKey {
     /// (group/other bits set: run `chmod 600`), [`KeyError::Corrupt`] (restore from backup),
     /// [`KeyError::Io`].
     pub fn load(path: &Path) -> Result<ServerKey, KeyError> {
-        let secret = keyfile::read(path, public_of)?;
-        ServerKey::from_secret_bytes(&*secret).map_err(|e| KeyError::Corrupt {
+        let (secret, mode) = keyfile::read(path, public_of)?;
+        ServerKey::from_secret_bytes_in_mode(&*secret, mode).map_err(|e| KeyError::Corrupt {
             path: path.to_path_buf(),
             reason: e.to_string(),
         })
@@ -140,12 +202,13 @@ impl ServerKey {
         keyfile::to_hex(digest.get(..8).unwrap_or_default())
     }
 
-    /// The compressed ristretto255 public key k·G, which VOPRF clients verify proofs against.
+    /// The compressed ristretto255 public key k·G, which VOPRF clients verify proofs against
+    /// (a base-mode key has one too, but clients cannot check it).
     pub fn public_key(&self) -> [u8; ELEMENT_LEN] {
         self.public
     }
 
-    /// The VOPRF full evaluation F(k, input) of RFC 9497 (mode `0x01`, server-side
+    /// The full evaluation F(k, input) of RFC 9497 in the key's mode (server-side
     /// `Evaluate`): equal to what a client obtains through the oblivious protocol.
     pub fn evaluate(&self, prf_input: &[u8]) -> Result<[u8; OUTPUT_LEN], PrfError> {
         if prf_input.len() > MAX_INPUT_LEN {
@@ -153,7 +216,11 @@ impl ServerKey {
                 len: prf_input.len(),
             });
         }
-        let output = self.server.evaluate(prf_input).map_err(PrfError::Voprf)?;
+        let output = match &self.server {
+            Server::Voprf(server) => server.evaluate(prf_input),
+            Server::Oprf(server) => server.evaluate(prf_input),
+        }
+        .map_err(PrfError::Voprf)?;
         let mut out = [0u8; OUTPUT_LEN];
         for (dst, src) in out.iter_mut().zip(output.iter()) {
             *dst = *src;
@@ -172,11 +239,11 @@ impl ServerKey {
     }
 
     /// The server step of the oblivious check: evaluates a client's 32-byte blinded element
-    /// with the secret key and proves (DLEQ, RFC 9497 §2.2) that the same key as
-    /// [`public_key`](ServerKey::public_key) was used.
+    /// with the secret key and, in VOPRF mode, proves (DLEQ, RFC 9497 §2.2) that the same key
+    /// as [`public_key`](ServerKey::public_key) was used.
     ///
-    /// Returns `(evaluated element (32 bytes), proof (64 bytes))`. Malformed input gives an
-    /// error, never a panic.
+    /// Returns `(evaluated element (32 bytes), proof (64 bytes; empty in base mode))`.
+    /// Malformed input gives an error, never a panic.
     pub fn blind_evaluate(&self, blinded_element: &[u8]) -> Result<(Vec<u8>, Vec<u8>), PrfError> {
         let mut rng = PrefetchedRng::new()?;
         self.blind_evaluate_with_rng(blinded_element, &mut rng)
@@ -197,13 +264,18 @@ impl ServerKey {
         }
         let blinded = BlindedElement::<Suite>::deserialize(blinded_element)
             .map_err(|_| PrfError::InvalidBlindedElement)?;
+        let server = match &self.server {
+            Server::Voprf(server) => server,
+            Server::Oprf(server) => {
+                let evaluated = server.blind_evaluate(&blinded).serialize().to_vec();
+                return Ok((evaluated, Vec::new()));
+            }
+        };
         // The batch API reports errors instead of unwrapping internally.
-        let prepared: Vec<_> = self
-            .server
+        let prepared: Vec<_> = server
             .batch_blind_evaluate_prepare(std::iter::once(&blinded))
             .collect();
-        let finished = self
-            .server
+        let finished = server
             .batch_blind_evaluate_finish(rng, std::iter::once(&blinded), &prepared)
             .map_err(PrfError::Voprf)?;
         let proof = finished.proof.serialize().to_vec();

@@ -11,14 +11,21 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use crate::KeyError;
+use crate::{KeyError, Mode};
 
 const HEADER: &str = "lekradar-oprf-key v1";
 const HEADER_PREFIX: &str = "lekradar-oprf-key ";
-const SUITE: &str = "suite ristretto255-SHA512 voprf";
+/// The suite line of a key in `mode`.
+fn suite_line(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Voprf => "suite ristretto255-SHA512 voprf",
+        Mode::Oprf => "suite ristretto255-SHA512 oprf",
+    }
+}
 const CHECK_LEN: usize = 8;
-/// Exact length of a valid key file (4 lines).
-const FILE_LEN: usize = HEADER.len() + SUITE.len() + "secret ".len() + 64 + "check ".len() + 16 + 4;
+/// Exact length of the longest valid key file (4 lines).
+const FILE_LEN: usize =
+    HEADER.len() + "suite ristretto255-SHA512 voprf".len() + "secret ".len() + 64 + "check ".len() + 16 + 4;
 /// Anything this large is certainly not a key file; do not read further.
 const READ_LIMIT: u64 = 4096;
 
@@ -74,11 +81,11 @@ fn from_hex<const N: usize>(s: &str) -> Option<[u8; N]> {
 }
 
 /// Serialize a key file. The returned buffer is zeroized on drop.
-pub(crate) fn serialize(secret: &[u8; 32], public: &[u8; 32]) -> Zeroizing<String> {
+pub(crate) fn serialize(secret: &[u8; 32], public: &[u8; 32], mode: Mode) -> Zeroizing<String> {
     let mut s = Zeroizing::new(String::with_capacity(FILE_LEN));
     s.push_str(HEADER);
     s.push('\n');
-    s.push_str(SUITE);
+    s.push_str(suite_line(mode));
     s.push_str("\nsecret ");
     push_hex(&mut s, secret);
     s.push_str("\ncheck ");
@@ -88,11 +95,12 @@ pub(crate) fn serialize(secret: &[u8; 32], public: &[u8; 32]) -> Zeroizing<Strin
 }
 
 /// Parse a key file's bytes. `to_public` maps a secret to its public key, or `None` if the
-/// secret is not a valid scalar. Returns the secret, or the reason the file is corrupt.
+/// secret is not a valid scalar. Returns the secret and the key's mode, or the reason the
+/// file is corrupt.
 pub(crate) fn parse(
     bytes: &[u8],
     to_public: impl Fn(&[u8; 32]) -> Option<[u8; 32]>,
-) -> Result<Zeroizing<[u8; 32]>, String> {
+) -> Result<(Zeroizing<[u8; 32]>, Mode), String> {
     if bytes.is_empty() {
         return Err("the file is empty".into());
     }
@@ -106,9 +114,17 @@ pub(crate) fn parse(
         }
         _ => return Err(format!("the first line is not `{HEADER}`")),
     }
-    if lines.next() != Some(SUITE) {
-        return Err(format!("the second line is not `{SUITE}`"));
-    }
+    let mode = match lines.next() {
+        Some(l) if l == suite_line(Mode::Voprf) => Mode::Voprf,
+        Some(l) if l == suite_line(Mode::Oprf) => Mode::Oprf,
+        _ => {
+            return Err(format!(
+                "the second line is not `{}` or `{}`",
+                suite_line(Mode::Voprf),
+                suite_line(Mode::Oprf)
+            ))
+        }
+    };
     let secret_hex = lines
         .next()
         .and_then(|l| l.strip_prefix("secret "))
@@ -135,10 +151,10 @@ pub(crate) fn parse(
         return Err("the check value does not match the secret".into());
     }
     // Belt and braces: the file must be exactly what we would have written.
-    if serialize(&secret, &public).as_bytes() != bytes {
+    if serialize(&secret, &public, mode).as_bytes() != bytes {
         return Err("the file is not in canonical form".into());
     }
-    Ok(secret)
+    Ok((secret, mode))
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> KeyError + '_ {
@@ -148,11 +164,11 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> KeyError + '_ {
     }
 }
 
-/// Read and validate a key file; returns the secret scalar bytes.
+/// Read and validate a key file; returns the secret scalar bytes and the mode.
 pub(crate) fn read(
     path: &Path,
     to_public: impl Fn(&[u8; 32]) -> Option<[u8; 32]>,
-) -> Result<Zeroizing<[u8; 32]>, KeyError> {
+) -> Result<(Zeroizing<[u8; 32]>, Mode), KeyError> {
     let file = match File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -274,6 +290,7 @@ mod tests {
 
     #[test]
     fn file_len_constant() {
-        assert_eq!(serialize(&[1; 32], &[2; 32]).len(), FILE_LEN);
+        assert_eq!(serialize(&[1; 32], &[2; 32], Mode::Voprf).len(), FILE_LEN);
+        assert_eq!(serialize(&[1; 32], &[2; 32], Mode::Oprf).len(), FILE_LEN - 1);
     }
 }

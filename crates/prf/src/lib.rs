@@ -73,14 +73,57 @@
 )]
 #![forbid(unsafe_code)]
 
+pub mod client;
+mod entry;
 mod error;
 mod key;
 mod keyfile;
 
 use sha2::{Digest, Sha256};
 
+pub use entry::{EntrySecrets, ENTRY_SALT, PAD_LEN};
 pub use error::{KeyError, PrfError};
 pub use key::ServerKey;
+
+/// The RFC 9497 protocol variant a key evaluates in. Tags depend on it (the mode is bound
+/// into hash-to-group), so an index is built for one mode and its private check speaks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mode {
+    /// Base mode `0x00`: no proof; a client cannot tell whether the server used the
+    /// published key.
+    Oprf,
+    /// Verifiable mode `0x01` (the default): every evaluation comes with a DLEQ proof
+    /// against the published public key.
+    Voprf,
+}
+
+impl Mode {
+    /// `oprf` or `voprf`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Mode::Oprf => "oprf",
+            Mode::Voprf => "voprf",
+        }
+    }
+}
+
+impl std::fmt::Display for Mode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Mode {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "oprf" | "base" => Ok(Mode::Oprf),
+            "voprf" | "verifiable" => Ok(Mode::Voprf),
+            _ => Err(format!("{s:?} is not a mode: use voprf (verifiable) or oprf (base)")),
+        }
+    }
+}
 /// The `voprf` crate this crate is built on, re-exported so that clients and tests use the
 /// exact same version (e.g. `VoprfClient` for the oblivious path).
 pub use voprf;
