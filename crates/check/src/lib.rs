@@ -1,15 +1,21 @@
 //! From an identifier to its exposures: the one place that joins the
 //! canonical identifier ([`lekradar_normalize`]), the keyed PRF
-//! ([`lekradar_prf`]) and the index ([`lekradar_index`]). Ingest uses
-//! [`index_key`] to file an identifier; every direct check uses [`check`].
+//! ([`lekradar_prf`]) and the index ([`lekradar_index`]). Ingest files an
+//! identifier with [`filing`]; every direct check uses [`check`].
+//!
+//! An identifier is filed per breach (segment format 2): one PRF evaluation
+//! F(k, x) gives, for each breach, its own tag and the pad that seals its
+//! class bitset ([`lekradar_prf::EntrySecrets`]). Segments of format 1 (older
+//! indexes) hold the first bytes of F(k, x) as the tag and clear classes;
+//! both are read.
 #![cfg_attr(
     not(test),
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
-use lekradar_index::{Hit, Key, Snapshot};
+use lekradar_index::{BreachView, ClassSet, Hit, Key, Snapshot, TAG_LEN};
 use lekradar_normalize::Identifier;
-use lekradar_prf::ServerKey;
+use lekradar_prf::{EntrySecrets, ServerKey, OUTPUT_LEN};
 
 /// Why a check could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -18,12 +24,65 @@ pub enum CheckError {
     Prf(#[from] lekradar_prf::PrfError),
 }
 
-/// Where `id` is filed in the index: the bucket from the unkeyed hash of its
-/// PRF input, the tag from the keyed PRF output.
-pub fn index_key(key: &ServerKey, id: &Identifier) -> Result<Key, CheckError> {
+/// Where one identifier is filed: its bucket, and per breach its key and pad.
+pub struct Filing {
+    bucket: u32,
+    v1_tag: [u8; TAG_LEN],
+    secrets: EntrySecrets,
+}
+
+/// Evaluates the PRF for `id` once, for filing it in any breach.
+pub fn filing(key: &ServerKey, id: &Identifier) -> Result<Filing, CheckError> {
     let input = id.prf_input();
-    let tag = key.tag(&input)?;
-    Ok(Key::masked(lekradar_prf::bucket(&input), tag))
+    Ok(filing_of_output(
+        lekradar_prf::bucket(&input),
+        &key.evaluate(&input)?,
+    ))
+}
+
+/// The filing for a PRF output a client obtained obliviously (it knows its
+/// bucket from the input).
+pub fn filing_of_output(bucket: u32, output: &[u8; OUTPUT_LEN]) -> Filing {
+    let mut v1_tag = [0u8; TAG_LEN];
+    v1_tag.copy_from_slice(&output[..TAG_LEN]);
+    Filing {
+        bucket,
+        v1_tag,
+        secrets: EntrySecrets::new(output),
+    }
+}
+
+impl Filing {
+    /// The 24-bit bucket.
+    pub fn bucket(&self) -> u32 {
+        self.bucket
+    }
+
+    /// The key and class pad of this identifier in breach `breach`.
+    pub fn in_breach(&self, breach: &str) -> (Key, u32) {
+        let (tag, pad) = self.secrets.for_breach(breach);
+        (Key::masked(self.bucket, tag), pad)
+    }
+
+    /// The key in segments of format 1.
+    pub fn v1_key(&self) -> Key {
+        Key::masked(self.bucket, self.v1_tag)
+    }
+
+    /// The classes of this identifier's records in `breach`, over all its
+    /// segments (retired or not); `None` when it holds none.
+    pub fn classes_in(&self, breach: &BreachView) -> Option<ClassSet> {
+        let (key, pad) = self.in_breach(breach.name());
+        let v1 = self.v1_key();
+        breach
+            .segments()
+            .iter()
+            .filter_map(|s| match s.format_version() {
+                1 => s.get(&v1),
+                _ => s.get(&key).map(|sealed| sealed ^ pad),
+            })
+            .reduce(|a, b| a | b)
+    }
 }
 
 /// The active breaches holding `id`, each with the data classes of that
@@ -33,5 +92,15 @@ pub fn check<'s>(
     key: &ServerKey,
     id: &Identifier,
 ) -> Result<Vec<Hit<'s>>, CheckError> {
-    Ok(snapshot.lookup(&index_key(key, id)?))
+    let filing = filing(key, id)?;
+    Ok(snapshot
+        .breaches()
+        .iter()
+        .filter(|b| !b.is_retired())
+        .filter_map(|breach| {
+            filing
+                .classes_in(breach)
+                .map(|classes| Hit { breach, classes })
+        })
+        .collect())
 }

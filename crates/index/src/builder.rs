@@ -3,6 +3,11 @@
 //! spilled to run files when the buffer fills, and k-way merged into one or
 //! more segment files; identical keys merge by OR-ing their data classes, and
 //! distinct keys are counted per caller-chosen group (see [`Group`]).
+//!
+//! An entry may come with a *pad* ([`SegmentBuilder::push_sealed`]): the
+//! builder merges clear class sets and writes each record's class word as
+//! `classes ^ pad`, so the segment holds sealed classes only. Identical keys
+//! carry identical pads (both derive from the same PRF output).
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -19,8 +24,50 @@ use crate::error::{IndexError, IoContext, Result};
 use crate::failpoint;
 use crate::segment::SegmentWriter;
 
+/// One buffered entry: the packed entry (bucket, tag, clear classes, group)
+/// as two halves, and its pad. 24 bytes (a `u128` field would align to 32).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Item {
+    hi: u64,
+    lo: u64,
+    pad: u32,
+}
+
+impl Item {
+    fn new(packed: u128, pad: u32) -> Item {
+        Item {
+            hi: (packed >> 64) as u64,
+            lo: packed as u64,
+            pad,
+        }
+    }
+
+    fn packed(&self) -> u128 {
+        (u128::from(self.hi) << 64) | u128::from(self.lo)
+    }
+
+    /// Bytes of an item in a run file.
+    const FILE_LEN: usize = 20;
+
+    fn to_bytes(self) -> [u8; Self::FILE_LEN] {
+        let mut out = [0u8; Self::FILE_LEN];
+        out[..16].copy_from_slice(&self.packed().to_le_bytes());
+        out[16..].copy_from_slice(&self.pad.to_le_bytes());
+        out
+    }
+
+    fn from_bytes(b: &[u8; Self::FILE_LEN]) -> Item {
+        let mut packed = [0u8; 16];
+        packed.copy_from_slice(&b[..16]);
+        Item::new(
+            u128::from_le_bytes(packed),
+            u32::from_le_bytes([b[16], b[17], b[18], b[19]]),
+        )
+    }
+}
+
 /// Bytes one buffered entry costs.
-const ENTRY_BYTES: usize = std::mem::size_of::<u128>();
+const ENTRY_BYTES: usize = std::mem::size_of::<Item>();
 /// The smallest memory limit a builder accepts.
 pub const MIN_MEMORY: usize = 1 << 20;
 /// Run files merged at once by default; more runs are first merged in groups, so
@@ -74,7 +121,7 @@ impl BuildStats {
 /// [`crate::Transaction`].
 pub struct SegmentBuilder {
     dir: PathBuf,
-    buffer: Vec<u128>,
+    buffer: Vec<Item>,
     capacity: usize,
     memory: usize,
     runs: Vec<PathBuf>,
@@ -124,8 +171,16 @@ impl SegmentBuilder {
         self.push_in_group(key, classes, 0)
     }
 
-    /// Adds one entry, counted in `group` ([`UNCOUNTED`]: not counted).
+    /// Adds one entry, counted in `group` ([`UNCOUNTED`]: not counted); its
+    /// class word is written as is.
     pub fn push_in_group(&mut self, key: Key, classes: ClassSet, group: Group) -> Result<()> {
+        self.push_sealed(key, classes, 0, group)
+    }
+
+    /// Adds one entry whose class word is written sealed, as `classes ^ pad`
+    /// (after merging with entries of the same key, which must have the same
+    /// pad), counted in `group`.
+    pub fn push_sealed(&mut self, key: Key, classes: ClassSet, pad: u32, group: Group) -> Result<()> {
         if self.buffer.len() >= self.capacity {
             self.spill()?;
         }
@@ -136,7 +191,8 @@ impl SegmentBuilder {
             self.buffer
                 .reserve_exact(len.max(1 << 16).min(self.capacity - len).max(1));
         }
-        self.buffer.push(Entry { key, classes }.pack(group));
+        self.buffer
+            .push(Item::new(Entry { key, classes }.pack(group), pad));
         self.pushed += 1;
         Ok(())
     }
@@ -154,8 +210,8 @@ impl SegmentBuilder {
     fn spill(&mut self) -> Result<()> {
         self.sort_buffer();
         let (path, mut out) = self.new_run()?;
-        for packed in &self.buffer {
-            out.write_all(&packed.to_le_bytes()).at(&path)?;
+        for item in &self.buffer {
+            out.write_all(&item.to_bytes()).at(&path)?;
         }
         out.flush().at(&path)?;
         self.spilled += 1;
@@ -197,9 +253,7 @@ impl SegmentBuilder {
         let group: Vec<PathBuf> = self.runs.drain(..self.fan_in).collect();
         let mut readers = self.open_runs(&group)?;
         let (path, mut out) = self.new_run()?;
-        merge(&mut readers, |packed| {
-            out.write_all(&packed.to_le_bytes()).at(&path)
-        })?;
+        merge(&mut readers, |item| out.write_all(&item.to_bytes()).at(&path))?;
         out.flush().at(&path)?;
         drop(readers);
         for old in &group {
@@ -214,8 +268,8 @@ impl SegmentBuilder {
         let mut output = Output::new(&self.dir, self.pushed, self.max_segment_entries);
         if self.runs.is_empty() {
             self.sort_buffer();
-            for &packed in &self.buffer {
-                output.push(packed)?;
+            for &item in &self.buffer {
+                output.push(item)?;
             }
         } else {
             if !self.buffer.is_empty() {
@@ -226,7 +280,7 @@ impl SegmentBuilder {
                 self.merge_runs_once()?;
             }
             let mut readers = self.open_runs(&self.runs)?;
-            merge(&mut readers, |packed| output.push(packed))?;
+            merge(&mut readers, |item| output.push(item))?;
         }
         let (segments, written, distinct) = output.finish()?;
         for path in &self.runs {
@@ -252,11 +306,11 @@ impl Drop for SegmentBuilder {
     }
 }
 
-/// Merges adjacent packed entries with the same key, OR-ing their classes.
-fn dedup_or(sorted: &mut Vec<u128>) {
+/// Merges adjacent entries with the same key, OR-ing their classes.
+fn dedup_or(sorted: &mut Vec<Item>) {
     sorted.dedup_by(|next, kept| {
-        if packed_key(*next) == packed_key(*kept) {
-            *kept |= packed_classes(*next);
+        if packed_key(next.packed()) == packed_key(kept.packed()) {
+            *kept = Item::new(kept.packed() | packed_classes(next.packed()), kept.pad);
             true
         } else {
             false
@@ -270,10 +324,10 @@ struct RunReader {
 }
 
 impl RunReader {
-    fn next(&mut self) -> Result<Option<u128>> {
-        let mut buf = [0u8; 16];
+    fn next(&mut self) -> Result<Option<Item>> {
+        let mut buf = [0u8; Item::FILE_LEN];
         match self.input.read_exact(&mut buf) {
-            Ok(()) => Ok(Some(u128::from_le_bytes(buf))),
+            Ok(()) => Ok(Some(Item::from_bytes(&buf))),
             Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Ok(None),
             Err(e) => Err(e).at(&self.path),
         }
@@ -281,20 +335,22 @@ impl RunReader {
 }
 
 /// K-way merge of sorted runs, emitting each key once with OR-ed classes.
-fn merge(readers: &mut [RunReader], mut emit: impl FnMut(u128) -> Result<()>) -> Result<()> {
+fn merge(readers: &mut [RunReader], mut emit: impl FnMut(Item) -> Result<()>) -> Result<()> {
     let mut heap = BinaryHeap::with_capacity(readers.len());
     for (i, r) in readers.iter_mut().enumerate() {
         if let Some(v) = r.next()? {
             heap.push(Reverse((v, i)));
         }
     }
-    let mut pending: Option<u128> = None;
+    let mut pending: Option<Item> = None;
     while let Some(Reverse((v, i))) = heap.pop() {
         if let Some(next) = readers[i].next()? {
             heap.push(Reverse((next, i)));
         }
         pending = match pending {
-            Some(p) if packed_key(p) == packed_key(v) => Some(p | packed_classes(v)),
+            Some(p) if packed_key(p.packed()) == packed_key(v.packed()) => {
+                Some(Item::new(p.packed() | packed_classes(v.packed()), p.pad))
+            }
             Some(p) => {
                 emit(p)?;
                 Some(v)
@@ -332,9 +388,12 @@ impl Output {
         }
     }
 
-    /// Writes one merged packed entry and counts it in its group.
-    fn push(&mut self, packed: u128) -> Result<()> {
-        let entry = Entry::unpack(packed);
+    /// Writes one merged entry (its classes sealed with its pad) and counts
+    /// it in its group.
+    fn push(&mut self, item: Item) -> Result<()> {
+        let packed = item.packed();
+        let mut entry = Entry::unpack(packed);
+        entry.classes ^= item.pad;
         let group = packed_group(packed);
         if group != UNCOUNTED {
             self.distinct[usize::from(group)] += 1;
@@ -391,14 +450,51 @@ mod tests {
     #[test]
     fn dedup_merges_classes() {
         let e = |b: u32, c: u32| {
-            Entry {
-                key: Key::new(b, [1; 8]).unwrap(),
-                classes: c,
-            }
-            .pack(5)
+            Item::new(
+                Entry {
+                    key: Key::new(b, [1; 8]).unwrap(),
+                    classes: c,
+                }
+                .pack(5),
+                0xabcd,
+            )
         };
         let mut v = vec![e(1, 1), e(1, 2), e(1, 4), e(2, 1), e(3, 8), e(3, 8)];
         dedup_or(&mut v);
         assert_eq!(v, vec![e(1, 7), e(2, 1), e(3, 8)]);
+    }
+
+    #[test]
+    fn sealed_words_are_the_merged_classes_xor_the_pad_in_memory_and_through_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        for memory in [crate::MIN_MEMORY, 64 << 20] {
+            let mut b = SegmentBuilder::new(dir.path(), memory).unwrap();
+            // Enough entries to spill at the smallest budget.
+            let n = 200_000u32;
+            for i in 0..n {
+                let key = Key::new(i % 1000, (u64::from(i / 1000)).to_be_bytes()).unwrap();
+                let pad = i.wrapping_mul(0x9e37_79b9) | 1;
+                b.push_sealed(key, 1 << (i % 3), pad, 0).unwrap();
+                // The same key again with another class and the same pad.
+                if i % 7 == 0 {
+                    b.push_sealed(key, 1 << 5, pad, 0).unwrap();
+                }
+            }
+            let (segments, stats) = b.finish().unwrap();
+            assert_eq!(stats.written, u64::from(n));
+            let seg = crate::Segment::open(&dir.path().join(segments[0].file_name())).unwrap();
+            for i in (0..n).step_by(97) {
+                let key = Key::new(i % 1000, (u64::from(i / 1000)).to_be_bytes()).unwrap();
+                let pad = i.wrapping_mul(0x9e37_79b9) | 1;
+                let mut classes = 1 << (i % 3);
+                if i % 7 == 0 {
+                    classes |= 1 << 5;
+                }
+                assert_eq!(seg.get(&key), Some(classes ^ pad), "entry {i}, memory {memory}");
+            }
+            for s in &segments {
+                std::fs::remove_file(dir.path().join(s.file_name())).unwrap();
+            }
+        }
     }
 }

@@ -1,12 +1,12 @@
 //! Segment files: the immutable, sorted, checksummed unit of the index, and
 //! the only module that memory-maps anything.
 //!
-//! Layout of format version 1 (all integers little-endian unless noted):
+//! Layout of format versions 1 and 2 (all integers little-endian unless noted):
 //!
 //! ```text
 //! offset  size  field
 //! 0       8     magic "LKRDSEG\0"
-//! 8       4     format version (1)
+//! 8       4     format version (1 or 2)
 //! 12      4     record length (15)
 //! 16      8     entry count n
 //! 24      1     directory bits d (0..=24)
@@ -15,11 +15,17 @@
 //! 36      24    reserved, zero
 //! 60      4     CRC-32 of header bytes 0..60
 //! 64      15·n  records sorted by (bucket, tag), no two with the same key:
-//!               bucket u24 big-endian, tag 8 bytes, classes u32
+//!               bucket u24 big-endian, tag 8 bytes, class word u32
 //! ...     4·(2^d + 1)  directory: entry index of the first record whose
 //!               bucket >> (24 - d) is >= i, for i in 0..=2^d
 //! ...     8     trailer magic "LKRDEND\0"
 //! ```
+//!
+//! The versions differ only in what the caller put in a record (the index
+//! does not interpret either): in version 1 the tag is the PRF output's first
+//! bytes and the class word the class bitset; in version 2 both are per
+//! breach and the class word is sealed (`docs/INDEX-FORMAT.md`). A reader
+//! asks [`Segment::format_version`] which it is.
 //!
 //! A file is opened only after its size, both checksums and the directory
 //! have been checked, so a truncated or damaged file is reported as
@@ -35,7 +41,9 @@ use crate::error::{corrupt, IndexError, IoContext, Result};
 pub(crate) const MAGIC: &[u8; 8] = b"LKRDSEG\0";
 pub(crate) const TRAILER: &[u8; 8] = b"LKRDEND\0";
 /// The segment format this build writes, and the newest it reads.
-pub const SEGMENT_FORMAT_VERSION: u32 = 1;
+pub const SEGMENT_FORMAT_VERSION: u32 = 2;
+/// The oldest segment format this build reads.
+pub const OLDEST_SEGMENT_FORMAT_VERSION: u32 = 1;
 const HEADER_LEN: usize = 64;
 
 /// Directory bits for a segment of about `n` entries: about 16 entries per
@@ -159,6 +167,7 @@ fn le_u64(bytes: &[u8], at: usize) -> u64 {
 /// Where the parts of a validated segment lie in its bytes.
 #[derive(Clone, Copy, Debug)]
 struct Layout {
+    version: u32,
     count: usize,
     dir_bits: u8,
     records_end: usize,
@@ -177,7 +186,7 @@ fn validate(path: &Path, bytes: &[u8]) -> Result<Layout> {
         return Err(bad("header checksum mismatch"));
     }
     let version = le_u32(bytes, 8);
-    if version != SEGMENT_FORMAT_VERSION {
+    if !(OLDEST_SEGMENT_FORMAT_VERSION..=SEGMENT_FORMAT_VERSION).contains(&version) {
         return Err(IndexError::UnsupportedVersion {
             path: path.to_owned(),
             found: version,
@@ -224,6 +233,7 @@ fn validate(path: &Path, bytes: &[u8]) -> Result<Layout> {
         return Err(bad("directory does not cover the records"));
     }
     Ok(Layout {
+        version,
         count,
         dir_bits,
         records_end,
@@ -295,6 +305,12 @@ impl Segment {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The format version of this file (1 or 2): what its tags and class
+    /// words mean is the caller's convention for that version.
+    pub fn format_version(&self) -> u32 {
+        self.layout.version
     }
 
     /// Number of entries.
@@ -481,13 +497,18 @@ mod tests {
     fn newer_version_is_reported_as_such() {
         let (_d, path) = write(&[entry(1, 1, 1)]);
         let mut bytes = std::fs::read(&path).unwrap();
-        bytes[8..12].copy_from_slice(&2u32.to_le_bytes());
+        assert_eq!(
+            Segment::from_vec(&path, bytes.clone()).unwrap().format_version(),
+            SEGMENT_FORMAT_VERSION
+        );
+        let newer = SEGMENT_FORMAT_VERSION + 1;
+        bytes[8..12].copy_from_slice(&newer.to_le_bytes());
         let crc = crc32fast::hash(&bytes[..60]);
         bytes[60..64].copy_from_slice(&crc.to_le_bytes());
         let err = Segment::from_vec(&path, bytes).unwrap_err();
         assert!(matches!(
             err,
-            IndexError::UnsupportedVersion { found: 2, .. }
+            IndexError::UnsupportedVersion { found, .. } if found == newer
         ));
         assert!(err.to_string().contains("upgrade lekradar"));
     }

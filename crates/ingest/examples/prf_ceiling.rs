@@ -7,7 +7,7 @@
 
 use std::time::Instant;
 
-use lekradar_check::index_key;
+use lekradar_check::filing;
 use lekradar_ingest::read_identifiers;
 use lekradar_normalize::Region;
 use lekradar_prf::ServerKey;
@@ -44,7 +44,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let start = Instant::now();
     let keyed = ids
         .par_iter()
-        .map(|id| index_key(&key, id))
+        .map(|id| filing(&key, id).map(|f| f.in_breach("Ceiling")))
         .filter(Result::is_ok)
         .count();
     let prf_secs = start.elapsed().as_secs_f64();

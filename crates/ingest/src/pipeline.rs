@@ -11,7 +11,7 @@ use std::sync::atomic::Ordering;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use lekradar_breach::{BreachMetadata, NaiveDate, SourceFile, Utc};
-use lekradar_check::index_key;
+use lekradar_check::filing;
 use lekradar_index::{
     ClassSet, Group, IndexReader, IndexWriter, SegmentBuilder, Snapshot, Transaction, UNCOUNTED,
 };
@@ -311,13 +311,14 @@ fn key_batches(
         let keyed: Vec<_> = batch
             .par_iter()
             .map(|p| {
-                let k = index_key(key, &p.id)?;
-                let known = existing.is_some_and(|b| b.get(&k).is_some());
-                Ok((k, p.classes, if known { UNCOUNTED } else { p.group }))
+                let filed = filing(key, &p.id)?;
+                let (k, pad) = filed.in_breach(breach);
+                let known = existing.is_some_and(|b| filed.classes_in(b).is_some());
+                Ok((k, p.classes, pad, if known { UNCOUNTED } else { p.group }))
             })
             .collect::<Result<_, lekradar_check::CheckError>>()?;
-        for (k, classes, group) in keyed {
-            builder.push_in_group(k, classes, group)?;
+        for (k, classes, pad, group) in keyed {
+            builder.push_sealed(k, classes, pad, group)?;
         }
     }
     Ok(builder)

@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
 use lekradar_breach::{BreachKind, BreachMetadata, NaiveDate};
-use lekradar_check::index_key;
+use lekradar_check::filing;
 use lekradar_index::{IndexReader, IndexWriter, Transaction};
 use lekradar_normalize::{normalize, Region};
 use lekradar_prf::ServerKey;
@@ -41,7 +41,8 @@ pub fn publish(dir: &Path, key: &ServerKey, mut meta: BreachMetadata, records: &
         for c in r.classes {
             classes |= 1 << meta.class_bit(c).unwrap();
         }
-        builder.push(index_key(key, &id).unwrap(), classes).unwrap();
+        let (k, pad) = filing(key, &id).unwrap().in_breach(&meta.name);
+        builder.push_sealed(k, classes, pad, 0).unwrap();
     }
     let (segments, stats) = builder.finish().unwrap();
     meta.pwn_count = stats.written;
