@@ -43,7 +43,13 @@ fn publish(dir: &Path, breach: &str, entries: &[(&str, u32)], key: &ServerKey, v
 fn one_person_in_two_breaches_is_unlinkable_in_the_index() {
     let dir = tempfile::tempdir().unwrap();
     let key = ServerKey::generate();
-    publish(dir.path(), "Telco", &[("06-12345678", 0b1011), ("06-87654321", 0b1)], &key, false);
+    publish(
+        dir.path(),
+        "Telco",
+        &[("06-12345678", 0b1011), ("06-87654321", 0b1)],
+        &key,
+        false,
+    );
     publish(dir.path(), "Scrape", &[("+31612345678", 0b1)], &key, false);
     let snapshot = IndexReader::open(dir.path()).unwrap().snapshot();
     let jan = normalize("06-12345678", Region::NL).unwrap();
@@ -77,7 +83,12 @@ fn format_1_segments_are_still_read_beside_format_2() {
     let old = snapshot.breach("Old").unwrap();
     let versions: Vec<u32> = old.segments().iter().map(|s| s.format_version()).collect();
     assert_eq!(versions, [1, 2]);
-    let hits = check(&snapshot, &key, &normalize("06-12345678", Region::NL).unwrap()).unwrap();
+    let hits = check(
+        &snapshot,
+        &key,
+        &normalize("06-12345678", Region::NL).unwrap(),
+    )
+    .unwrap();
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].classes, 0b110, "classes from both formats");
 }

@@ -180,7 +180,13 @@ impl SegmentBuilder {
     /// Adds one entry whose class word is written sealed, as `classes ^ pad`
     /// (after merging with entries of the same key, which must have the same
     /// pad), counted in `group`.
-    pub fn push_sealed(&mut self, key: Key, classes: ClassSet, pad: u32, group: Group) -> Result<()> {
+    pub fn push_sealed(
+        &mut self,
+        key: Key,
+        classes: ClassSet,
+        pad: u32,
+        group: Group,
+    ) -> Result<()> {
         if self.buffer.len() >= self.capacity {
             self.spill()?;
         }
@@ -253,7 +259,9 @@ impl SegmentBuilder {
         let group: Vec<PathBuf> = self.runs.drain(..self.fan_in).collect();
         let mut readers = self.open_runs(&group)?;
         let (path, mut out) = self.new_run()?;
-        merge(&mut readers, |item| out.write_all(&item.to_bytes()).at(&path))?;
+        merge(&mut readers, |item| {
+            out.write_all(&item.to_bytes()).at(&path)
+        })?;
         out.flush().at(&path)?;
         drop(readers);
         for old in &group {
@@ -490,7 +498,11 @@ mod tests {
                 if i % 7 == 0 {
                     classes |= 1 << 5;
                 }
-                assert_eq!(seg.get(&key), Some(classes ^ pad), "entry {i}, memory {memory}");
+                assert_eq!(
+                    seg.get(&key),
+                    Some(classes ^ pad),
+                    "entry {i}, memory {memory}"
+                );
             }
             for s in &segments {
                 std::fs::remove_file(dir.path().join(s.file_name())).unwrap();

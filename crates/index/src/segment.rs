@@ -498,7 +498,9 @@ mod tests {
         let (_d, path) = write(&[entry(1, 1, 1)]);
         let mut bytes = std::fs::read(&path).unwrap();
         assert_eq!(
-            Segment::from_vec(&path, bytes.clone()).unwrap().format_version(),
+            Segment::from_vec(&path, bytes.clone())
+                .unwrap()
+                .format_version(),
             SEGMENT_FORMAT_VERSION
         );
         let newer = SEGMENT_FORMAT_VERSION + 1;

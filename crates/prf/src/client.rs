@@ -51,19 +51,23 @@ impl Blinded {
         proof: &[u8],
         public_key: &[u8; ELEMENT_LEN],
     ) -> Result<[u8; OUTPUT_LEN], PrfError> {
-        let element = EvaluationElement::<Suite>::deserialize(evaluated).map_err(PrfError::Voprf)?;
+        let element =
+            EvaluationElement::<Suite>::deserialize(evaluated).map_err(PrfError::Voprf)?;
         let output = match &self.state {
             State::Voprf(client) => {
                 if proof.len() != PROOF_LEN {
                     return Err(PrfError::Voprf(voprf::Error::ProofVerification));
                 }
                 let proof = Proof::<Suite>::deserialize(proof).map_err(PrfError::Voprf)?;
-                let public = <Suite as voprf::Group>::deserialize_elem(public_key).map_err(PrfError::Voprf)?;
+                let public = <Suite as voprf::Group>::deserialize_elem(public_key)
+                    .map_err(PrfError::Voprf)?;
                 client
                     .finalize(&self.input, &element, &proof, public)
                     .map_err(PrfError::Voprf)?
             }
-            State::Oprf(client) => client.finalize(&self.input, &element).map_err(PrfError::Voprf)?,
+            State::Oprf(client) => client
+                .finalize(&self.input, &element)
+                .map_err(PrfError::Voprf)?,
         };
         let mut out = [0u8; OUTPUT_LEN];
         out.copy_from_slice(&output);

@@ -24,8 +24,13 @@ fn suite_line(mode: Mode) -> &'static str {
 }
 const CHECK_LEN: usize = 8;
 /// Exact length of the longest valid key file (4 lines).
-const FILE_LEN: usize =
-    HEADER.len() + "suite ristretto255-SHA512 voprf".len() + "secret ".len() + 64 + "check ".len() + 16 + 4;
+const FILE_LEN: usize = HEADER.len()
+    + "suite ristretto255-SHA512 voprf".len()
+    + "secret ".len()
+    + 64
+    + "check ".len()
+    + 16
+    + 4;
 /// Anything this large is certainly not a key file; do not read further.
 const READ_LIMIT: u64 = 4096;
 
@@ -291,6 +296,9 @@ mod tests {
     #[test]
     fn file_len_constant() {
         assert_eq!(serialize(&[1; 32], &[2; 32], Mode::Voprf).len(), FILE_LEN);
-        assert_eq!(serialize(&[1; 32], &[2; 32], Mode::Oprf).len(), FILE_LEN - 1);
+        assert_eq!(
+            serialize(&[1; 32], &[2; 32], Mode::Oprf).len(),
+            FILE_LEN - 1
+        );
     }
 }

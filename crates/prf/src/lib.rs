@@ -120,7 +120,9 @@ impl std::str::FromStr for Mode {
         match s.trim().to_ascii_lowercase().as_str() {
             "oprf" | "base" => Ok(Mode::Oprf),
             "voprf" | "verifiable" => Ok(Mode::Voprf),
-            _ => Err(format!("{s:?} is not a mode: use voprf (verifiable) or oprf (base)")),
+            _ => Err(format!(
+                "{s:?} is not a mode: use voprf (verifiable) or oprf (base)"
+            )),
         }
     }
 }

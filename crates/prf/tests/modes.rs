@@ -16,7 +16,10 @@ fn key_files_remember_their_mode() {
         assert_eq!(loaded.mode(), mode);
         assert_eq!(loaded.public_key(), made.public_key());
         let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.contains(&format!("suite ristretto255-SHA512 {mode}\n")), "{text}");
+        assert!(
+            text.contains(&format!("suite ristretto255-SHA512 {mode}\n")),
+            "{text}"
+        );
         assert_eq!(loaded.evaluate(b"x").unwrap(), made.evaluate(b"x").unwrap());
     }
 }
@@ -32,7 +35,9 @@ fn the_oblivious_path_equals_the_full_evaluation_in_both_modes() {
         let blinded = client::blind(mode, input).unwrap();
         let (evaluated, proof) = key.blind_evaluate(&blinded.element).unwrap();
         assert_eq!(proof.is_empty(), mode == Mode::Oprf);
-        let output = blinded.finalize(&evaluated, &proof, &key.public_key()).unwrap();
+        let output = blinded
+            .finalize(&evaluated, &proof, &key.public_key())
+            .unwrap();
         assert_eq!(output, key.evaluate(input).unwrap(), "{mode}");
         outputs.push(output);
     }
@@ -45,10 +50,18 @@ fn a_proof_against_another_key_is_refused() {
     let other = ServerKey::generate();
     let blinded = client::blind(Mode::Voprf, b"input").unwrap();
     let (evaluated, proof) = key.blind_evaluate(&blinded.element).unwrap();
-    assert!(blinded.finalize(&evaluated, &proof, &other.public_key()).is_err());
+    assert!(blinded
+        .finalize(&evaluated, &proof, &other.public_key())
+        .is_err());
     let mut bad = proof.clone();
     bad[3] ^= 1;
-    assert!(blinded.finalize(&evaluated, &bad, &key.public_key()).is_err());
-    assert!(blinded.finalize(&evaluated, &[], &key.public_key()).is_err());
-    assert!(blinded.finalize(&[0xff; 32], &proof, &key.public_key()).is_err());
+    assert!(blinded
+        .finalize(&evaluated, &bad, &key.public_key())
+        .is_err());
+    assert!(blinded
+        .finalize(&evaluated, &[], &key.public_key())
+        .is_err());
+    assert!(blinded
+        .finalize(&[0xff; 32], &proof, &key.public_key())
+        .is_err());
 }

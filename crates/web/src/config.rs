@@ -19,6 +19,9 @@ pub enum Mode {
     /// The page shows the same message whatever the outcome; the answer goes
     /// only to the verified email address (the mailer).
     OwnerOnly,
+    /// Only the private check: the server never evaluates an identifier it
+    /// can read (no direct checks through the pages or the APIs).
+    Private,
 }
 
 impl Mode {
@@ -26,6 +29,7 @@ impl Mode {
         match self {
             Mode::Public => "public",
             Mode::OwnerOnly => "owner-only",
+            Mode::Private => "private",
         }
     }
 }
@@ -43,9 +47,10 @@ impl FromStr for Mode {
         match s.trim().to_ascii_lowercase().as_str() {
             "public" => Ok(Mode::Public),
             "owner-only" | "owner_only" | "owneronly" => Ok(Mode::OwnerOnly),
+            "private" => Ok(Mode::Private),
             _ => Err(ConfigError::Invalid {
                 setting: "mode",
-                reason: format!("{s:?} is not one of public, owner-only"),
+                reason: format!("{s:?} is not one of public, owner-only, private"),
             }),
         }
     }
@@ -89,6 +94,9 @@ pub struct ServerConfig {
     pub api_key_cache: Duration,
     /// HTTP worker threads, each with its own connections (default: one per core).
     pub workers: usize,
+    /// Bucket prefix length of the private check (clients may ask for
+    /// shorter ones, down to 12 bits).
+    pub private_bucket_bits: u32,
 }
 
 /// A setting that cannot work.
@@ -137,6 +145,7 @@ impl ServerConfig {
             max_body_bytes: 16 * 1024,
             api_key_cache: Duration::from_secs(5),
             workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            private_bucket_bits: crate::private::DEFAULT_BUCKET_BITS,
         }
     }
 
@@ -173,6 +182,15 @@ impl ServerConfig {
         if !(1024..=16 * 1024 * 1024).contains(&self.max_body_bytes) {
             return Err(invalid("max-body", "must lie between 1 KiB and 16 MiB"));
         }
+        if !(crate::private::MIN_BUCKET_BITS..=24).contains(&self.private_bucket_bits) {
+            return Err(invalid(
+                "private-bucket-bits",
+                format!(
+                    "must lie between {} and 24",
+                    crate::private::MIN_BUCKET_BITS
+                ),
+            ));
+        }
         if !(1..=256).contains(&self.workers) {
             return Err(invalid("workers", "must lie between 1 and 256"));
         }
@@ -189,7 +207,7 @@ impl ServerConfig {
     pub fn describe(&self) -> String {
         let regions: Vec<&str> = self.form_regions.iter().map(|r| r.as_str()).collect();
         format!(
-            "listen           {}\nmode             {}\ndefault-region   {}\nform-regions     {}\nrequire-api-key  {}\nrate-per-address {}\nrate-global      {}\nreads-per-address {}\nreload-interval  {:?}\nrequest-timeout  {:?}\nmax-body         {} bytes\napi-key-cache    {:?}\nworkers          {}\n",
+            "listen           {}\nmode             {}\ndefault-region   {}\nform-regions     {}\nrequire-api-key  {}\nrate-per-address {}\nrate-global      {}\nreads-per-address {}\nreload-interval  {:?}\nrequest-timeout  {:?}\nmax-body         {} bytes\napi-key-cache    {:?}\nworkers          {}\nprivate-bucket-bits {}\n",
             self.listen,
             self.mode,
             self.default_region,
@@ -203,6 +221,7 @@ impl ServerConfig {
             self.max_body_bytes,
             self.api_key_cache,
             self.workers,
+            self.private_bucket_bits,
         )
     }
 }

@@ -31,6 +31,7 @@ mod native;
 mod openapi;
 mod ops;
 mod pages;
+mod private;
 mod router;
 mod staff;
 mod state;

@@ -45,6 +45,10 @@ impl Modify for Security {
         crate::native::check,
         crate::native::breaches,
         crate::native::breach,
+        crate::private::config,
+        crate::private::evaluate,
+        crate::private::bucket,
+        crate::private::check,
         crate::ops::healthz,
         crate::ops::readyz,
         crate::ops::metrics,
@@ -53,12 +57,13 @@ impl Modify for Security {
         HibpBreach, HibpBreachName, AccountBreaches, HibpErrorBody, HibpFlag,
         CheckRequest, CheckResponse, CheckedAccount, ExposureDto, AdviceDto, SourceDto,
         BreachDto, BreachStatisticsDto, CountryCount, ClassCount, ErrorBody, ErrorDetail,
-        Readiness,
+        Readiness, crate::private::PrivateConfig, crate::private::PrivateBreach, crate::private::EntryDerivation,
     )),
     modifiers(&Security),
     tags(
         (name = "hibp", description = "Have I Been Pwned API v3 compatibility. As with HIBP, every request needs a `user-agent` header naming the application (403 without one)."),
         (name = "native", description = "Lekradar's own API"),
+        (name = "private", description = "The private check: the server evaluates a blinded identifier and returns a bucket of sealed entries (docs/PRIVATE-CHECK.md)"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]

@@ -11,7 +11,12 @@ use crate::data_dir::DataDir;
 #[derive(Debug, clap::Subcommand)]
 pub enum KeyCommand {
     /// Create a new key (refuses to overwrite an existing one)
-    Init,
+    Init {
+        /// voprf: every private-check answer carries a proof against the
+        /// published key (the default); oprf: base mode, no proof
+        #[arg(long, default_value = "voprf")]
+        mode: lekradar_prf::Mode,
+    },
     /// Print the key's identifier and public key
     Show,
 }
@@ -19,17 +24,18 @@ pub enum KeyCommand {
 pub fn run(data: &DataDir, cmd: KeyCommand) -> anyhow::Result<ExitCode> {
     let path = data.key_file();
     match cmd {
-        KeyCommand::Init => {
+        KeyCommand::Init { mode } => {
             data.create().with_context(|| {
                 format!("cannot create data directory {}", data.root().display())
             })?;
-            let key = ServerKey::create_file(&path)?;
-            println!("created key {} in {}", key.key_id(), path.display());
+            let key = ServerKey::create_file_in_mode(&path, mode)?;
+            println!("created {mode} key {} in {}", key.key_id(), path.display());
             println!("back this file up: without it the index cannot be queried or extended");
         }
         KeyCommand::Show => {
             let key = ServerKey::load(&path)?;
             println!("key id     {}", key.key_id());
+            println!("mode       {}", key.mode());
             println!("public key {}", hex(&key.public_key()));
             println!("file       {}", path.display());
         }

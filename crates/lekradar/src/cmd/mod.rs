@@ -2,6 +2,7 @@
 
 pub mod apikey;
 pub mod breach;
+pub mod check;
 pub mod demo;
 pub mod gen_data;
 pub mod index;

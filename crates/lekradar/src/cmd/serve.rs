@@ -86,7 +86,8 @@ pub struct Args {
     #[arg(long, env = "LEKRADAR_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
     /// public: results on screen; owner-only: the same message whatever the
-    /// outcome, the answer goes only to the checked email address
+    /// outcome, the answer goes only to the checked email address; private:
+    /// only the private check (in the browser or `lekradar check --server`)
     #[arg(long, env = "LEKRADAR_MODE", default_value = "public")]
     pub mode: Mode,
     #[command(flatten)]
@@ -126,6 +127,9 @@ pub struct Args {
     /// How long an API key lookup is cached (revocation takes effect within it)
     #[arg(long, env = "LEKRADAR_API_KEY_CACHE", default_value = "5s", value_parser = parse_duration)]
     pub api_key_cache: Duration,
+    /// Bucket prefix length of the private check (clients may ask down to 12)
+    #[arg(long, env = "LEKRADAR_PRIVATE_BUCKET_BITS", default_value_t = 16)]
+    pub private_bucket_bits: u32,
     /// HTTP worker threads, each serving its own connections [default: one per core]
     #[arg(long, env = "LEKRADAR_WORKERS")]
     pub workers: Option<usize>,
@@ -150,6 +154,7 @@ impl Args {
         config.request_timeout = self.request_timeout;
         config.max_body_bytes = self.max_body;
         config.api_key_cache = self.api_key_cache;
+        config.private_bucket_bits = self.private_bucket_bits;
         if let Some(workers) = self.workers {
             config.workers = workers;
         }

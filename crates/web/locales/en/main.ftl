@@ -130,6 +130,9 @@ breach-staff-hint = For organisations: a short message to warn your staff. Adapt
 breach-staff-download = Download as a text file
 result-letters-link = Write the letters to the data broker
 
+private-only-title = Checks only in your browser
+private-only-text = This service checks your number or address in your own browser, so the server never sees it. That needs JavaScript: turn it on and try again.
+
 ## Months
 month-1 = January
 month-2 = February

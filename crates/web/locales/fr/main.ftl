@@ -130,6 +130,9 @@ breach-staff-hint = Pour les organisations : un court message pour prévenir vot
 breach-staff-download = Télécharger en fichier texte
 result-letters-link = Rédiger les lettres au courtier en données
 
+private-only-title = Vérification dans votre navigateur uniquement
+private-only-text = Ce service vérifie votre numéro ou votre adresse dans votre propre navigateur, pour que le serveur ne le voie jamais. Il faut pour cela JavaScript : activez-le et réessayez.
+
 ## Months
 month-1 = janvier
 month-2 = février

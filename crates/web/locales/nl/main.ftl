@@ -130,6 +130,9 @@ breach-staff-hint = Voor organisaties: een kort bericht om je medewerkers te waa
 breach-staff-download = Download als tekstbestand
 result-letters-link = Stel de brieven aan de databroker op
 
+private-only-title = Controle alleen in je browser
+private-only-text = Deze dienst controleert je nummer of adres in je eigen browser, zodat de server het nooit te zien krijgt. Daarvoor is JavaScript nodig: zet het aan en probeer het opnieuw.
+
 ## Months
 month-1 = januari
 month-2 = februari

@@ -53,6 +53,8 @@ pub enum HibpError {
     NotFound,
     TooManyRequests(Denied),
     Unavailable,
+    /// Account searches are off (private mode).
+    PrivateOnly,
 }
 
 impl IntoResponse for HibpError {
@@ -83,6 +85,10 @@ impl IntoResponse for HibpError {
                 }
                 response
             }
+            HibpError::PrivateOnly => text(
+                StatusCode::FORBIDDEN,
+                "Forbidden — this server answers private checks only (see /api/v1/private/config); account searches are off.".to_owned(),
+            ),
             HibpError::Unavailable => text(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "Service temporarily unavailable; try again shortly.".to_owned(),
@@ -196,7 +202,7 @@ fn account_error(e: AccountError) -> HibpError {
         (status = 200, description = "The breaches holding the account (sensitive and retired ones never)", body = AccountBreaches),
         (status = 400, description = "The account is not an email address or phone number, or a flag is not a boolean", body = String, content_type = "text/plain"),
         (status = 401, description = "Missing or invalid hibp-api-key", body = String, content_type = "text/plain"),
-        (status = 403, description = "No user-agent", body = String, content_type = "text/plain"),
+        (status = 403, description = "No user-agent, or a server in private mode", body = String, content_type = "text/plain"),
         (status = 404, description = "The account is in no breach (empty body)"),
         (status = 429, description = "Rate limit exceeded; see retry-after", body = HibpErrorBody),
     )
@@ -208,6 +214,9 @@ pub async fn breached_account(
     Path(account): Path<String>,
     RawQuery(raw_query): RawQuery,
 ) -> Result<Response, HibpError> {
+    if state.config.mode == crate::config::Mode::Private {
+        return Err(HibpError::PrivateOnly);
+    }
     let key = api_key(&state, &headers).await?;
     let query = Query::parse(raw_query.as_deref());
     let truncate = query.flag("truncateresponse", "truncateResponse", true)?;

@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/check", post(check))
         .route("/breaches", get(breaches))
         .route("/breaches/{name}", get(breach))
+        .nest("/private", crate::private::router())
         .fallback(not_found)
 }
 
@@ -50,7 +51,7 @@ impl ApiError {
         }
     }
 
-    fn limited(denied: Denied) -> ApiError {
+    pub(crate) fn limited(denied: Denied) -> ApiError {
         let secs = denied.retry_after_secs();
         ApiError {
             status: StatusCode::TOO_MANY_REQUESTS,
@@ -137,6 +138,7 @@ fn lang_of(value: Option<&str>) -> Result<Lang, ApiError> {
         (status = 200, description = "The breaches holding the account (possibly none), with that person's data classes and advice", body = CheckResponse),
         (status = 400, description = "Not an email address or phone number, or a bad region or language", body = ErrorBody),
         (status = 401, description = "The API key given is unknown or revoked", body = ErrorBody),
+        (status = 403, description = "The server is in private mode", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Body is not JSON", body = ErrorBody),
         (status = 422, description = "JSON of the wrong shape", body = ErrorBody),
@@ -149,6 +151,13 @@ pub async fn check(
     headers: HeaderMap,
     body: Result<Json<CheckRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
+    if state.config.mode == crate::config::Mode::Private {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "private_mode",
+            "this server answers private checks only: see /api/v1/private/config",
+        ));
+    }
     let Json(request) = body?;
     let key = match api_key_from(&headers, true) {
         None => None,

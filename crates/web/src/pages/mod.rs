@@ -191,6 +191,19 @@ async fn check(
             return retry(message);
         }
     };
+    if state.config.mode == Mode::Private {
+        // Only the check in the browser (which never sends the identifier).
+        let page = MessagePage {
+            page: PageCtx::new(tr, &lang, tr.t("private-only-title")),
+            heading: tr.t("private-only-title"),
+            text: tr.t("private-only-text"),
+        };
+        return no_store(html(
+            StatusCode::FORBIDDEN,
+            &lang,
+            askama::Template::render(&page),
+        ));
+    }
     let owner_only = state.config.mode == Mode::OwnerOnly;
     if owner_only && id.kind() != IdentifierKind::Email {
         state.metrics.check("page", "invalid");

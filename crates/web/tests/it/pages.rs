@@ -431,9 +431,13 @@ async fn the_result_page_shows_the_advice_in_order_in_every_language() {
         titles_by_lang.push(titles);
     }
     // Written in each language, not copied across.
-    for i in 0..titles_by_lang[0].len() {
-        assert_ne!(titles_by_lang[0][i], titles_by_lang[1][i]);
-        assert_ne!(titles_by_lang[1][i], titles_by_lang[2][i]);
+    for ((nl, fr), en) in titles_by_lang[0]
+        .iter()
+        .zip(&titles_by_lang[1])
+        .zip(&titles_by_lang[2])
+    {
+        assert_ne!(nl, fr);
+        assert_ne!(fr, en);
     }
     app.stop().await;
 }
