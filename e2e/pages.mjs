@@ -16,7 +16,7 @@
 
 import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch } from './browser.mjs';
+import { launch, launchBrowser } from './browser.mjs';
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 mkdirSync(config.screenshots, { recursive: true });
@@ -48,14 +48,21 @@ async function shot(name) {
   await page.screenshot({ path: join(config.screenshots, `${name}.png`), fullPage: true });
 }
 
-// Types into the form and submits with the keyboard (Enter), as a person would.
-async function check(account, region) {
-  await page.goto(`${config.baseUrl}/`);
-  await page.focus('#account');
-  await page.keyboard.type(account);
-  if (region) await page.selectOption('#region', region);
-  await Promise.all([page.waitForNavigation(), page.press('#account', 'Enter')]);
-  return (await page.textContent('h1')).trim();
+// Types into the form and submits with the keyboard (Enter), as a person
+// would. With JavaScript the check is private, in the page; the result's
+// heading is returned either way.
+async function check(account, region, target = page) {
+  await target.goto(`${config.baseUrl}/`);
+  await target.focus('#account');
+  await target.keyboard.type(account);
+  if (region) await target.selectOption('#region', region);
+  if (target === page) {
+    await target.press('#account', 'Enter');
+    await target.waitForSelector('#private-result:not([hidden])', { timeout: 15000 });
+    return (await target.textContent('#private-result h2')).trim();
+  }
+  await Promise.all([target.waitForNavigation(), target.press('#account', 'Enter')]);
+  return (await target.textContent('h1')).trim();
 }
 
 try {
@@ -77,29 +84,32 @@ try {
     // The breached telecom number: which of my data, what to do.
     let h1 = await check(config.breachedPhone, 'NL');
     expect(h1.startsWith(t.found), `${lang}: breached number found (${h1})`);
-    const body = await page.textContent('main');
+    const body = await page.textContent('#private-result');
     expect(body.includes(t.leaked), `${lang}: says what of yours leaked`);
     expect(body.includes(t.id) && body.includes(t.iban), `${lang}: lists the ID document and IBAN of this record`);
     expect(body.includes(t.advice), `${lang}: advice section`);
-    const advice = await page.$$eval('article.advice', (els) => els.map((e) => e.id));
+    const advice = await page.$$eval('#private-result article.advice', (els) => els.map((e) => e.id));
     expect(advice.includes('advice-bank-fraud-nl') && advice.includes('advice-id-document-nl'),
       `${lang}: bank and ID-document advice for a Dutch record (${advice.join(', ')})`);
-    const firstUrgency = await page.$eval('article.advice', (e) => e.className);
+    const firstUrgency = await page.$eval('#private-result article.advice', (e) => e.className);
     expect(firstUrgency.includes('urgency-now'), `${lang}: most urgent advice first`);
     // The page shows the same advice, in the same order and language, as the native API.
     const api = await (await fetch(`${config.baseUrl}/api/v1/check`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ account: config.breachedPhone, lang, region: 'NL' }),
     })).json();
-    const shown = await page.$$eval('article.advice h3', (els) => els.map((e) => e.textContent.trim()));
+    const shown = await page.$$eval('#private-result article.advice h4', (els) => els.map((e) => e.textContent.trim()));
     const titles = api.advice.map((a) => a.title);
-    expect(titles.length > 3 && titles.every((t, i) => shown[i]?.endsWith(t)),
-      `${lang}: advice titles as the API gives them (${titles.slice(0, 3).join(' | ')} ...)`);
-    await page.locator('section.advice-list').screenshot({ path: join(config.screenshots, `${lang}-advice.png`) });
+    expect(titles.length > 3 && titles.length === shown.length && titles.every((t, i) => shown[i]?.endsWith(t)),
+      `${lang}: the browser's advice is the API's, in order (${titles.slice(0, 3).join(' | ')} ...)`);
+    // Private: the only request that carried anything was the 37-byte check.
+    const result = await page.$eval('#private-result', (e) => ({ ...e.dataset }));
+    expect(Number(result.answerBytes) > 0, `${lang}: private check answered (${JSON.stringify(result)})`);
+    await page.locator('#private-result section.advice-list').screenshot({ path: join(config.screenshots, `${lang}-advice.png`) });
     await shot(`${lang}-breached-phone`);
 
     // Follow the breach page: facts and charts.
-    await Promise.all([page.waitForNavigation(), page.click(`a[href="/breaches/${config.telecomBreach}"]`)]);
+    await Promise.all([page.waitForNavigation(), page.click(`#private-result a[href="/breaches/${config.telecomBreach}"]`)]);
     const charts = await page.$$('figure.chart svg[role="img"]');
     expect(charts.length === 2, `${lang}: breach page has two charts (${charts.length})`);
     const chartTitle = await page.textContent('svg title');
@@ -118,6 +128,21 @@ try {
     expect(h1.startsWith(t.found), `${lang}: breached email found (${h1})`);
     await shot(`${lang}-breached-email`);
   }
+  // Without JavaScript the form posts and the server checks directly.
+  const second = await launchBrowser();
+  try {
+    const nojs = await second.browser.newContext({ javaScriptEnabled: false });
+    const plain = await nojs.newPage();
+    await plain.goto(`${config.baseUrl}/?lang=nl`);
+    const h1 = await check(config.breachedPhone, 'NL', plain);
+    expect(h1.startsWith(TEXT.nl.found), `no JavaScript: direct check found the number (${h1})`);
+    const ids = await plain.$$eval('article.advice', (els) => els.map((e) => e.id));
+    expect(ids.includes('advice-bank-fraud-nl'), 'no JavaScript: advice on the server-rendered result');
+    await plain.screenshot({ path: join(config.screenshots, 'nl-breached-phone-nojs.png'), fullPage: true });
+  } finally {
+    await second.close();
+  }
+
   // The GDPR letters to the data broker: filled by our script, in the page, sending nothing.
   const sent = [];
   page.on('request', (r) => sent.push(r.url() + ' ' + (r.postData() ?? '')));

@@ -61,6 +61,15 @@ impl Country {
         }
     }
 
+    /// `NL`, `BE` or `OTHER`, as in rules.toml.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Country::Nl => "NL",
+            Country::Be => "BE",
+            Country::Other => "OTHER",
+        }
+    }
+
     /// From a two-letter region code.
     pub fn from_region(region: &str) -> Country {
         match region {

@@ -45,6 +45,7 @@ impl Modify for Security {
         crate::native::check,
         crate::native::breaches,
         crate::native::breach,
+        crate::native::advice_catalogue,
         crate::private::config,
         crate::private::evaluate,
         crate::private::bucket,
@@ -56,7 +57,7 @@ impl Modify for Security {
     components(schemas(
         HibpBreach, HibpBreachName, AccountBreaches, HibpErrorBody, HibpFlag,
         CheckRequest, CheckResponse, CheckedAccount, ExposureDto, AdviceDto, SourceDto,
-        BreachDto, BreachStatisticsDto, CountryCount, ClassCount, ErrorBody, ErrorDetail,
+        BreachDto, BreachStatisticsDto, AdviceRuleDto, AdviceCatalogueDto, CountryCount, ClassCount, ErrorBody, ErrorDetail,
         Readiness, crate::private::PrivateConfig, crate::private::PrivateBreach, crate::private::EntryDerivation,
     )),
     modifiers(&Security),

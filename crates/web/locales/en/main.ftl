@@ -133,6 +133,12 @@ result-letters-link = Write the letters to the data broker
 private-only-title = Checks only in your browser
 private-only-text = This service checks your number or address in your own browser, so the server never sees it. That needs JavaScript: turn it on and try again.
 
+private-checked-privately = Checked privately in your browser: the server did not see your number or address, only a broad group it falls in.
+private-checking = Checking privately…
+private-invalid = This is not a valid phone number or email address. Check it and choose the right country if needed.
+private-limited = Too many checks were just made. Try again shortly.
+private-failed = The private check failed. Try again shortly.
+
 ## Months
 month-1 = January
 month-2 = February

@@ -133,6 +133,12 @@ result-letters-link = Rédiger les lettres au courtier en données
 private-only-title = Vérification dans votre navigateur uniquement
 private-only-text = Ce service vérifie votre numéro ou votre adresse dans votre propre navigateur, pour que le serveur ne le voie jamais. Il faut pour cela JavaScript : activez-le et réessayez.
 
+private-checked-privately = Vérifié en privé dans votre navigateur : le serveur n'a vu ni votre numéro ni votre adresse, seulement un large groupe dont il fait partie.
+private-checking = Vérification privée en cours…
+private-invalid = Ce n'est pas un numéro ou une adresse e-mail valide. Vérifiez-le et choisissez le bon pays si nécessaire.
+private-limited = Trop de vérifications viennent d'être faites. Réessayez dans un instant.
+private-failed = La vérification privée a échoué. Réessayez dans un instant.
+
 ## Months
 month-1 = janvier
 month-2 = février

@@ -133,6 +133,12 @@ result-letters-link = Stel de brieven aan de databroker op
 private-only-title = Controle alleen in je browser
 private-only-text = Deze dienst controleert je nummer of adres in je eigen browser, zodat de server het nooit te zien krijgt. Daarvoor is JavaScript nodig: zet het aan en probeer het opnieuw.
 
+private-checked-privately = Privé gecontroleerd in je browser: de server zag je nummer of adres niet, alleen een brede groep waar het in valt.
+private-checking = Bezig met privé controleren …
+private-invalid = Dit is geen geldig telefoonnummer of e-mailadres. Controleer het en kies zo nodig het juiste land.
+private-limited = Er zijn net te veel controles gedaan. Probeer het zo opnieuw.
+private-failed = De privé controle lukte niet. Probeer het zo opnieuw.
+
 ## Months
 month-1 = januari
 month-2 = februari

@@ -83,6 +83,32 @@ pub struct AdviceDto {
     pub sources: Vec<SourceDto>,
 }
 
+/// One advice rule, for clients that choose advice themselves (the private
+/// check in the browser): it applies when `found` matches and any of each
+/// non-empty list is present.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AdviceRuleDto {
+    pub found: bool,
+    pub classes: Vec<String>,
+    /// Breach kinds: `breach`, `scrape`, `data-broker`, `stealer-log`.
+    pub kinds: Vec<String>,
+    /// `NL`, `BE`, `OTHER`.
+    pub countries: Vec<String>,
+    pub give: Vec<String>,
+}
+
+/// Every advice item in one language and the rules that choose them: the
+/// person's items are those the applying rules give, most urgent first
+/// (`now`, `soon`, `habit`), then in this order.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AdviceCatalogueDto {
+    #[schema(value_type = Vec<AdviceDto>)]
+    pub items: Vec<std::sync::Arc<serde_json::value::RawValue>>,
+    pub rules: Vec<AdviceRuleDto>,
+}
+
 /// A public source an advice item rests on.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]

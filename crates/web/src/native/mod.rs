@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/check", post(check))
         .route("/breaches", get(breaches))
         .route("/breaches/{name}", get(breach))
+        .route("/advice", get(advice_catalogue))
         .nest("/private", crate::private::router())
         .fallback(not_found)
 }
@@ -364,4 +365,46 @@ pub async fn breach(
         email_addresses: stats.email_addresses,
         records_by_data_class: classes,
     }))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/advice",
+    tag = "native",
+    params(("lang" = Option<String>, Query, description = "nl (default), fr or en")),
+    responses(
+        (status = 200, description = "Every advice item in the language and the rules that choose them", body = AdviceCatalogueDto),
+        (status = 400, description = "Unknown language", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+    )
+)]
+pub async fn advice_catalogue(
+    State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
+    query: Result<Query<LangQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    state.budgets.read(ip).map_err(ApiError::limited)?;
+    let lang = lang_of(query.ok().and_then(|q| q.0.lang).as_deref())?;
+    let advice = lekradar_advice::Advice::builtin();
+    let all: Vec<&lekradar_advice::Item> = advice.items().iter().collect();
+    let body = AdviceCatalogueDto {
+        items: state.advice.json(&all, lang),
+        rules: advice
+            .rules()
+            .iter()
+            .map(|r| AdviceRuleDto {
+                found: r.found,
+                classes: r.classes.clone(),
+                kinds: r.kinds.iter().map(|k| k.as_str().to_owned()).collect(),
+                countries: r.countries.iter().map(|c| c.as_str().to_owned()).collect(),
+                give: r.give.clone(),
+            })
+            .collect(),
+    };
+    let mut response = Json(body).into_response();
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=300"),
+    );
+    Ok(response)
 }

@@ -34,6 +34,13 @@ use templates::*;
 const STYLE: &str = include_str!("../../assets/style.css");
 const ICON: &str = include_str!("../../assets/icon.svg");
 const LETTER_JS: &str = include_str!("../../assets/letter.js");
+/// The browser client of the private check, built by `build.rs` from `js/`
+/// (empty when Node.js was missing at build time).
+const PRIVATE_CHECK_JS: &str = include_str!(concat!(env!("OUT_DIR"), "/private-check.js"));
+
+/// Pages that run the private check: the policy of every page plus our own
+/// script and requests to ourselves.
+const CHECK_CSP: &str = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// The letters page runs one script of ours: the policy of every page plus
 /// `script-src 'self'`.
@@ -49,6 +56,7 @@ pub fn router() -> Router<AppState> {
         .route("/breaches/{name}/staff-message.txt", get(staff_message))
         .route("/letters", get(letters))
         .route("/assets/letter.js", get(letter_js))
+        .route("/assets/private-check.js", get(private_check_js))
         .route("/assets/style.css", get(style))
         .route("/assets/icon.svg", get(icon))
         .route("/favicon.ico", get(icon))
@@ -115,9 +123,14 @@ fn form_page<'a>(
     error: Option<String>,
 ) -> IndexPage<'a> {
     let (_, catalogue) = state.snapshot();
+    let private_check = private_check_mode(state);
     IndexPage {
         page: PageCtx::new(tr, lang, tr.t("index-title")),
         owner_only: state.config.mode == Mode::OwnerOnly,
+        private_check,
+        i18n: private_check
+            .map(|_| client_i18n(state, &tr))
+            .unwrap_or_default(),
         account,
         regions: region_options(state, &tr, region),
         error,
@@ -141,7 +154,15 @@ async fn index(State(state): State<AppState>, lang: PageLang) -> Response {
     let tr = state.l10n.tr(lang.lang);
     let region = form_default_region(&state, lang.lang);
     let page = form_page(&state, &lang, tr, String::new(), region, None);
-    html(StatusCode::OK, &lang, askama::Template::render(&page))
+    let scripted = page.private_check.is_some();
+    let mut response = html(StatusCode::OK, &lang, askama::Template::render(&page));
+    if scripted {
+        response.headers_mut().insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CHECK_CSP),
+        );
+    }
+    response
 }
 
 #[derive(Debug, Deserialize)]
@@ -613,6 +634,91 @@ async fn letters(
         HeaderValue::from_static(LETTERS_CSP),
     );
     response
+}
+
+async fn private_check_js() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        PRIVATE_CHECK_JS,
+    )
+        .into_response()
+}
+
+/// Whether the check form runs the private check in the browser, and how it
+/// falls back: `public` (post a direct check) or `private` (none).
+fn private_check_mode(state: &AppState) -> Option<&'static str> {
+    if PRIVATE_CHECK_JS.is_empty() {
+        return None;
+    }
+    match state.config.mode {
+        Mode::Public => Some("public"),
+        Mode::Private => Some("private"),
+        Mode::OwnerOnly => None,
+    }
+}
+
+/// The translations the browser client draws its result with.
+fn client_i18n(state: &AppState, tr: &Tr<'_>) -> String {
+    let (_, catalogue) = state.snapshot();
+    let listable = catalogue
+        .all()
+        .iter()
+        .filter(|b| b.listable_for_accounts())
+        .count() as u64;
+    let mut found = serde_json::Map::new();
+    for n in 1..=listable.max(1) {
+        found.insert(n.to_string(), tr.tn("result-found", n).into());
+    }
+    found.insert(
+        "many".into(),
+        tr.tn("result-found", 1000)
+            .replace(&tr.count(1000), "{n}")
+            .into(),
+    );
+    let mut classes = serde_json::Map::new();
+    for c in lekradar_breach::HIBP_DATA_CLASSES
+        .iter()
+        .map(|c| (*c).to_owned())
+        .chain(
+            catalogue
+                .all()
+                .iter()
+                .flat_map(|b| b.meta.data_classes.clone()),
+        )
+    {
+        classes.insert(c.clone(), tr.class(&c).into());
+    }
+    let kinds: serde_json::Map<String, serde_json::Value> =
+        ["breach", "scrape", "data-broker", "stealer-log"]
+            .iter()
+            .map(|k| ((*k).to_owned(), tr.t(&format!("kind-{k}")).into()))
+            .collect();
+    let urgency: serde_json::Map<String, serde_json::Value> = ["now", "soon", "habit"]
+        .iter()
+        .map(|u| ((*u).to_owned(), tr.t(&format!("urgency-{u}")).into()))
+        .collect();
+    serde_json::json!({
+        "lang": tr.lang.code(),
+        "clean": tr.tn("result-clean", listable),
+        "found": found,
+        "cleanText": tr.t("result-clean-text"),
+        "privately": tr.t("private-checked-privately"),
+        "breachesHeading": tr.t("result-breaches-heading"),
+        "yourData": tr.t("result-your-data"),
+        "adviceHeading": tr.t("result-advice-heading"),
+        "sources": tr.t("advice-sources"),
+        "urgency": urgency,
+        "classes": classes,
+        "kinds": kinds,
+        "checking": tr.t("private-checking"),
+        "invalid": tr.t("private-invalid"),
+        "limited": tr.t("private-limited"),
+        "failed": tr.t("private-failed"),
+    })
+    .to_string()
 }
 
 async fn letter_js() -> Response {

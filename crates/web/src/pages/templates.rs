@@ -56,6 +56,10 @@ pub struct RegionOption {
 pub struct IndexPage<'a> {
     pub page: PageCtx<'a>,
     pub owner_only: bool,
+    /// `public` or `private` when the browser runs the private check.
+    pub private_check: Option<&'static str>,
+    /// Translations for the browser client (JSON).
+    pub i18n: String,
     pub account: String,
     pub regions: Vec<RegionOption>,
     pub error: Option<String>,

@@ -9,6 +9,7 @@ mod l10n;
 mod native;
 mod ops;
 mod pages;
+mod private;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
@@ -190,6 +191,8 @@ pub struct Options {
     /// Use PostgreSQL (`TEST_DATABASE_URL`, a fresh schema) instead of SQLite.
     pub postgres: bool,
     pub api_key_rate: Rate,
+    /// The server key's RFC 9497 mode.
+    pub key_mode: lekradar_prf::Mode,
 }
 
 impl Default for Options {
@@ -204,6 +207,7 @@ impl Default for Options {
             require_api_key: true,
             postgres: false,
             api_key_rate: Rate::new(1000, 1).unwrap(),
+            key_mode: lekradar_prf::Mode::Voprf,
         }
     }
 }
@@ -289,7 +293,7 @@ impl TestApp {
     pub async fn with(options: Options) -> TestApp {
         let data = tempfile::tempdir().unwrap();
         let key_file = data.path().join("oprf.key");
-        let key = ServerKey::create_file(&key_file).unwrap();
+        let key = ServerKey::create_file_in_mode(&key_file, options.key_mode).unwrap();
         let index_dir = data.path().join("index");
         fixture(&index_dir, &key);
         let store_url = if options.postgres {

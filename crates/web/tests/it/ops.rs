@@ -99,6 +99,11 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/check"),
     ("get", "/api/v1/breaches"),
     ("get", "/api/v1/breaches/{name}"),
+    ("get", "/api/v1/advice"),
+    ("get", "/api/v1/private/config"),
+    ("post", "/api/v1/private/evaluate"),
+    ("get", "/api/v1/private/buckets/{bits}/{prefix}"),
+    ("post", "/api/v1/private/check"),
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/metrics"),
@@ -134,9 +139,24 @@ async fn the_openapi_document_describes_every_api_route() {
     for (method, path) in ROUTES {
         let concrete = path
             .replace("{account}", JAN_EMAIL)
-            .replace("{name}", "Telco");
-        let req = match *method {
-            "post" => app
+            .replace("{name}", "Telco")
+            .replace("{bits}", "16")
+            .replace("{prefix}", "ab12");
+        // A valid blinded element.
+        let element = lekradar_prf::client::blind(lekradar_prf::Mode::Voprf, b"x")
+            .unwrap()
+            .element
+            .to_vec();
+        let req = match (*method, *path) {
+            ("post", "/api/v1/private/evaluate") => {
+                app.client.post(app.url(&concrete)).body(element)
+            }
+            ("post", "/api/v1/private/check") => {
+                let mut body = vec![1u8, 16, 0, 0xab, 0x12];
+                body.extend_from_slice(&element);
+                app.client.post(app.url(&concrete)).body(body)
+            }
+            ("post", _) => app
                 .client
                 .post(app.url(&concrete))
                 .json(&serde_json::json!({"account": JAN_PHONE})),
