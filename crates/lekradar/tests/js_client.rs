@@ -47,14 +47,19 @@ fn rfc9497_vectors_pass_through_noble() {
 fn rust_canonical(dir: &Path, inputs: &[(String, &str)]) -> Vec<Option<String>> {
     let mut out = vec![None; inputs.len()];
     for region in ["NL", "BE"] {
-        let picked: Vec<usize> = (0..inputs.len()).filter(|&i| inputs[i].1 == region).collect();
+        let picked: Vec<usize> = (0..inputs.len())
+            .filter(|&i| inputs[i].1 == region)
+            .collect();
         let mut child = Command::new(env!("CARGO_BIN_EXE_lekradar"))
             .args(["normalize", "--region", region])
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        let text: String = picked.iter().map(|&i| format!("{}\n", inputs[i].0)).collect();
+        let text: String = picked
+            .iter()
+            .map(|&i| format!("{}\n", inputs[i].0))
+            .collect();
         // Write from another thread: the answers fill the pipe meanwhile.
         let mut stdin = child.stdin.take().unwrap();
         let writer = std::thread::spawn(move || {
@@ -63,7 +68,10 @@ fn rust_canonical(dir: &Path, inputs: &[(String, &str)]) -> Vec<Option<String>> 
         });
         let result = child.wait_with_output().unwrap();
         writer.join().unwrap();
-        let lines: Vec<String> = String::from_utf8_lossy(&result.stdout).lines().map(str::to_owned).collect();
+        let lines: Vec<String> = String::from_utf8_lossy(&result.stdout)
+            .lines()
+            .map(str::to_owned)
+            .collect();
         assert_eq!(lines.len(), picked.len(), "{dir:?}");
         for (&i, line) in picked.iter().zip(lines) {
             out[i] = line
@@ -82,13 +90,35 @@ fn the_browser_computes_the_same_canonical_identifiers() {
     let telecom = dir.path().join("telecom.jsonl");
     for (kind, rows, path, extra) in [
         ("scrape", "4000", &scrape, &[][..]),
-        ("telecom", "1500", &telecom, &["--format", "jsonl", "--header-lang", "en"][..]),
+        (
+            "telecom",
+            "1500",
+            &telecom,
+            &["--format", "jsonl", "--header-lang", "en"][..],
+        ),
     ] {
         let out = lekradar(
             dir.path(),
-            &[&["gen-data", "--kind", kind, "--rows", rows, "--seed", "9", path.to_str().unwrap()][..], extra].concat(),
+            &[
+                &[
+                    "gen-data",
+                    "--kind",
+                    kind,
+                    "--rows",
+                    rows,
+                    "--seed",
+                    "9",
+                    path.to_str().unwrap(),
+                ][..],
+                extra,
+            ]
+            .concat(),
         );
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     let mut inputs: Vec<(String, &str)> = Vec::new();
     let printable = |s: &str| !s.contains(['\n', '\r']) && !s.trim().is_empty();
@@ -105,7 +135,11 @@ fn the_browser_computes_the_same_canonical_identifiers() {
             continue; // junk rows
         };
         for field in ["mobile", "email"] {
-            if let Some(v) = row.get(field).and_then(Value::as_str).filter(|v| printable(v)) {
+            if let Some(v) = row
+                .get(field)
+                .and_then(Value::as_str)
+                .filter(|v| printable(v))
+            {
                 inputs.push((v.to_owned(), "NL"));
                 inputs.push((v.to_owned(), "BE"));
                 if field == "email" {
@@ -140,13 +174,20 @@ fn the_browser_computes_the_same_canonical_identifiers() {
         inputs.push((edge.to_owned(), "BE"));
     }
     assert!(inputs.len() > 10_000, "{}", inputs.len());
-    let request: Vec<Value> = inputs.iter().map(|(i, r)| json!({"input": i, "region": r})).collect();
+    let request: Vec<Value> = inputs
+        .iter()
+        .map(|(i, r)| json!({"input": i, "region": r}))
+        .collect();
     let file = dir.path().join("inputs.json");
     std::fs::write(&file, serde_json::to_string(&request).unwrap()).unwrap();
-    let browser: Vec<Option<String>> = serde_json::from_str(&node("test/normalize.mjs", &[&file])).unwrap();
+    let browser: Vec<Option<String>> =
+        serde_json::from_str(&node("test/normalize.mjs", &[&file])).unwrap();
     let rust = rust_canonical(dir.path(), &inputs);
     let accepted = rust.iter().filter(|r| r.is_some()).count();
-    assert!(accepted > inputs.len() / 2, "too few valid inputs: {accepted}");
+    assert!(
+        accepted > inputs.len() / 2,
+        "too few valid inputs: {accepted}"
+    );
     let mismatches: Vec<String> = inputs
         .iter()
         .zip(rust.iter().zip(&browser))
@@ -158,6 +199,11 @@ fn the_browser_computes_the_same_canonical_identifiers() {
         "{} of {} inputs differ:\n{}",
         mismatches.len(),
         inputs.len(),
-        mismatches.iter().take(40).cloned().collect::<Vec<_>>().join("\n")
+        mismatches
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }

@@ -187,6 +187,58 @@ impl Store {
     }
 }
 
+/// The outcome of drawing on a shared budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Draw {
+    Allowed,
+    /// Refused; a request is allowed again after this long.
+    Denied {
+        retry_after: std::time::Duration,
+    },
+}
+
+impl Store {
+    /// Draws one unit from budget `name` with `rate` (GCRA: `count` units
+    /// per period, all of them available at once), shared by every server
+    /// using this store. `name` is opaque; callers must not put personal
+    /// data in it.
+    pub async fn draw(&self, name: &str, rate: Rate) -> Result<Draw, StoreError> {
+        let now_us = Utc::now().timestamp_micros();
+        self.draw_at(name, rate, now_us).await
+    }
+
+    /// [`draw`](Store::draw) at a given time (microseconds since the epoch).
+    pub async fn draw_at(&self, name: &str, rate: Rate, now_us: i64) -> Result<Draw, StoreError> {
+        rate.validate()?;
+        let period_us = i64::from(rate.period_secs) * 1_000_000;
+        let interval_us = (period_us / i64::from(rate.count)).max(1);
+        let name = name.to_owned();
+        let tat = match &*self.inner {
+            Inner::Sqlite(db) => db.draw(name, now_us, interval_us, period_us).await?,
+            Inner::Postgres(db) => db.draw(&name, now_us, interval_us, period_us).await?,
+        };
+        Ok(match tat {
+            Ok(()) => Draw::Allowed,
+            Err(tat_us) => {
+                // Allowed again once max(tat, now) + interval - period <= now.
+                let wait = (tat_us + interval_us - period_us - now_us).max(1);
+                Draw::Denied {
+                    retry_after: std::time::Duration::from_micros(wait as u64),
+                }
+            }
+        })
+    }
+
+    /// Forgets budgets idle for a day (bounded table).
+    pub async fn forget_idle_budgets(&self) -> Result<u64, StoreError> {
+        let before = Utc::now().timestamp_micros() - 86_400 * 1_000_000;
+        match &*self.inner {
+            Inner::Sqlite(db) => db.forget_budgets(before).await,
+            Inner::Postgres(db) => db.forget_budgets(before).await,
+        }
+    }
+}
+
 /// The current time at the precision both backends store (microseconds), so
 /// that what a method returns equals what a later read returns.
 pub(crate) fn now() -> DateTime<Utc> {

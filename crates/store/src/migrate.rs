@@ -23,17 +23,31 @@ pub(crate) struct Migration {
 
 // Add each new file to both lists; a unit test checks that the lists and
 // the directories agree.
-pub(crate) const SQLITE: &[Migration] = &[Migration {
-    version: 1,
-    name: "api_keys",
-    sql: include_str!("../migrations/sqlite/0001_api_keys.sql"),
-}];
+pub(crate) const SQLITE: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "api_keys",
+        sql: include_str!("../migrations/sqlite/0001_api_keys.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "rate_budgets",
+        sql: include_str!("../migrations/sqlite/0002_rate_budgets.sql"),
+    },
+];
 
-pub(crate) const POSTGRES: &[Migration] = &[Migration {
-    version: 1,
-    name: "api_keys",
-    sql: include_str!("../migrations/postgres/0001_api_keys.sql"),
-}];
+pub(crate) const POSTGRES: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "api_keys",
+        sql: include_str!("../migrations/postgres/0001_api_keys.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "rate_budgets",
+        sql: include_str!("../migrations/postgres/0002_rate_budgets.sql"),
+    },
+];
 
 impl Migration {
     /// SHA-256 (hex) of the file text with line endings normalised, so a

@@ -108,6 +108,51 @@ impl Postgres {
         })
     }
 
+    /// One GCRA step on budget `name` in one statement (the row lock makes
+    /// concurrent servers take turns): `Ok` when allowed, else `Err` with
+    /// the budget's theoretical arrival time.
+    pub async fn draw(
+        &self,
+        name: &str,
+        now_us: i64,
+        interval_us: i64,
+        period_us: i64,
+    ) -> Result<Result<(), i64>, StoreError> {
+        let client = self.client().await?;
+        let context = "drawing on a rate budget";
+        let stmt = client
+            .prepare_cached(
+                "INSERT INTO rate_budgets (name, tat_us) VALUES ($1::text, $2::bigint + $3::bigint)
+                 ON CONFLICT (name) DO UPDATE
+                   SET tat_us = GREATEST(rate_budgets.tat_us, $2::bigint) + $3::bigint
+                   WHERE GREATEST(rate_budgets.tat_us, $2::bigint) + $3::bigint - $4::bigint <= $2::bigint
+                 RETURNING tat_us",
+            )
+            .await
+            .map_err(StoreError::postgres(context))?;
+        let advanced = client
+            .query_opt(&stmt, &[&name, &now_us, &interval_us, &period_us])
+            .await
+            .map_err(StoreError::postgres(context))?;
+        if advanced.is_some() {
+            return Ok(Ok(()));
+        }
+        let row = client
+            .query_one("SELECT tat_us FROM rate_budgets WHERE name = $1", &[&name])
+            .await
+            .map_err(StoreError::postgres(context))?;
+        let tat: i64 = row.get(0);
+        Ok(Err(tat.max(now_us)))
+    }
+
+    pub async fn forget_budgets(&self, before_us: i64) -> Result<u64, StoreError> {
+        let client = self.client().await?;
+        client
+            .execute("DELETE FROM rate_budgets WHERE tat_us < $1", &[&before_us])
+            .await
+            .map_err(StoreError::postgres("forgetting idle budgets"))
+    }
+
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.client()
             .await?

@@ -62,6 +62,57 @@ impl Sqlite {
         .await
     }
 
+    /// One GCRA step on budget `name`: `Ok` and the row advanced when
+    /// allowed, else `Err` with the budget's theoretical arrival time.
+    pub async fn draw(
+        &self,
+        name: String,
+        now_us: i64,
+        interval_us: i64,
+        period_us: i64,
+    ) -> Result<Result<(), i64>, StoreError> {
+        self.with(move |conn| {
+            let context = "drawing on a rate budget";
+            let advanced: Option<i64> = conn
+                .query_row(
+                    "INSERT INTO rate_budgets (name, tat_us) VALUES (?1, ?2 + ?3)
+                     ON CONFLICT (name) DO UPDATE
+                       SET tat_us = MAX(rate_budgets.tat_us, ?2) + ?3
+                       WHERE MAX(rate_budgets.tat_us, ?2) + ?3 - ?4 <= ?2
+                     RETURNING tat_us",
+                    params![name, now_us, interval_us, period_us],
+                    |row| row.get(0),
+                )
+                .optional()
+                .map_err(StoreError::sqlite(context))?;
+            if advanced.is_some() {
+                return Ok(Ok(()));
+            }
+            let tat: i64 = conn
+                .query_row(
+                    "SELECT tat_us FROM rate_budgets WHERE name = ?1",
+                    params![name],
+                    |row| row.get(0),
+                )
+                .map_err(StoreError::sqlite(context))?;
+            Ok(Err(tat.max(now_us)))
+        })
+        .await
+    }
+
+    pub async fn forget_budgets(&self, before_us: i64) -> Result<u64, StoreError> {
+        self.with(move |conn| {
+            let n = conn
+                .execute(
+                    "DELETE FROM rate_budgets WHERE tat_us < ?1",
+                    params![before_us],
+                )
+                .map_err(StoreError::sqlite("forgetting idle budgets"))?;
+            Ok(n as u64)
+        })
+        .await
+    }
+
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.with(|conn| {
             conn.query_row("SELECT 1", [], |row| row.get::<_, i64>(0))

@@ -97,6 +97,9 @@ pub struct ServerConfig {
     /// Bucket prefix length of the private check (clients may ask for
     /// shorter ones, down to 12 bits).
     pub private_bucket_bits: u32,
+    /// Keep the check budgets in the metadata store, so that every server
+    /// sharing it draws on the same budgets (PostgreSQL); else in memory.
+    pub shared_budgets: bool,
 }
 
 /// A setting that cannot work.
@@ -146,6 +149,7 @@ impl ServerConfig {
             api_key_cache: Duration::from_secs(5),
             workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
             private_bucket_bits: crate::private::DEFAULT_BUCKET_BITS,
+            shared_budgets: false,
         }
     }
 
@@ -207,7 +211,7 @@ impl ServerConfig {
     pub fn describe(&self) -> String {
         let regions: Vec<&str> = self.form_regions.iter().map(|r| r.as_str()).collect();
         format!(
-            "listen           {}\nmode             {}\ndefault-region   {}\nform-regions     {}\nrequire-api-key  {}\nrate-per-address {}\nrate-global      {}\nreads-per-address {}\nreload-interval  {:?}\nrequest-timeout  {:?}\nmax-body         {} bytes\napi-key-cache    {:?}\nworkers          {}\nprivate-bucket-bits {}\n",
+            "listen           {}\nmode             {}\ndefault-region   {}\nform-regions     {}\nrequire-api-key  {}\nrate-per-address {}\nrate-global      {}\nreads-per-address {}\nreload-interval  {:?}\nrequest-timeout  {:?}\nmax-body         {} bytes\napi-key-cache    {:?}\nworkers          {}\nprivate-bucket-bits {}\nshared-budgets   {}\n",
             self.listen,
             self.mode,
             self.default_region,
@@ -222,6 +226,7 @@ impl ServerConfig {
             self.api_key_cache,
             self.workers,
             self.private_bucket_bits,
+            self.shared_budgets,
         )
     }
 }

@@ -57,6 +57,13 @@ impl Denied {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct AddressBucket(u128);
 
+impl AddressBucket {
+    /// Its bytes, for keyed names of shared budgets.
+    pub fn bytes(&self) -> [u8; 16] {
+        self.0.to_be_bytes()
+    }
+}
+
 impl From<IpAddr> for AddressBucket {
     fn from(ip: IpAddr) -> Self {
         match ip {

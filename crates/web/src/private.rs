@@ -166,10 +166,10 @@ pub async fn config(
 /// Draws one evaluation from the caller's budget (its key's, else its
 /// address's) and the global one.
 async fn draw(state: &AppState, ip: std::net::IpAddr, headers: &HeaderMap) -> Result<(), ApiError> {
-    let denied = match api_key_from(headers, true) {
-        None => state.budgets.check_by_address(ip),
+    let key = match api_key_from(headers, true) {
+        None => None,
         Some(secret) => match state.authenticate(&secret).await {
-            Ok(Some(key)) => state.budgets.check_by_key(&key),
+            Ok(Some(key)) => Some(key),
             Ok(None) => {
                 return Err(ApiError::new(
                     StatusCode::UNAUTHORIZED,
@@ -187,11 +187,15 @@ async fn draw(state: &AppState, ip: std::net::IpAddr, headers: &HeaderMap) -> Re
             }
         },
     };
-    denied.map_err(|d| {
-        state.metrics.check("private", "limited");
-        state.metrics.limited(d.budget.as_str());
-        ApiError::limited(d)
-    })
+    match state.draw_check(key.as_ref(), ip).await {
+        Ok(()) => Ok(()),
+        Err(crate::state::DrawError::Limited(d)) => {
+            state.metrics.check("private", "limited");
+            state.metrics.limited(d.budget.as_str());
+            Err(ApiError::limited(d))
+        }
+        Err(crate::state::DrawError::Unavailable) => Err(ApiError::unavailable()),
+    }
 }
 
 fn bad(code: &'static str, message: impl Into<String>) -> ApiError {

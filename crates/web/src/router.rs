@@ -78,6 +78,13 @@ impl App {
                 if ticks.is_multiple_of(60) {
                     state.budgets.housekeeping();
                 }
+                if state.config.shared_budgets && ticks.is_multiple_of(600) {
+                    // Budgets idle for a day are full; their rows can go.
+                    match state.store.forget_idle_budgets().await {
+                        Ok(n) => tracing::debug!(forgotten = n, "idle shared budgets removed"),
+                        Err(e) => tracing::warn!(error = %e, "cannot remove idle shared budgets"),
+                    }
+                }
             }
         })
     }

@@ -64,6 +64,17 @@ pub struct Inner {
     catalogue: ArcSwap<Catalogue>,
     owner_answers: mpsc::Sender<OwnerAnswer>,
     key_cache: Mutex<KeyCache>,
+    /// Salt of the address names in shared budgets, derived from the server
+    /// key so that every server holding it computes the same names.
+    budget_salt: [u8; 32],
+}
+
+/// Why a check may not be made now.
+#[derive(Debug, Clone, Copy)]
+pub enum DrawError {
+    Limited(crate::limits::Denied),
+    /// The shared budgets cannot be reached.
+    Unavailable,
 }
 
 /// API key lookups by SHA-256 of the secret: the answer and when it was fetched.
@@ -79,6 +90,10 @@ impl AppState {
         owner_answers: mpsc::Sender<OwnerAnswer>,
     ) -> AppState {
         let budgets = Budgets::new(&config.limits);
+        let budget_salt: [u8; 32] = match key.evaluate(b"lekradar:v1:budget-salt") {
+            Ok(out) => Sha256::digest(out).into(),
+            Err(_) => Sha256::digest(key.public_key()).into(),
+        };
         let catalogue = Catalogue::build(&index.snapshot());
         let metrics = Metrics::new();
         metrics.observe_catalogue(&catalogue);
@@ -94,6 +109,7 @@ impl AppState {
             catalogue: ArcSwap::from_pointee(catalogue),
             owner_answers,
             key_cache: Mutex::new(HashMap::new()),
+            budget_salt,
         }))
     }
 }
@@ -151,6 +167,59 @@ impl Inner {
         }
         cache.insert(digest, (info.clone(), Instant::now()));
         Ok(info)
+    }
+
+    /// Draws one check (one PRF evaluation) from the caller's budget — its
+    /// key's if it has one, else its address's — and the global one; in the
+    /// metadata store when budgets are shared, else in memory.
+    pub async fn draw_check(
+        &self,
+        key: Option<&ApiKeyInfo>,
+        ip: std::net::IpAddr,
+    ) -> Result<(), DrawError> {
+        if !self.config.shared_budgets {
+            let local = match key {
+                Some(key) => self.budgets.check_by_key(key),
+                None => self.budgets.check_by_address(ip),
+            };
+            return local.map_err(DrawError::Limited);
+        }
+        use crate::limits::{AddressBucket, Budget, Denied};
+        let (name, rate, budget) = match key {
+            Some(key) => (format!("key:{}", key.id), key.rate, Budget::ApiKey),
+            None => {
+                let bucket = AddressBucket::from(ip);
+                let digest = Sha256::new()
+                    .chain_update(self.budget_salt)
+                    .chain_update(bucket.bytes())
+                    .finalize();
+                let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+                (
+                    format!("addr:{hex}"),
+                    self.config.limits.per_address,
+                    Budget::Address,
+                )
+            }
+        };
+        for (name, rate, budget) in [
+            (name.as_str(), rate, budget),
+            ("global", self.config.limits.global, Budget::Global),
+        ] {
+            match self.store.draw(name, rate).await {
+                Ok(lekradar_store::Draw::Allowed) => {}
+                Ok(lekradar_store::Draw::Denied { retry_after }) => {
+                    return Err(DrawError::Limited(Denied {
+                        budget,
+                        retry_after,
+                    }));
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "shared budgets unavailable");
+                    return Err(DrawError::Unavailable);
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Hands an owner-only answer to the mailer; false when its queue is full.

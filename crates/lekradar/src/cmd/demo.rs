@@ -282,6 +282,7 @@ pub fn run(data: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(crate::cmd::serve::serve(
         data,
         config,
+        crate::cmd::serve::BudgetsAt::Auto,
         &database_url,
         Some(banner),
     ))?;

@@ -13,7 +13,7 @@ use anyhow::Context;
 use lekradar_index::IndexReader;
 use lekradar_normalize::Region;
 use lekradar_prf::ServerKey;
-use lekradar_store::{Rate, Store};
+use lekradar_store::{Backend, Rate, Store};
 use lekradar_web::{App, L10n, Limits, Mode, OwnerAnswer, ServerConfig};
 
 use crate::cmd::parse_memory;
@@ -58,6 +58,28 @@ impl DatabaseArgs {
                 Ok(url.to_owned())
             }
             (None, None) => Ok(format!("sqlite:{}", data.database_file().display())),
+        }
+    }
+}
+
+/// Where the check budgets are kept (`--budgets`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BudgetsAt {
+    /// In the store when it is PostgreSQL (several servers), else in memory.
+    Auto,
+    /// In the metadata store, shared by every server using it.
+    Store,
+    /// In this process's memory.
+    Memory,
+}
+
+impl BudgetsAt {
+    /// Whether budgets are shared, given the store's backend name.
+    pub fn shared(self, backend: Backend) -> bool {
+        match self {
+            BudgetsAt::Auto => backend == Backend::Postgres,
+            BudgetsAt::Store => true,
+            BudgetsAt::Memory => false,
         }
     }
 }
@@ -130,6 +152,11 @@ pub struct Args {
     /// Bucket prefix length of the private check (clients may ask down to 12)
     #[arg(long, env = "LEKRADAR_PRIVATE_BUCKET_BITS", default_value_t = 16)]
     pub private_bucket_bits: u32,
+    /// Where the check budgets live: `store` shares them through the metadata
+    /// store with every server using it, `memory` keeps them per process,
+    /// `auto` shares them when the store is PostgreSQL
+    #[arg(long, env = "LEKRADAR_BUDGETS", default_value = "auto")]
+    pub budgets: BudgetsAt,
     /// HTTP worker threads, each serving its own connections [default: one per core]
     #[arg(long, env = "LEKRADAR_WORKERS")]
     pub workers: Option<usize>,
@@ -164,9 +191,15 @@ impl Args {
 }
 
 pub fn run(data: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
-    let config = args.config()?;
+    let mut config = args.config()?;
     let url = args.database.url(data)?;
     if args.check {
+        let backend = if url.starts_with("postgres") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        };
+        config.shared_budgets = args.budgets.shared(backend);
         print!("{}", config.describe());
         println!("data-dir         {}", data.root().display());
         println!("database         {}", redact_url(&url));
@@ -180,7 +213,7 @@ pub fn run(data: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    runtime()?.block_on(serve(data, config, &url, None))?;
+    runtime()?.block_on(serve(data, config, args.budgets, &url, None))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -215,7 +248,8 @@ pub type Banner = Box<dyn FnOnce(SocketAddr) -> String + Send>;
 /// once the server listens (the demo's examples).
 pub async fn serve(
     data: &DataDir,
-    config: ServerConfig,
+    mut config: ServerConfig,
+    budgets: BudgetsAt,
     database_url: &str,
     banner: Option<Banner>,
 ) -> anyhow::Result<()> {
@@ -230,6 +264,7 @@ pub async fn serve(
             redact_url(database_url)
         )
     })?;
+    config.shared_budgets = budgets.shared(store.backend());
     let l10n = L10n::new()?;
     let (owner_answers, mut answers) = tokio::sync::mpsc::channel::<OwnerAnswer>(1024);
     if config.mode == Mode::OwnerOnly {
@@ -281,5 +316,13 @@ mod tests {
             "postgres://lek@127.0.0.1/x"
         );
         assert_eq!(redact_url("sqlite:/tmp/x.sqlite3"), "sqlite:/tmp/x.sqlite3");
+    }
+
+    #[test]
+    fn budgets_are_shared_through_postgres_by_default() {
+        assert!(BudgetsAt::Auto.shared(Backend::Postgres));
+        assert!(!BudgetsAt::Auto.shared(Backend::Sqlite));
+        assert!(BudgetsAt::Store.shared(Backend::Sqlite));
+        assert!(!BudgetsAt::Memory.shared(Backend::Postgres));
     }
 }

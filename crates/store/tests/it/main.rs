@@ -5,6 +5,7 @@
 //! it the PostgreSQL half fails, it is never skipped).
 
 mod api_keys;
+mod budgets;
 mod migrations;
 mod plain;
 

@@ -229,14 +229,14 @@ pub async fn breached_account(
             return Err(account_error(e));
         }
     };
-    let budget = match &key {
-        Some(key) => state.budgets.check_by_key(key),
-        None => state.budgets.check_by_address(ip),
-    };
-    if let Err(denied) = budget {
-        state.metrics.check("hibp", "limited");
-        state.metrics.limited(denied.budget.as_str());
-        return Err(HibpError::TooManyRequests(denied));
+    match state.draw_check(key.as_ref(), ip).await {
+        Ok(()) => {}
+        Err(crate::state::DrawError::Limited(denied)) => {
+            state.metrics.check("hibp", "limited");
+            state.metrics.limited(denied.budget.as_str());
+            return Err(HibpError::TooManyRequests(denied));
+        }
+        Err(crate::state::DrawError::Unavailable) => return Err(HibpError::Unavailable),
     }
     let exposures = check_identifier(&state, &id).map_err(|e| {
         tracing::error!(error = %e, "keyed PRF failed");

@@ -65,7 +65,7 @@ impl ApiError {
         }
     }
 
-    fn unavailable() -> ApiError {
+    pub(crate) fn unavailable() -> ApiError {
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "unavailable",
@@ -199,14 +199,14 @@ pub async fn check(
         state.metrics.check("native", "invalid");
         ApiError::new(StatusCode::BAD_REQUEST, "invalid_account", e.to_string())
     })?;
-    let budget = match &key {
-        Some(key) => state.budgets.check_by_key(key),
-        None => state.budgets.check_by_address(ip),
-    };
-    if let Err(denied) = budget {
-        state.metrics.check("native", "limited");
-        state.metrics.limited(denied.budget.as_str());
-        return Err(ApiError::limited(denied));
+    match state.draw_check(key.as_ref(), ip).await {
+        Ok(()) => {}
+        Err(crate::state::DrawError::Limited(denied)) => {
+            state.metrics.check("native", "limited");
+            state.metrics.limited(denied.budget.as_str());
+            return Err(ApiError::limited(denied));
+        }
+        Err(crate::state::DrawError::Unavailable) => return Err(ApiError::unavailable()),
     }
     let exposures = check_identifier(&state, &id).map_err(|e| {
         tracing::error!(error = %e, "keyed PRF failed");

@@ -230,7 +230,23 @@ async fn check(
         state.metrics.check("page", "invalid");
         return retry(tr.t("error-owner-only-email"));
     }
-    if let Err(denied) = state.budgets.check_by_address(ip) {
+    let drawn = match state.draw_check(None, ip).await {
+        Ok(()) => Ok(()),
+        Err(crate::state::DrawError::Limited(denied)) => Err(denied),
+        Err(crate::state::DrawError::Unavailable) => {
+            let page = MessagePage {
+                page: PageCtx::new(tr, &lang, tr.t("unavailable-title")),
+                heading: tr.t("unavailable-title"),
+                text: tr.t("unavailable-text"),
+            };
+            return html(
+                StatusCode::SERVICE_UNAVAILABLE,
+                &lang,
+                askama::Template::render(&page),
+            );
+        }
+    };
+    if let Err(denied) = drawn {
         state.metrics.check("page", "limited");
         state.metrics.limited(denied.budget.as_str());
         let page = MessagePage {

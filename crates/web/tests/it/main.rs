@@ -193,6 +193,18 @@ pub struct Options {
     pub api_key_rate: Rate,
     /// The server key's RFC 9497 mode.
     pub key_mode: lekradar_prf::Mode,
+    /// Keep the check budgets in the store (shared by servers using it).
+    pub shared_budgets: bool,
+    /// Serve the same breaches with the same key from another server's
+    /// store (a second instance behind one load balancer).
+    pub beside: Option<Beside>,
+}
+
+/// What a second server shares with the first.
+#[derive(Clone)]
+pub struct Beside {
+    pub store_url: String,
+    pub key_file: std::path::PathBuf,
 }
 
 impl Default for Options {
@@ -208,6 +220,8 @@ impl Default for Options {
             postgres: false,
             api_key_rate: Rate::new(1000, 1).unwrap(),
             key_mode: lekradar_prf::Mode::Voprf,
+            shared_budgets: false,
+            beside: None,
         }
     }
 }
@@ -222,6 +236,7 @@ pub struct TestApp {
     /// An API key's secret.
     pub api_key: String,
     pub store: Store,
+    pub store_url: String,
     pub answers: mpsc::Receiver<OwnerAnswer>,
     pub data: tempfile::TempDir,
     pub key: ServerKey,
@@ -293,17 +308,28 @@ impl TestApp {
     pub async fn with(options: Options) -> TestApp {
         let data = tempfile::tempdir().unwrap();
         let key_file = data.path().join("oprf.key");
-        let key = ServerKey::create_file_in_mode(&key_file, options.key_mode).unwrap();
+        let key = match &options.beside {
+            Some(first) => {
+                std::fs::copy(&first.key_file, &key_file).unwrap();
+                ServerKey::load(&key_file).unwrap()
+            }
+            None => ServerKey::create_file_in_mode(&key_file, options.key_mode).unwrap(),
+        };
         let index_dir = data.path().join("index");
         fixture(&index_dir, &key);
-        let store_url = if options.postgres {
-            postgres_url().await
-        } else {
-            format!("sqlite:{}", data.path().join("meta.sqlite3").display())
+        let store_url = match &options.beside {
+            Some(first) => first.store_url.clone(),
+            None if options.postgres => postgres_url().await,
+            None => format!("sqlite:{}", data.path().join("meta.sqlite3").display()),
         };
         let store = Store::open(&store_url).await.unwrap();
+        let key_name = if options.beside.is_some() {
+            "tests-beside"
+        } else {
+            "tests"
+        };
         let api_key = store
-            .create_api_key("tests", options.api_key_rate)
+            .create_api_key(key_name, options.api_key_rate)
             .await
             .unwrap()
             .secret;
@@ -313,6 +339,7 @@ impl TestApp {
         config.mode = options.mode;
         config.limits = options.limits;
         config.require_api_key = options.require_api_key;
+        config.shared_budgets = options.shared_budgets;
         config.reload_interval = Duration::from_millis(100);
         config.validate().unwrap();
         let (tx, answers) = mpsc::channel(16);
@@ -340,6 +367,7 @@ impl TestApp {
             client_ip,
             api_key,
             store,
+            store_url,
             answers,
             data,
             key,
@@ -372,6 +400,14 @@ impl TestApp {
                 .await
                 .expect("server stops within the grace period")
                 .unwrap();
+        }
+    }
+
+    /// What a second server needs to stand beside this one.
+    pub fn beside(&self) -> Beside {
+        Beside {
+            store_url: self.store_url.clone(),
+            key_file: self.data.path().join("oprf.key"),
         }
     }
 

@@ -1,6 +1,6 @@
 //! Operations: health, readiness, metrics (with no identifier in them), the
 //! OpenAPI document, newly published breaches without a restart, graceful
-//! shutdown.
+//! shutdown, check budgets shared by servers on one store.
 
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -206,4 +206,70 @@ async fn shutdown_lets_a_request_in_flight_finish() {
     }
     // The listener is closed.
     assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+}
+
+/// Two servers on one PostgreSQL store, as behind a load balancer: with
+/// shared budgets an address (and an API key) gets its budget once, not once
+/// per server; with budgets in memory each server counts on its own.
+#[tokio::test]
+async fn servers_on_one_store_share_the_check_budgets() {
+    for shared in [true, false] {
+        let limits = Limits {
+            per_address: Rate::new(4, 3600).unwrap(),
+            ..Options::default().limits
+        };
+        let api_key_rate = Rate::new(3, 3600).unwrap();
+        let first = TestApp::with(Options {
+            postgres: true,
+            shared_budgets: shared,
+            limits,
+            api_key_rate,
+            ..Options::default()
+        })
+        .await;
+        let second = TestApp::with(Options {
+            shared_budgets: shared,
+            limits,
+            api_key_rate,
+            beside: Some(first.beside()),
+            ..Options::default()
+        })
+        .await;
+        let client = client_from(fresh_client_ip());
+        let mut statuses = Vec::new();
+        for i in 0..6 {
+            let server = if i % 2 == 0 { &first } else { &second };
+            let r = client
+                .post(server.url("/api/v1/check"))
+                .json(&serde_json::json!({"account": JAN_PHONE}))
+                .send()
+                .await
+                .unwrap();
+            statuses.push(r.status().as_u16());
+        }
+        let mut by_key = Vec::new();
+        for i in 0..5 {
+            let server = if i % 2 == 0 { &first } else { &second };
+            let r = server
+                .client
+                .get(server.url(&format!("/api/v3/breachedaccount/{JAN_PHONE}")))
+                .header("hibp-api-key", &first.api_key)
+                .send()
+                .await
+                .unwrap();
+            if r.status() == StatusCode::TOO_MANY_REQUESTS {
+                assert!(r.headers().contains_key("retry-after"));
+            }
+            by_key.push(r.status().as_u16());
+        }
+        if shared {
+            assert_eq!(statuses, [200, 200, 200, 200, 429, 429], "address budget");
+            assert_eq!(by_key, [200, 200, 200, 429, 429], "API key budget");
+        } else {
+            assert_eq!(statuses, [200; 6], "each server counts on its own");
+            assert_eq!(by_key, [200; 5], "each server counts on its own");
+        }
+        second.stop().await;
+        first.stop().await;
+    }
 }
