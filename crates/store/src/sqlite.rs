@@ -249,9 +249,7 @@ fn open_blocking(path: &Path) -> Result<Connection, StoreError> {
     conn.busy_timeout(BUSY_TIMEOUT).map_err(opened)?;
     // The first statement reads the header, so a file that is not a SQLite
     // database is reported here, as an open error.
-    let mode: String = conn
-        .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
-        .map_err(opened)?;
+    let mode = switch_to_wal(&conn).map_err(opened)?;
     if !mode.eq_ignore_ascii_case("wal") {
         tracing::warn!(
             path = %path.display(),
@@ -264,6 +262,25 @@ fn open_blocking(path: &Path) -> Result<Connection, StoreError> {
         .map_err(opened)?;
     migrate_blocking(&mut conn)?;
     Ok(conn)
+}
+
+/// Switches the database to WAL. On a new file the switch needs the file to
+/// itself, and SQLite answers SQLITE_BUSY at once (without the busy handler)
+/// while another connection is opening it too, so it is retried here for up
+/// to the busy timeout.
+fn switch_to_wal(conn: &Connection) -> rusqlite::Result<String> {
+    let started = std::time::Instant::now();
+    loop {
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0)) {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy
+                    && started.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            other => return other,
+        }
+    }
 }
 
 /// Creates an empty database file readable by its owner only (the -wal and
