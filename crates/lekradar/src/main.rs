@@ -57,6 +57,14 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let serves = match &cli.command {
+        Command::Serve(args) => !args.check,
+        Command::Demo(args) => args.serves(),
+        _ => false,
+    };
+    if !serves {
+        die_quietly_on_closed_stdout();
+    }
     init_logging();
     let data_dir = data_dir::resolve(cli.data_dir);
     let result = match cli.command {
@@ -79,6 +87,19 @@ fn main() -> ExitCode {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// A command whose output goes to a pipe that closes (`lekradar normalize <
+/// big | head`) ends there, as `cat` would, instead of panicking in
+/// `println!`: Rust ignores SIGPIPE, this restores the default. Not for the
+/// server, whose sockets and database connections must see EPIPE as errors.
+fn die_quietly_on_closed_stdout() {
+    #[cfg(unix)]
+    // SAFETY: called once at start, before any other thread exists; setting
+    // a signal's disposition to SIG_DFL installs no handler code.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

@@ -36,6 +36,49 @@ fn normalize(region: &str, input: &str) -> String {
     stdout(&out)
 }
 
+/// `lekradar normalize <numbers | head -1`: the pipe closes early and the
+/// command ends quietly, as `cat` would, instead of panicking.
+#[test]
+fn a_closed_output_pipe_ends_a_command_without_a_panic() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lekradar"))
+        .args(["normalize", "--region", "NL"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // Far more than a pipe buffer holds, so the command must write after
+    // the reader is gone.
+    let writer = std::thread::spawn(move || {
+        for _ in 0..200_000 {
+            if stdin.write_all(b"06-12345678\n").is_err() {
+                break;
+            }
+        }
+    });
+    let mut out = child.stdout.take().unwrap();
+    let mut first = [0u8; 6];
+    std::io::Read::read_exact(&mut out, &mut first).unwrap();
+    assert_eq!(&first, b"phone ");
+    drop(out);
+    let done = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let err = stderr(&done);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(
+        std::os::unix::process::ExitStatusExt::signal(&done.status),
+        Some(libc_sigpipe()),
+        "ended by SIGPIPE like any Unix filter: {:?}",
+        done.status
+    );
+}
+
+/// SIGPIPE's number on Linux and the BSDs.
+fn libc_sigpipe() -> i32 {
+    13
+}
+
 #[test]
 fn normalize_prints_one_answer_per_line() {
     let input = "06-12345678\n0031 6 12345678\n+32 470 12 34 56\n(0)6 1234 5678\ntel:+31-6-1234-5678\n Jan@Bücher.Example \n\nnot a number\n316123456789012\n";

@@ -48,6 +48,13 @@ pub struct Args {
     database: DatabaseArgs,
 }
 
+impl Args {
+    /// Whether this run ends in serving (else it only builds and checks).
+    pub fn serves(&self) -> bool {
+        !self.no_serve
+    }
+}
+
 /// One demo breach: its metadata and the dump it is made from.
 struct DemoBreach {
     meta: BreachMetadata,
