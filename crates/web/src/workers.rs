@@ -117,6 +117,22 @@ fn worker(
         }
     };
     runtime.block_on(async move {
+        // Keeps the timer wheel from being empty when the worker parks.
+        // Every request arms a timeout timer; tokio wakes its own driver
+        // (an eventfd write and an extra epoll round) for each timer armed
+        // earlier than the earliest one it knew of when it parked, and with
+        // an empty wheel that is every timer until the next park — one
+        // wake-up per request under load. A timer that always expires
+        // sooner than any request timeout stops that (ARCHITECTURE.md,
+        // "Serving").
+        let keeper_period = (limits.timeout / 2).min(Duration::from_millis(500));
+        let keeper = tokio::spawn(async move {
+            let mut tick = tokio::time::interval(keeper_period);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+            }
+        });
         let graceful = GracefulShutdown::new();
         let builder = auto::Builder::new(TokioExecutor::new());
         loop {
@@ -157,5 +173,6 @@ fn worker(
                 tracing::warn!("requests still in flight after {SHUTDOWN_GRACE:?}; stopping anyway");
             }
         }
+        keeper.abort();
     });
 }
