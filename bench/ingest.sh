@@ -24,6 +24,9 @@ OUT=${OUT:-$ROOT/bench/runs/$(date +%F)-ingest}
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 
 cd "$ROOT"
+# The commit measured, taken before this run rewrites its summary (a
+# change under bench/runs/ is a result, not the code measured).
+COMMIT="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':(exclude)bench/runs' || echo ' (dirty)')"
 cargo build --release --locked -p lekradar
 cargo build --release --locked -p lekradar-ingest --example prf_ceiling
 BIN=$TARGET/release/lekradar
@@ -85,7 +88,7 @@ done
 
 {
     echo "ingest benchmark: $ROWS rows per dump, --memory ${MEMORY_MIB}MiB, $(nproc) cores, $(date -u +%FT%TZ)"
-    echo "commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (dirty)')"
+    echo "commit $COMMIT"
     echo
     printf '%-8s %10s %10s | %9s %10s %10s %9s | %10s %9s %7s | %9s %9s %10s\n' \
         dump rows idents "ingest s" "rows/s" "idents/s" "RSS MiB" "ceiling/s" "read s" "of ceil" \

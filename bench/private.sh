@@ -33,6 +33,9 @@ OUT=${OUT:-$ROOT/bench/runs/$(date +%F)-private}
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 
 cd "$ROOT"
+# The commit measured, taken before this run rewrites its summary (a
+# change under bench/runs/ is a result, not the code measured).
+COMMIT="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':(exclude)bench/runs' || echo ' (dirty)')"
 { command -v wrk >/dev/null && [ -d e2e/node_modules ]; } || scripts/test-deps-e2e.sh
 cargo build --release --locked -p lekradar
 cargo build --release --locked -p lekradar-ingest --example private_requests
@@ -143,7 +146,7 @@ done
 
 {
   echo "private-check benchmark: $ROWS numbers in the breach, $ROWS not, $DURATION per scenario, wrk -t$THREADS -c$CONNECTIONS, $(nproc) cores, $(date -u +%FT%TZ)"
-  echo "commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (dirty)')"
+  echo "commit $COMMIT"
   echo
   printf '%-14s %9s %10s %8s %8s %10s %7s %7s %8s %9s %8s\n' scenario "ceiling/s" "checks/s" "p50 us" "p99 us" requests errors socket "cpu us" "bytes/ans" "of ceil"
   for r in "${rows[@]}"; do

@@ -28,6 +28,9 @@ OUT=${OUT:-$ROOT/bench/runs/$(date +%F)-serve}
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 
 cd "$ROOT"
+# The commit measured, taken before this run rewrites its summary (a
+# change under bench/runs/ is a result, not the code measured).
+COMMIT="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':(exclude)bench/runs' || echo ' (dirty)')"
 command -v wrk >/dev/null || scripts/test-deps-e2e.sh
 cargo build --release --locked -p lekradar
 cargo build --release --locked -p lekradar-ingest --example prf_ceiling
@@ -86,7 +89,7 @@ done
 
 {
   echo "serve benchmark: $ROWS numbers in the breach, $ROWS not, $DURATION per scenario, wrk -t$THREADS -c$CONNECTIONS, $(nproc) cores, $(date -u +%FT%TZ)"
-  echo "commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (dirty)')"
+  echo "commit $COMMIT"
   echo "ceiling: OPRF + bucket hash of the same $ceiling_ids numbers on all cores, nothing else: $ceiling /s"
   echo
   printf '%-7s %10s %8s %8s %10s %9s %7s %7s %9s %8s\n' scenario "checks/s" "p50 us" "p99 us" requests found errors socket "cpu us" "of ceil"
