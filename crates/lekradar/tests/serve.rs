@@ -2,7 +2,8 @@
 //! runs them: settings validated at start (flags, environment, `_FILE`
 //! secrets), keys made on the command line, logs that never hold a queried
 //! identifier or a client address, graceful shutdown on SIGTERM, newly
-//! ingested breaches served without a restart, and PostgreSQL as the store.
+//! ingested breaches served without a restart, PostgreSQL as the store, and
+//! `lekradar check --server` through a relay that keeps every byte it sends.
 //! Requests are made with curl from a loopback address of their own.
 
 mod support;
@@ -621,4 +622,187 @@ fn the_demo_serves_and_prints_what_to_try() {
     assert!(body.contains("DemoTelco2026"));
     let (status, _) = server.terminate();
     assert!(status.success());
+}
+
+/// A TCP relay to `target` (host:port) that keeps every byte its clients
+/// send: what a network observer, or the server, receives.
+struct Relay {
+    addr: String,
+    sent: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Relay {
+    fn to(target: &str) -> Relay {
+        use std::io::{Read, Write};
+        use std::net::{Shutdown, TcpListener, TcpStream};
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        let sent = Arc::new(Mutex::new(Vec::new()));
+        let record = Arc::clone(&sent);
+        let target = target.to_owned();
+        std::thread::spawn(move || {
+            for client in listener.incoming() {
+                let Ok(client) = client else { break };
+                let Ok(server) = TcpStream::connect(&target) else {
+                    break;
+                };
+                let (mut from_client, mut to_server) =
+                    (client.try_clone().unwrap(), server.try_clone().unwrap());
+                let record = Arc::clone(&record);
+                std::thread::spawn(move || {
+                    let mut buf = [0u8; 8192];
+                    while let Ok(n) = from_client.read(&mut buf) {
+                        if n == 0 {
+                            break;
+                        }
+                        record.lock().unwrap().extend_from_slice(&buf[..n]);
+                        if to_server.write_all(&buf[..n]).is_err() {
+                            break;
+                        }
+                    }
+                    let _ = to_server.shutdown(Shutdown::Write);
+                });
+                let (mut from_server, mut to_client) = (server, client);
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut from_server, &mut to_client);
+                    let _ = to_client.shutdown(Shutdown::Write);
+                });
+            }
+        });
+        Relay { addr, sent }
+    }
+}
+
+/// Fails if any of `needles` occurs in `haystack`.
+fn assert_not_sent(haystack: &[u8], needles: &[(String, Vec<u8>)]) {
+    for (what, needle) in needles {
+        assert!(!needle.is_empty());
+        assert!(
+            !haystack
+                .windows(needle.len())
+                .any(|w| w == needle.as_slice()),
+            "the client sent {what}"
+        );
+    }
+}
+
+#[test]
+fn the_private_check_command_prints_breaches_and_classes_and_sends_neither_identifier_nor_hash() {
+    use sha2::{Digest, Sha256};
+    let dir = tempfile::tempdir().unwrap();
+    let (data, found) = demo_data(dir.path());
+    let server = Server::start(&data, &["serve", "--listen", "127.0.0.1:0"], &[]);
+    let relay = Relay::to(server.base.trim_start_matches("http://"));
+    let through = format!("http://{}", relay.addr);
+    let check = |identifier: &str, stdin: Option<&str>| -> Output {
+        use std::io::Write;
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_lekradar"));
+        cmd.args(["check", "--server", &through, identifier])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        let mut input = child.stdin.take().unwrap();
+        if let Some(text) = stdin {
+            input.write_all(text.as_bytes()).unwrap();
+        }
+        drop(input);
+        child.wait_with_output().unwrap()
+    };
+
+    let mut needles: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut forms = |typed: &str| {
+        let id = lekradar_normalize::normalize(typed, lekradar_normalize::Region::NL)
+            .unwrap_or_else(|e| panic!("{typed}: {e}"));
+        let canonical = id.canonical().to_owned();
+        let input = id.prf_input();
+        let mut texts = vec![typed.to_owned(), canonical.clone()];
+        if let Some(digits) = canonical.strip_prefix('+') {
+            texts.push(digits.to_owned());
+            texts.push(format!("%2B{digits}"));
+            // The national significant number (NL and BE: after the 2-digit code).
+            texts.push(digits[2..].to_owned());
+        } else {
+            texts.push(canonical.replace('@', "%40"));
+        }
+        for t in texts {
+            needles.push((format!("{t:?}"), t.into_bytes()));
+        }
+        for (what, digest) in [
+            ("SHA-256 of the PRF input", Sha256::digest(&input)),
+            (
+                "SHA-256 of the identifier",
+                Sha256::digest(canonical.as_bytes()),
+            ),
+        ] {
+            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+            needles.push((
+                format!("{what} of {typed}, in hex"),
+                hex.as_bytes()[..16].to_vec(),
+            ));
+            needles.push((
+                format!("{what} of {typed}, 8 leading bytes"),
+                digest[..8].to_vec(),
+            ));
+        }
+        needles.push((format!("the PRF input of {typed}"), input));
+    };
+
+    for typed in &found {
+        let out = check(typed, None);
+        assert!(out.status.success(), "{typed}: {}", stderr(&out));
+        let text = stdout(&out);
+        assert!(text.contains("found in 1 breach"), "{typed}: {text}");
+        assert!(text.contains("  - Demo: "), "{typed}: {text}");
+        forms(typed);
+    }
+    // The telecom record's own data classes, in the breach's words (the
+    // demo's second example is a telecom customer's number).
+    let text = stdout(&check(&found[1], None));
+    assert!(
+        text.contains("Demo: telecom customer file") && text.contains("Bank account numbers"),
+        "{text}"
+    );
+    // A clean number, and an identifier read from standard input.
+    let out = check("06-21234567", None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("not found in any of 3 breaches"),
+        "{}",
+        stdout(&out)
+    );
+    forms("06-21234567");
+    let email = found.iter().find(|f| f.contains('@')).unwrap();
+    let out = check("-", Some(&format!("  {}\n", email.to_uppercase())));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("found in 1 breach"),
+        "{}",
+        stdout(&out)
+    );
+    forms(&email.to_uppercase());
+    // A malformed identifier is refused before anything is sent.
+    let out = check("not an identifier", None);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("is not a phone number or email address"));
+
+    let sent = relay.sent.lock().unwrap().clone();
+    // The relay saw the checks: the private endpoints, a request per check.
+    let text = String::from_utf8_lossy(&sent);
+    assert!(
+        text.matches("POST /api/v1/private/check").count() >= found.len() + 2,
+        "{text}"
+    );
+    // The search finds what the client does send (its user agent)...
+    let ua = b"lekradar-check/".to_vec();
+    assert!(sent.windows(ua.len()).any(|w| w == ua.as_slice()));
+    // ...and none of what it must not.
+    assert_not_sent(&sent, &needles);
+    // And the server logged none of it either.
+    let logs = server.logs();
+    for (what, needle) in &needles {
+        if let Ok(t) = std::str::from_utf8(needle) {
+            assert!(!logs.contains(t), "the server logged {what}");
+        }
+    }
 }

@@ -228,6 +228,20 @@ impl ServerKey {
         Ok(out)
     }
 
+    /// A 32-byte secret for `purpose` (a label such as `b"budget-address-names"`), derived
+    /// from the secret scalar with HKDF-SHA512, for keyed hashes the server alone may compute.
+    ///
+    /// Never use [`evaluate`](ServerKey::evaluate) of a fixed label for this: an oblivious
+    /// evaluation gives any client F(k, x) for any x it chooses, so F(k, label) is public.
+    pub fn derive_secret(&self, purpose: &[u8]) -> Zeroizing<[u8; 32]> {
+        let secret = self.secret_bytes();
+        let hkdf = hkdf::Hkdf::<sha2::Sha512>::new(Some(b"lekradar:v1:server-secret"), &*secret);
+        let mut out = Zeroizing::new([0u8; 32]);
+        // 32 bytes is far below HKDF-SHA512's limit (255 × 64): expand cannot fail.
+        let _ = hkdf.expand(purpose, &mut *out);
+        out
+    }
+
     /// The index tag: the first [`TAG_LEN`] bytes of [`evaluate`](ServerKey::evaluate).
     pub fn tag(&self, prf_input: &[u8]) -> Result<[u8; TAG_LEN], PrfError> {
         let output = self.evaluate(prf_input)?;
@@ -364,6 +378,21 @@ mod tests {
         let k2 = ServerKey::from_secret_bytes(&*k.secret_bytes()).unwrap();
         assert_eq!(k.public_key(), k2.public_key());
         assert_eq!(k.key_id().len(), 16);
+    }
+
+    #[test]
+    fn derived_secrets_depend_on_key_and_purpose_and_are_not_evaluations() {
+        let k = ServerKey::generate();
+        let a = k.derive_secret(b"budget-address-names");
+        assert_eq!(*a, *k.derive_secret(b"budget-address-names"));
+        assert_ne!(*a, *k.derive_secret(b"another purpose"));
+        assert_ne!(
+            *a,
+            *ServerKey::generate().derive_secret(b"budget-address-names")
+        );
+        let evaluated = k.evaluate(b"budget-address-names").unwrap();
+        assert_ne!(a[..], evaluated[..32]);
+        assert_ne!(a[..], Sha256::digest(evaluated)[..]);
     }
 
     #[test]

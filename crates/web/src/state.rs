@@ -90,10 +90,10 @@ impl AppState {
         owner_answers: mpsc::Sender<OwnerAnswer>,
     ) -> AppState {
         let budgets = Budgets::new(&config.limits);
-        let budget_salt: [u8; 32] = match key.evaluate(b"lekradar:v1:budget-salt") {
-            Ok(out) => Sha256::digest(out).into(),
-            Err(_) => Sha256::digest(key.public_key()).into(),
-        };
+        // Derived from the secret scalar, not F(k, label): any client can
+        // have F(k, label) evaluated obliviously, and with the salt a reader
+        // of the budget rows could try every IPv4 address.
+        let budget_salt: [u8; 32] = *key.derive_secret(b"lekradar:v1:budget-address-names");
         let catalogue = Catalogue::build(&index.snapshot());
         let metrics = Metrics::new();
         metrics.observe_catalogue(&catalogue);

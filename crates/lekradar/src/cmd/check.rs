@@ -34,12 +34,14 @@ pub struct Args {
     /// Print what was sent and timings
     #[arg(long)]
     verbose: bool,
-    /// A phone number or email address, in any spelling
+    /// A phone number or email address, in any spelling; `-` reads it from
+    /// standard input (out of `ps` and shell history)
     identifier: String,
 }
 
 fn from_hex(s: &str) -> anyhow::Result<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
+    // A server's text may be anything: check before slicing by bytes.
+    if !s.len().is_multiple_of(2) || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
         bail!("{s:?} is not hex");
     }
     (0..s.len())
@@ -60,11 +62,17 @@ struct Found {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let id = normalize(&args.identifier, args.region).map_err(|reason| {
-        anyhow::anyhow!(
-            "{:?} is not a phone number or email address: {reason}",
-            args.identifier
-        )
+    let identifier = if args.identifier == "-" {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("cannot read the identifier from standard input")?;
+        line.trim().to_owned()
+    } else {
+        args.identifier.clone()
+    };
+    let id = normalize(&identifier, args.region).map_err(|reason| {
+        anyhow::anyhow!("{identifier:?} is not a phone number or email address: {reason}")
     })?;
     let input = id.prf_input();
     let base = args.server.trim_end_matches('/').to_owned();
@@ -126,8 +134,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             "note: checking proofs against the key the server advertises; pin it with --public-key"
         );
     }
-    let default_bits = config["bucketBits"].as_u64().unwrap_or(16) as u32;
-    let min_bits = config["minBucketBits"].as_u64().unwrap_or(12) as u32;
+    let (default_bits, min_bits) = match (
+        config["bucketBits"].as_u64(),
+        config["minBucketBits"].as_u64(),
+    ) {
+        (Some(d), Some(m)) if 1 <= m && m <= d && d <= u64::from(lekradar_prf::BUCKET_BITS) => {
+            (d as u32, m as u32)
+        }
+        (d, m) => bail!(
+            "the server's bucket sizes (bucketBits {d:?}, minBucketBits {m:?}) are not 1 <= min <= default <= {}",
+            lekradar_prf::BUCKET_BITS
+        ),
+    };
     let bits = args.bucket_bits.unwrap_or(default_bits);
     if !(min_bits..=default_bits).contains(&bits) {
         bail!("--bucket-bits must lie between {min_bits} and {default_bits} for this server");
@@ -233,4 +251,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::from_hex;
+
+    #[test]
+    fn hex_from_a_server_is_checked_before_slicing() {
+        assert_eq!(from_hex("00ff").unwrap(), vec![0, 255]);
+        assert!(from_hex("0").is_err());
+        assert!(from_hex("0g").is_err());
+        // Two bytes, one character: slicing at byte 1 would panic.
+        assert!(from_hex("é").is_err());
+        assert!(from_hex("aé0").is_err());
+    }
 }
