@@ -187,6 +187,9 @@ async fn draw(state: &AppState, ip: std::net::IpAddr, headers: &HeaderMap) -> Re
             }
         },
     };
+    if key.is_none() && state.config.mode == crate::config::Mode::OwnerOnly {
+        return Err(ApiError::owner_only());
+    }
     match state.draw_check(key.as_ref(), ip).await {
         Ok(()) => Ok(()),
         Err(crate::state::DrawError::Limited(d)) => {
@@ -234,6 +237,7 @@ fn binary(body: Vec<u8>, cache: &'static str) -> Response {
         (status = 200, description = "Evaluated element (32 bytes), then in VOPRF mode the DLEQ proof (64 bytes)", body = Vec<u8>, content_type = "application/octet-stream"),
         (status = 400, description = "Not a 32-byte valid element", body = crate::native::dto::ErrorBody),
         (status = 401, description = "Unknown API key", body = crate::native::dto::ErrorBody),
+        (status = 403, description = "The server is in owner-only mode and no API key was given", body = crate::native::dto::ErrorBody),
         (status = 429, description = "A budget ran out", body = crate::native::dto::ErrorBody),
     ))]
 pub async fn evaluate(
@@ -371,6 +375,7 @@ pub async fn bucket(
         (status = 200, description = "version, mode (0 oprf, 1 voprf), evaluated element (32), proof (64, VOPRF only), then the bucket message", body = Vec<u8>, content_type = "application/octet-stream"),
         (status = 400, description = "Malformed request", body = crate::native::dto::ErrorBody),
         (status = 401, description = "Unknown API key", body = crate::native::dto::ErrorBody),
+        (status = 403, description = "The server is in owner-only mode and no API key was given", body = crate::native::dto::ErrorBody),
         (status = 429, description = "A budget ran out", body = crate::native::dto::ErrorBody),
     ))]
 pub async fn check(

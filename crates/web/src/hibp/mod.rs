@@ -165,7 +165,11 @@ impl Query {
 /// required).
 async fn api_key(state: &AppState, headers: &HeaderMap) -> Result<Option<ApiKeyInfo>, HibpError> {
     let Some(secret) = api_key_from(headers, false) else {
-        return if state.config.require_api_key {
+        // Owner-only: answers go to the owner's email address, so only
+        // callers the operator gave a key may check through the API.
+        return if state.config.require_api_key
+            || state.config.mode == crate::config::Mode::OwnerOnly
+        {
             Err(HibpError::Unauthorized(MISSING_KEY))
         } else {
             Ok(None)

@@ -65,6 +65,16 @@ impl ApiError {
         }
     }
 
+    /// In `owner-only` mode answers go to the owner's email address; the
+    /// check APIs answer only callers the operator gave a key.
+    pub(crate) fn owner_only() -> ApiError {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "owner_only",
+            "this server sends answers only to the owner's email address: checking through the API needs an API key (hibp-api-key)",
+        )
+    }
+
     pub(crate) fn unavailable() -> ApiError {
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -139,7 +149,7 @@ fn lang_of(value: Option<&str>) -> Result<Lang, ApiError> {
         (status = 200, description = "The breaches holding the account (possibly none), with that person's data classes and advice", body = CheckResponse),
         (status = 400, description = "Not an email address or phone number, or a bad region or language", body = ErrorBody),
         (status = 401, description = "The API key given is unknown or revoked", body = ErrorBody),
-        (status = 403, description = "The server is in private mode", body = ErrorBody),
+        (status = 403, description = "The server is in private mode, or in owner-only mode and no API key was given", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Body is not JSON", body = ErrorBody),
         (status = 422, description = "JSON of the wrong shape", body = ErrorBody),
@@ -177,6 +187,9 @@ pub async fn check(
             }
         },
     };
+    if key.is_none() && state.config.mode == crate::config::Mode::OwnerOnly {
+        return Err(ApiError::owner_only());
+    }
     let lang = lang_of(request.lang.as_deref())?;
     let chosen = match request
         .region

@@ -379,3 +379,72 @@ async fn private_mode_answers_private_checks_only() {
     assert!(html.contains("data-private-check=\"private\""), "{html}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn owner_only_mode_answers_api_checks_only_for_a_key() {
+    let app = TestApp::with(Options {
+        mode: lekradar_web::Mode::OwnerOnly,
+        require_api_key: false,
+        ..Default::default()
+    })
+    .await;
+    let input = normalize(JAN_PHONE, Region::NL).unwrap().prf_input();
+    let blinded = client::blind(Mode::Voprf, &input).unwrap();
+    let prefix = lekradar_prf::bucket(&input) >> 8;
+    let mut check = vec![1u8, 16];
+    check.extend_from_slice(&prefix.to_be_bytes()[1..]);
+    check.extend_from_slice(&blinded.element);
+    for (path, body) in [
+        ("/api/v1/private/check", check),
+        ("/api/v1/private/evaluate", blinded.element.to_vec()),
+    ] {
+        // Anyone could learn anyone's breaches here: refused without a key...
+        let r = post(&app, path, body.clone()).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
+        assert!(String::from_utf8_lossy(&r.bytes).contains("owner's email address"));
+        // ...answered for a caller the operator gave one.
+        let r = app
+            .client
+            .post(app.url(path))
+            .header("content-type", "application/octet-stream")
+            .header("hibp-api-key", &app.api_key)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+    }
+    let native = |key: Option<&str>| {
+        let mut r = app
+            .client
+            .post(app.url("/api/v1/check"))
+            .json(&serde_json::json!({"account": JAN_PHONE}));
+        if let Some(key) = key {
+            r = r.header("hibp-api-key", key);
+        }
+        r.send()
+    };
+    let r = native(None).await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["error"]["code"],
+        "owner_only"
+    );
+    assert_eq!(
+        native(Some(&app.api_key)).await.unwrap().status(),
+        StatusCode::OK
+    );
+    // HIBP: a key is needed whatever --require-api-key says.
+    let r = app
+        .client
+        .get(app.url(&format!("/api/v3/breachedaccount/{JAN_PHONE}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = app
+        .hibp(&format!("/api/v3/breachedaccount/{JAN_PHONE}"))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    app.stop().await;
+}
