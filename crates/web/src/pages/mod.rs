@@ -150,19 +150,25 @@ fn form_default_region(state: &AppState, lang: Lang) -> Region {
     }
 }
 
-async fn index(State(state): State<AppState>, lang: PageLang) -> Response {
-    let tr = state.l10n.tr(lang.lang);
-    let region = form_default_region(&state, lang.lang);
-    let page = form_page(&state, &lang, tr, String::new(), region, None);
-    let scripted = page.private_check.is_some();
-    let mut response = html(StatusCode::OK, &lang, askama::Template::render(&page));
-    if scripted {
+/// The check form, first shown or shown again with an error: with the
+/// script of the private check, under the policy that lets it run (else the
+/// next submit would be a direct post).
+fn render_form(status: StatusCode, lang: &PageLang, page: &IndexPage<'_>) -> Response {
+    let mut response = html(status, lang, askama::Template::render(page));
+    if page.private_check.is_some() {
         response.headers_mut().insert(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CHECK_CSP),
         );
     }
     response
+}
+
+async fn index(State(state): State<AppState>, lang: PageLang) -> Response {
+    let tr = state.l10n.tr(lang.lang);
+    let region = form_default_region(&state, lang.lang);
+    let page = form_page(&state, &lang, tr, String::new(), region, None);
+    render_form(StatusCode::OK, &lang, &page)
 }
 
 #[derive(Debug, Deserialize)]
@@ -192,11 +198,7 @@ async fn check(
         .unwrap_or_else(|| form_default_region(&state, lang.lang));
     let retry = |error: String| {
         let page = form_page(&state, &lang, tr, form.account.clone(), region, Some(error));
-        no_store(html(
-            StatusCode::BAD_REQUEST,
-            &lang,
-            askama::Template::render(&page),
-        ))
+        no_store(render_form(StatusCode::BAD_REQUEST, &lang, &page))
     };
     let id = match read_account(&form.account, region) {
         Ok(id) => id,

@@ -120,8 +120,13 @@ async fn a_clean_result_and_a_bad_input() {
         "{html}"
     );
     assert!(html.contains("id=\"advice-stay-alert\""));
-    let (s, _, html) = post_check(&app, "06 12", "NL", "nl").await;
+    let (s, headers, html) = post_check(&app, "06 12", "NL", "nl").await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
+    // The form shown again keeps its private check, under a policy that
+    // lets the script run (else the next try would be a direct post).
+    assert!(html.contains("src=\"/assets/private-check.js\""), "{html}");
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("script-src 'self'"), "{csp}");
     assert!(html.contains("aria-invalid=\"true\""));
     assert!(html.contains("role=\"alert\""));
     assert!(html.contains("geen geldig telefoonnummer"), "{html}");
