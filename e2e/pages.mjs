@@ -2,8 +2,9 @@
 // End-to-end test of the pages in headless Chromium (e2e/browser.mjs), as a
 // person uses them: for each language, chosen with the visible switch, check
 // a breached number, a clean number and an email address by keyboard, read
-// what leaked and the advice, follow a breach page with its charts, and keep
-// screenshots.
+// what leaked and the advice, follow a breach page with its charts, see a
+// failed or forged private check handled without posting the identifier,
+// and keep screenshots.
 //
 //   node e2e/pages.mjs CONFIG.json
 //
@@ -168,6 +169,42 @@ try {
   expect(rows.length >= 3, `catalogue lists the breaches (${rows.length})`);
   await shot('en-catalogue');
   expect(consoleErrors.length === 0, `no console errors or CSP violations (${consoleErrors.join(' | ')})`);
+
+  // A failed private check never posts the identifier by itself. The check
+  // request cut on the way: the page says so and offers the direct check,
+  // which only the person's click sends.
+  const posted = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && new URL(r.url()).pathname === '/check') posted.push(r.url());
+  });
+  const submit = async () => {
+    await page.goto(`${config.baseUrl}/?lang=en`);
+    await page.fill('#account', config.breachedPhone);
+    await page.press('#account', 'Enter');
+  };
+  await page.route('**/api/v1/private/check', (route) => route.abort());
+  await submit();
+  await page.waitForSelector('#private-direct:not([hidden])', { timeout: 15000 });
+  expect(posted.length === 0, `cut check: nothing posted without the person (${posted.join(', ')})`);
+  expect((await page.textContent('#private-status')).includes('The private check failed'), 'cut check: the page says it failed');
+  await shot('en-private-check-failed');
+  await Promise.all([page.waitForNavigation(), page.click('#private-direct')]);
+  const direct = (await page.textContent('h1')).trim();
+  expect(posted.length === 1 && direct.startsWith(TEXT.en.found), `cut check: the chosen direct check answers (${direct})`);
+  await page.unroute('**/api/v1/private/check');
+  // An answer whose proof does not verify: refused, and no direct check offered.
+  await page.route('**/api/v1/private/check', async (route) => {
+    const response = await route.fetch();
+    const body = Buffer.from(await response.body());
+    body[2 + 32 + 7] ^= 0x01; // a byte of the DLEQ proof
+    await route.fulfill({ response, body });
+  });
+  posted.length = 0;
+  await submit();
+  await page.waitForFunction(() => document.getElementById('private-status').textContent.includes('could not be verified'), null, { timeout: 15000 });
+  expect(posted.length === 0 && await page.isHidden('#private-direct'), 'forged proof: refused, nothing posted, no fallback offered');
+  expect(await page.isHidden('#private-result'), 'forged proof: no result shown');
+  await page.unroute('**/api/v1/private/check');
 } catch (e) {
   failures.push(String(e?.stack ?? e));
   console.log(`FAIL ${e}`);

@@ -184,6 +184,12 @@ export function match(output, breaches, entries) {
   return found;
 }
 
+/**
+ * An answer that does not verify (a VOPRF proof that fails, an element that is
+ * not one): the server may not be the service it says it is.
+ */
+export class ProofError extends Error {}
+
 /** The whole private check against `base`; `fetchImpl` is the browser's fetch. */
 export async function privateCheck(base, raw, region, { fetchImpl = fetch, bucketBits } = {}) {
   const timings = { start: performance.now() };
@@ -196,6 +202,10 @@ export async function privateCheck(base, raw, region, { fetchImpl = fetch, bucke
   if (!id) return { invalid: true };
   const input = prfInput(id, config.inputPrefix);
   const bits = bucketBits ?? config.bucketBits;
+  if (![bits, config.minBucketBits, config.bucketBits].every(Number.isInteger)
+    || config.minBucketBits < 1 || bits < config.minBucketBits || bits > config.bucketBits || config.bucketBits > 24) {
+    throw new Error('unsupported bucket size');
+  }
   const bucket = bucketOf(input);
   const prefix = bucket >>> (24 - bits);
   const blinded = blind(config.mode, input);
@@ -210,7 +220,12 @@ export async function privateCheck(base, raw, region, { fetchImpl = fetch, bucke
   const answer = readCheckAnswer(config.mode, new Uint8Array(await response.arrayBuffer()));
   timings.answered = performance.now();
   const publicKey = config.publicKey ? hexToBytes(config.publicKey) : null;
-  const output = finalize(config.mode, input, blinded, answer.evaluated, answer.proof, publicKey);
+  let output;
+  try {
+    output = finalize(config.mode, input, blinded, answer.evaluated, answer.proof, publicKey);
+  } catch (e) {
+    throw new ProofError(`the answer does not verify: ${e?.message ?? e}`);
+  }
   const found = match(output, config.breaches, answer.entries);
   timings.done = performance.now();
   return { id, found, breachesChecked: config.breaches.length, bucketEntries: answer.count, answerBytes: answer.bytes, timings, mode: config.mode, bits, prefix };

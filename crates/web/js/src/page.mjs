@@ -4,9 +4,11 @@
 // into the page with the translations the server put on the form
 // (data-i18n). Without JavaScript the form posts as usual (public mode: a
 // direct check; private mode: a page saying JavaScript is needed). If the
-// private check fails in public mode, the form falls back to posting.
+// private check fails in public mode the page says so and offers the direct
+// check as a button: the identifier is never posted without the person
+// choosing it, and never after an answer that does not verify.
 
-import { advise, adviceCountry, privateCheck } from './core.mjs';
+import { advise, adviceCountry, privateCheck, ProofError } from './core.mjs';
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -82,8 +84,13 @@ document.addEventListener('DOMContentLoaded', () => {
   const fallback = form.dataset.privateCheck === 'public';
   const out = document.getElementById('private-result');
   const status = document.getElementById('private-status');
+  // The direct check, offered after a failure in public mode.
+  const direct = el('button', { type: 'button', id: 'private-direct', hidden: '' }, i18n.direct);
+  direct.addEventListener('click', () => form.submit());
+  status.after(direct);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    direct.hidden = true;
     const account = form.elements.account.value;
     const region = form.elements.region ? form.elements.region.value : 'NL';
     status.textContent = i18n.checking;
@@ -109,13 +116,14 @@ document.addEventListener('DOMContentLoaded', () => {
       out.dataset.clientMs = (result.timings.done - result.timings.start).toFixed(2);
       out.dataset.cryptoMs = ((result.timings.blinded - result.timings.configured) + (result.timings.done - result.timings.answered)).toFixed(2);
     } catch (e) {
-      if (fallback) {
-        // The server checks directly instead (the form's normal post).
-        form.submit();
+      console.error(e);
+      if (e instanceof ProofError) {
+        // Not the service it claims to be: nothing to fall back to.
+        status.textContent = i18n.untrusted;
         return;
       }
       status.textContent = i18n.failed;
-      console.error(e);
+      if (fallback) direct.hidden = false;
     }
   });
 });

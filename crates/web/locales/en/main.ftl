@@ -138,6 +138,8 @@ private-checking = Checking privately…
 private-invalid = This is not a valid phone number or email address. Check it and choose the right country if needed.
 private-limited = Too many checks were just made. Try again shortly.
 private-failed = The private check failed. Try again shortly.
+private-untrusted = The server's answer could not be verified: it may not be the real service. Nothing was checked.
+private-direct = Check on the server instead (it will see your number or address)
 
 ## Months
 month-1 = January

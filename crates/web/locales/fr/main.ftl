@@ -138,6 +138,8 @@ private-checking = Vérification privée en cours…
 private-invalid = Ce n'est pas un numéro ou une adresse e-mail valide. Vérifiez-le et choisissez le bon pays si nécessaire.
 private-limited = Trop de vérifications viennent d'être faites. Réessayez dans un instant.
 private-failed = La vérification privée a échoué. Réessayez dans un instant.
+private-untrusted = La réponse du serveur n'a pas pu être vérifiée : ce n'est peut-être pas le vrai service. Rien n'a été vérifié.
+private-direct = Vérifier sur le serveur (il verra votre numéro ou votre adresse)
 
 ## Months
 month-1 = janvier

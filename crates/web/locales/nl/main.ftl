@@ -138,6 +138,8 @@ private-checking = Bezig met privé controleren …
 private-invalid = Dit is geen geldig telefoonnummer of e-mailadres. Controleer het en kies zo nodig het juiste land.
 private-limited = Er zijn net te veel controles gedaan. Probeer het zo opnieuw.
 private-failed = De privé controle lukte niet. Probeer het zo opnieuw.
+private-untrusted = Het antwoord van de server klopt niet: het is misschien niet de echte dienst. Er is niets gecontroleerd.
+private-direct = Laat de server controleren (die ziet dan je nummer of adres)
 
 ## Months
 month-1 = januari

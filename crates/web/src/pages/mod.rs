@@ -735,6 +735,8 @@ fn client_i18n(state: &AppState, tr: &Tr<'_>) -> String {
         "invalid": tr.t("private-invalid"),
         "limited": tr.t("private-limited"),
         "failed": tr.t("private-failed"),
+        "untrusted": tr.t("private-untrusted"),
+        "direct": tr.t("private-direct"),
     })
     .to_string()
 }
