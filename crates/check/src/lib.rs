@@ -64,6 +64,12 @@ impl Filing {
         (Key::masked(self.bucket, tag), pad)
     }
 
+    /// The pad of entry `n` (0-based, in segment order) of this identifier
+    /// in `breach` ([`lekradar_prf::EntrySecrets::pad_of_entry`]).
+    pub fn pad_in(&self, breach: &str, n: u32) -> u32 {
+        self.secrets.pad_of_entry(breach, n)
+    }
+
     /// The key in segments of format 1.
     pub fn v1_key(&self) -> Key {
         Key::masked(self.bucket, self.v1_tag)
@@ -72,16 +78,31 @@ impl Filing {
     /// The classes of this identifier's records in `breach`, over all its
     /// segments (retired or not); `None` when it holds none.
     pub fn classes_in(&self, breach: &BreachView) -> Option<ClassSet> {
-        let (key, pad) = self.in_breach(breach.name());
+        self.records_in(breach).map(|(classes, _)| classes)
+    }
+
+    /// The classes of this identifier's records in `breach` and how many
+    /// sealed (format 2) entries hold them; `None` when it holds none. The
+    /// n-th sealed entry, in segment order, is unsealed with pad n.
+    pub fn records_in(&self, breach: &BreachView) -> Option<(ClassSet, u32)> {
+        let (key, _) = self.in_breach(breach.name());
         let v1 = self.v1_key();
-        breach
-            .segments()
-            .iter()
-            .filter_map(|s| match s.format_version() {
+        let mut sealed_entries = 0u32;
+        let mut found: Option<ClassSet> = None;
+        for s in breach.segments() {
+            let classes = match s.format_version() {
                 1 => s.get(&v1),
-                _ => s.get(&key).map(|sealed| sealed ^ pad),
-            })
-            .reduce(|a, b| a | b)
+                _ => s.get(&key).map(|sealed| {
+                    let pad = self.pad_in(breach.name(), sealed_entries);
+                    sealed_entries = sealed_entries.saturating_add(1);
+                    sealed ^ pad
+                }),
+            };
+            if let Some(c) = classes {
+                found = Some(found.unwrap_or(0) | c);
+            }
+        }
+        found.map(|c| (c, sealed_entries))
     }
 }
 

@@ -297,8 +297,10 @@ impl Groups {
 }
 
 /// The keying thread: keys each batch on all cores and adds it to the
-/// builder; identifiers the breach already holds are added (their classes
-/// may be new) but not counted again.
+/// builder. An identifier the breach already holds is not counted again; it
+/// is added only when its record brings classes the breach did not hold for
+/// it, as the next entry of its tag, sealed with that entry's own pad (a
+/// reused pad would tell whoever holds the bucket how the records differ).
 fn key_batches(
     batches: Receiver<Vec<Pending>>,
     mut builder: SegmentBuilder,
@@ -313,11 +315,17 @@ fn key_batches(
             .map(|p| {
                 let filed = filing(key, &p.id)?;
                 let (k, pad) = filed.in_breach(breach);
-                let known = existing.is_some_and(|b| filed.classes_in(b).is_some());
-                Ok((k, p.classes, pad, if known { UNCOUNTED } else { p.group }))
+                Ok(match existing.and_then(|b| filed.records_in(b)) {
+                    None => Some((k, p.classes, pad, p.group)),
+                    // Nothing new about this person: the breach stays as it is.
+                    Some((held, _)) if p.classes & !held == 0 => None,
+                    Some((_, entries)) => {
+                        Some((k, p.classes, filed.pad_in(breach, entries), UNCOUNTED))
+                    }
+                })
             })
             .collect::<Result<_, lekradar_check::CheckError>>()?;
-        for (k, classes, pad, group) in keyed {
+        for (k, classes, pad, group) in keyed.into_iter().flatten() {
             builder.push_sealed(k, classes, pad, group)?;
         }
     }

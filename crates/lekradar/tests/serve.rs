@@ -806,3 +806,112 @@ fn the_private_check_command_prints_breaches_and_classes_and_sends_neither_ident
         }
     }
 }
+
+#[test]
+fn a_later_file_with_more_about_a_known_person_adds_an_entry_sealed_with_a_pad_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let ok = |args: &[&str]| {
+        let out = lekradar(&data, args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        stdout(&out)
+    };
+    ok(&["key", "init"]);
+    ok(&[
+        "breach",
+        "add",
+        "Telco",
+        "--breach-date",
+        "2026-01-01",
+        "--kind",
+        "breach",
+        "--region",
+        "NL",
+    ]);
+    let file = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    // First the numbers alone; then a customer export with more about one
+    // of them (and nothing new about the other); then the numbers again.
+    let numbers = file("numbers.csv", "telefoon\n0612345678\n0687654321\n");
+    let export = file(
+        "export.csv",
+        "naam;telefoon;e-mail;iban\nJan Jansen;06-12345678;jan@jansen.example;NL91ABNA0417164300\n;0687654321;;\n",
+    );
+    let again = file("again.csv", "telefoon\n+31 6 1234 5678\n");
+    for f in [&numbers, &export, &again] {
+        ok(&["ingest", "--breach", "Telco", f]);
+    }
+
+    let key = lekradar_prf::ServerKey::load(&data.join("oprf.key")).unwrap();
+    let snapshot = lekradar_index::IndexReader::open(&data.join("index"))
+        .unwrap()
+        .snapshot();
+    let telco = snapshot.breach("Telco").unwrap();
+    let meta = lekradar_breach::BreachMetadata::decode(telco.metadata().unwrap()).unwrap();
+    let bit = |class: &str| {
+        let at = meta.data_classes.iter().position(|c| c == class);
+        1u32 << at.unwrap_or_else(|| panic!("{class} not in {:?}", meta.data_classes))
+    };
+    let phone_only = bit("Phone numbers");
+    let jan_export =
+        phone_only | bit("Names") | bit("Email addresses") | bit("Bank account numbers");
+    let filed = |raw: &str| {
+        let id = lekradar_normalize::normalize(raw, lekradar_normalize::Region::NL).unwrap();
+        lekradar_check::filing(&key, &id).unwrap()
+    };
+    // Jan: the first file's entry and the export's, nothing from the third.
+    let jan = filed("0612345678");
+    assert_eq!(jan.records_in(telco), Some((jan_export, 2)));
+    let (jan_key, _) = jan.in_breach("Telco");
+    let sealed: Vec<u32> = telco
+        .segments()
+        .iter()
+        .filter_map(|s| s.get(&jan_key))
+        .collect();
+    assert_eq!(sealed.len(), 2);
+    // Each entry has its own pad: the two sealed words do not give away how
+    // the two records differ.
+    assert_eq!(sealed[0] ^ jan.pad_in("Telco", 0), phone_only);
+    assert_eq!(sealed[1] ^ jan.pad_in("Telco", 1), jan_export);
+    assert_ne!(sealed[0] ^ sealed[1], phone_only ^ jan_export);
+    // The other number: nothing new in the export, so still one entry.
+    assert_eq!(filed("0687654321").records_in(telco), Some((phone_only, 1)));
+    assert_eq!(
+        meta.pwn_count, 3,
+        "two numbers and an email address, each once"
+    );
+
+    // Both kinds of check see everything the breach holds about Jan.
+    let direct = ok(&["lookup", "--region", "NL", "0612345678"]);
+    assert!(
+        direct.contains("Bank account numbers") && direct.contains("Phone numbers"),
+        "{direct}"
+    );
+    let server = Server::start(&data, &["serve", "--listen", "127.0.0.1:0"], &[]);
+    let out = Command::new(env!("CARGO_BIN_EXE_lekradar"))
+        .args(["check", "--server", &server.base, "+31612345678"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let private = stdout(&out);
+    for class in [
+        "Phone numbers",
+        "Names",
+        "Email addresses",
+        "Bank account numbers",
+    ] {
+        assert!(private.contains(class), "{class}: {private}");
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_lekradar"))
+        .args(["check", "--server", &server.base, "0687654321"])
+        .output()
+        .unwrap();
+    let other = stdout(&out);
+    assert!(
+        other.contains("Phone numbers") && !other.contains("Names"),
+        "{other}"
+    );
+}

@@ -5,10 +5,16 @@
 //! `HKDF-SHA512(salt = "lekradar:v1:entry", ikm = F(k, x), info = b's name)`
 //! expanded to 12 bytes gives `tag ‖ pad`: 8 bytes of tag, 4 bytes XORed with
 //! the record's class bitset (little-endian). Tags differ between breaches, so
-//! the entries of one person in two breaches cannot be linked; a pad is used
-//! once (one identifier, one breach), so the sealed bitset tells nothing to
-//! whoever lacks F(k, x) — which takes the server key, or an oblivious
-//! evaluation of the identifier itself.
+//! the entries of one person in two breaches cannot be linked.
+//!
+//! A breach may hold more than one entry of an identifier: a later ingest
+//! that brings data classes the breach did not yet hold for it adds an entry
+//! under the same tag in a newer segment (segments are immutable). Entry *n*
+//! (0-based, in segment order) is sealed with its own pad,
+//! `HKDF-Expand(info = b's name ‖ 0x00 ‖ n as u32 big-endian, 4 bytes)` for
+//! n ≥ 1, so every pad is used once and the sealed bitsets tell nothing —
+//! not even how two of them differ — to whoever lacks F(k, x), which takes
+//! the server key or an oblivious evaluation of the identifier itself.
 
 use hkdf::Hkdf;
 use sha2::Sha512;
@@ -43,6 +49,22 @@ impl EntrySecrets {
         let pad = u32::from_le_bytes([okm[8], okm[9], okm[10], okm[11]]);
         (tag, pad)
     }
+
+    /// The pad of entry `n` (0-based, in segment order) of this identifier in
+    /// `breach`; entry 0's is the one [`for_breach`](EntrySecrets::for_breach) gives.
+    pub fn pad_of_entry(&self, breach: &str, n: u32) -> u32 {
+        if n == 0 {
+            return self.for_breach(breach).1;
+        }
+        let mut info = Vec::with_capacity(breach.len() + 5);
+        info.extend_from_slice(breach.as_bytes());
+        info.push(0);
+        info.extend_from_slice(&n.to_be_bytes());
+        let mut okm = [0u8; PAD_LEN];
+        // 4 bytes: cannot fail.
+        let _ = self.hkdf.expand(&info, &mut okm);
+        u32::from_le_bytes(okm)
+    }
 }
 
 #[cfg(test)]
@@ -68,6 +90,15 @@ mod tests {
         okm.extend_from_slice(&pad.to_le_bytes());
         assert_eq!(okm.len(), 12);
         assert_eq!(hex(&okm), KNOWN);
+    }
+
+    #[test]
+    fn later_entries_have_pads_of_their_own() {
+        // Python: hkdf(..., info=b"Telco\x00" + n.to_bytes(4, "big"), 4).
+        let s = EntrySecrets::new(&[7; OUTPUT_LEN]);
+        assert_eq!(s.pad_of_entry("Telco", 0), s.for_breach("Telco").1);
+        assert_eq!(hex(&s.pad_of_entry("Telco", 1).to_le_bytes()), "f79b24dc");
+        assert_eq!(hex(&s.pad_of_entry("Telco", 2).to_le_bytes()), "8f3321b7");
     }
 
     fn hex(b: &[u8]) -> String {

@@ -4,8 +4,9 @@
 //! element without learning it (with a DLEQ proof in VOPRF mode) and returns
 //! every entry of that bucket prefix — per-breach tags and sealed class
 //! words, sorted by tag, so they say nothing about anybody beyond their
-//! count. The client unblinds, derives its tag and pad per breach and looks
-//! for itself. The server learns the bucket prefix only.
+//! count (equal tags: one person's records in one breach, in segment order).
+//! The client unblinds, derives its tag and pads per breach and looks for
+//! itself. The server learns the bucket prefix only.
 //!
 //! Every evaluation draws on the same budgets as a direct check; bucket
 //! downloads are catalogue reads and cacheable (ETag, Cache-Control).
@@ -55,6 +56,8 @@ pub struct EntryDerivation {
     pub info: &'static str,
     pub tag_bytes: usize,
     pub pad_bytes: usize,
+    /// The pads of later entries under one tag (in the bucket's order).
+    pub later_entries: &'static str,
 }
 
 /// A breach a private check can find.
@@ -143,6 +146,7 @@ pub async fn config(
             info: "breach name",
             tag_bytes: lekradar_index::TAG_LEN,
             pad_bytes: lekradar_prf::PAD_LEN,
+            later_entries: "entry n >= 1 of a tag: pad = HKDF-Expand(info = breach name || 0x00 || n as u32 big-endian), 4 bytes little-endian",
         },
         generation: snapshot.generation(),
         breaches: private_breaches(&catalogue)
@@ -301,7 +305,10 @@ pub fn bucket_message(
             }
         }
     }
-    entries.sort_unstable();
+    // By tag, and for equal tags (the entries of one identifier in one
+    // breach) in segment order: a client unseals the n-th with pad n.
+    // A stable sort keeps the order they were gathered in.
+    entries.sort_by(|a, b| a[..8].cmp(&b[..8]));
     let mut out = Vec::with_capacity(BUCKET_HEADER + entries.len() * ENTRY_BYTES);
     out.push(WIRE_VERSION);
     out.push(bits as u8);

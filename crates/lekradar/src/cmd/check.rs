@@ -207,16 +207,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut found = Vec::new();
     for b in config["breaches"].as_array().into_iter().flatten() {
         let name = b["name"].as_str().unwrap_or_default();
-        let (key, pad) = filing.in_breach(name);
+        let (key, _) = filing.in_breach(name);
         let mut classes = 0u32;
-        let mut hit = false;
+        // Entries of one tag come in segment order; the n-th has pad n.
+        let mut n = 0u32;
         for e in entries.chunks_exact(12) {
             if e[..8] == key.tag()[..] {
-                classes |= u32::from_le_bytes([e[8], e[9], e[10], e[11]]) ^ pad;
-                hit = true;
+                classes |= u32::from_le_bytes([e[8], e[9], e[10], e[11]]) ^ filing.pad_in(name, n);
+                n += 1;
             }
         }
-        if hit {
+        if n > 0 {
             let names: Vec<String> = b["dataClasses"]
                 .as_array()
                 .into_iter()

@@ -130,6 +130,21 @@ export function entryFor(output, breachName) {
   return { tag: bytesToHex(okm.subarray(0, 8)), pad };
 }
 
+/**
+ * The pad of entry `n` (0-based, in the bucket's order) of an identifier in a
+ * breach: a later ingest that brought new data classes for it added an entry
+ * under the same tag, sealed with a pad of its own.
+ */
+export function padOfEntry(output, breachName, n) {
+  if (n === 0) return entryFor(output, breachName).pad;
+  const name = encoder.encode(breachName);
+  const info = new Uint8Array(name.length + 5);
+  info.set(name, 0);
+  new DataView(info.buffer).setUint32(name.length + 1, n, false);
+  const okm = hkdf(sha512, output, ENTRY_SALT, info, 4);
+  return (okm[0] | (okm[1] << 8) | (okm[2] << 16) | (okm[3] << 24)) >>> 0;
+}
+
 // ---- messages --------------------------------------------------------------
 
 /** The 37-byte check request: version, bits, prefix (3), blinded element. */
@@ -172,10 +187,10 @@ export function readCheckAnswer(mode, bytes) {
 export function match(output, breaches, entries) {
   const found = [];
   for (const b of breaches) {
-    const { tag, pad } = entryFor(output, b.name);
+    const { tag } = entryFor(output, b.name);
     const words = entries.get(tag);
     if (!words) continue;
-    const classes = words.reduce((acc, w) => (acc | ((w ^ pad) >>> 0)) >>> 0, 0);
+    const classes = words.reduce((acc, w, n) => (acc | ((w ^ padOfEntry(output, b.name, n)) >>> 0)) >>> 0, 0);
     found.push({
       name: b.name, title: b.title, kind: b.kind, breachDate: b.breachDate,
       dataClasses: b.dataClasses.filter((_, i) => i < 32 && ((classes >>> i) & 1) === 1),

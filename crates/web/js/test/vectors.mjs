@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ristretto255_oprf } from '@noble/curves/ed25519.js';
-import { blind, bytesToHex, entryFor, finalize, hexToBytes } from '../src/core.mjs';
+import { blind, bytesToHex, entryFor, finalize, hexToBytes, padOfEntry } from '../src/core.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const text = readFileSync(join(here, '../../../prf/tests/data/rfc9497-ristretto255-sha512.txt'), 'utf8');
@@ -105,6 +105,10 @@ for (const section of sections) {
 // The entry derivation's known answer (crates/prf/src/entry.rs).
 const e = entryFor(new Uint8Array(64).fill(7), 'Telco');
 eq(e.tag + e.pad.toString(16).padStart(8, '0').match(/../g).reverse().join(''), '00f0f4a9245fcf7df7321ce2', 'entry derivation');
+const le = (u32) => u32.toString(16).padStart(8, '0').match(/../g).reverse().join('');
+eq(le(padOfEntry(new Uint8Array(64).fill(7), 'Telco', 0)), le(e.pad), 'entry 0 pad');
+eq(le(padOfEntry(new Uint8Array(64).fill(7), 'Telco', 1)), 'f79b24dc', 'entry 1 pad');
+eq(le(padOfEntry(new Uint8Array(64).fill(7), 'Telco', 2)), '8f3321b7', 'entry 2 pad');
 
 // Blinding with the real RNG gives fresh blinds.
 const x = new TextEncoder().encode('lekradar:v1:phone:+31612345678');

@@ -95,13 +95,16 @@ async fn private_check(app: &TestApp, raw: &str, bits: u32) -> (Vec<(String, u32
     let mut found = Vec::new();
     for b in cfg["breaches"].as_array().unwrap() {
         let name = b["name"].as_str().unwrap();
-        let (key, pad) = filing.in_breach(name);
+        let (key, _) = filing.in_breach(name);
+        // The n-th entry of a tag (segment order) is sealed with pad n.
+        let mut n = 0;
         for e in entries.chunks(12) {
             if e[..8] == key.tag()[..] {
                 found.push((
                     name.to_owned(),
-                    u32::from_le_bytes(e[8..12].try_into().unwrap()) ^ pad,
+                    u32::from_le_bytes(e[8..12].try_into().unwrap()) ^ filing.pad_in(name, n),
                 ));
+                n += 1;
             }
         }
     }
