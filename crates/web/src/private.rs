@@ -22,7 +22,7 @@ use lekradar_prf::{Mode, ELEMENT_LEN};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::auth::{api_key_from, ClientAddr};
+use crate::auth::ClientAddr;
 use crate::catalogue::Catalogue;
 use crate::native::ApiError;
 use crate::state::AppState;
@@ -170,30 +170,7 @@ pub async fn config(
 /// Draws one evaluation from the caller's budget (its key's, else its
 /// address's) and the global one.
 async fn draw(state: &AppState, ip: std::net::IpAddr, headers: &HeaderMap) -> Result<(), ApiError> {
-    let key = match api_key_from(headers, true) {
-        None => None,
-        Some(secret) => match state.authenticate(&secret).await {
-            Ok(Some(key)) => Some(key),
-            Ok(None) => {
-                return Err(ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "invalid_api_key",
-                    "the API key is unknown or revoked; leave it out to check without one",
-                ))
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "metadata store unavailable for an API key lookup");
-                return Err(ApiError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "unavailable",
-                    "the service cannot answer right now; try again shortly",
-                ));
-            }
-        },
-    };
-    if key.is_none() && state.config.mode == crate::config::Mode::OwnerOnly {
-        return Err(ApiError::owner_only());
-    }
+    let key = crate::native::check_key(state, headers).await?;
     match state.draw_check(key.as_ref(), ip).await {
         Ok(()) => Ok(()),
         Err(crate::state::DrawError::Limited(d)) => {

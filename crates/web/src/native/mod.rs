@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use lekradar_normalize::{Identifier, Region};
+use lekradar_store::ApiKeyInfo;
 use serde::Deserialize;
 
 use crate::account::read_account;
@@ -139,6 +140,36 @@ fn lang_of(value: Option<&str>) -> Result<Lang, ApiError> {
     }
 }
 
+/// The API key a check through the native or private API is made with
+/// (`None`: the caller's address budget). An unknown key is a 401, not a
+/// keyless check; in owner-only mode a check needs a key.
+pub(crate) async fn check_key(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<ApiKeyInfo>, ApiError> {
+    let key = match api_key_from(headers, true) {
+        None => None,
+        Some(secret) => match state.authenticate(&secret).await {
+            Ok(Some(info)) => Some(info),
+            Ok(None) => {
+                return Err(ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "invalid_api_key",
+                    "the API key is unknown or revoked; leave it out to check without one",
+                ))
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "metadata store unavailable for an API key lookup");
+                return Err(ApiError::unavailable());
+            }
+        },
+    };
+    if key.is_none() && state.config.mode == crate::config::Mode::OwnerOnly {
+        return Err(ApiError::owner_only());
+    }
+    Ok(key)
+}
+
 #[utoipa::path(
     post,
     path = "/api/v1/check",
@@ -170,26 +201,7 @@ pub async fn check(
         ));
     }
     let Json(request) = body?;
-    let key = match api_key_from(&headers, true) {
-        None => None,
-        Some(secret) => match state.authenticate(&secret).await {
-            Ok(Some(info)) => Some(info),
-            Ok(None) => {
-                return Err(ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "invalid_api_key",
-                    "the API key is unknown or revoked; leave it out to check without one",
-                ))
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "metadata store unavailable for an API key lookup");
-                return Err(ApiError::unavailable());
-            }
-        },
-    };
-    if key.is_none() && state.config.mode == crate::config::Mode::OwnerOnly {
-        return Err(ApiError::owner_only());
-    }
+    let key = check_key(&state, &headers).await?;
     let lang = lang_of(request.lang.as_deref())?;
     let chosen = match request
         .region
