@@ -43,7 +43,7 @@ BIN=$TARGET/release/lekradar
 REQUESTS=$TARGET/release/examples/private_requests
 mkdir -p "$WORK" "$OUT"
 rm -rf "${WORK:?}"/*
-LIFTED=(--rate-per-address 1000000000/s --rate-global 1000000000/s --reads-per-address 1000000000/s)
+LIFTED=(--rate-per-address 1000000000/s --rate-per-subnet 1000000000/s --rate-per-site 1000000000/s --rate-global 1000000000/s --reads-per-address 1000000000/s)
 
 echo "generating $ROWS numbers in the breach and $ROWS not ..." >&2
 "$BIN" gen-data --kind scrape --rows "$ROWS" --seed 21 --junk-rate 0 --truth-rows 0 "$WORK/in.txt" >&2

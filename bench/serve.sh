@@ -62,7 +62,7 @@ ceiling=$(awk -v n="$ceiling_ids" -v s="$prf_secs" 'BEGIN { printf "%.0f", n / s
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$BIN" --data-dir "$DATA" serve --listen "127.0.0.1:$PORT" \
-  --rate-per-address 1000000000/s --rate-global 1000000000/s --reads-per-address 1000000000/s \
+  --rate-per-address 1000000000/s --rate-per-subnet 1000000000/s --rate-per-site 1000000000/s --rate-global 1000000000/s --reads-per-address 1000000000/s \
   2>"$WORK/serve.log" &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT

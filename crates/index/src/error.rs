@@ -33,6 +33,12 @@ pub enum IndexError {
     #[error("no breach named {name:?} in the index")]
     UnknownBreach { name: String },
 
+    #[error("breach name {name:?} differs from the existing breach {existing:?} only in case; names are compared case-insensitively, choose another name")]
+    NameCollision { name: String, existing: String },
+
+    #[error("breach {name:?} is retired: its entries left the index and it takes no new ones; add the data as a new breach")]
+    RetiredBreach { name: String },
+
     #[error("bucket {bucket:#x} does not fit in {bits} bits")]
     BucketOutOfRange { bucket: u32, bits: u32 },
 

@@ -74,6 +74,14 @@ impl Manifest {
         self.breaches.iter().find(|b| b.name == name)
     }
 
+    /// The breach whose name equals `name` ignoring ASCII case, if any (names
+    /// are ASCII; two breaches never share a name in this sense).
+    pub fn breach_ignoring_case(&self, name: &str) -> Option<&BreachRecord> {
+        self.breaches
+            .iter()
+            .find(|b| b.name.eq_ignore_ascii_case(name))
+    }
+
     /// Every file the manifest refers to.
     pub fn files(&self) -> impl Iterator<Item = &str> {
         self.breaches.iter().flat_map(|b| {

@@ -145,7 +145,13 @@ impl IndexWriter {
                 }
                 Op::AddSegments(name, segments) => {
                     let breach = breach_mut(&mut next, &name)?;
-                    breach.retired = false;
+                    // A retired breach lost its segments: new entries would
+                    // be sealed again from pad 0 under the same tags (a
+                    // bucket saved before and after would show, by XOR, how
+                    // a person's classes changed) and counted twice.
+                    if breach.retired {
+                        return Err(IndexError::RetiredBreach { name });
+                    }
                     for s in segments {
                         if !self.dir.join(&s.file_name).is_file() {
                             return Err(IndexError::Io {
@@ -226,11 +232,20 @@ impl IndexWriter {
     }
 }
 
+/// The breach record named `name`, created when there is none. A new name
+/// that equals an existing one but for case is refused: pages and APIs look
+/// breaches up case-insensitively, so two such names would be confused.
 fn breach_mut<'m>(manifest: &'m mut Manifest, name: &str) -> Result<&'m mut BreachRecord> {
     validate_breach_name(name)?;
     let at = match manifest.breaches.iter().position(|b| b.name == name) {
         Some(at) => at,
         None => {
+            if let Some(existing) = manifest.breach_ignoring_case(name) {
+                return Err(IndexError::NameCollision {
+                    name: name.to_owned(),
+                    existing: existing.name.clone(),
+                });
+            }
             manifest.breaches.push(BreachRecord {
                 name: name.to_owned(),
                 retired: false,

@@ -46,6 +46,8 @@ pub enum IngestError {
     Check(#[from] lekradar_check::CheckError),
     #[error("no breach named {0:?}: add it first with `lekradar breach add`")]
     UnknownBreach(String),
+    #[error("breach {0:?} is retired: its entries left the index and it takes no new files; add the data as a new breach with `lekradar breach add`")]
+    RetiredBreach(String),
     #[error("{path}: found no phone number or email column ({columns}); name the columns with --map COLUMN=phone|mobile|email|...")]
     NoIdentifierColumn { path: PathBuf, columns: String },
     #[error("{path}: --map names column {column:?}, which the file does not have")]
@@ -160,6 +162,11 @@ pub fn ingest(
     let snapshot = IndexReader::open(writer.dir())?.snapshot();
     let mut meta: BreachMetadata = lekradar_breach::find(&snapshot, breach)?
         .ok_or_else(|| IngestError::UnknownBreach(breach.to_owned()))?;
+    // Re-ingesting into a retired breach would seal its people's entries
+    // again from pad 0 under the same tags and count them twice.
+    if meta.is_retired || snapshot.breach(breach).is_some_and(|b| b.is_retired()) {
+        return Err(IngestError::RetiredBreach(breach.to_owned()));
+    }
     let regions: Vec<Region> = if config.regions.is_empty() {
         meta.default_regions
             .iter()

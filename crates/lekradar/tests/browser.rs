@@ -68,6 +68,8 @@ fn pages_in_chromium_in_three_languages() {
                 &format!("127.0.0.1:{port}"),
                 "--rate-per-address",
                 "1000/min",
+                "--rate-per-subnet",
+                "1000/min",
             ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())

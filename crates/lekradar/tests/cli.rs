@@ -554,3 +554,106 @@ fn gdpr_letters_from_the_command_line() {
     // Nothing was written anywhere.
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
+
+/// Review finding: a retired breach was reactivated by the next ingest,
+/// which sealed every entry again from pad 0 under the same tags (a bucket
+/// saved before and after showed, by XOR, how a person's classes changed)
+/// and counted everybody twice (PwnCount 542 → 906). Now the ingest is
+/// refused with a clear message and the index does not change.
+#[test]
+fn ingest_into_a_retired_breach_is_refused_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    assert!(lekradar(&data, &["key", "init"]).status.success());
+    let add = lekradar(
+        &data,
+        &["breach", "add", "Old", "--breach-date", "2024-03-01"],
+    );
+    assert!(add.status.success(), "{}", stderr(&add));
+    let dump = dir.path().join("numbers.txt");
+    let numbers: String = (0..40u32)
+        .map(|i| format!("06-{:08}\n", 30_000_000 + i * 11))
+        .collect();
+    std::fs::write(&dump, &numbers).unwrap();
+    let run = lekradar(
+        &data,
+        &["ingest", "--breach", "Old", dump.to_str().unwrap()],
+    );
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(lekradar(&data, &["breach", "retire", "Old"])
+        .status
+        .success());
+    let before = stdout(&lekradar(&data, &["breach", "show", "Old", "--json"]));
+    let stats_before = stdout(&lekradar(&data, &["index", "stats"]));
+    // The same file, and a new one: both refused.
+    let other = dir.path().join("more.txt");
+    std::fs::write(&other, "06-39999999\n").unwrap();
+    for file in [&dump, &other] {
+        let again = lekradar(
+            &data,
+            &["ingest", "--breach", "Old", file.to_str().unwrap()],
+        );
+        assert!(!again.status.success(), "{}", stdout(&again));
+        let err = stderr(&again);
+        assert!(
+            err.contains("retired") && err.contains("new breach"),
+            "{err}"
+        );
+    }
+    let after = stdout(&lekradar(&data, &["breach", "show", "Old", "--json"]));
+    assert_eq!(before, after, "metadata (PwnCount, sources) unchanged");
+    assert!(after.contains("\"PwnCount\":40"), "{after}");
+    assert_eq!(
+        stats_before,
+        stdout(&lekradar(&data, &["index", "stats"])),
+        "no new generation, no entries"
+    );
+    let look = stdout(&lekradar(&data, &["lookup", "06-30000000"]));
+    assert!(
+        !look.contains("Old"),
+        "a retired breach finds nobody: {look}"
+    );
+}
+
+/// Review finding: a sensitive `Sens` and a public `sens` could both be
+/// added, and a hit in `Sens` was reported as `sens`. Names that differ
+/// only in case are refused wherever a breach is created.
+#[test]
+fn breach_names_that_differ_only_in_case_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    assert!(lekradar(&data, &["key", "init"]).status.success());
+    let add = lekradar(
+        &data,
+        &[
+            "breach",
+            "add",
+            "Sens",
+            "--breach-date",
+            "2024-03-01",
+            "--sensitive",
+            "true",
+        ],
+    );
+    assert!(add.status.success(), "{}", stderr(&add));
+    let toml_path = dir.path().join("b.toml");
+    std::fs::write(
+        &toml_path,
+        "Name = \"SENS\"\nTitle = \"t\"\nBreachDate = \"2022-11-16\"\n",
+    )
+    .unwrap();
+    for args in [
+        vec!["breach", "add", "sens", "--breach-date", "2024-03-01"],
+        vec!["breach", "add", "--file", toml_path.to_str().unwrap()],
+    ] {
+        let out = lekradar(&data, &args);
+        assert!(!out.status.success(), "{args:?}");
+        let err = stderr(&out);
+        assert!(
+            err.contains("only in case") && err.contains("\"Sens\""),
+            "{err}"
+        );
+    }
+    let list = stdout(&lekradar(&data, &["breach", "list"]));
+    assert_eq!(list.lines().count(), 2, "header and Sens only: {list}");
+}

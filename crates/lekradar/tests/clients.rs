@@ -81,6 +81,8 @@ fn setup(dir: &Path) -> (Server, String, String, String, String, String) {
             "100000/min",
             "--rate-per-address",
             "100000/min",
+            "--rate-per-subnet",
+            "100000/min",
         ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())

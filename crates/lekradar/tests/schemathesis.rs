@@ -61,6 +61,8 @@ fn schemathesis_finds_no_server_error_and_no_undocumented_behaviour() {
             .args([
                 "--rate-per-address",
                 "1000000/min",
+                "--rate-per-subnet",
+                "1000000/min",
                 "--reads-per-address",
                 "1000000/min",
                 "--rate-global",

@@ -915,3 +915,64 @@ fn a_later_file_with_more_about_a_known_person_adds_an_entry_sealed_with_a_pad_o
         "{other}"
     );
 }
+
+/// Review finding: against a base-mode server the pinned key was ignored
+/// and the check printed an unverifiable answer with exit status 0. A pinned
+/// key now means a verifiable answer or a refusal.
+#[test]
+fn a_pinned_public_key_refuses_a_base_mode_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let ok = |args: &[&str]| {
+        let out = lekradar(&data, args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        stdout(&out)
+    };
+    ok(&["key", "init", "--mode", "oprf"]);
+    ok(&["breach", "add", "Telco", "--breach-date", "2026-01-01"]);
+    let file = dir.path().join("numbers.txt");
+    std::fs::write(&file, "0612345678\n0687654321\n").unwrap();
+    ok(&["ingest", "--breach", "Telco", file.to_str().unwrap()]);
+    // A key the operator might have pinned (any valid ristretto255 point).
+    let other = tempfile::tempdir().unwrap();
+    let pinned = lekradar_prf::ServerKey::create_file(&other.path().join("k")).unwrap();
+    let pinned: String = pinned
+        .public_key()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let server = Server::start(&data, &["serve", "--listen", "127.0.0.1:0"], &[]);
+    let check = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_lekradar"))
+            .args(["check", "--server", &server.base])
+            .args(extra)
+            .arg("0612345678")
+            .output()
+            .unwrap()
+    };
+    let out = check(&["--public-key", &pinned]);
+    assert!(!out.status.success(), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("base mode") && stderr(&out).contains("refusing"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).is_empty(),
+        "no result printed: {}",
+        stdout(&out)
+    );
+    // Without a pin the unverifiable answer is given, with a note.
+    let out = check(&[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("found in 1 breach"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stderr(&out).contains("cannot be verified"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -1,6 +1,8 @@
 //! The breach catalogue: every breach's metadata decoded once per published
 //! index generation (not once per request), with a case-insensitive lookup
-//! by name. Rebuilt when the index reader hands out a newer snapshot.
+//! by name for what people and clients type, and an exact one by the index's
+//! own name for what a lookup in the index found. Rebuilt when the index
+//! reader hands out a newer snapshot.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -12,6 +14,8 @@ use lekradar_index::Snapshot;
 /// One breach as the server shows it.
 #[derive(Debug)]
 pub struct Breach {
+    /// `meta.name` is always the breach's name in the index, the name its
+    /// entries' tags are derived from.
     pub meta: BreachMetadata,
     /// Retired in the index or in its metadata: never found by a check.
     pub retired: bool,
@@ -31,7 +35,14 @@ pub struct Catalogue {
     generation: u64,
     /// Sorted by name.
     breaches: Vec<Arc<Breach>>,
+    /// By the index's name, exactly.
+    by_name: HashMap<String, usize>,
+    /// By the name in lower case. New names that differ from an existing one
+    /// only in case are refused by the index writer; an index written before
+    /// that may hold such pairs, and then the lookup prefers the exact name.
     by_lower_name: HashMap<String, usize>,
+    /// Entries a private check serves: format-2 entries of listable breaches.
+    private_entries: u64,
 }
 
 impl Catalogue {
@@ -40,8 +51,9 @@ impl Catalogue {
     /// logged, rather than failing every request.
     pub fn build(snapshot: &Snapshot) -> Catalogue {
         let mut breaches = Vec::with_capacity(snapshot.breaches().len());
+        let mut private_entries = 0u64;
         for view in snapshot.breaches() {
-            let meta = match view.metadata().map(BreachMetadata::decode) {
+            let mut meta = match view.metadata().map(BreachMetadata::decode) {
                 Some(Ok(meta)) => meta,
                 Some(Err(e)) => {
                     tracing::warn!(breach = view.name(), error = %e, "breach metadata unreadable; showing the name only");
@@ -49,19 +61,44 @@ impl Catalogue {
                 }
                 None => fallback(view.name()),
             };
+            if meta.name != view.name() {
+                // Tags are derived from the index's name: that is the identity.
+                tracing::warn!(
+                    breach = view.name(),
+                    "breach metadata names another breach; using the index's name"
+                );
+                meta.name = view.name().to_owned();
+            }
             let retired = view.is_retired() || meta.is_retired;
-            breaches.push(Arc::new(Breach { meta, retired }));
+            let breach = Breach { meta, retired };
+            if breach.listable_for_accounts() {
+                private_entries += view
+                    .segments()
+                    .iter()
+                    .filter(|s| s.format_version() >= 2)
+                    .map(|s| s.len() as u64)
+                    .sum::<u64>();
+            }
+            breaches.push(Arc::new(breach));
         }
         breaches.sort_by(|a, b| a.meta.name.cmp(&b.meta.name));
-        let by_lower_name = breaches
+        let by_name = breaches
             .iter()
             .enumerate()
-            .map(|(i, b)| (b.meta.name.to_lowercase(), i))
+            .map(|(i, b)| (b.meta.name.clone(), i))
             .collect();
+        let mut by_lower_name = HashMap::new();
+        for (i, b) in breaches.iter().enumerate() {
+            // Sorted by name: upper case comes first, so the first one wins
+            // deterministically; an exact match is tried before this map.
+            by_lower_name.entry(b.meta.name.to_lowercase()).or_insert(i);
+        }
         Catalogue {
             generation: snapshot.generation(),
             breaches,
+            by_name,
             by_lower_name,
+            private_entries,
         }
     }
 
@@ -74,11 +111,24 @@ impl Catalogue {
         &self.breaches
     }
 
-    /// The breach named `name`, compared case-insensitively.
+    /// The breach named `name` as a person or client typed it: the exact
+    /// name, else compared case-insensitively.
     pub fn get(&self, name: &str) -> Option<&Arc<Breach>> {
-        self.by_lower_name
-            .get(&name.to_lowercase())
+        self.by_name
+            .get(name)
+            .or_else(|| self.by_lower_name.get(&name.to_lowercase()))
             .map(|&i| &self.breaches[i])
+    }
+
+    /// The breach an index entry belongs to, by its exact name in the index
+    /// (never a case-insensitive match: that could pick another breach).
+    pub fn of_index(&self, index_name: &str) -> Option<&Arc<Breach>> {
+        self.by_name.get(index_name).map(|&i| &self.breaches[i])
+    }
+
+    /// How many entries private checks serve (format 2, listable breaches).
+    pub fn private_entries(&self) -> u64 {
+        self.private_entries
     }
 
     /// The most recently added breach that is not retired.

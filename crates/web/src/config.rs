@@ -63,6 +63,11 @@ pub struct Limits {
     /// Per client address (IPv6 addresses count per /64), for checks made
     /// without an API key.
     pub per_address: Rate,
+    /// Per IPv4 /24 and IPv6 /56, for checks made without an API key: the
+    /// addresses of one network share it.
+    pub per_subnet: Rate,
+    /// Per IPv6 /48 (65 536 /64s), for checks made without an API key.
+    pub per_site: Rate,
     /// All checks of the server together.
     pub global: Rate,
     /// Catalogue requests (breach lists, pages) per client address: cheap,
@@ -100,6 +105,20 @@ pub struct ServerConfig {
     /// Keep the check budgets in the metadata store, so that every server
     /// sharing it draws on the same budgets (PostgreSQL); else in memory.
     pub shared_budgets: bool,
+    /// Where the operator endpoints (metrics, readiness details) are served,
+    /// besides to the operator token on `listen`.
+    pub ops_listen: Option<SocketAddr>,
+    /// The operator token that unlocks metrics and readiness details on
+    /// `listen`.
+    pub ops_token: Option<crate::ops::OpsToken>,
+    /// Time from a connection's opening to its first request's headers.
+    pub header_timeout: Duration,
+    /// Time a connection may stay open with no request in flight.
+    pub idle_timeout: Duration,
+    /// Open connections in all.
+    pub max_connections: usize,
+    /// Open connections per client address (IPv6 per /64); 0: no cap.
+    pub max_connections_per_address: usize,
 }
 
 /// A setting that cannot work.
@@ -134,6 +153,14 @@ impl ServerConfig {
                     count: 20,
                     period_secs: 60,
                 },
+                per_subnet: Rate {
+                    count: 200,
+                    period_secs: 60,
+                },
+                per_site: Rate {
+                    count: 400,
+                    period_secs: 60,
+                },
                 global: Rate {
                     count: 200,
                     period_secs: 1,
@@ -150,6 +177,22 @@ impl ServerConfig {
             workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
             private_bucket_bits: crate::private::DEFAULT_BUCKET_BITS,
             shared_budgets: false,
+            ops_listen: None,
+            ops_token: None,
+            header_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            max_connections: crate::connections::default_max_connections(),
+            max_connections_per_address: 64,
+        }
+    }
+
+    /// The connection caps and timeouts of the public listener.
+    pub fn connections(&self) -> crate::connections::ConnectionLimits {
+        crate::connections::ConnectionLimits {
+            max_total: self.max_connections,
+            max_per_address: self.max_connections_per_address,
+            header_timeout: self.header_timeout,
+            idle_timeout: self.idle_timeout,
         }
     }
 
@@ -198,6 +241,44 @@ impl ServerConfig {
         if !(1..=256).contains(&self.workers) {
             return Err(invalid("workers", "must lie between 1 and 256"));
         }
+        if self.header_timeout < Duration::from_millis(100)
+            || self.header_timeout > Duration::from_secs(300)
+        {
+            return Err(invalid(
+                "header-timeout",
+                "must lie between 100 ms and 5 minutes",
+            ));
+        }
+        if self.idle_timeout < self.header_timeout || self.idle_timeout > Duration::from_secs(3600)
+        {
+            return Err(invalid(
+                "idle-timeout",
+                "must lie between the header timeout and 1 hour",
+            ));
+        }
+        if self.max_connections < 1 {
+            return Err(invalid("max-connections", "must be at least 1"));
+        }
+        if let Some(limit) = crate::connections::descriptor_limit() {
+            if self.max_connections as u64 >= limit {
+                return Err(invalid(
+                    "max-connections",
+                    format!(
+                        "{} connections need more file descriptors than the limit of {limit} (ulimit -n); lower it or raise the limit",
+                        self.max_connections
+                    ),
+                ));
+            }
+        }
+        if self
+            .ops_listen
+            .is_some_and(|ops| ops == self.listen && ops.port() != 0)
+        {
+            return Err(invalid(
+                "ops-listen",
+                "must differ from --listen: the operator endpoints need a listener of their own",
+            ));
+        }
         if self.api_key_cache > Duration::from_secs(300) {
             return Err(invalid(
                 "api-key-cache",
@@ -211,13 +292,15 @@ impl ServerConfig {
     pub fn describe(&self) -> String {
         let regions: Vec<&str> = self.form_regions.iter().map(|r| r.as_str()).collect();
         format!(
-            "listen           {}\nmode             {}\ndefault-region   {}\nform-regions     {}\nrequire-api-key  {}\nrate-per-address {}\nrate-global      {}\nreads-per-address {}\nreload-interval  {:?}\nrequest-timeout  {:?}\nmax-body         {} bytes\napi-key-cache    {:?}\nworkers          {}\nprivate-bucket-bits {}\nshared-budgets   {}\n",
+            "listen           {}\nmode             {}\ndefault-region   {}\nform-regions     {}\nrequire-api-key  {}\nrate-per-address {}\nrate-per-subnet  {}\nrate-per-site    {}\nrate-global      {}\nreads-per-address {}\nreload-interval  {:?}\nrequest-timeout  {:?}\nmax-body         {} bytes\napi-key-cache    {:?}\nworkers          {}\nprivate-bucket-bits {}\nshared-budgets   {}\nheader-timeout   {:?}\nidle-timeout     {:?}\nmax-connections  {}\nmax-connections-per-address {}\nops-listen       {}\nops-token        {}\n",
             self.listen,
             self.mode,
             self.default_region,
             regions.join(","),
             self.require_api_key,
             self.limits.per_address,
+            self.limits.per_subnet,
+            self.limits.per_site,
             self.limits.global,
             self.limits.reads_per_address,
             self.reload_interval,
@@ -227,6 +310,13 @@ impl ServerConfig {
             self.workers,
             self.private_bucket_bits,
             self.shared_budgets,
+            self.header_timeout,
+            self.idle_timeout,
+            self.max_connections,
+            self.max_connections_per_address,
+            self.ops_listen
+                .map_or_else(|| "none".to_owned(), |a| a.to_string()),
+            if self.ops_token.is_some() { "set" } else { "none" },
         )
     }
 }

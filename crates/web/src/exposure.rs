@@ -35,7 +35,9 @@ pub fn check_identifier(state: &Inner, id: &Identifier) -> Result<Exposures, Che
     let hits = check(&snapshot, &state.key, id)?;
     let mut found = Vec::with_capacity(hits.len());
     for hit in hits {
-        let Some(breach) = catalogue.get(hit.breach.name()) else {
+        // By the exact identity of the index entry's breach, never by a
+        // case-insensitive name (which could resolve to another breach).
+        let Some(breach) = catalogue.of_index(hit.breach.name()) else {
             continue;
         };
         if !breach.listable_for_accounts() {

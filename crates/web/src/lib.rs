@@ -20,6 +20,8 @@ mod advice;
 mod auth;
 mod catalogue;
 mod config;
+mod connections;
+mod csrf;
 mod exposure;
 mod hibp;
 mod l10n;
@@ -38,8 +40,10 @@ mod state;
 mod workers;
 
 pub use config::{ConfigError, Limits, Mode, ServerConfig};
+pub use connections::{default_max_connections, descriptor_limit, raise_descriptor_limit};
 pub use l10n::{L10n, Lang};
 pub use letters::{letter, LetterFields, LetterKind};
+pub use ops::OpsToken;
 pub use router::App;
 pub use state::{OwnerAnswer, OwnerAnswerBreach};
 
@@ -69,14 +73,64 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
+    serve_with_operator(app, listener, None, shutdown).await
+}
+
+/// [`serve`], and the operator endpoints (`/healthz`, `/readyz` with its
+/// details, `/metrics`) on `operator` when given.
+pub async fn serve_with_operator(
+    app: App,
+    listener: tokio::net::TcpListener,
+    operator: Option<tokio::net::TcpListener>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
     let reloader = app.spawn_reloader();
     let config = &app.state().config;
     let limits = workers::Limits {
         max_body: config.max_body_bytes,
         timeout: config.request_timeout,
+        connections: config.connections(),
     };
+    let tracker = connections::Tracker::new(limits.connections, Some(&app.state().metrics));
     let workers = config.workers;
-    let result = workers::serve_on_workers(app.router(), limits, listener, workers, shutdown).await;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|s| *s).await;
+    };
+    let ops = operator.map(|listener| {
+        // A few connections for scrapers and probes, with the same timeouts.
+        let mut ops_limits = limits;
+        ops_limits.connections.max_total = limits.connections.max_total.min(64);
+        ops_limits.connections.max_per_address = 0;
+        let tracker = connections::Tracker::new(ops_limits.connections, None);
+        tokio::spawn(workers::serve_on_workers(
+            app.operator_router(),
+            ops_limits,
+            tracker,
+            listener,
+            1,
+            stopped(stop_rx.clone()),
+        ))
+    });
+    let signal = tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop_tx.send(true);
+    });
+    let result = workers::serve_on_workers(
+        app.router(),
+        limits,
+        tracker,
+        listener,
+        workers,
+        stopped(stop_rx),
+    )
+    .await;
+    signal.abort();
+    if let Some(ops) = ops {
+        if let Ok(Err(e)) = ops.await {
+            tracing::warn!(error = %e, "operator listener failed");
+        }
+    }
     reloader.abort();
     result
 }

@@ -17,7 +17,39 @@ use crate::catalogue::Catalogue;
 pub struct RequestLabels {
     pub route: &'static str,
     pub method: &'static str,
-    pub status: u16,
+    pub status: StatusLabel,
+}
+
+/// A response status as a label: its code, or `answered` for a check's
+/// answer in owner-only mode, whose status (HIBP: 200 found, 404 not found)
+/// would tell the outcome.
+#[derive(Debug, Clone, Copy, Hash, PartialEq, Eq)]
+pub struct StatusLabel(pub Option<u16>);
+
+impl StatusLabel {
+    pub const ANSWERED: StatusLabel = StatusLabel(None);
+}
+
+impl prometheus_client::encoding::EncodeLabelValue for StatusLabel {
+    fn encode(
+        &self,
+        encoder: &mut prometheus_client::encoding::LabelValueEncoder,
+    ) -> Result<(), std::fmt::Error> {
+        use std::fmt::Write;
+        match self.0 {
+            Some(code) => write!(encoder, "{code}"),
+            None => encoder.write_str("answered"),
+        }
+    }
+}
+
+impl std::fmt::Display for StatusLabel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(code) => write!(f, "{code}"),
+            None => f.write_str("answered"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -64,15 +96,23 @@ pub fn method_label(method: &axum::http::Method) -> &'static str {
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct CheckLabels {
-    /// `hibp`, `native` or `page`.
+    /// `hibp`, `native`, `page` or `private`.
     pub api: &'static str,
-    /// `found`, `not_found`, `invalid` or `limited`.
+    /// `found`, `not_found`, `invalid`, `limited`, `evaluated` (private), or
+    /// in owner-only mode `answered` and `accepted` (the page's check, made
+    /// after the answer), never found or not found.
     pub outcome: &'static str,
 }
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct BudgetLabels {
     pub budget: &'static str,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ReasonLabels {
+    /// `total` (the server's connection cap), `address` (one address's cap).
+    pub reason: &'static str,
 }
 
 fn latency_histogram() -> Histogram {
@@ -88,8 +128,18 @@ pub struct Metrics {
     pub checks: Family<CheckLabels, Counter>,
     pub rate_limited: Family<BudgetLabels, Counter>,
     pub owner_answers: Counter,
+    pub owner_answers_dropped: Counter,
     pub index_generation: Gauge,
     pub breaches: Gauge,
+    /// Open client connections.
+    pub connections: Gauge,
+    /// Connections closed at once because a cap was reached.
+    pub connections_refused: Family<ReasonLabels, Counter>,
+    /// Idle connections closed to make room for a new one at the cap.
+    pub connections_evicted: Counter,
+    /// Connections closed for sending no request within the idle or header
+    /// timeout.
+    pub connections_timed_out: Counter,
 }
 
 impl Metrics {
@@ -102,8 +152,13 @@ impl Metrics {
         let checks = Family::<CheckLabels, Counter>::default();
         let rate_limited = Family::<BudgetLabels, Counter>::default();
         let owner_answers = Counter::default();
+        let owner_answers_dropped = Counter::default();
         let index_generation = Gauge::default();
         let breaches = Gauge::default();
+        let connections = Gauge::default();
+        let connections_refused = Family::<ReasonLabels, Counter>::default();
+        let connections_evicted = Counter::default();
+        let connections_timed_out = Counter::default();
         registry.register(
             "http_requests",
             "HTTP requests by route template, method and status",
@@ -126,8 +181,13 @@ impl Metrics {
         );
         registry.register(
             "owner_answers",
-            "Owner-only answers handed to the mailer",
+            "Owner-only answers made for the mailer",
             owner_answers.clone(),
+        );
+        registry.register(
+            "owner_answers_dropped",
+            "Owner-only answers dropped because the mailer's queue was full or closed",
+            owner_answers_dropped.clone(),
         );
         registry.register(
             "index_generation",
@@ -139,6 +199,26 @@ impl Metrics {
             "Breaches in the catalogue, retired ones included",
             breaches.clone(),
         );
+        registry.register(
+            "connections",
+            "Open client connections",
+            connections.clone(),
+        );
+        registry.register(
+            "connections_refused",
+            "Connections closed at once because a connection cap was reached",
+            connections_refused.clone(),
+        );
+        registry.register(
+            "connections_evicted",
+            "Idle connections closed to make room at the server's connection cap",
+            connections_evicted.clone(),
+        );
+        registry.register(
+            "connections_timed_out",
+            "Connections closed for sending no complete request within the header or idle timeout",
+            connections_timed_out.clone(),
+        );
         Metrics {
             registry,
             requests,
@@ -146,8 +226,13 @@ impl Metrics {
             checks,
             rate_limited,
             owner_answers,
+            owner_answers_dropped,
             index_generation,
             breaches,
+            connections,
+            connections_refused,
+            connections_evicted,
+            connections_timed_out,
         }
     }
 

@@ -13,7 +13,8 @@ use axum::http::{HeaderValue, Uri};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::metrics::{intern_route, method_label, RequestLabels, RouteLabels};
+use crate::config::Mode;
+use crate::metrics::{intern_route, method_label, RequestLabels, RouteLabels, StatusLabel};
 use crate::state::AppState;
 
 /// The Content-Security-Policy of every response: nothing from elsewhere,
@@ -109,7 +110,10 @@ pub fn fold_request<B>(mut request: axum::http::Request<B>) -> axum::http::Reque
     request
 }
 
-/// Records metrics and a debug access line for each request.
+/// Records metrics and a debug access line for each request. In owner-only
+/// mode a check's answer (marked [`CheckAnswer`] by its handler) is counted
+/// with the status `answered` and not timed: HIBP's 200 or 404, or the time
+/// taken to build a longer answer, would tell found from not found.
 pub async fn observe(State(state): State<AppState>, request: Request, next: Next) -> Response {
     // Only patterns reach the labels: a route template or "unmatched"
     // (never the path of an unmatched request, which may hold anything).
@@ -122,7 +126,13 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
     let start = Instant::now();
     let response = next.run(request).await;
     let elapsed = start.elapsed();
-    let status = response.status().as_u16();
+    let concealed = state.config.mode == Mode::OwnerOnly
+        && response.extensions().get::<CheckAnswer>().is_some();
+    let status = if concealed {
+        StatusLabel::ANSWERED
+    } else {
+        StatusLabel(Some(response.status().as_u16()))
+    };
     state
         .metrics
         .requests
@@ -132,6 +142,10 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
             status,
         })
         .inc();
+    if concealed {
+        tracing::debug!(target: "lekradar::access", method, route, status = %status, "request");
+        return response;
+    }
     state
         .metrics
         .request_seconds
@@ -141,10 +155,20 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
         target: "lekradar::access",
         method,
         route,
-        status,
+        status = %status,
         micros = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX),
         "request"
     );
+    response
+}
+
+/// Marks a response as the answer to an identifier check (see [`observe`]).
+#[derive(Debug, Clone, Copy)]
+pub struct CheckAnswer;
+
+/// `response`, marked as a check's answer.
+pub fn check_answer(mut response: Response) -> Response {
+    response.extensions_mut().insert(CheckAnswer);
     response
 }
 

@@ -1,22 +1,133 @@
 //! Operations endpoints: `/healthz` (the process answers), `/readyz` (the
 //! index and the metadata store can be used) and `/metrics` (Prometheus,
 //! OpenMetrics text).
+//!
+//! Metrics and the details of readiness are for operators only: they are
+//! served on the operator listener (`--ops-listen`), or on the public
+//! listener to a request carrying the operator token (`--ops-token-file`,
+//! `Authorization: Bearer …`). The public listener answers `/healthz` and a
+//! bare `/readyz` (status code and `ready`) to anyone, for load balancers.
+//! Review finding: `/metrics` was public, and counted owner-only page checks
+//! as found or not found.
 
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use crate::state::AppState;
 
+/// Marks requests that came in on the operator listener.
+#[derive(Debug, Clone, Copy)]
+pub struct OperatorListener;
+
+/// The public listener's operations routes.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
+}
+
+/// The operator listener's routes: the same, every request an operator's.
+pub fn operator_router() -> Router<AppState> {
+    router()
+        .fallback(|| async {
+            (
+                StatusCode::NOT_FOUND,
+                "not found: /healthz, /readyz, /metrics\n",
+            )
+        })
+        .layer(Extension(OperatorListener))
+}
+
+/// The SHA-256 of an operator token, as configured.
+#[derive(Clone, PartialEq, Eq)]
+pub struct OpsToken([u8; 32]);
+
+impl std::fmt::Debug for OpsToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OpsToken(…)")
+    }
+}
+
+impl OpsToken {
+    /// Minimum length of a token (hex of 16 random bytes is 32).
+    pub const MIN_LEN: usize = 32;
+
+    /// The token from its text (trimmed); `None` when it is too short to be
+    /// a secret.
+    pub fn new(token: &str) -> Option<OpsToken> {
+        let token = token.trim();
+        (token.len() >= Self::MIN_LEN).then(|| OpsToken(Sha256::digest(token.as_bytes()).into()))
+    }
+
+    /// Whether `presented` is this token. Digests are compared, so the time
+    /// taken says nothing about the token's bytes.
+    fn matches(&self, presented: &str) -> bool {
+        let digest: [u8; 32] = Sha256::digest(presented.trim().as_bytes()).into();
+        digest
+            .iter()
+            .zip(self.0.iter())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+    }
+}
+
+/// Whether the operator may be answered: on the operator listener, or with
+/// the operator token.
+enum Access {
+    Operator,
+    /// No token configured: operator data is not served on this listener.
+    NotHere,
+    /// A token is configured and this request did not carry it.
+    Denied,
+}
+
+fn access(state: &AppState, on_operator_listener: bool, headers: &HeaderMap) -> Access {
+    if on_operator_listener {
+        return Access::Operator;
+    }
+    let Some(token) = &state.config.ops_token else {
+        return Access::NotHere;
+    };
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, t)| t);
+    match presented {
+        Some(t) if token.matches(t) => Access::Operator,
+        _ => Access::Denied,
+    }
+}
+
+fn refused(access: Access) -> Response {
+    match access {
+        Access::Operator => StatusCode::OK.into_response(),
+        Access::NotHere => (
+            StatusCode::NOT_FOUND,
+            "not served here: operator endpoints are on the operator listener (--ops-listen) or need the operator token (--ops-token-file)\n",
+        )
+            .into_response(),
+        Access::Denied => {
+            let mut r = (
+                StatusCode::UNAUTHORIZED,
+                "the operator token is missing or wrong (Authorization: Bearer …)\n",
+            )
+                .into_response();
+            r.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"lekradar-operator\""),
+            );
+            r
+        }
+    }
 }
 
 #[utoipa::path(get, path = "/healthz", tag = "operations",
@@ -25,25 +136,38 @@ pub async fn healthz() -> &'static str {
     "ok\n"
 }
 
-/// What `/readyz` reports.
+/// What `/readyz` reports to operators (others get `ready` only).
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Readiness {
     pub ready: bool,
     /// Generation of the index manifest in service.
-    pub index_generation: u64,
-    pub breaches: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index_generation: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub breaches: Option<u64>,
     /// `sqlite` or `postgres`.
-    pub store: String,
-    pub store_ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub store: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub store_ok: Option<bool>,
 }
 
 #[utoipa::path(get, path = "/readyz", tag = "operations",
+    security((), ("operator" = [])),
     responses(
-        (status = 200, description = "Ready to answer checks", body = Readiness),
+        (status = 200, description = "Ready to answer checks (details for operators: on the operator listener or with the operator token)", body = Readiness),
         (status = 503, description = "Not ready: the metadata store cannot be reached", body = Readiness),
     ))]
-pub async fn readyz(State(state): State<AppState>) -> Response {
+pub async fn readyz(
+    State(state): State<AppState>,
+    operator: Option<Extension<OperatorListener>>,
+    headers: HeaderMap,
+) -> Response {
+    let details = matches!(
+        access(&state, operator.is_some(), &headers),
+        Access::Operator
+    );
     let (snapshot, catalogue) = state.snapshot();
     let store_ok = match state.store.ping().await {
         Ok(()) => true,
@@ -54,29 +178,49 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     };
     let body = Readiness {
         ready: store_ok,
-        index_generation: snapshot.generation(),
-        breaches: catalogue.all().len() as u64,
-        store: state.store.backend().to_string(),
-        store_ok,
+        index_generation: details.then(|| snapshot.generation()),
+        breaches: details.then(|| catalogue.all().len() as u64),
+        store: details.then(|| state.store.backend().to_string()),
+        store_ok: details.then_some(store_ok),
     };
     let status = if store_ok {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
-    (status, Json(body)).into_response()
+    let mut response = (status, Json(body)).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 #[utoipa::path(get, path = "/metrics", tag = "operations",
-    responses((status = 200, description = "Prometheus metrics (OpenMetrics text)", body = String, content_type = "application/openmetrics-text")))]
-pub async fn metrics(State(state): State<AppState>) -> Response {
+    security(("operator" = [])),
+    responses(
+        (status = 200, description = "Prometheus metrics (OpenMetrics text), on the operator listener or with the operator token", body = String, content_type = "application/openmetrics-text"),
+        (status = 401, description = "A token is configured and this request did not carry it", body = String, content_type = "text/plain"),
+        (status = 404, description = "Not served on the public listener without a token configured", body = String, content_type = "text/plain"),
+    ))]
+pub async fn metrics(
+    State(state): State<AppState>,
+    operator: Option<Extension<OperatorListener>>,
+    headers: HeaderMap,
+) -> Response {
+    match access(&state, operator.is_some(), &headers) {
+        Access::Operator => {}
+        other => return refused(other),
+    }
     // Refresh the catalogue gauges if a new index was published.
     let _ = state.snapshot();
     (
-        [(
-            header::CONTENT_TYPE,
-            "application/openmetrics-text; version=1.0.0; charset=utf-8",
-        )],
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/openmetrics-text; version=1.0.0; charset=utf-8",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
         state.metrics.render(),
     )
         .into_response()

@@ -10,6 +10,13 @@
 //!
 //! Every evaluation draws on the same budgets as a direct check; bucket
 //! downloads are catalogue reads and cacheable (ETag, Cache-Control).
+//!
+//! The prefix lengths a client may ask are bounded by the number of entries
+//! served ([`prefix_bounds`]): at the longest, a bucket holds on average at
+//! least [`MIN_OCCUPANCY`] entries, so one person's entries are lost in its
+//! natural variation. Review finding: with 3 602 entries at 16 bits a bucket
+//! was empty unless it held a member (40 of 40 members' buckets non-empty,
+//! 2 of 40 non-members'), a free membership oracle.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -87,10 +94,14 @@ pub struct PrivateConfig {
     /// (pin it; `null` in base mode).
     pub public_key: Option<String>,
     pub key_id: String,
-    /// The bucket prefix length clients should use by default.
+    /// The longest bucket prefix the server accepts, which clients should
+    /// use: chosen from the entries served so that a bucket holds at least
+    /// `minOccupancy` entries on average (0 for a small index: one bucket).
     pub bucket_bits: u32,
     /// The shortest prefix the server accepts (larger buckets, more privacy).
     pub min_bucket_bits: u32,
+    /// The least average number of entries per bucket at `bucketBits`.
+    pub min_occupancy: u64,
     /// Prefix of every PRF input: `lekradar:v1:phone:+31612345678`.
     pub input_prefix: &'static str,
     pub entry: EntryDerivation,
@@ -99,10 +110,49 @@ pub struct PrivateConfig {
     pub breaches: Vec<PrivateBreach>,
 }
 
-/// Default bucket prefix length.
+/// Default bound on the bucket prefix length (`--private-bucket-bits`).
 pub const DEFAULT_BUCKET_BITS: u32 = 16;
-/// The floor of the prefix length.
+/// The shortest prefix a client may ask when the index is large enough; it
+/// bounds the size of an answer (below it for small indexes, see
+/// [`prefix_bounds`]).
 pub const MIN_BUCKET_BITS: u32 = 12;
+/// The least average number of entries in a bucket of the longest prefix
+/// served. One person has one entry per breach they are in (more when a
+/// later file told more about them); against a count that varies by about
+/// the square root of this (±11), a handful of entries is noise: the counts
+/// of members' and non-members' buckets differ by at most ≈ k/√(2π·128)
+/// ≈ 0.035·k in total variation for a person with k entries.
+pub const MIN_OCCUPANCY: u64 = 128;
+
+/// The prefix lengths a private check may ask of an index serving `served`
+/// entries, with `--private-bucket-bits` = `configured`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PrefixBounds {
+    pub min: u32,
+    pub max: u32,
+}
+
+/// The longest prefix at which a bucket holds at least [`MIN_OCCUPANCY`]
+/// entries on average (never more than `configured`; 0, one bucket for the
+/// whole index, when even that is too few), and the shortest: the floor
+/// [`MIN_BUCKET_BITS`], or the longest when that is shorter.
+pub fn prefix_bounds(served: u64, configured: u32) -> PrefixBounds {
+    let mut max = 0;
+    while max < configured.min(lekradar_prf::BUCKET_BITS) && served >> (max + 1) >= MIN_OCCUPANCY {
+        max += 1;
+    }
+    PrefixBounds {
+        min: max.min(MIN_BUCKET_BITS),
+        max,
+    }
+}
+
+fn bounds_of(state: &AppState, catalogue: &Catalogue) -> PrefixBounds {
+    prefix_bounds(
+        catalogue.private_entries(),
+        state.config.private_bucket_bits,
+    )
+}
 
 fn mode_name(mode: Mode) -> &'static str {
     mode.as_str()
@@ -131,14 +181,16 @@ pub async fn config(
     state.budgets.read(ip).map_err(ApiError::limited)?;
     let (snapshot, catalogue) = state.snapshot();
     let mode = state.key.mode();
+    let bounds = bounds_of(&state, &catalogue);
     let body = PrivateConfig {
         version: WIRE_VERSION,
         ciphersuite: "ristretto255-SHA512",
         mode: mode_name(mode),
         public_key: (mode == Mode::Voprf).then(|| hex(&state.key.public_key())),
         key_id: state.key.key_id(),
-        bucket_bits: state.config.private_bucket_bits,
-        min_bucket_bits: MIN_BUCKET_BITS,
+        bucket_bits: bounds.max,
+        min_bucket_bits: bounds.min,
+        min_occupancy: MIN_OCCUPANCY,
         input_prefix: lekradar_normalize::PRF_INPUT_PREFIX,
         entry: EntryDerivation {
             kdf: "HKDF-SHA512",
@@ -186,6 +238,25 @@ fn bad(code: &'static str, message: impl Into<String>) -> ApiError {
     ApiError::new(StatusCode::BAD_REQUEST, code, message)
 }
 
+/// Binary messages must say so: a cross-site form can send `text/plain`
+/// without the browser asking first, `application/octet-stream` it cannot.
+fn octet_stream(headers: &HeaderMap) -> Result<(), ApiError> {
+    let ok = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/octet-stream"));
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the message with Content-Type: application/octet-stream",
+        ))
+    }
+}
+
 /// The server's step on a blinded element: evaluated element, then the
 /// proof in VOPRF mode.
 fn evaluate_element(state: &AppState, blinded: &[u8]) -> Result<Vec<u8>, ApiError> {
@@ -217,6 +288,7 @@ fn binary(body: Vec<u8>, cache: &'static str) -> Response {
     responses(
         (status = 200, description = "Evaluated element (32 bytes), then in VOPRF mode the DLEQ proof (64 bytes)", body = Vec<u8>, content_type = "application/octet-stream"),
         (status = 400, description = "Not a 32-byte valid element", body = crate::native::dto::ErrorBody),
+        (status = 415, description = "Not sent as application/octet-stream", body = crate::native::dto::ErrorBody),
         (status = 401, description = "Unknown API key", body = crate::native::dto::ErrorBody),
         (status = 403, description = "The server is in owner-only mode and no API key was given", body = crate::native::dto::ErrorBody),
         (status = 429, description = "A budget ran out", body = crate::native::dto::ErrorBody),
@@ -227,6 +299,7 @@ pub async fn evaluate(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
+    octet_stream(&headers)?;
     if body.len() != ELEMENT_LEN {
         return Err(bad(
             "invalid_length",
@@ -239,13 +312,14 @@ pub async fn evaluate(
     Ok(binary(out, "no-store"))
 }
 
-/// Checks a requested prefix length and value.
-fn prefix_ok(state: &AppState, bits: u32, prefix: u32) -> Result<(), ApiError> {
-    let max = state.config.private_bucket_bits;
-    if !(MIN_BUCKET_BITS..=max).contains(&bits) {
+/// Checks a requested prefix length and value against the bounds of the
+/// catalogue's generation.
+fn prefix_ok(bounds: PrefixBounds, bits: u32, prefix: u32) -> Result<(), ApiError> {
+    let PrefixBounds { min, max } = bounds;
+    if !(min..=max).contains(&bits) {
         return Err(bad(
             "invalid_prefix",
-            format!("prefix length must lie between {MIN_BUCKET_BITS} and {max} bits"),
+            format!("prefix length must lie between {min} and {max} bits for this index (GET /api/v1/private/config tells the current bounds)"),
         ));
     }
     if prefix >> bits != 0 {
@@ -299,6 +373,7 @@ pub fn bucket_message(
 }
 
 #[utoipa::path(get, path = "/api/v1/private/buckets/{bits}/{prefix}", tag = "private",
+    security((), ("bearer" = [])),
     params(
         ("bits" = u32, Path, description = "Prefix length, from minBucketBits to bucketBits"),
         ("prefix" = String, Path, description = "The first `bits` bits of the bucket (SHA-256 of the PRF input), as a hexadecimal number"),
@@ -307,6 +382,8 @@ pub fn bucket_message(
         (status = 200, description = "The bucket: version, bits, prefix (3 bytes), generation (u64), count (u32), then count × (tag 8, sealed class word 4), sorted by tag", body = Vec<u8>, content_type = "application/octet-stream"),
         (status = 304, description = "Not modified (If-None-Match)"),
         (status = 400, description = "Bad prefix", body = crate::native::dto::ErrorBody),
+        (status = 401, description = "Unknown API key", body = crate::native::dto::ErrorBody),
+        (status = 403, description = "The server is in owner-only mode and no API key was given", body = crate::native::dto::ErrorBody),
         (status = 429, description = "Too many requests", body = crate::native::dto::ErrorBody),
     ))]
 pub async fn bucket(
@@ -316,6 +393,10 @@ pub async fn bucket(
     Path((bits, prefix)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     state.budgets.read(ip).map_err(ApiError::limited)?;
+    if state.config.mode == crate::config::Mode::OwnerOnly {
+        // Owner-only: only callers the operator gave a key see buckets.
+        crate::native::check_key(&state, &headers).await?;
+    }
     let bits: u32 = bits
         .parse()
         .map_err(|_| bad("invalid_prefix", "the prefix length is not a number"))?;
@@ -328,8 +409,8 @@ pub async fn bucket(
                 "the prefix is not a hexadecimal number of at most 6 digits",
             )
         })?;
-    prefix_ok(&state, bits, prefix)?;
     let (snapshot, catalogue) = state.snapshot();
+    prefix_ok(bounds_of(&state, &catalogue), bits, prefix)?;
     let etag = format!("\"g{}-{bits}-{prefix:x}\"", snapshot.generation());
     if headers
         .get(header::IF_NONE_MATCH)
@@ -357,7 +438,8 @@ pub async fn bucket(
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "version, mode (0 oprf, 1 voprf), evaluated element (32), proof (64, VOPRF only), then the bucket message", body = Vec<u8>, content_type = "application/octet-stream"),
-        (status = 400, description = "Malformed request", body = crate::native::dto::ErrorBody),
+        (status = 400, description = "Malformed request, or a prefix length outside the current bounds", body = crate::native::dto::ErrorBody),
+        (status = 415, description = "Not sent as application/octet-stream", body = crate::native::dto::ErrorBody),
         (status = 401, description = "Unknown API key", body = crate::native::dto::ErrorBody),
         (status = 403, description = "The server is in owner-only mode and no API key was given", body = crate::native::dto::ErrorBody),
         (status = 429, description = "A budget ran out", body = crate::native::dto::ErrorBody),
@@ -368,6 +450,7 @@ pub async fn check(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
+    octet_stream(&headers)?;
     if body.len() != CHECK_REQUEST {
         return Err(bad(
             "invalid_length",
@@ -382,10 +465,11 @@ pub async fn check(
     }
     let bits = u32::from(body[1]);
     let prefix = u32::from_be_bytes([0, body[2], body[3], body[4]]);
-    prefix_ok(&state, bits, prefix)?;
+    // One snapshot for the bounds and the bucket.
+    let (snapshot, catalogue) = state.snapshot();
+    prefix_ok(bounds_of(&state, &catalogue), bits, prefix)?;
     draw(&state, ip, &headers).await?;
     let evaluated = evaluate_element(&state, &body[5..])?;
-    let (snapshot, catalogue) = state.snapshot();
     let mode = state.key.mode();
     let bucket = bucket_message(&snapshot, &catalogue, bits, prefix);
     let mut out = Vec::with_capacity(2 + evaluated.len() + bucket.len());

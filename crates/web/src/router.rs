@@ -13,7 +13,7 @@ use tokio::sync::mpsc;
 use crate::config::ServerConfig;
 use crate::l10n::L10n;
 use crate::state::{AppState, OwnerAnswer};
-use crate::{hibp, middleware, native, openapi, ops, pages};
+use crate::{csrf, hibp, middleware, native, openapi, ops, pages};
 
 /// The server: state plus routes.
 #[derive(Clone)]
@@ -54,11 +54,27 @@ impl App {
             .fallback(pages::fallback)
             .layer(axum::middleware::from_fn_with_state(
                 state.clone(),
+                csrf::refuse_cross_site,
+            ))
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
                 middleware::observe,
             ));
         let max_body = state.config.max_body_bytes;
         router = router.layer(DefaultBodyLimit::max(max_body));
         router.with_state(state)
+    }
+
+    /// The operator listener's routes: health, readiness with details and
+    /// metrics, for operators only (`--ops-listen`).
+    pub fn operator_router(&self) -> Router {
+        let state = self.state.clone();
+        ops::operator_router()
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                middleware::observe,
+            ))
+            .with_state(state)
     }
 
     /// Polls the index for newly published breaches and tidies the rate

@@ -67,6 +67,9 @@ pub struct Inner {
     /// Salt of the address names in shared budgets, derived from the server
     /// key so that every server holding it computes the same names.
     budget_salt: [u8; 32],
+    /// The check form's tokens (key derived from the server key, so every
+    /// server behind one load balancer accepts the others' forms).
+    pub form_tokens: crate::csrf::FormToken,
 }
 
 /// Why a check may not be made now.
@@ -94,6 +97,8 @@ impl AppState {
         // have F(k, label) evaluated obliviously, and with the salt a reader
         // of the budget rows could try every IPv4 address.
         let budget_salt: [u8; 32] = *key.derive_secret(b"lekradar:v1:budget-address-names");
+        let form_tokens =
+            crate::csrf::FormToken::new(*key.derive_secret(b"lekradar:v1:form-tokens"));
         let catalogue = Catalogue::build(&index.snapshot());
         let metrics = Metrics::new();
         metrics.observe_catalogue(&catalogue);
@@ -110,6 +115,7 @@ impl AppState {
             owner_answers,
             key_cache: Mutex::new(HashMap::new()),
             budget_salt,
+            form_tokens,
         }))
     }
 }
@@ -184,28 +190,30 @@ impl Inner {
             };
             return local.map_err(DrawError::Limited);
         }
-        use crate::limits::{AddressBucket, Budget, Denied};
-        let (name, rate, budget) = match key {
-            Some(key) => (format!("key:{}", key.id), key.rate, Budget::ApiKey),
-            None => {
-                let bucket = AddressBucket::from(ip);
-                let digest = Sha256::new()
-                    .chain_update(self.budget_salt)
-                    .chain_update(bucket.bytes())
-                    .finalize();
-                let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-                (
-                    format!("addr:{hex}"),
-                    self.config.limits.per_address,
-                    Budget::Address,
-                )
-            }
+        use crate::limits::{address_tiers, Budget, Denied};
+        let limits = &self.config.limits;
+        let mut draws: Vec<(String, lekradar_store::Rate, Budget)> = match key {
+            Some(key) => vec![(format!("key:{}", key.id), key.rate, Budget::ApiKey)],
+            None => address_tiers(ip)
+                .into_iter()
+                .map(|(budget, bucket)| {
+                    let digest = Sha256::new()
+                        .chain_update(self.budget_salt)
+                        .chain_update(bucket.bytes())
+                        .finalize();
+                    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+                    let (prefix, rate) = match budget {
+                        Budget::Address => ("addr", limits.per_address),
+                        Budget::Subnet => ("subnet", limits.per_subnet),
+                        _ => ("site", limits.per_site),
+                    };
+                    (format!("{prefix}:{hex}"), rate, budget)
+                })
+                .collect(),
         };
-        for (name, rate, budget) in [
-            (name.as_str(), rate, budget),
-            ("global", self.config.limits.global, Budget::Global),
-        ] {
-            match self.store.draw(name, rate).await {
+        draws.push(("global".to_owned(), limits.global, Budget::Global));
+        for (name, rate, budget) in draws {
+            match self.store.draw(&name, rate).await {
                 Ok(lekradar_store::Draw::Allowed) => {}
                 Ok(lekradar_store::Draw::Denied { retry_after }) => {
                     return Err(DrawError::Limited(Denied {
@@ -222,14 +230,26 @@ impl Inner {
         Ok(())
     }
 
+    /// Counts a check that was answered: found or not found, except in
+    /// owner-only mode, where no metric may tell the two apart (`answered`).
+    pub fn count_check(&self, api: &'static str, found: bool) {
+        let outcome = match (self.config.mode, found) {
+            (crate::config::Mode::OwnerOnly, _) => "answered",
+            (_, true) => "found",
+            (_, false) => "not_found",
+        };
+        self.metrics.check(api, outcome);
+    }
+
     /// Hands an owner-only answer to the mailer; false when its queue is full.
     pub fn hand_to_mailer(&self, answer: OwnerAnswer) -> bool {
+        // Counted before the hand-off, so that whoever receives the answer
+        // sees the count already moved.
+        self.metrics.owner_answers.inc();
         match self.owner_answers.try_send(answer) {
-            Ok(()) => {
-                self.metrics.owner_answers.inc();
-                true
-            }
+            Ok(()) => true,
             Err(_) => {
+                self.metrics.owner_answers_dropped.inc();
                 tracing::warn!("mailer queue full or closed; owner-only answer dropped");
                 false
             }

@@ -238,3 +238,59 @@ fn bad_names_and_unknown_breaches_are_errors_that_change_nothing() {
         Err(IndexError::MemoryLimit { .. })
     ));
 }
+
+#[test]
+fn a_name_that_differs_only_in_case_is_refused_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    publish_breach(dir.path(), "Sens", 10, MIN_MEMORY);
+    let mut writer = IndexWriter::open(dir.path()).unwrap();
+    for name in ["sens", "SENS", "sEnS"] {
+        let mut tx = Transaction::new();
+        tx.set_metadata(name, b"other".to_vec());
+        match writer.commit(tx) {
+            Err(IndexError::NameCollision { name: n, existing }) => {
+                assert_eq!((n.as_str(), existing.as_str()), (name, "Sens"));
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+        let b = writer.segment_builder(MIN_MEMORY).unwrap();
+        let (segs, _) = b.finish().unwrap();
+        let mut tx = Transaction::new();
+        tx.add_segments(name, segs);
+        assert!(matches!(
+            writer.commit(tx),
+            Err(IndexError::NameCollision { .. })
+        ));
+    }
+    assert_eq!(writer.manifest().generation, 1);
+    assert_eq!(writer.manifest().breaches.len(), 1);
+    // The breach itself is still written to under its own name.
+    let mut tx = Transaction::new();
+    tx.set_metadata("Sens", b"edited".to_vec());
+    writer.commit(tx).unwrap();
+}
+
+#[test]
+fn a_retired_breach_takes_no_new_segments() {
+    let dir = tempfile::tempdir().unwrap();
+    publish_breach(dir.path(), "Old", 100, MIN_MEMORY);
+    let mut writer = IndexWriter::open(dir.path()).unwrap();
+    let mut tx = Transaction::new();
+    tx.retire("Old");
+    writer.commit(tx).unwrap();
+    let generation = writer.manifest().generation;
+    let mut b = writer.segment_builder(MIN_MEMORY).unwrap();
+    for i in 0..10 {
+        b.push(key("Old", i), 1).unwrap();
+    }
+    let (segs, _) = b.finish().unwrap();
+    let mut tx = Transaction::new();
+    tx.add_segments("Old", segs);
+    let err = writer.commit(tx).unwrap_err();
+    assert!(matches!(err, IndexError::RetiredBreach { .. }), "{err:?}");
+    assert!(err.to_string().contains("retired"));
+    assert_eq!(writer.manifest().generation, generation);
+    let snapshot = IndexReader::open(dir.path()).unwrap().snapshot();
+    assert!(snapshot.breach("Old").unwrap().is_retired());
+    assert!(snapshot.breach("Old").unwrap().segments().is_empty());
+}

@@ -54,6 +54,62 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Checks the configuration's suite and version and picks the key proofs are
+/// verified against: the pinned one (a pin refuses base mode), else the
+/// advertised one.
+fn verify_config(
+    config: &Value,
+    pinned: Option<&str>,
+) -> anyhow::Result<(Mode, [u8; ELEMENT_LEN])> {
+    let mode = match config["mode"].as_str() {
+        Some("voprf") => Mode::Voprf,
+        Some("oprf") => Mode::Oprf,
+        other => bail!("the server speaks mode {other:?}, not voprf or oprf"),
+    };
+    if config["ciphersuite"] != "ristretto255-SHA512" || config["version"] != 1 {
+        bail!(
+            "the server speaks {} version {}, not ristretto255-SHA512 version 1",
+            config["ciphersuite"],
+            config["version"]
+        );
+    }
+    let advertised = config["publicKey"].as_str();
+    let public: [u8; ELEMENT_LEN] = match (mode, pinned, advertised) {
+        // A pinned key means a verifiable answer or none: a server that
+        // switches to base mode must not downgrade the check silently.
+        (Mode::Oprf, Some(_), _) => bail!(
+            "the server uses base mode (oprf), whose answers cannot be verified, but --public-key was pinned: refusing to check (leave out --public-key to accept an unverifiable answer)"
+        ),
+        (Mode::Oprf, None, _) => [0; ELEMENT_LEN],
+        (Mode::Voprf, Some(pinned), Some(ad)) if !pinned.eq_ignore_ascii_case(ad) => {
+            bail!("the server advertises public key {ad}, not the pinned {pinned}: refusing to check")
+        }
+        (Mode::Voprf, Some(key), _) | (Mode::Voprf, None, Some(key)) => from_hex(key)?
+            .try_into()
+            .map_err(|_| anyhow::anyhow!("the public key is not {ELEMENT_LEN} bytes"))?,
+        (Mode::Voprf, None, None) => {
+            bail!("the server is in VOPRF mode but advertises no public key")
+        }
+    };
+    Ok((mode, public))
+}
+
+/// The longest and shortest bucket prefix the server accepts now.
+fn bucket_bounds(config: &Value) -> anyhow::Result<(u32, u32)> {
+    match (
+        config["bucketBits"].as_u64(),
+        config["minBucketBits"].as_u64(),
+    ) {
+        (Some(d), Some(m)) if m <= d && d <= u64::from(lekradar_prf::BUCKET_BITS) => {
+            Ok((d as u32, m as u32))
+        }
+        (d, m) => bail!(
+            "the server's bucket sizes (bucketBits {d:?}, minBucketBits {m:?}) are not 0 <= min <= default <= {}",
+            lekradar_prf::BUCKET_BITS
+        ),
+    }
+}
+
 /// One breach the answer names.
 struct Found {
     title: String,
@@ -83,104 +139,84 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .user_agent(concat!("lekradar-check/", env!("CARGO_PKG_VERSION")))
         .timeout(std::time::Duration::from_secs(30))
         .build()?;
-    let config: Value = runtime.block_on(async {
-        let r = http
-            .get(format!("{base}/api/v1/private/config"))
-            .send()
-            .await
-            .with_context(|| format!("cannot reach {base}"))?;
-        if !r.status().is_success() {
-            bail!(
-                "{base} answered {} to the private-check configuration",
-                r.status()
+    let fetch_config = || -> anyhow::Result<Value> {
+        runtime.block_on(async {
+            let r = http
+                .get(format!("{base}/api/v1/private/config"))
+                .header("cache-control", "no-cache")
+                .send()
+                .await
+                .with_context(|| format!("cannot reach {base}"))?;
+            if !r.status().is_success() {
+                bail!(
+                    "{base} answered {} to the private-check configuration",
+                    r.status()
+                );
+            }
+            r.json()
+                .await
+                .context("the private-check configuration is not JSON")
+        })
+    };
+    // The bounds of the bucket prefix follow the index: a configuration
+    // fetched just before a publication may be stale, so a refused prefix
+    // is retried once with a fresh one.
+    let mut attempt = 0;
+    let (config, mode, public, bucket, blinded, answer, sent_at) = loop {
+        attempt += 1;
+        let config = fetch_config()?;
+        let (mode, public) = verify_config(&config, args.public_key.as_deref())?;
+        if attempt == 1 {
+            if mode == Mode::Oprf {
+                eprintln!("note: the server uses base mode: its answer cannot be verified against a published key");
+            } else if args.public_key.is_none() {
+                eprintln!(
+                    "note: checking proofs against the key the server advertises; pin it with --public-key"
+                );
+            }
+        }
+        let (default_bits, min_bits) = bucket_bounds(&config)?;
+        let bits = args.bucket_bits.unwrap_or(default_bits);
+        if !(min_bits..=default_bits).contains(&bits) {
+            bail!("--bucket-bits must lie between {min_bits} and {default_bits} for this server");
+        }
+        let bucket = lekradar_prf::bucket(&input);
+        let prefix = bucket >> (lekradar_prf::BUCKET_BITS - bits);
+        let blinded = client::blind(mode, &input)?;
+        let mut request = vec![1u8, bits as u8];
+        request.extend_from_slice(&prefix.to_be_bytes()[1..]);
+        request.extend_from_slice(&blinded.element);
+        if args.verbose {
+            eprintln!(
+                "sending bucket prefix {prefix:x} ({bits} bits) and blinded element {}",
+                hex(&blinded.element)
             );
         }
-        r.json()
-            .await
-            .context("the private-check configuration is not JSON")
-    })?;
-    let mode = match config["mode"].as_str() {
-        Some("voprf") => Mode::Voprf,
-        Some("oprf") => Mode::Oprf,
-        other => bail!("the server speaks mode {other:?}, not voprf or oprf"),
-    };
-    if config["ciphersuite"] != "ristretto255-SHA512" || config["version"] != 1 {
-        bail!(
-            "the server speaks {} version {}, not ristretto255-SHA512 version 1",
-            config["ciphersuite"],
-            config["version"]
-        );
-    }
-    let advertised = config["publicKey"].as_str().map(str::to_owned);
-    let public: [u8; ELEMENT_LEN] =
-        match (mode, &args.public_key, &advertised) {
-            (Mode::Oprf, _, _) => [0; ELEMENT_LEN],
-            (Mode::Voprf, Some(pinned), Some(ad)) if !pinned.eq_ignore_ascii_case(ad) => {
-                bail!(
-                "the server advertises public key {ad}, not the pinned {pinned}: refusing to check"
-            )
-            }
-            (Mode::Voprf, Some(key), _) | (Mode::Voprf, None, Some(key)) => from_hex(key)?
-                .try_into()
-                .map_err(|_| anyhow::anyhow!("the public key is not {ELEMENT_LEN} bytes"))?,
-            (Mode::Voprf, None, None) => {
-                bail!("the server is in VOPRF mode but advertises no public key")
-            }
-        };
-    if mode == Mode::Oprf {
-        eprintln!("note: the server uses base mode: its answer cannot be verified against a published key");
-    } else if args.public_key.is_none() {
-        eprintln!(
-            "note: checking proofs against the key the server advertises; pin it with --public-key"
-        );
-    }
-    let (default_bits, min_bits) = match (
-        config["bucketBits"].as_u64(),
-        config["minBucketBits"].as_u64(),
-    ) {
-        (Some(d), Some(m)) if 1 <= m && m <= d && d <= u64::from(lekradar_prf::BUCKET_BITS) => {
-            (d as u32, m as u32)
+        let sent_at = Instant::now();
+        let (status, body) = runtime.block_on(async {
+            let r = http
+                .post(format!("{base}/api/v1/private/check"))
+                .header("content-type", "application/octet-stream")
+                .body(request)
+                .send()
+                .await
+                .with_context(|| format!("cannot reach {base}"))?;
+            let status = r.status();
+            anyhow::Ok((status, r.bytes().await?))
+        })?;
+        if status.is_success() {
+            break (config, mode, public, bucket, blinded, body, sent_at);
         }
-        (d, m) => bail!(
-            "the server's bucket sizes (bucketBits {d:?}, minBucketBits {m:?}) are not 1 <= min <= default <= {}",
-            lekradar_prf::BUCKET_BITS
-        ),
-    };
-    let bits = args.bucket_bits.unwrap_or(default_bits);
-    if !(min_bits..=default_bits).contains(&bits) {
-        bail!("--bucket-bits must lie between {min_bits} and {default_bits} for this server");
-    }
-    let bucket = lekradar_prf::bucket(&input);
-    let prefix = bucket >> (lekradar_prf::BUCKET_BITS - bits);
-    let blinded = client::blind(mode, &input)?;
-    let mut request = vec![1u8, bits as u8];
-    request.extend_from_slice(&prefix.to_be_bytes()[1..]);
-    request.extend_from_slice(&blinded.element);
-    if args.verbose {
-        eprintln!(
-            "sending bucket prefix {prefix:x} ({bits} bits) and blinded element {}",
-            hex(&blinded.element)
-        );
-    }
-    let sent_at = Instant::now();
-    let answer = runtime.block_on(async {
-        let r = http
-            .post(format!("{base}/api/v1/private/check"))
-            .header("content-type", "application/octet-stream")
-            .body(request)
-            .send()
-            .await
-            .with_context(|| format!("cannot reach {base}"))?;
-        let status = r.status();
-        let body = r.bytes().await?;
-        if !status.is_success() {
+        let stale = status == reqwest::StatusCode::BAD_REQUEST
+            && serde_json::from_slice::<Value>(&body)
+                .is_ok_and(|v| v["error"]["code"] == "invalid_prefix");
+        if !(stale && attempt == 1 && args.bucket_bits.is_none()) {
             bail!(
                 "{base} answered {status}: {}",
                 String::from_utf8_lossy(&body)
             );
         }
-        anyhow::Ok(body)
-    })?;
+    };
     let round_trip = sent_at.elapsed();
     let proof_len = if mode == Mode::Voprf { PROOF_LEN } else { 0 };
     let head = 2 + ELEMENT_LEN + proof_len;

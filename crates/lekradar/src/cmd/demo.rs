@@ -284,6 +284,7 @@ pub fn run(data: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
         banner
     });
     let database_url = args.database.url(data)?;
+    lekradar_web::raise_descriptor_limit();
     let config = ServerConfig::new(args.listen);
     config.validate()?;
     runtime()?.block_on(crate::cmd::serve::serve(

@@ -14,7 +14,7 @@ use lekradar_index::IndexReader;
 use lekradar_normalize::Region;
 use lekradar_prf::ServerKey;
 use lekradar_store::{Backend, Rate, Store};
-use lekradar_web::{App, L10n, Limits, Mode, OwnerAnswer, ServerConfig};
+use lekradar_web::{App, L10n, Limits, Mode, OpsToken, OwnerAnswer, ServerConfig};
 
 use crate::cmd::parse_memory;
 use crate::data_dir::DataDir;
@@ -131,6 +131,13 @@ pub struct Args {
     /// Checks per client address without an API key (IPv6: per /64)
     #[arg(long, env = "LEKRADAR_RATE_PER_ADDRESS", default_value = "20/min")]
     pub rate_per_address: Rate,
+    /// Checks per IPv4 /24 and per IPv6 /56 without an API key (the
+    /// addresses of one network share it)
+    #[arg(long, env = "LEKRADAR_RATE_PER_SUBNET", default_value = "200/min")]
+    pub rate_per_subnet: Rate,
+    /// Checks per IPv6 /48 without an API key
+    #[arg(long, env = "LEKRADAR_RATE_PER_SITE", default_value = "400/min")]
+    pub rate_per_site: Rate,
     /// Checks of the whole server
     #[arg(long, env = "LEKRADAR_RATE_GLOBAL", default_value = "200/s")]
     pub rate_global: Rate,
@@ -160,13 +167,65 @@ pub struct Args {
     /// HTTP worker threads, each serving its own connections [default: one per core]
     #[arg(long, env = "LEKRADAR_WORKERS")]
     pub workers: Option<usize>,
+    /// Serve the operator endpoints (/metrics, /readyz with details, /healthz)
+    /// on this address of their own, e.g. 127.0.0.1:9464 (port 0: any free port)
+    #[arg(long, env = "LEKRADAR_OPS_LISTEN", value_name = "ADDR")]
+    pub ops_listen: Option<SocketAddr>,
+    /// A file holding the operator token: with it, /metrics and the details
+    /// of /readyz are also served on --listen to `Authorization: Bearer TOKEN`
+    #[arg(long, env = "LEKRADAR_OPS_TOKEN_FILE", value_name = "FILE")]
+    pub ops_token_file: Option<std::path::PathBuf>,
+    /// Time a new connection has to send its first request's headers
+    #[arg(long, env = "LEKRADAR_HEADER_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub header_timeout: Duration,
+    /// Time a connection may stay open without a request in flight
+    #[arg(long, env = "LEKRADAR_IDLE_TIMEOUT", default_value = "60s", value_parser = parse_duration)]
+    pub idle_timeout: Duration,
+    /// Open connections in all [default: what the descriptor limit allows, at most 16384]
+    #[arg(long, env = "LEKRADAR_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+    /// Open connections per client address (IPv6: per /64); 0 for none, as
+    /// behind a load balancer
+    #[arg(
+        long,
+        env = "LEKRADAR_MAX_CONNECTIONS_PER_ADDRESS",
+        default_value_t = 64
+    )]
+    pub max_connections_per_address: usize,
     /// Validate the settings, print the effective ones and exit
     #[arg(long)]
     pub check: bool,
 }
 
+/// The operator token from `path`: its first line, at least
+/// [`OpsToken::MIN_LEN`] characters, in a file only its owner reads.
+fn read_ops_token(path: &std::path::Path) -> anyhow::Result<OpsToken> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the operator token file {}", path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)?.permissions().mode();
+        anyhow::ensure!(
+            mode & 0o077 == 0,
+            "the operator token file {} can be read by others (mode {:o}); chmod 600 it",
+            path.display(),
+            mode & 0o777
+        );
+    }
+    OpsToken::new(text.lines().next().unwrap_or("")).ok_or_else(|| {
+        anyhow::anyhow!(
+            "the operator token in {} is shorter than {} characters; use e.g. `openssl rand -hex 32`",
+            path.display(),
+            OpsToken::MIN_LEN
+        )
+    })
+}
+
 impl Args {
     fn config(&self) -> anyhow::Result<ServerConfig> {
+        // Before the defaults are computed from it.
+        lekradar_web::raise_descriptor_limit();
         let mut config = ServerConfig::new(self.listen);
         config.mode = self.mode;
         config.default_region = self.default_region;
@@ -174,6 +233,8 @@ impl Args {
         config.require_api_key = self.require_api_key;
         config.limits = Limits {
             per_address: self.rate_per_address,
+            per_subnet: self.rate_per_subnet,
+            per_site: self.rate_per_site,
             global: self.rate_global,
             reads_per_address: self.reads_per_address,
         };
@@ -185,6 +246,16 @@ impl Args {
         if let Some(workers) = self.workers {
             config.workers = workers;
         }
+        config.ops_listen = self.ops_listen;
+        if let Some(path) = &self.ops_token_file {
+            config.ops_token = Some(read_ops_token(path)?);
+        }
+        config.header_timeout = self.header_timeout;
+        config.idle_timeout = self.idle_timeout;
+        if let Some(n) = self.max_connections {
+            config.max_connections = n;
+        }
+        config.max_connections_per_address = self.max_connections_per_address;
         config.validate().context("invalid setting")?;
         Ok(config)
     }
@@ -281,6 +352,15 @@ pub async fn serve(
     let addr = listener
         .local_addr()
         .context("cannot read the listening address")?;
+    let operator = match config.ops_listen {
+        Some(ops) => Some(lekradar_web::bind(ops).await?),
+        None => None,
+    };
+    let operator_addr = operator
+        .as_ref()
+        .map(|l| l.local_addr())
+        .transpose()
+        .context("cannot read the operator listener's address")?;
     let breaches = index.snapshot().breaches().len();
     let mode = config.mode;
     let app = App::new(config, index, key, store, l10n, owner_answers);
@@ -288,10 +368,22 @@ pub async fn serve(
         "lekradar: listening on http://{addr} ({mode} mode, {breaches} breaches, store {})",
         app.state().store.backend()
     );
+    match operator_addr {
+        Some(ops) => {
+            eprintln!("lekradar: operator endpoints on http://{ops} (/metrics, /readyz, /healthz)")
+        }
+        None if app.state().config.ops_token.is_some() => {
+            eprintln!("lekradar: operator endpoints on http://{addr} with the operator token")
+        }
+        None => eprintln!(
+            "lekradar: no operator endpoints (/metrics): give --ops-listen or --ops-token-file"
+        ),
+    }
     if let Some(banner) = banner {
         println!("{}", banner(addr));
     }
-    lekradar_web::serve(app, listener, lekradar_web::shutdown_signal()).await?;
+    lekradar_web::serve_with_operator(app, listener, operator, lekradar_web::shutdown_signal())
+        .await?;
     eprintln!("lekradar: stopped");
     Ok(())
 }

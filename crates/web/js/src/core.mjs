@@ -208,42 +208,53 @@ export class ProofError extends Error {}
 /** The whole private check against `base`; `fetchImpl` is the browser's fetch. */
 export async function privateCheck(base, raw, region, { fetchImpl = fetch, bucketBits } = {}) {
   const timings = { start: performance.now() };
-  const configResponse = await fetchImpl(`${base}/api/v1/private/config`);
-  if (!configResponse.ok) throw new Error(`config: ${configResponse.status}`);
-  const config = await configResponse.json();
-  if (config.version !== 1 || config.ciphersuite !== 'ristretto255-SHA512') throw new Error('unsupported server');
-  timings.configured = performance.now();
   const id = normalize(raw, region);
-  if (!id) return { invalid: true };
-  const input = prfInput(id, config.inputPrefix);
-  const bits = bucketBits ?? config.bucketBits;
-  if (![bits, config.minBucketBits, config.bucketBits].every(Number.isInteger)
-    || config.minBucketBits < 1 || bits < config.minBucketBits || bits > config.bucketBits || config.bucketBits > 24) {
-    throw new Error('unsupported bucket size');
+  // The bounds of the bucket prefix follow the index (the server widens
+  // buckets of a small index): a configuration cached just before a
+  // publication may be stale, so a refused prefix is retried once with a
+  // fresh one.
+  for (let attempt = 1; ; attempt++) {
+    const configResponse = await fetchImpl(`${base}/api/v1/private/config`, attempt > 1 ? { cache: 'no-cache' } : undefined);
+    if (!configResponse.ok) throw new Error(`config: ${configResponse.status}`);
+    const config = await configResponse.json();
+    if (config.version !== 1 || config.ciphersuite !== 'ristretto255-SHA512') throw new Error('unsupported server');
+    timings.configured = performance.now();
+    if (!id) return { invalid: true };
+    const input = prfInput(id, config.inputPrefix);
+    const bits = bucketBits ?? config.bucketBits;
+    if (![bits, config.minBucketBits, config.bucketBits].every(Number.isInteger)
+      || config.minBucketBits < 0 || bits < config.minBucketBits || bits > config.bucketBits || config.bucketBits > 24) {
+      throw new Error('unsupported bucket size');
+    }
+    const bucket = bucketOf(input);
+    const prefix = bits === 0 ? 0 : bucket >>> (24 - bits);
+    const blinded = blind(config.mode, input);
+    timings.blinded = performance.now();
+    const response = await fetchImpl(`${base}/api/v1/private/check`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: checkRequest(bits, prefix, blinded.blinded),
+    });
+    if (response.status === 429) return { limited: true, retryAfter: response.headers.get('retry-after') };
+    if (response.status === 400 && attempt === 1 && bucketBits === undefined) {
+      const error = await response.json().catch(() => null);
+      if (error?.error?.code === 'invalid_prefix') continue;
+      throw new Error(`check: ${response.status}`);
+    }
+    if (!response.ok) throw new Error(`check: ${response.status}`);
+    const answer = readCheckAnswer(config.mode, new Uint8Array(await response.arrayBuffer()));
+    timings.answered = performance.now();
+    const publicKey = config.publicKey ? hexToBytes(config.publicKey) : null;
+    let output;
+    try {
+      output = finalize(config.mode, input, blinded, answer.evaluated, answer.proof, publicKey);
+    } catch (e) {
+      throw new ProofError(`the answer does not verify: ${e?.message ?? e}`);
+    }
+    const found = match(output, config.breaches, answer.entries);
+    timings.done = performance.now();
+    return { id, found, breachesChecked: config.breaches.length, bucketEntries: answer.count, answerBytes: answer.bytes, timings, mode: config.mode, bits, prefix };
   }
-  const bucket = bucketOf(input);
-  const prefix = bucket >>> (24 - bits);
-  const blinded = blind(config.mode, input);
-  timings.blinded = performance.now();
-  const response = await fetchImpl(`${base}/api/v1/private/check`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/octet-stream' },
-    body: checkRequest(bits, prefix, blinded.blinded),
-  });
-  if (response.status === 429) return { limited: true, retryAfter: response.headers.get('retry-after') };
-  if (!response.ok) throw new Error(`check: ${response.status}`);
-  const answer = readCheckAnswer(config.mode, new Uint8Array(await response.arrayBuffer()));
-  timings.answered = performance.now();
-  const publicKey = config.publicKey ? hexToBytes(config.publicKey) : null;
-  let output;
-  try {
-    output = finalize(config.mode, input, blinded, answer.evaluated, answer.proof, publicKey);
-  } catch (e) {
-    throw new ProofError(`the answer does not verify: ${e?.message ?? e}`);
-  }
-  const found = match(output, config.breaches, answer.entries);
-  timings.done = performance.now();
-  return { id, found, breachesChecked: config.breaches.length, bucketEntries: answer.count, answerBytes: answer.bytes, timings, mode: config.mode, bits, prefix };
 }
 
 // ---- advice (crates/advice: Advice::advise) --------------------------------

@@ -35,6 +35,9 @@ error-empty = Enter a phone number or an email address.
 error-too-long = That is too long for a phone number or email address.
 error-not-an-account = This is not a valid phone number or email address ({ $reason }). Check it and choose the right country if needed.
 error-owner-only-email = Only email addresses can be checked here: the answer is sent to that address.
+error-form-expired = This form had expired (or your browser keeps no cookies for this site). Please submit it again.
+cross-site-title = Refused
+cross-site-text = This request came from another website. Checks are made on this site itself: open it and use the form there.
 limited-title = Please wait
 limited-text =
     { $count ->

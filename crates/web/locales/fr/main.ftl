@@ -35,6 +35,9 @@ error-empty = Saisissez un numéro de téléphone ou une adresse e-mail.
 error-too-long = C'est trop long pour un numéro ou une adresse e-mail.
 error-not-an-account = Ce n'est pas un numéro ou une adresse e-mail valide ({ $reason }). Vérifiez-le et choisissez le bon pays si nécessaire.
 error-owner-only-email = Ici, vous ne pouvez vérifier qu'une adresse e-mail : la réponse est envoyée à cette adresse.
+error-form-expired = Ce formulaire avait expiré (ou votre navigateur ne garde pas de cookies pour ce site). Veuillez l'envoyer à nouveau.
+cross-site-title = Refusé
+cross-site-text = Cette demande venait d'un autre site web. La vérification se fait sur ce site même : ouvrez-le et utilisez son formulaire.
 limited-title = Un instant
 limited-text =
     { $count ->

@@ -35,6 +35,9 @@ error-empty = Vul een telefoonnummer of e-mailadres in.
 error-too-long = Dat is te lang voor een telefoonnummer of e-mailadres.
 error-not-an-account = Dit is geen geldig telefoonnummer of e-mailadres ({ $reason }). Controleer het en kies zo nodig het juiste land.
 error-owner-only-email = Hier kun je alleen een e-mailadres controleren: het antwoord gaat naar dat adres.
+error-form-expired = Dit formulier was verlopen (of je browser bewaart geen cookies voor deze site). Verstuur het nog een keer.
+cross-site-title = Geweigerd
+cross-site-text = Dit verzoek kwam van een andere website. Controleren doe je op deze site zelf: open hem en gebruik het formulier daar.
 limited-title = Even geduld
 limited-text =
     { $count ->

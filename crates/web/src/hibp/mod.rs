@@ -26,6 +26,7 @@ use crate::account::{read_account, AccountError};
 use crate::auth::{api_key_from, ClientAddr};
 use crate::exposure::check_identifier;
 use crate::limits::Denied;
+use crate::middleware::check_answer;
 use crate::state::AppState;
 use dto::{AccountBreaches, HibpBreach, HibpBreachName, HibpErrorBody, HibpFlag};
 
@@ -258,10 +259,10 @@ pub async fn breached_account(
         })
         .collect();
     if breaches.is_empty() {
-        state.metrics.check("hibp", "not_found");
-        return Err(HibpError::NotFound);
+        state.count_check("hibp", false);
+        return Ok(check_answer(HibpError::NotFound.into_response()));
     }
-    state.metrics.check("hibp", "found");
+    state.count_check("hibp", true);
     let response = if truncate {
         let names: Vec<HibpBreachName> = breaches
             .iter()
@@ -274,7 +275,7 @@ pub async fn breached_account(
         let full: Vec<HibpBreach> = breaches.iter().map(|b| HibpBreach::from(&***b)).collect();
         Json(AccountBreaches::Full(full)).into_response()
     };
-    Ok(no_store(response))
+    Ok(check_answer(no_store(response)))
 }
 
 /// Account answers are personal: never cached by anyone.

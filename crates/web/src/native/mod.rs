@@ -237,20 +237,13 @@ pub async fn check(
         tracing::error!(error = %e, "keyed PRF failed");
         ApiError::unavailable()
     })?;
-    state.metrics.check(
-        "native",
-        if exposures.found.is_empty() {
-            "not_found"
-        } else {
-            "found"
-        },
-    );
+    state.count_check("native", !exposures.found.is_empty());
     let response = check_response(&state, &id, &exposures, lang, elsewhere);
     let mut response = Json(response).into_response();
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(response)
+    Ok(crate::middleware::check_answer(response))
 }
 
 fn check_response(

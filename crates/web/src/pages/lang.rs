@@ -17,8 +17,33 @@ pub struct PageLang {
     pub lang: Lang,
     /// Whether the language was chosen in this request (set the cookie).
     chosen: bool,
-    /// The request path, for the language switch (`GET` pages only).
+    /// The request path made safe for the language switch's links: always a
+    /// path on this site ([`on_site_path`]).
     pub path: String,
+}
+
+/// `raw` (a request path) as a link that stays on this site: empty segments
+/// dropped, so it starts with exactly one `/` (`//evil.example/x` would be
+/// a link to another host), and every byte outside the unreserved and
+/// path-safe characters percent-encoded, the backslash among them (browsers
+/// read `/\evil.example` as `//evil.example`).
+pub fn on_site_path(raw: &str) -> String {
+    const KEEP: &[u8] = b"-._~!$&'()*+,;=:@%";
+    let mut out = String::with_capacity(raw.len() + 1);
+    for segment in raw.split('/').filter(|s| !s.is_empty()) {
+        out.push('/');
+        for b in segment.bytes() {
+            if b.is_ascii_alphanumeric() || KEEP.contains(&b) {
+                out.push(char::from(b));
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push('/');
+    }
+    out
 }
 
 fn from_query(query: Option<&str>) -> Option<Lang> {
@@ -43,7 +68,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PageLang {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let path = parts.uri.path().to_owned();
+        let path = on_site_path(parts.uri.path());
         if let Some(lang) = from_query(parts.uri.query()) {
             return Ok(PageLang {
                 lang,
@@ -79,6 +104,29 @@ impl PageLang {
         );
         if let Ok(v) = HeaderValue::from_str(&cookie) {
             response.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::on_site_path;
+
+    #[test]
+    fn links_stay_on_this_site() {
+        for (raw, safe) in [
+            ("/", "/"),
+            ("", "/"),
+            ("/breaches/Telco", "/breaches/Telco"),
+            ("//evil.example/x", "/evil.example/x"),
+            ("///evil.example", "/evil.example"),
+            ("/\\evil.example/x", "/%5Cevil.example/x"),
+            ("/\\/evil.example", "/%5C/evil.example"),
+            ("/a\"b<c>", "/a%22b%3Cc%3E"),
+            ("/%2F%2Fevil", "/%2F%2Fevil"),
+        ] {
+            assert_eq!(on_site_path(raw), safe, "{raw:?}");
+            assert!(safe.starts_with('/') && !safe[1..].starts_with(['/', '\\']));
         }
     }
 }

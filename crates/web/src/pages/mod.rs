@@ -13,7 +13,7 @@ mod lang;
 mod templates;
 
 use axum::extract::{Form, Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -121,6 +121,7 @@ fn form_page<'a>(
     account: String,
     region: Region,
     error: Option<String>,
+    csrf: String,
 ) -> IndexPage<'a> {
     let (_, catalogue) = state.snapshot();
     let private_check = private_check_mode(state);
@@ -138,6 +139,7 @@ fn form_page<'a>(
             "index-breach-count",
             catalogue.all().iter().filter(|b| !b.retired).count() as u64,
         ),
+        csrf,
     }
 }
 
@@ -152,54 +154,96 @@ fn form_default_region(state: &AppState, lang: Lang) -> Region {
 
 /// The check form, first shown or shown again with an error: with the
 /// script of the private check, under the policy that lets it run (else the
-/// next submit would be a direct post).
-fn render_form(status: StatusCode, lang: &PageLang, page: &IndexPage<'_>) -> Response {
-    let mut response = html(status, lang, askama::Template::render(page));
+/// next submit would be a direct post), and the cookie its token is bound
+/// to. Never cached: the token is this browser's.
+fn render_form(
+    status: StatusCode,
+    lang: &PageLang,
+    page: &IndexPage<'_>,
+    set_cookie: Option<HeaderValue>,
+) -> Response {
+    let mut response = no_store(html(status, lang, askama::Template::render(page)));
     if page.private_check.is_some() {
         response.headers_mut().insert(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CHECK_CSP),
         );
     }
+    if let Some(cookie) = set_cookie {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
     response
 }
 
-async fn index(State(state): State<AppState>, lang: PageLang) -> Response {
+async fn index(State(state): State<AppState>, lang: PageLang, headers: HeaderMap) -> Response {
     let tr = state.l10n.tr(lang.lang);
     let region = form_default_region(&state, lang.lang);
-    let page = form_page(&state, &lang, tr, String::new(), region, None);
-    render_form(StatusCode::OK, &lang, &page)
+    let token = state.form_tokens.issue(&headers);
+    let page = form_page(&state, &lang, tr, String::new(), region, None, token.field);
+    render_form(StatusCode::OK, &lang, &page, token.set_cookie)
 }
 
-#[derive(Debug, Deserialize)]
+/// The page answering a request another website made (`crate::csrf`).
+pub fn cross_site_page(state: &AppState, lang: &PageLang) -> Response {
+    let tr = state.l10n.tr(lang.lang);
+    let page = MessagePage {
+        page: PageCtx::new(tr, lang, tr.t("cross-site-title")),
+        heading: tr.t("cross-site-title"),
+        text: tr.t("cross-site-text"),
+    };
+    no_store(html(
+        StatusCode::FORBIDDEN,
+        lang,
+        askama::Template::render(&page),
+    ))
+}
+
+#[derive(Debug, Default, Deserialize)]
 pub struct CheckForm {
     #[serde(default)]
     account: String,
     #[serde(default)]
     region: String,
+    /// The form token (`crate::csrf`).
+    #[serde(default)]
+    csrf: String,
 }
 
 async fn check(
     State(state): State<AppState>,
     ClientAddr(ip): ClientAddr,
     lang: PageLang,
+    headers: HeaderMap,
     form: Result<Form<CheckForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let tr = state.l10n.tr(lang.lang);
-    let form = form.map(|f| f.0).unwrap_or(CheckForm {
-        account: String::new(),
-        region: String::new(),
-    });
+    let form = form.map(|f| f.0).unwrap_or_default();
     let region = form
         .region
         .parse::<Region>()
         .ok()
         .filter(|r| state.config.form_regions.contains(r))
         .unwrap_or_else(|| form_default_region(&state, lang.lang));
-    let retry = |error: String| {
-        let page = form_page(&state, &lang, tr, form.account.clone(), region, Some(error));
-        no_store(render_form(StatusCode::BAD_REQUEST, &lang, &page))
+    let retry_with = |status: StatusCode, error: String| {
+        let token = state.form_tokens.issue(&headers);
+        let page = form_page(
+            &state,
+            &lang,
+            tr,
+            form.account.clone(),
+            region,
+            Some(error),
+            token.field,
+        );
+        render_form(status, &lang, &page, token.set_cookie)
     };
+    let retry = |error: String| retry_with(StatusCode::BAD_REQUEST, error);
+    // Before anything is read or spent: a form posted from elsewhere (or
+    // without its cookie) is shown again with a fresh token.
+    if !state.form_tokens.verify(&headers, &form.csrf) {
+        state.metrics.check("page", "bad_token");
+        return retry_with(StatusCode::FORBIDDEN, tr.t("error-form-expired"));
+    }
     let id = match read_account(&form.account, region) {
         Ok(id) => id,
         Err(e) => {
@@ -266,6 +310,26 @@ async fn check(
         }
         return no_store(response);
     }
+    if owner_only {
+        // The same page whatever the outcome, and sent before the check is
+        // made: its timing, size and status cannot depend on the answer.
+        // The check runs afterwards on this worker and its answer goes to
+        // the mailer only; it is counted as `accepted`, never found or not.
+        state.metrics.check("page", "accepted");
+        let deferred = state.clone();
+        let lang_code = lang.lang;
+        tokio::spawn(async move {
+            // Let the answer's response be written first.
+            tokio::task::yield_now().await;
+            owner_answer(&deferred, &id, lang_code);
+        });
+        let page = MessagePage {
+            page: PageCtx::new(tr, &lang, tr.t("owner-sent-title")),
+            heading: tr.t("owner-sent-title"),
+            text: tr.t("owner-sent-text"),
+        };
+        return no_store(html(StatusCode::OK, &lang, askama::Template::render(&page)));
+    }
     let exposures = match check_identifier(&state, &id) {
         Ok(e) => e,
         Err(e) => {
@@ -282,37 +346,7 @@ async fn check(
             );
         }
     };
-    state.metrics.check(
-        "page",
-        if exposures.found.is_empty() {
-            "not_found"
-        } else {
-            "found"
-        },
-    );
-
-    if owner_only {
-        // The same page whatever the outcome; the answer goes by mail only.
-        state.hand_to_mailer(OwnerAnswer {
-            to: id.canonical().to_owned(),
-            lang: lang.lang,
-            breaches: exposures
-                .found
-                .iter()
-                .map(|e| OwnerAnswerBreach {
-                    name: e.breach.meta.name.clone(),
-                    title: e.breach.meta.title.clone(),
-                    data_classes: e.classes.clone(),
-                })
-                .collect(),
-        });
-        let page = MessagePage {
-            page: PageCtx::new(tr, &lang, tr.t("owner-sent-title")),
-            heading: tr.t("owner-sent-title"),
-            text: tr.t("owner-sent-text"),
-        };
-        return no_store(html(StatusCode::OK, &lang, askama::Template::render(&page)));
-    }
+    state.count_check("page", !exposures.found.is_empty());
 
     let mut found: Vec<_> = exposures.found.iter().collect();
     found.sort_by_key(|e| std::cmp::Reverse(e.breach.meta.breach_date));
@@ -377,6 +411,31 @@ async fn check(
         letters_link,
     };
     no_store(html(StatusCode::OK, &lang, askama::Template::render(&page)))
+}
+
+/// An owner-only check, made after its page was answered: the answer goes
+/// to the mailer (the same hand-off whatever the outcome).
+fn owner_answer(state: &AppState, id: &lekradar_normalize::Identifier, lang: Lang) {
+    let breaches = match check_identifier(state, id) {
+        Ok(exposures) => exposures
+            .found
+            .iter()
+            .map(|e| OwnerAnswerBreach {
+                name: e.breach.meta.name.clone(),
+                title: e.breach.meta.title.clone(),
+                data_classes: e.classes.clone(),
+            })
+            .collect(),
+        Err(e) => {
+            tracing::error!(error = %e, "keyed PRF failed; owner-only answer not made");
+            return;
+        }
+    };
+    state.hand_to_mailer(OwnerAnswer {
+        to: id.canonical().to_owned(),
+        lang,
+        breaches,
+    });
 }
 
 async fn breaches(

@@ -64,6 +64,8 @@ pub struct IndexPage<'a> {
     pub regions: Vec<RegionOption>,
     pub error: Option<String>,
     pub breach_count: String,
+    /// The form token (`crate::csrf`).
+    pub csrf: String,
 }
 
 pub struct ExposureView {

@@ -213,6 +213,8 @@ impl Default for Options {
             mode: Mode::Public,
             limits: Limits {
                 per_address: Rate::new(1000, 1).unwrap(),
+                per_subnet: Rate::new(10_000, 1).unwrap(),
+                per_site: Rate::new(10_000, 1).unwrap(),
                 global: Rate::new(10_000, 1).unwrap(),
                 reads_per_address: Rate::new(10_000, 1).unwrap(),
             },
@@ -240,6 +242,11 @@ pub struct TestApp {
     pub answers: mpsc::Receiver<OwnerAnswer>,
     pub data: tempfile::TempDir,
     pub key: ServerKey,
+    /// The operator listener (`--ops-listen`).
+    pub ops_base: String,
+    /// The operator token (`--ops-token-file`), for operator endpoints on
+    /// the public listener.
+    pub ops_token: String,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -335,7 +342,12 @@ impl TestApp {
             .secret;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
+        let ops = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let ops_base = format!("http://{}", ops.local_addr().unwrap());
+        let ops_token = format!("{:032x}", rand::random::<u128>());
         let mut config = ServerConfig::new(addr);
+        config.ops_listen = Some(ops.local_addr().unwrap());
+        config.ops_token = lekradar_web::OpsToken::new(&ops_token);
         config.mode = options.mode;
         config.limits = options.limits;
         config.require_api_key = options.require_api_key;
@@ -353,7 +365,7 @@ impl TestApp {
         );
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            lekradar_web::serve(app, listener, async {
+            lekradar_web::serve_with_operator(app, listener, Some(ops), async {
                 let _ = stopped.await;
             })
             .await
@@ -371,6 +383,8 @@ impl TestApp {
             answers,
             data,
             key,
+            ops_base,
+            ops_token,
             stop: Some(stop),
             task: Some(task),
         }
@@ -378,6 +392,15 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// GET on the operator listener.
+    pub async fn ops(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.ops_base))
+            .send()
+            .await
+            .unwrap()
     }
 
     /// GET with the user agent and the API key.
@@ -415,6 +438,54 @@ impl TestApp {
     pub fn index_dir(&self) -> std::path::PathBuf {
         self.data.path().join("index")
     }
+}
+
+/// The check form's token and cookie, as the form page hands them out.
+pub async fn form_token(client: &reqwest::Client, base: &str) -> (String, String) {
+    let r = client.get(format!("{base}/")).send().await.unwrap();
+    let cookie = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("lekradar_form="))
+        .expect("the form page sets its token's cookie")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let html = r.text().await.unwrap();
+    let field = html
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .expect("the form carries a token")
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    (cookie, field)
+}
+
+/// Posts the check form with `fields` as a browser does after showing it:
+/// its token and cookie, and `Sec-Fetch-Site: same-origin`.
+pub async fn post_form(
+    app: &TestApp,
+    client: &reqwest::Client,
+    fields: &[(&str, &str)],
+    headers: &[(&str, &str)],
+) -> reqwest::Response {
+    let (cookie, token) = form_token(client, &app.base).await;
+    let mut form: Vec<(&str, &str)> = fields.to_vec();
+    form.push(("csrf", &token));
+    let mut req = client
+        .post(app.url("/check"))
+        .header("cookie", cookie)
+        .header("sec-fetch-site", "same-origin")
+        .form(&form);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    req.send().await.unwrap()
 }
 
 /// The keys of a JSON object in document order (serde_json's map is sorted,

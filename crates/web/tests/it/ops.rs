@@ -10,26 +10,28 @@ use crate::*;
 #[tokio::test]
 async fn health_readiness_and_metrics() {
     let app = TestApp::start().await;
+    // The public listener: health, and readiness without details.
     let r = app.client.get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let r = app.client.get(app.url("/readyz")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let v: Value = r.json().await.unwrap();
+    assert_eq!(v, serde_json::json!({"ready": true}));
+    // The operator listener: the details.
+    let r = app.ops("/readyz").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: Value = r.json().await.unwrap();
     assert_eq!(v["ready"], true);
     assert_eq!(v["store"], "sqlite");
     assert_eq!(v["breaches"], 5);
+    assert_eq!(app.ops("/healthz").await.status(), StatusCode::OK);
     // Make some checks, then read the metrics.
     app.hibp(&format!("/api/v3/breachedaccount/{JAN_PHONE}"))
         .await;
     app.hibp(&format!("/api/v3/breachedaccount/{CLEAN_PHONE}"))
         .await;
-    app.client
-        .post(app.url("/check"))
-        .form(&[("account", JAN_EMAIL)])
-        .send()
-        .await
-        .unwrap();
-    let r = app.client.get(app.url("/metrics")).send().await.unwrap();
+    post_form(&app, &app.client, &[("account", JAN_EMAIL)], &[]).await;
+    let r = app.ops("/metrics").await;
     assert_eq!(r.status(), StatusCode::OK);
     let text = r.text().await.unwrap();
     assert!(
@@ -44,6 +46,165 @@ async fn health_readiness_and_metrics() {
     for secret in [JAN_PHONE, "31612345678", JAN_EMAIL, CLEAN_PHONE, "127.0.0."] {
         assert!(!text.contains(secret), "{secret} in metrics");
     }
+    // On the public listener metrics need the operator token.
+    let r = app.client.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert!(r.headers().contains_key("www-authenticate"));
+    let r = app
+        .client
+        .get(app.url("/metrics"))
+        .bearer_auth("not-the-token-but-long-enough-0123456789")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = app
+        .client
+        .get(app.url("/metrics"))
+        .bearer_auth(&app.ops_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("lekradar_checks_total"));
+    let r = app
+        .client
+        .get(app.url("/readyz"))
+        .bearer_auth(&app.ops_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.json::<Value>().await.unwrap()["store"], "sqlite");
+    // The operator listener serves nothing else.
+    let r = app.ops("/api/v3/breaches").await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    app.stop().await;
+}
+
+/// Every operator endpoint's text, from both listeners, with the durations
+/// (which vary from run to run) left out; the counts of the duration
+/// histograms stay in.
+async fn operator_view(app: &TestApp) -> Vec<(String, String)> {
+    let mut view = Vec::new();
+    for path in ["/metrics", "/readyz", "/healthz"] {
+        let text = app.ops(path).await.text().await.unwrap();
+        view.push((format!("ops {path}"), text));
+        let r = app
+            .client
+            .get(app.url(path))
+            .bearer_auth(&app.ops_token)
+            .send()
+            .await
+            .unwrap();
+        view.push((format!("public {path}"), r.text().await.unwrap()));
+        let r = app.client.get(app.url(path)).send().await.unwrap();
+        view.push((format!("anonymous {path}"), r.text().await.unwrap()));
+    }
+    for (_, text) in &mut view {
+        *text = text
+            .lines()
+            .filter(|l| {
+                !(l.starts_with("lekradar_http_request_duration_seconds_bucket")
+                    || l.starts_with("lekradar_http_request_duration_seconds_sum"))
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+    }
+    view
+}
+
+/// Posts the check form; returns what the browser is shown.
+async fn submit(app: &TestApp, account: &str) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+    let r = post_form(app, &app.client, &[("account", account)], &[]).await;
+    let status = r.status();
+    let mut headers = r.headers().clone();
+    headers.remove("date");
+    (status, headers, r.bytes().await.unwrap().to_vec())
+}
+
+/// Review finding: `/metrics` was public and counted owner-only page checks
+/// as `found` or `not_found`, while the two pages were byte-identical. Now
+/// the operator endpoints are an operator's only, and in owner-only mode
+/// none of them moves differently for a breached and a clean address.
+#[tokio::test]
+async fn operator_endpoints_do_not_tell_a_breached_from_a_clean_owner_only_check() {
+    let mut app = TestApp::with(Options {
+        mode: Mode::OwnerOnly,
+        require_api_key: false,
+        ..Default::default()
+    })
+    .await;
+    // Anonymous callers get no metrics at all.
+    let r = app.client.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    // Warm up every route and label once.
+    submit(&app, "warm-up@example.nl").await;
+    app.answers.recv().await.unwrap();
+    let before = operator_view(&app).await;
+    let breached = submit(&app, JAN_EMAIL).await;
+    let answer = app.answers.recv().await.unwrap();
+    assert!(!answer.breaches.is_empty(), "the address is breached");
+    let between = operator_view(&app).await;
+    let clean = submit(&app, "nobody@example.nl").await;
+    let answer = app.answers.recv().await.unwrap();
+    assert!(answer.breaches.is_empty(), "the address is clean");
+    let after = operator_view(&app).await;
+    assert_eq!(breached, clean, "the answers are identical");
+    // What the breached check changed is what the clean one changed.
+    let changes = |a: &[(String, String)], b: &[(String, String)]| -> Vec<(String, Vec<String>)> {
+        a.iter()
+            .zip(b)
+            .map(|((what, x), (_, y))| {
+                let old: std::collections::HashSet<&str> = x.lines().collect();
+                let mut changed: Vec<String> = y
+                    .lines()
+                    .filter(|l| !old.contains(l))
+                    .map(str::to_owned)
+                    .collect();
+                changed.sort();
+                (what.clone(), changed)
+            })
+            .collect()
+    };
+    let first = changes(&before, &between);
+    let second = changes(&between, &after);
+    // The same lines changed, by the same amounts: compare the label sets
+    // with their deltas.
+    let delta = |a: &[(String, String)], b: &[(String, String)]| -> Vec<(String, String, f64)> {
+        let mut out = Vec::new();
+        for ((what, x), (_, y)) in a.iter().zip(b) {
+            let value = |text: &str, series: &str| -> f64 {
+                text.lines()
+                    .find(|l| l.rsplit_once(' ').is_some_and(|(s, _)| s == series))
+                    .and_then(|l| l.rsplit_once(' ').unwrap().1.parse().ok())
+                    .unwrap_or(0.0)
+            };
+            for line in y.lines().filter(|l| !l.starts_with('#')) {
+                let Some((series, _)) = line.rsplit_once(' ') else {
+                    continue;
+                };
+                let d = value(y, series) - value(x, series);
+                if d != 0.0 {
+                    out.push((what.clone(), series.to_owned(), d));
+                }
+            }
+        }
+        out
+    };
+    assert_eq!(
+        delta(&before, &between),
+        delta(&between, &after),
+        "changes after the breached check: {first:?}\nafter the clean one: {second:?}"
+    );
+    let text = &after[0].1;
+    assert!(
+        !text.contains("outcome=\"found\"") && !text.contains("outcome=\"not_found\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("lekradar_checks_total{api=\"page\",outcome=\"accepted\"} 3"),
+        "{text}"
+    );
     app.stop().await;
 }
 
@@ -140,27 +301,38 @@ async fn the_openapi_document_describes_every_api_route() {
         let concrete = path
             .replace("{account}", JAN_EMAIL)
             .replace("{name}", "Telco")
-            .replace("{bits}", "16")
-            .replace("{prefix}", "ab12");
+            .replace("{bits}", "0")
+            .replace("{prefix}", "0");
         // A valid blinded element.
         let element = lekradar_prf::client::blind(lekradar_prf::Mode::Voprf, b"x")
             .unwrap()
             .element
             .to_vec();
         let req = match (*method, *path) {
-            ("post", "/api/v1/private/evaluate") => {
-                app.client.post(app.url(&concrete)).body(element)
-            }
+            ("post", "/api/v1/private/evaluate") => app
+                .client
+                .post(app.url(&concrete))
+                .header("content-type", "application/octet-stream")
+                .body(element),
             ("post", "/api/v1/private/check") => {
-                let mut body = vec![1u8, 16, 0, 0xab, 0x12];
+                // The fixture is small: one bucket (0 bits) holds it all.
+                let mut body = vec![1u8, 0, 0, 0, 0];
                 body.extend_from_slice(&element);
-                app.client.post(app.url(&concrete)).body(body)
+                app.client
+                    .post(app.url(&concrete))
+                    .header("content-type", "application/octet-stream")
+                    .body(body)
             }
             ("post", _) => app
                 .client
                 .post(app.url(&concrete))
                 .json(&serde_json::json!({"account": JAN_PHONE})),
             _ => app.client.get(app.url(&concrete)),
+        };
+        let req = if *path == "/metrics" {
+            req.bearer_auth(&app.ops_token)
+        } else {
+            req
         };
         let r = req
             .header("hibp-api-key", &app.api_key)

@@ -19,20 +19,21 @@ async fn page(
     (r.status(), r.headers().clone(), r.text().await.unwrap())
 }
 
+/// The check form as a browser posts it: the form's page first (its token
+/// and the cookie the token is bound to), then the post, same-origin.
 async fn post_check(
     app: &TestApp,
     account: &str,
     region: &str,
     lang: &str,
 ) -> (StatusCode, reqwest::header::HeaderMap, String) {
-    let r = app
-        .client
-        .post(app.url("/check"))
-        .header("accept-language", lang)
-        .form(&[("account", account), ("region", region)])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(
+        app,
+        &app.client,
+        &[("account", account), ("region", region)],
+        &[("accept-language", lang)],
+    )
+    .await;
     (r.status(), r.headers().clone(), r.text().await.unwrap())
 }
 
@@ -452,5 +453,72 @@ async fn the_result_page_shows_the_advice_in_order_in_every_language() {
         assert_ne!(nl, fr);
         assert_ne!(fr, en);
     }
+    app.stop().await;
+}
+
+/// Sends `target` as the request target, byte for byte, and returns the
+/// whole answer's body.
+async fn raw_get(app: &TestApp, target: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    let mut request = b"GET ".to_vec();
+    request.extend_from_slice(target);
+    request.extend_from_slice(b" HTTP/1.1\r\nHost: lekradar.test\r\nConnection: close\r\n\r\n");
+    stream.write_all(&request).await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        stream.read_to_end(&mut answer),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+/// Review finding: the language switch put the raw request path into its
+/// links, so `GET //evil.example/x` rendered `href="//evil.example/x?lang=en"`
+/// (and `/\evil.example` in browsers). Every link of every page, resolved as
+/// a browser resolves it (WHATWG URL), stays on this site.
+#[tokio::test]
+async fn every_link_stays_on_this_site_whatever_the_path() {
+    let app = TestApp::start().await;
+    let base = url::Url::parse("http://lekradar.test/").unwrap();
+    let targets: &[&[u8]] = &[
+        b"//evil.example/x",
+        b"///evil.example",
+        b"/\\evil.example/x",
+        b"/\\/evil.example",
+        b"//evil.example/breaches",
+        b"/%2F%2Fevil.example",
+        b"/%5Cevil.example",
+        b"/breaches//evil.example",
+        b"//evil.example:8080/@x",
+        b"/.//evil.example",
+    ];
+    let mut links = 0;
+    for target in targets {
+        let answer = raw_get(&app, target).await;
+        let shown = String::from_utf8_lossy(target);
+        assert!(answer.starts_with("HTTP/1.1 "), "{shown}: {answer}");
+        if answer.starts_with("HTTP/1.1 400") {
+            continue; // refused by the HTTP parser: no page, no link
+        }
+        for href in answer.split("href=\"").skip(1) {
+            let href = href.split('"').next().unwrap().replace("&amp;", "&");
+            // Through the browser's URL parser, relative to the page (on
+            // this site, whatever its path).
+            let mut page = base.clone();
+            page.set_path(&shown);
+            let resolved = page.join(&href).unwrap();
+            assert_eq!(
+                resolved.host_str(),
+                Some("lekradar.test"),
+                "{shown}: href {href:?} leaves the site"
+            );
+            links += 1;
+        }
+    }
+    assert!(links > 50, "pages with links were rendered ({links} links)");
     app.stop().await;
 }
