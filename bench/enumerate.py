@@ -4,7 +4,7 @@ Lekradar deployment and reports how far the budgets let it get.
 
     bench/enumerate.py --server URL [--server URL2 ...] --numbers FILE
         --private-requests FILE --keys FILE [--seconds 20]
-        --per-address 20/min --global 200/s --key-rate 60/min
+        --per-address 20/min --per-subnet 200/min --global 200/s --key-rate 60/min
 
 Each phase sends checks as fast as it can for --seconds, cycling through the
 block, alternating between the servers given (several servers on one
@@ -14,7 +14,8 @@ PostgreSQL store share their budgets):
     one-address/private  POST /api/v1/private/check (real blinded requests)
     one-address/all      native, private and /evaluate mixed, one address
     one-key/hibp         GET /api/v3/breachedaccount with one API key
-    many-addresses       native and private from 253 loopback addresses
+    many-addresses       native and private from 253 loopback addresses of one /24
+    many-subnets         native and private from 253 addresses, each in its own /24
     many-keys/hibp       HIBP with every key in --keys
 
 and prints, per phase, the checks answered against the most the budgets
@@ -146,6 +147,7 @@ def main():
     ap.add_argument("--keys", required=True)
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--per-address", type=parse_rate, default=(20, 60))
+    ap.add_argument("--per-subnet", type=parse_rate, default=(200, 60))
     ap.add_argument("--global", dest="global_rate", type=parse_rate, default=(200, 1))
     ap.add_argument("--key-rate", type=parse_rate, default=(60, 60))
     a = ap.parse_args()
@@ -163,6 +165,19 @@ def main():
 
     t = a.seconds
     many = [fresh() for _ in range(253)]
+    # 127.N.200.1: a /24 of its own each (N from 2: clear of the addresses above).
+    spread = [("127.%d.200.1" % (i + 2), None) for i in range(253)]
+
+    def addresses_bound(callers, s):
+        """Per /24: the smaller of its addresses' budgets and its own; in
+        all, at most the global cap."""
+        subnets = {}
+        for source, _ in callers:
+            net = source.rsplit(".", 1)[0]
+            subnets[net] = subnets.get(net, 0) + 1
+        total = sum(min(n * allowed(a.per_address, s), allowed(a.per_subnet, s))
+                    for n in subnets.values())
+        return min(total, allowed(a.global_rate, s))
     phases = [
         ("one-address/native", [fresh()], [native], 4,
          lambda s: allowed(a.per_address, s)),
@@ -173,13 +188,15 @@ def main():
         ("one-key/hibp", [fresh(keys[0])], [hibp], 4,
          lambda s: allowed(a.key_rate, s)),
         ("many-addresses", many, [native, private], 1,
-         lambda s: min(len(many) * allowed(a.per_address, s), allowed(a.global_rate, s))),
+         lambda s: addresses_bound(many, s)),
+        ("many-subnets", spread, [native, private], 1,
+         lambda s: addresses_bound(spread, s)),
         ("many-keys/hibp", [fresh(k) for k in keys[1:]], [hibp], 1,
          lambda s: min((len(keys) - 1) * allowed(a.key_rate, s), allowed(a.global_rate, s))),
     ]
     print(f"enumerating a block of {len(numbers)} numbers ({numbers[0]} ...) through "
           f"{len(a.server)} server(s), {t:.0f} s per phase; budgets: per address "
-          f"{a.per_address[0]}/{a.per_address[1]} s, per key {a.key_rate[0]}/{a.key_rate[1]} s, "
+          f"{a.per_address[0]}/{a.per_address[1]} s, per /24 {a.per_subnet[0]}/{a.per_subnet[1]} s, per key {a.key_rate[0]}/{a.key_rate[1]} s, "
           f"global {a.global_rate[0]}/{a.global_rate[1]} s")
     print(f"{'phase':<20} {'callers':>7} {'attempts':>9} {'answered':>9} {'limited':>8} "
           f"{'other':>6} {'secs':>5} {'answered/s':>10} {'bound':>6}  verdict")
@@ -197,7 +214,8 @@ def main():
               f"{counts['answered'] / secs:>10.1f} {limit:>6}  {'held' if held else 'LEAKED'}")
     print()
     print("bound: the most the budgets allow in that time (a full bucket, then the rate; "
-          "many callers: the smaller of their sum and the global cap).")
+          "many callers: per /24 the smaller of its addresses' sum and its own budget, "
+          "in all at most the global cap).")
     print("other: any answer but 200/404/429 (must be 0).")
     sys.exit(0 if ok else 1)
 

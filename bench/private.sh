@@ -8,13 +8,13 @@
 #     (crates/ingest/examples/private_requests.rs, which also writes the
 #     requests a client would send);
 #   - `lekradar serve` with its budgets lifted, loaded by wrk ($CONNECTIONS
-#     connections, $DURATION) with POST /api/v1/private/check at the default
-#     16-bit prefix, and, as the baseline of the same run, direct checks
-#     (POST /api/v1/check) of the same numbers;
-#   - bucket sizes: every bucket at the 12-bit floor of this index, which
-#     holds as many entries as a 16-bit bucket of a 16 × $ROWS index
-#     (625 000 rows: a 10 M index), and the answer bytes that gives for 10 M
-#     and 500 M entries;
+#     connections, $DURATION) with POST /api/v1/private/check at the prefix
+#     the server advertises (the longest at which its buckets hold at least
+#     128 entries on average: 12 bits for 625 000 entries), and, as the
+#     baseline of the same run, direct checks (POST /api/v1/check) of the
+#     same numbers;
+#   - bucket sizes: every bucket at each prefix length the server allows,
+#     and what the bound gives for 10 M and 500 M entries;
 #   - client time: `lekradar check --server` (process start to printed
 #     answer) and the page in headless Chromium (submit to drawn result).
 #
@@ -99,19 +99,21 @@ for mode in voprf oprf; do
   "$BIN" --data-dir "$data" key init --mode "$mode" >/dev/null 2>&1
   "$BIN" --data-dir "$data" breach add BenchScrape --breach-date 2026-01-01 --kind scrape --region NL >/dev/null
   "$BIN" --data-dir "$data" ingest --breach BenchScrape --region NL "$WORK/in.txt" >"$WORK/ingest-$mode.txt"
-  echo "$mode: requests and ceiling ..." >&2
-  ceiling_line=$("$REQUESTS" --key "$data/oprf.key" --region NL --bits 16 --out "$WORK/requests-$mode.txt" "$WORK/request-numbers.txt")
-  ceiling=$(sed -n 's/.*evaluate_per_sec \([0-9]*\).*/\1/p' <<<"$ceiling_line")
   start_server "$data"
+  read -r BITS MIN_BITS <<<"$(curl -sf "http://127.0.0.1:$PORT/api/v1/private/config" |
+    python3 -c 'import json,sys; c = json.load(sys.stdin); print(c["bucketBits"], c["minBucketBits"])')"
+  echo "$mode: requests at $BITS bits and ceiling ..." >&2
+  ceiling_line=$("$REQUESTS" --key "$data/oprf.key" --region NL --bits "$BITS" --out "$WORK/requests-$mode.txt" "$WORK/request-numbers.txt")
+  ceiling=$(sed -n 's/.*evaluate_per_sec \([0-9]*\).*/\1/p' <<<"$ceiling_line")
   echo "$mode: wrk private checks ..." >&2
   rows+=("private-$mode $ceiling $(load "$SERVER" "$PORT" private "$WORK/requests-$mode.txt")")
   if [ "$mode" = voprf ]; then
     echo "$mode: wrk direct checks (baseline) ..." >&2
     rows+=("direct - $(load "$SERVER" "$PORT" native -)")
     echo "bucket sizes ..." >&2
-    python3 - "$PORT" >"$WORK/buckets.txt" <<'EOF'
+    python3 - "$PORT" "$MIN_BITS" "$BITS" >"$WORK/buckets.txt" <<'EOF'
 import http.client, statistics, sys
-port = int(sys.argv[1])
+port, lo, hi = (int(a) for a in sys.argv[1:4])
 conn = http.client.HTTPConnection("127.0.0.1", port)
 def sizes(bits, prefixes):
     out = []
@@ -122,7 +124,8 @@ def sizes(bits, prefixes):
         assert r.status == 200, (r.status, body)
         out.append(len(body))
     return out
-for bits, prefixes in ((12, range(4096)), (16, range(0, 65536, 16))):
+for bits in range(lo, hi + 1):
+    prefixes = range(0, 1 << bits, max(1, (1 << bits) // 4096))
     s = sorted(sizes(bits, prefixes))
     entries = [(b - 17) // 12 for b in s]
     print(f"bits {bits} buckets {len(s)} entries_mean {statistics.mean(entries):.1f} "
@@ -160,21 +163,24 @@ done
   echo "direct: POST /api/v1/check of the same numbers on the VOPRF server, the baseline of this run."
   echo "cpu us: server CPU (user + system) per check; wrk runs on the same 2 cores. errors: any status but 200."
   echo
-  echo "bucket sizes (bucket endpoint, every 12-bit bucket and every 16th 16-bit bucket of this index):"
+  echo "bucket sizes (bucket endpoint, up to 4096 buckets at each prefix length the server allows, $MIN_BITS to $BITS bits):"
   cat "$WORK/buckets.txt"
-  awk '$2 == 12 { e12 = $6; b12 = $8 }
+  awk -v hi="$BITS" '$2 == hi { e = $6; b = $8 }
     END {
       # A check answer is 2 + 32 + 64 (VOPRF) header bytes plus the bucket
       # message: 17 + 12 per entry (the layout measured above: 17 + 12 x mean = mean bytes).
-      printf "  layout check: 17 + 12 x %.1f entries = %.0f bytes, measured mean %d bytes\n", e12, 17 + 12 * e12, b12
-      printf "  the 12-bit buckets of this index hold %.1f entries on average: those of a %.1f M index at 16 bits\n", e12, e12 * 65536 / 1e6
-      for (i = 0; i < 2; i++) {
-        n = i == 0 ? 10e6 : 500e6; e = n / 65536;
-        printf "  %4.0f M entries at 16 bits: %.1f entries per bucket, check answer %.0f bytes (%.1f KiB) in VOPRF mode\n", n / 1e6, e, 98 + 17 + 12 * e, (98 + 17 + 12 * e) / 1024
+      printf "  layout check: 17 + 12 x %.1f entries = %.0f bytes, measured mean %d bytes\n", e, 17 + 12 * e, b
+      # The bound: the longest prefix (at most --private-bucket-bits, 16)
+      # at which a bucket holds >= 128 entries on average.
+      for (i = 0; i < 3; i++) {
+        n = i == 0 ? 1e6 : (i == 1 ? 10e6 : 500e6);
+        bits = 0; while (bits < 16 && n / 2 ^ (bits + 1) >= 128) bits++;
+        e = n / 2 ^ bits;
+        printf "  %5.0f M entries: %2d bits, %.1f entries per bucket, check answer %.0f bytes (%.1f KiB) in VOPRF mode\n", n / 1e6, bits, e, 98 + 17 + 12 * e, (98 + 17 + 12 * e) / 1024
       }
     }' "$WORK/buckets.txt"
   echo
-  echo "client time, $CLIENT_RUNS checks each (VOPRF, 16 bits):"
+  echo "client time, $CLIENT_RUNS checks each (VOPRF, $BITS bits):"
   python3 - "$WORK/cli.txt" <<'EOF'
 import statistics, sys
 def ms(v, unit):

@@ -79,7 +79,7 @@ try {
     expect(first === 'skip', `${lang}: first Tab stop is the skip link (${first})`);
     // A label for every form control.
     const unlabeled = await page.$$eval('input, select', (els) =>
-      els.filter((e) => !document.querySelector(`label[for="${e.id}"]`)).length);
+      els.filter((e) => e.type !== "hidden" && !document.querySelector(`label[for="${e.id}"]`)).length);
     expect(unlabeled === 0, `${lang}: every form control has a label`);
 
     // The breached telecom number: which of my data, what to do.
@@ -205,6 +205,19 @@ try {
   expect(posted.length === 0 && await page.isHidden('#private-direct'), 'forged proof: refused, nothing posted, no fallback offered');
   expect(await page.isHidden('#private-result'), 'forged proof: no result shown');
   await page.unroute('**/api/v1/private/check');
+
+  // Another site's form posting a check to us (Chromium sends Origin: null
+  // and Sec-Fetch-Site: cross-site from a page of its own): refused, with
+  // nothing checked.
+  await page.goto('about:blank');
+  await page.setContent(`<form method="post" action="${config.baseUrl}/check"><input name="account" value="${config.breachedPhone}"></form>`);
+  const [crossSite] = await Promise.all([
+    page.waitForNavigation(),
+    page.evaluate(() => document.forms[0].submit()),
+  ]);
+  const refused = (await page.textContent('h1')).trim();
+  expect(crossSite.status() === 403 && ['Refused', 'Geweigerd', 'Refusé'].includes(refused),
+    `a cross-site form is refused (${crossSite.status()} ${refused})`);
 } catch (e) {
   failures.push(String(e?.stack ?? e));
   console.log(`FAIL ${e}`);

@@ -34,8 +34,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         (Some(k), Some(o), Some(f)) => (k, o, f),
         _ => return Err(usage.into()),
     };
-    if !(1..=BUCKET_BITS).contains(&bits) {
-        return Err(format!("--bits must lie in 1..={BUCKET_BITS}").into());
+    if !(0..=BUCKET_BITS).contains(&bits) {
+        return Err(format!("--bits must lie in 0..={BUCKET_BITS}").into());
     }
     let key = ServerKey::load(key.as_ref())?;
     let (ids, _) = read_identifiers(file.as_ref(), &[region], &[])?;

@@ -39,7 +39,11 @@ impl Server {
     /// Starts `lekradar --data-dir DATA ARGS...` (a serving command with
     /// `--listen 127.0.0.1:0`) and waits until it listens.
     fn start(data: &Path, args: &[&str], env: &[(&str, &str)]) -> Server {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_lekradar"));
+        Server::start_in(Command::new(env!("CARGO_BIN_EXE_lekradar")), data, args, env)
+    }
+
+    /// [`Server::start`] through `cmd` (a shell setting limits first).
+    fn start_in(mut cmd: Command, data: &Path, args: &[&str], env: &[(&str, &str)]) -> Server {
         cmd.arg("--data-dir")
             .arg(data)
             .args(args)
@@ -86,6 +90,24 @@ impl Server {
 
     fn logs(&self) -> String {
         self.stderr.lock().unwrap().join("\n")
+    }
+
+    /// The operator listener's base URL, when started with `--ops-listen`.
+    fn ops(&self) -> String {
+        let start = Instant::now();
+        loop {
+            let found = self.stderr.lock().unwrap().iter().find_map(|l| {
+                l.split("operator endpoints on ")
+                    .nth(1)
+                    .filter(|r| r.starts_with("http://"))
+                    .map(|r| r.split(' ').next().unwrap().to_owned())
+            });
+            if let Some(base) = found {
+                return base;
+            }
+            assert!(start.elapsed() < Duration::from_secs(10), "{}", self.logs());
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     fn output(&self) -> String {
@@ -145,6 +167,33 @@ fn curl(args: &[&str]) -> (u16, String) {
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let (body, code) = text.rsplit_once('\n').unwrap_or(("", "0"));
     (code.trim().parse().unwrap_or(0), body.to_owned())
+}
+
+/// The check form as a browser posts it, with curl: the form page first
+/// (its token, and the cookie the token is bound to, in a cookie jar), then
+/// the post with both. `args` are extra curl arguments for the post.
+fn curl_form(base: &str, fields: &[(&str, &str)], args: &[&str]) -> (u16, String) {
+    let jar = tempfile::NamedTempFile::new().unwrap();
+    let jar = jar.path().to_str().unwrap().to_owned();
+    let (code, page) = curl(&["-c", &jar, &format!("{base}/")]);
+    assert_eq!(code, 200, "{page}");
+    let token = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the form carries a token")
+        .to_owned();
+    let mut post: Vec<String> = vec!["-b".into(), jar.clone()];
+    for (k, v) in fields {
+        post.push("--data-urlencode".into());
+        post.push(format!("{k}={v}"));
+    }
+    post.push("--data-urlencode".into());
+    post.push(format!("csrf={token}"));
+    post.extend(args.iter().map(|a| a.to_string()));
+    post.push(format!("{base}/check"));
+    let post: Vec<&str> = post.iter().map(String::as_str).collect();
+    curl(&post)
 }
 
 fn stdout(o: &Output) -> String {
@@ -348,22 +397,9 @@ fn logs_hold_no_identifier_and_no_client_address() {
         .0,
         200
     );
+    assert_eq!(curl_form(b, &[("account", &email)], &[]).0, 200);
     assert_eq!(
-        curl(&[
-            "--data-urlencode",
-            &format!("account={email}"),
-            &format!("{b}/check")
-        ])
-        .0,
-        200
-    );
-    assert_eq!(
-        curl(&[
-            "--data-urlencode",
-            "account=not a number 0000",
-            &format!("{b}/check")
-        ])
-        .0,
+        curl_form(b, &[("account", "not a number 0000")], &[]).0,
         400
     );
     let (status, logs) = server.terminate();
@@ -546,7 +582,17 @@ fn postgresql_as_the_store_from_a_url_file() {
         .unwrap();
     assert!(made.status.success(), "{}", stderr(&made));
     let key = stdout(&made).trim().to_owned();
-    let server = Server::start(&data, &["serve", "--listen", "127.0.0.1:0"], &env);
+    let server = Server::start(
+        &data,
+        &[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--ops-listen",
+            "127.0.0.1:0",
+        ],
+        &env,
+    );
     assert!(
         server.logs().contains("store postgres"),
         "{}",
@@ -558,9 +604,12 @@ fn postgresql_as_the_store_from_a_url_file() {
         &format!("{}/api/v3/breachedaccount/{}", server.base, found[0]),
     ]);
     assert_eq!(code, 200, "{body}");
-    let (code, body) = curl(&[&format!("{}/readyz", server.base)]);
+    let (code, body) = curl(&[&format!("{}/readyz", server.ops())]);
     assert_eq!(code, 200);
     assert!(body.contains("\"store\":\"postgres\""), "{body}");
+    // The public listener tells a load balancer whether it is ready, no more.
+    let (code, body) = curl(&[&format!("{}/readyz", server.base)]);
+    assert_eq!((code, body.as_str()), (200, "{\"ready\":true}"));
     let (status, _) = server.terminate();
     assert!(status.success());
     // The SQLite default was not created.
@@ -607,13 +656,11 @@ fn the_demo_serves_and_prints_what_to_try() {
         .collect();
     assert!(tries.len() >= 6, "{banner}");
     for (id, breached) in &tries {
-        let (code, body) = curl(&[
-            "--data-urlencode",
-            &format!("account={id}"),
-            "-H",
-            "accept-language: en",
-            &format!("{}/check", server.base),
-        ]);
+        let (code, body) = curl_form(
+            &server.base,
+            &[("account", id)],
+            &["-H", "accept-language: en"],
+        );
         assert_eq!(code, 200, "{id}");
         assert_eq!(body.contains("Found in"), *breached, "{id}: {body}");
     }
@@ -975,4 +1022,95 @@ fn a_pinned_public_key_refuses_a_base_mode_server() {
         "{}",
         stderr(&out)
     );
+}
+
+/// Review finding, reproduced against a release build: under a
+/// 256-descriptor limit, 300 connections with unfinished headers made
+/// `/healthz` unanswerable ("accept failed … Too many open files") until
+/// they were released, and a connection with unfinished headers was still
+/// open after 24 s. Now, with the default settings: connections over an
+/// address's cap are closed at once, at the server's cap (derived from the
+/// descriptor limit) the longest-idle one makes room, unfinished headers
+/// are cut at the header timeout, and `/healthz` answers throughout.
+#[test]
+fn slow_clients_cannot_exhaust_the_server_under_a_small_descriptor_limit() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().unwrap();
+    let (data, _) = demo_data(dir.path());
+    let mut shell = Command::new("bash");
+    shell.args([
+        "-c",
+        "ulimit -n 256 && exec \"$0\" \"$@\"",
+        env!("CARGO_BIN_EXE_lekradar"),
+    ]);
+    let server = Server::start_in(
+        shell,
+        &data,
+        &[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--ops-listen",
+            "127.0.0.1:0",
+            "--header-timeout",
+            "3s",
+        ],
+        &[],
+    );
+    let (code, settings) = curl(&[&format!("{}/metrics", server.ops())]);
+    assert_eq!(code, 200, "{settings}");
+    let addr: std::net::SocketAddr = server.base.trim_start_matches("http://").parse().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        // 300 slow clients: 60 from one address, 240 from 8 others.
+        let mut slow = Vec::new();
+        for i in 0..300u32 {
+            let from = if i < 60 { 40 } else { 41 + (i % 8) as u8 };
+            let socket = tokio::net::TcpSocket::new_v4().unwrap();
+            socket
+                .bind(std::net::SocketAddr::from(([127, 0, 0, from], 0)))
+                .unwrap();
+            let Ok(mut stream) = socket.connect(addr).await else {
+                continue;
+            };
+            let _ = stream
+                .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nUser-Agent: slow")
+                .await;
+            slow.push(stream);
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        // Somebody else is answered, several times over, while they wait.
+        for _ in 0..5 {
+            let (code, body) = curl(&["-m", "5", &format!("{}/healthz", server.base)]);
+            assert_eq!(code, 200, "healthz under 300 slow clients: {body}");
+        }
+        // Past the header timeout (and its second of grace) every slow
+        // client has been cut off.
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        let mut open = 0;
+        for s in &mut slow {
+            let mut buf = [0u8; 64];
+            match tokio::time::timeout(Duration::from_millis(20), s.read(&mut buf)).await {
+                Ok(Ok(0)) | Ok(Err(_)) => {}
+                _ => open += 1,
+            }
+        }
+        assert_eq!(open, 0, "slow connections still open after the header timeout");
+    });
+    let (_, metrics) = curl(&[&format!("{}/metrics", server.ops())]);
+    let value = |name: &str| -> f64 {
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0.0)
+    };
+    assert!(value("lekradar_connections_evicted_total") > 0.0, "{metrics}");
+    assert!(value("lekradar_connections_timed_out_total") > 0.0, "{metrics}");
+    assert_eq!(value("lekradar_connections "), 0.0, "{metrics}");
+    let logs = server.logs();
+    assert!(!logs.contains("Too many open files"), "{logs}");
 }

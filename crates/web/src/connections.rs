@@ -12,11 +12,12 @@
 //!   The server's cap defaults to what the descriptor limit allows, with a
 //!   reserve for the index, the store and the listeners
 //!   ([`default_max_connections`]).
-//! - **Timeouts.** A connection that has not completed a request's headers
-//!   within the header timeout of opening, or sends no new request within
-//!   the idle timeout of its last answer, is shut down gracefully, then
-//!   dropped. HTTP/1's own header-read timeout (hyper) covers headers that
-//!   trickle in on a reused connection; HTTP/2 connections are pinged.
+//! - **Timeouts.** A connection that has not completed its first request's
+//!   headers within the header timeout of opening, or completes no new
+//!   request within the idle timeout of its last answer (headers trickling
+//!   in included), is shut down gracefully, then dropped. Hyper's HTTP/1
+//!   header-read timer, which starts when it waits for a request, is set to
+//!   the idle timeout; HTTP/2 connections are pinged.
 //!   A request's own time is bounded by the request timeout (a layer around
 //!   the router).
 
@@ -123,7 +124,16 @@ struct Open {
     next_id: u64,
     connections: HashMap<u64, Arc<Conn>>,
     per_address: HashMap<AddressBucket, usize>,
+    /// Connections evicted whose task has not yet closed them: their
+    /// descriptors are still open.
+    closing: usize,
 }
+
+/// Evicted connections whose descriptors may still be open at once; past
+/// this a new connection at the cap is refused rather than evicting another
+/// (a burst of connections would otherwise outrun the workers closing the
+/// evicted ones and exhaust the descriptors the cap keeps in reserve).
+const MAX_CLOSING: usize = 32;
 
 /// One open connection's state, shared by the tracker and its task.
 pub struct Conn {
@@ -136,6 +146,8 @@ pub struct Conn {
     last_active_ms: AtomicU64,
     /// Whether a request has been received on it.
     served: AtomicBool,
+    /// Closed to make room (out of the tracker's count, in `closing`).
+    was_evicted: AtomicBool,
     evicted: Notify,
 }
 
@@ -151,6 +163,11 @@ impl Conn {
         self.in_flight.fetch_add(1, Ordering::AcqRel);
         self.last_active_ms.store(self.now_ms(), Ordering::Relaxed);
         InFlight(Arc::clone(self))
+    }
+
+    /// Whether a request is in flight.
+    pub fn busy(&self) -> bool {
+        self.in_flight.load(Ordering::Acquire) > 0
     }
 
     /// Completes when this connection was closed to make room.
@@ -219,6 +236,9 @@ impl Drop for Admitted {
     fn drop(&mut self) {
         let mut open = self.tracker.lock();
         open.connections.remove(&self.conn.id);
+        if self.conn.was_evicted.load(Ordering::Acquire) {
+            open.closing = open.closing.saturating_sub(1);
+        }
         if let Some(n) = open.per_address.get_mut(&self.conn.address) {
             *n -= 1;
             if *n == 0 {
@@ -281,6 +301,9 @@ impl Tracker {
             return Err(Refused::Address);
         }
         if open.connections.len() >= self.limits.max_total.max(1) {
+            if open.closing >= MAX_CLOSING {
+                return Err(Refused::Total);
+            }
             let victim = open
                 .connections
                 .values()
@@ -292,6 +315,8 @@ impl Tracker {
             };
             // Out of the count now; its task drops it on the notification.
             if let Some(c) = open.connections.remove(&victim) {
+                c.was_evicted.store(true, Ordering::Release);
+                open.closing += 1;
                 c.evicted.notify_one();
                 self.counters.evicted.inc();
             }
@@ -308,6 +333,7 @@ impl Tracker {
                 u64::try_from(epoch.elapsed().as_millis()).unwrap_or(u64::MAX),
             ),
             served: AtomicBool::new(false),
+            was_evicted: AtomicBool::new(false),
             evicted: Notify::new(),
         });
         open.connections.insert(id, Arc::clone(&conn));
@@ -341,6 +367,21 @@ mod tests {
 
     fn ip(last: u8) -> IpAddr {
         IpAddr::from([192, 0, 2, last])
+    }
+
+    #[test]
+    fn evictions_not_yet_closed_are_bounded() {
+        let t = Tracker::new(limits(4, 0), None);
+        let mut held: Vec<Admitted> = (0..4).map(|i| t.admit(ip(i)).unwrap()).collect();
+        // A burst: each new connection evicts an idle one, until MAX_CLOSING
+        // evicted ones are still open; then new ones are refused.
+        for i in 0..MAX_CLOSING {
+            held.push(t.admit(ip(100 + i as u8)).unwrap());
+        }
+        assert_eq!(t.admit(ip(250)).err(), Some(Refused::Total));
+        // Once the evicted ones close, there is room again.
+        held.drain(..MAX_CLOSING);
+        assert!(t.admit(ip(251)).is_ok());
     }
 
     #[test]

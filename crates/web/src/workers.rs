@@ -172,13 +172,17 @@ pub async fn serve_on_workers(
     Ok(())
 }
 
-/// The HTTP/1 and HTTP/2 settings of every connection.
+/// The HTTP/1 and HTTP/2 settings of every connection. Hyper starts its
+/// HTTP/1 header-read timer as soon as it waits for a request — on a reused
+/// connection right after the previous answer — so it is set to the idle
+/// timeout; the first request's shorter header timeout is the connection
+/// task's (`crate::connections::Conn::idle`).
 fn builder(limits: &Limits) -> auto::Builder<TokioExecutor> {
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder
         .http1()
         .timer(TokioTimer::new())
-        .header_read_timeout(limits.connections.header_timeout);
+        .header_read_timeout(limits.connections.idle_timeout);
     builder
         .http2()
         .timer(TokioTimer::new())
@@ -314,7 +318,11 @@ fn serve_connection(
                 }
                 _ = stop.wait_for(|stopped| *stopped), if closing_by.is_none() => {
                     connection.as_mut().graceful_shutdown();
-                    closing_by = Some(tokio::time::Instant::now() + SHUTDOWN_GRACE);
+                    // Requests in flight may finish; a connection without
+                    // one (idle, or still sending headers) gets a moment
+                    // to flush an answer just given, no more.
+                    let grace = if conn.busy() { SHUTDOWN_GRACE } else { IDLE_CLOSE_GRACE };
+                    closing_by = Some(tokio::time::Instant::now() + grace);
                 }
                 () = async {
                     match deadline {

@@ -10,6 +10,7 @@ mod native;
 mod ops;
 mod pages;
 mod private;
+mod slow;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
@@ -198,6 +199,8 @@ pub struct Options {
     /// Serve the same breaches with the same key from another server's
     /// store (a second instance behind one load balancer).
     pub beside: Option<Beside>,
+    /// Changes to the server's settings (connection caps, timeouts).
+    pub configure: Option<fn(&mut ServerConfig)>,
 }
 
 /// What a second server shares with the first.
@@ -224,6 +227,7 @@ impl Default for Options {
             key_mode: lekradar_prf::Mode::Voprf,
             shared_budgets: false,
             beside: None,
+            configure: None,
         }
     }
 }
@@ -353,6 +357,9 @@ impl TestApp {
         config.require_api_key = options.require_api_key;
         config.shared_budgets = options.shared_budgets;
         config.reload_interval = Duration::from_millis(100);
+        if let Some(configure) = options.configure {
+            configure(&mut config);
+        }
         config.validate().unwrap();
         let (tx, answers) = mpsc::channel(16);
         let app = App::new(
