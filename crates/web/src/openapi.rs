@@ -25,6 +25,17 @@ impl Modify for Security {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+        components.add_security_scheme(
+            "operator",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "The operator token (--ops-token-file), on the public listener; the operator listener (--ops-listen) needs none",
+                    ))
+                    .build(),
+            ),
+        );
     }
 }
 
@@ -65,7 +76,7 @@ impl Modify for Security {
         (name = "hibp", description = "Have I Been Pwned API v3 compatibility. As with HIBP, every request needs a `user-agent` header naming the application (403 without one)."),
         (name = "native", description = "Lekradar's own API"),
         (name = "private", description = "The private check: the server evaluates a blinded identifier and returns a bucket of sealed entries (docs/PRIVATE-CHECK.md)"),
-        (name = "operations", description = "Health, readiness and metrics"),
+        (name = "operations", description = "Health, readiness and metrics. Metrics and the details of readiness are served on the operator listener (--ops-listen) or to the operator token; anyone gets /healthz and whether the server is ready"),
     )
 )]
 pub struct ApiDoc;
