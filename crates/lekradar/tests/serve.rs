@@ -39,7 +39,12 @@ impl Server {
     /// Starts `lekradar --data-dir DATA ARGS...` (a serving command with
     /// `--listen 127.0.0.1:0`) and waits until it listens.
     fn start(data: &Path, args: &[&str], env: &[(&str, &str)]) -> Server {
-        Server::start_in(Command::new(env!("CARGO_BIN_EXE_lekradar")), data, args, env)
+        Server::start_in(
+            Command::new(env!("CARGO_BIN_EXE_lekradar")),
+            data,
+            args,
+            env,
+        )
     }
 
     /// [`Server::start`] through `cmd` (a shell setting limits first).
@@ -1098,7 +1103,10 @@ fn slow_clients_cannot_exhaust_the_server_under_a_small_descriptor_limit() {
                 _ => open += 1,
             }
         }
-        assert_eq!(open, 0, "slow connections still open after the header timeout");
+        assert_eq!(
+            open, 0,
+            "slow connections still open after the header timeout"
+        );
     });
     let (_, metrics) = curl(&[&format!("{}/metrics", server.ops())]);
     let value = |name: &str| -> f64 {
@@ -1108,8 +1116,14 @@ fn slow_clients_cannot_exhaust_the_server_under_a_small_descriptor_limit() {
             .and_then(|v| v.trim().parse().ok())
             .unwrap_or(0.0)
     };
-    assert!(value("lekradar_connections_evicted_total") > 0.0, "{metrics}");
-    assert!(value("lekradar_connections_timed_out_total") > 0.0, "{metrics}");
+    assert!(
+        value("lekradar_connections_evicted_total") > 0.0,
+        "{metrics}"
+    );
+    assert!(
+        value("lekradar_connections_timed_out_total") > 0.0,
+        "{metrics}"
+    );
     assert_eq!(value("lekradar_connections "), 0.0, "{metrics}");
     let logs = server.logs();
     assert!(!logs.contains("Too many open files"), "{logs}");

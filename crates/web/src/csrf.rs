@@ -69,7 +69,7 @@ pub async fn refuse_cross_site(
     let Some(reason) = cross_site(request.headers()) else {
         return next.run(request).await;
     };
-    state.metrics.limited("cross_site");
+    state.metrics.cross_site_refused.inc();
     let path = request.uri().path().to_owned();
     if path.starts_with("/api/v1/") {
         return crate::native::ApiError::new(

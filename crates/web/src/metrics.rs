@@ -129,6 +129,8 @@ pub struct Metrics {
     pub rate_limited: Family<BudgetLabels, Counter>,
     pub owner_answers: Counter,
     pub owner_answers_dropped: Counter,
+    /// Requests refused because a browser sent them for another site.
+    pub cross_site_refused: Counter,
     pub index_generation: Gauge,
     pub breaches: Gauge,
     /// Open client connections.
@@ -153,6 +155,7 @@ impl Metrics {
         let rate_limited = Family::<BudgetLabels, Counter>::default();
         let owner_answers = Counter::default();
         let owner_answers_dropped = Counter::default();
+        let cross_site_refused = Counter::default();
         let index_generation = Gauge::default();
         let breaches = Gauge::default();
         let connections = Gauge::default();
@@ -183,6 +186,11 @@ impl Metrics {
             "owner_answers",
             "Owner-only answers made for the mailer",
             owner_answers.clone(),
+        );
+        registry.register(
+            "cross_site_refused",
+            "State-changing or budget-spending requests refused because a browser sent them for another site",
+            cross_site_refused.clone(),
         );
         registry.register(
             "owner_answers_dropped",
@@ -227,6 +235,7 @@ impl Metrics {
             rate_limited,
             owner_answers,
             owner_answers_dropped,
+            cross_site_refused,
             index_generation,
             breaches,
             connections,

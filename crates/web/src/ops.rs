@@ -107,9 +107,10 @@ fn access(state: &AppState, on_operator_listener: bool, headers: &HeaderMap) -> 
     }
 }
 
-fn refused(access: Access) -> Response {
-    match access {
-        Access::Operator => StatusCode::OK.into_response(),
+/// The answer to a request that may not see operator data.
+fn refused(access: Access) -> Option<Response> {
+    Some(match access {
+        Access::Operator => return None,
         Access::NotHere => (
             StatusCode::NOT_FOUND,
             "not served here: operator endpoints are on the operator listener (--ops-listen) or need the operator token (--ops-token-file)\n",
@@ -127,7 +128,7 @@ fn refused(access: Access) -> Response {
             );
             r
         }
-    }
+    })
 }
 
 #[utoipa::path(get, path = "/healthz", tag = "operations",
@@ -207,9 +208,8 @@ pub async fn metrics(
     operator: Option<Extension<OperatorListener>>,
     headers: HeaderMap,
 ) -> Response {
-    match access(&state, operator.is_some(), &headers) {
-        Access::Operator => {}
-        other => return refused(other),
+    if let Some(refusal) = refused(access(&state, operator.is_some(), &headers)) {
+        return refusal;
     }
     // Refresh the catalogue gauges if a new index was published.
     let _ = state.snapshot();

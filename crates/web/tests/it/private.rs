@@ -551,6 +551,11 @@ async fn cross_site_and_mistyped_private_requests_are_refused_and_spend_nothing(
         post(&app, "/api/v1/private/check", check).await.status,
         StatusCode::TOO_MANY_REQUESTS
     );
+    let metrics = app.ops("/metrics").await.text().await.unwrap();
+    assert!(
+        metrics.contains("lekradar_cross_site_refused_total 8"),
+        "{metrics}"
+    );
     app.stop().await;
 }
 

@@ -67,7 +67,9 @@ async fn unfinished_headers_and_idle_connections_are_closed() {
     );
     // A connection that sends nothing at all.
     let mut silent = TcpStream::connect(app.addr).await.unwrap();
-    assert!(closed_within(&mut silent, Duration::from_secs(5)).await.is_some());
+    assert!(closed_within(&mut silent, Duration::from_secs(5))
+        .await
+        .is_some());
     // Headers trickling in, a byte at a time, past the timeout.
     let mut trickle = TcpStream::connect(app.addr).await.unwrap();
     let trickled = async {
@@ -80,7 +82,10 @@ async fn unfinished_headers_and_idle_connections_are_closed() {
         false
     };
     let cut = tokio::time::timeout(Duration::from_secs(10), trickled).await;
-    assert!(matches!(cut, Ok(true)), "the server cut the trickle: {cut:?}");
+    assert!(
+        matches!(cut, Ok(true)),
+        "the server cut the trickle: {cut:?}"
+    );
     // A kept-alive connection after a request: answered, then closed once
     // idle for the idle timeout.
     let mut kept = TcpStream::connect(app.addr).await.unwrap();
