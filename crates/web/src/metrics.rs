@@ -98,7 +98,8 @@ pub fn method_label(method: &axum::http::Method) -> &'static str {
 pub struct CheckLabels {
     /// `hibp`, `native`, `page` or `private`.
     pub api: &'static str,
-    /// `found`, `not_found`, `invalid`, `limited`, `evaluated` (private), or
+    /// `found`, `not_found`, `invalid`, `limited`, `bad_token` (the check
+    /// form without its token), `evaluated` (private), or
     /// in owner-only mode `answered` and `accepted` (the page's check, made
     /// after the answer), never found or not found.
     pub outcome: &'static str,

@@ -224,25 +224,22 @@ async fn check(
         .ok()
         .filter(|r| state.config.form_regions.contains(r))
         .unwrap_or_else(|| form_default_region(&state, lang.lang));
-    let retry_with = |status: StatusCode, error: String| {
+    let retry_with = |status: StatusCode, account: String, error: String| {
         let token = state.form_tokens.issue(&headers);
-        let page = form_page(
-            &state,
-            &lang,
-            tr,
-            form.account.clone(),
-            region,
-            Some(error),
-            token.field,
-        );
+        let page = form_page(&state, &lang, tr, account, region, Some(error), token.field);
         render_form(status, &lang, &page, token.set_cookie)
     };
-    let retry = |error: String| retry_with(StatusCode::BAD_REQUEST, error);
+    let retry = |error: String| retry_with(StatusCode::BAD_REQUEST, form.account.clone(), error);
     // Before anything is read or spent: a form posted from elsewhere (or
-    // without its cookie) is shown again with a fresh token.
+    // without its cookie) is shown again, empty — not with what another
+    // site may have filled in — and with a fresh token.
     if !state.form_tokens.verify(&headers, &form.csrf) {
         state.metrics.check("page", "bad_token");
-        return retry_with(StatusCode::FORBIDDEN, tr.t("error-form-expired"));
+        return retry_with(
+            StatusCode::FORBIDDEN,
+            String::new(),
+            tr.t("error-form-expired"),
+        );
     }
     let id = match read_account(&form.account, region) {
         Ok(id) => id,

@@ -522,3 +522,90 @@ async fn every_link_stays_on_this_site_whatever_the_path() {
     assert!(links > 50, "pages with links were rendered ({links} links)");
     app.stop().await;
 }
+
+/// Review finding: the check form had no defence against other sites, so
+/// any website could make its visitors submit checks (and spend their
+/// budget). A post without the form's token, with the token of another
+/// cookie, or marked cross-site by the browser is refused, shows nothing
+/// another site filled in, and spends nothing.
+#[tokio::test]
+async fn the_check_form_needs_its_token_and_refuses_other_sites() {
+    let mut options = Options::default();
+    options.limits.per_address = lekradar_store::Rate::new(1, 3600).unwrap();
+    let app = TestApp::with(options).await;
+    let (cookie, token) = form_token(&app.client, &app.base).await;
+    let (other_cookie, _) = form_token(&app.client, &app.base).await;
+    assert_ne!(cookie, other_cookie, "each browser gets its own cookie");
+    let post = |cookie: Option<&str>, token: Option<&str>, extra: Option<(&str, &str)>| {
+        let mut form = vec![("account", JAN_PHONE)];
+        if let Some(t) = token {
+            form.push(("csrf", t));
+        }
+        let mut r = app
+            .client
+            .post(app.url("/check"))
+            .header("accept-language", "en")
+            .form(&form);
+        if let Some(c) = cookie {
+            r = r.header("cookie", c.to_owned());
+        }
+        if let Some((k, v)) = extra {
+            r = r.header(k, v);
+        }
+        r.send()
+    };
+    for (what, r) in [
+        ("no token, no cookie", post(None, None, None).await.unwrap()),
+        (
+            "a token, no cookie",
+            post(None, Some(&token), None).await.unwrap(),
+        ),
+        (
+            "a cookie, no token",
+            post(Some(&cookie), None, None).await.unwrap(),
+        ),
+        (
+            "another cookie's token",
+            post(Some(&other_cookie), Some(&token), None).await.unwrap(),
+        ),
+    ] {
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{what}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains("This form had expired"), "{what}: {html}");
+        assert!(
+            !html.contains(JAN_PHONE),
+            "{what}: the typed account is not shown again"
+        );
+        assert!(html.contains("name=\"csrf\""), "{what}: a fresh token");
+    }
+    for (name, value) in [
+        ("sec-fetch-site", "cross-site"),
+        ("origin", "http://evil.example"),
+    ] {
+        let r = post(Some(&cookie), Some(&token), Some((name, value)))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{name}");
+        assert!(r
+            .text()
+            .await
+            .unwrap()
+            .contains("came from another website"));
+    }
+    // None of that spent the budget of one check: the real form is answered.
+    let r = post(Some(&cookie), Some(&token), Some(("origin", &app.base)))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("Found in 2 breaches"));
+    let metrics = app.ops("/metrics").await.text().await.unwrap();
+    assert!(
+        metrics.contains("lekradar_checks_total{api=\"page\",outcome=\"bad_token\"} 4"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("lekradar_cross_site_refused_total 2"),
+        "{metrics}"
+    );
+    app.stop().await;
+}
