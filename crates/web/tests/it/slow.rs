@@ -195,3 +195,46 @@ async fn at_the_server_cap_the_longest_idle_connection_makes_room_for_healthz() 
     assert!(evicted >= 22.0, "{metrics}");
     app.stop().await;
 }
+
+/// HTTP/2 (prior knowledge): a connection that opens, sends its preface and
+/// settings and then no request is closed at the header timeout; one that
+/// made a request is closed once idle for the idle timeout.
+#[tokio::test]
+async fn idle_http2_connections_are_closed_too() {
+    let app = TestApp::with(Options {
+        configure: Some(short_timeouts),
+        ..Default::default()
+    })
+    .await;
+    // Preface, then an empty SETTINGS frame (length 0, type 4, flags 0, stream 0).
+    const PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\0\0\0\x04\0\0\0\0\0";
+    let mut silent = TcpStream::connect(app.addr).await.unwrap();
+    silent.write_all(PREFACE).await.unwrap();
+    let closed = closed_within(&mut silent, Duration::from_secs(5)).await;
+    assert!(
+        closed.is_some_and(|d| d >= Duration::from_millis(400)),
+        "an HTTP/2 connection without a request: {closed:?}"
+    );
+    // Through a real HTTP/2 client: answered, then the connection idles out
+    // (the client has to open a new one, which the server counts).
+    let client = reqwest::Client::builder()
+        .http2_prior_knowledge()
+        .user_agent("lekradar-tests/1")
+        .build()
+        .unwrap();
+    let r = client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(r.version(), reqwest::Version::HTTP_2);
+    assert_eq!(r.status(), StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(3500)).await;
+    let r = client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let metrics = app.ops("/metrics").await.text().await.unwrap();
+    let timed_out: f64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("lekradar_connections_timed_out_total "))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(timed_out >= 2.0, "{metrics}");
+    app.stop().await;
+}
