@@ -53,6 +53,15 @@ fn schemathesis_finds_no_server_error_and_no_undocumented_behaviour() {
         l.local_addr().unwrap().port()
     };
     let base = format!("http://127.0.0.1:{port}");
+    // An operator token, as a deployment that serves /metrics on the public
+    // listener has (401 without it, as the document says).
+    let token_file = dir.path().join("ops-token");
+    std::fs::write(&token_file, format!("{:032x}\n", rand::random::<u128>())).unwrap();
+    std::fs::set_permissions(
+        &token_file,
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .unwrap();
     let _server = Server(
         Command::new(env!("CARGO_BIN_EXE_lekradar"))
             .arg("--data-dir")
@@ -67,7 +76,9 @@ fn schemathesis_finds_no_server_error_and_no_undocumented_behaviour() {
                 "1000000/min",
                 "--rate-global",
                 "1000000/s",
+                "--ops-token-file",
             ])
+            .arg(&token_file)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
