@@ -4,9 +4,12 @@ synthetic dumps, no real person's data (invented names, reserved example
 domains, the numbers the unit tests use). Run from anywhere; needs `zstd`."""
 
 import gzip
+import io
 import pathlib
 import shutil
 import subprocess
+import tarfile
+import zipfile
 
 ROOT = pathlib.Path(__file__).resolve().parent / "corpus"
 
@@ -27,6 +30,75 @@ BROKER_JSONL = (
 LINES = b"06-12345678\r\n+32 470 12 34 56\r\n\r\n0031612345678\r\njan@example.nl\r\n"
 LATIN1_CSV = "telefoon,naam,ville\n0612345678,Ren\u00e9e,Li\u00e8ge\n0470123456,Fran\u00e7ois,Namur\n".encode("cp1252")
 PIPE_BROKEN = b'phone|email\n"0612345678|jan@example.nl\n0612345679|piet@example.nl|extra\n0612345670|\n'
+
+SQL = (
+    b"-- MySQL dump\n/*!40101 SET NAMES utf8 */;\n"
+    b"CREATE TABLE `users` (\n  `id` int NOT NULL,\n  `email` varchar(255),\n  `phone` varchar(32),\n  `password` varchar(64)\n);\n"
+    b"INSERT INTO `users` VALUES (1,'jan@example.nl','06-12345678','$2y$10$abc'),(2,'o\\'brien@example.be',NULL,'x\\\\y');\n"
+    b"COPY public.klanten (id, gsm, naam) FROM stdin;\n1\t0612345678\tJan\n2\t\\N\tEls\n\\.\n"
+    b"INSERT INTO klanten (id, gsm) VALUES (3, '+32 470 12 34 56');\n"
+)
+JSON = (
+    b'[{"_id":{"$oid":"5f1"},"contact":{"phones":["06-12345678","+32 470 12 34 56"],"email":"jan@example.nl"}},'
+    b'{"_source":{"user":{"mobile":"0612345679"}}},{"deep":[[[{"email":"els@example.be"}]]]}]'
+)
+COMBO = b"jan@example.nl:hunter2\n0612345678:secret\nhttps://example.nl/login:els@example.be:pw|x\nnot a credential\n"
+STEALER = (
+    b"URL: https://example.nl/login\nUsername: jan@example.nl\nPassword: hunter2\n\n"
+    b"===============\nURL: android://example\nLogin: 0612345678\nPassword: secret\n===============\n"
+)
+VCARD = (
+    b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jan Jansen\r\nTEL;TYPE=CELL:06-1234\r\n 5678\r\n"
+    b"item1.EMAIL;TYPE=INTERNET:jan@example.nl\r\nADR:;;Straat 1;Utrecht;;3511AA;NL\r\nEND:VCARD\r\n"
+    b"BEGIN:VCARD\r\nTEL:+32 470 12 34 56\r\nEND:VCARD\r\n"
+)
+
+
+def xlsx() -> bytes:
+    """A minimal workbook: one sheet with a header row and two rows."""
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>gsm</t></is></c><c r="B1" t="inlineStr"><is><t>email</t></is></c></row>'
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>0612345678</t></is></c><c r="B2" t="inlineStr"><is><t>jan@example.nl</t></is></c></row>'
+        '<row r="3"><c r="A3"><v>32470123456</v></c></row>'
+        "</sheetData></worksheet>"
+    )
+    files = {
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        "_rels/.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="klanten" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": sheet,
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in files.items():
+            z.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), text)
+    return out.getvalue()
+
+
+def zip_of(files: dict) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in files.items():
+            z.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), data)
+    return out.getvalue()
+
+
+def tar_of(files: dict) -> bytes:
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w", format=tarfile.USTAR_FORMAT) as t:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            t.addfile(info, io.BytesIO(data))
+    return out.getvalue()
 
 
 def zstd(data: bytes) -> bytes:
@@ -59,16 +131,33 @@ def write(target: str, files: dict) -> None:
 
 
 write("source", {k: v for k, v in DUMPS.items() if k.endswith((".gz", ".zst", "latin1.csv"))})
-write("sniff", DUMPS)
-# rows: first byte < 128 reads as ingest does; 128 + k forces format k (see rows.rs).
-rows = {f"as-ingest-{k}": bytes([0x10]) + v for k, v in DUMPS.items()}
-rows["forced-semicolon-header"] = bytes([128 + 5]) + TELECOM_CSV  # 133 % 10 = 3: ";" with header
-rows["forced-json"] = bytes([128 + 0]) + b"mobile,email\n" + BROKER_JSONL  # 128 % 10 = 8
-rows["forced-lines.gz"] = bytes([128 + 1]) + gz(LINES)  # 129 % 10 = 9
-rows["forced-tab.zst"] = bytes([128 + 6]) + zstd(SCRAPE_TSV)  # 134 % 10 = 4: tab, no header
+TEXT = {**DUMPS, "dump.sql": SQL, "dump.json": JSON, "combo.txt": COMBO, "stealer.txt": STEALER, "contacts.vcf": VCARD}
+# detect: first byte picks the file name (extension hint; see detect.rs).
+write("detect", {k: bytes([0]) + v for k, v in TEXT.items()})
+# rows: low 4 bits 0 = detected, else FORMATS[n-1]; bits 4-5 >= 2 a delimiter; bits 6-7 regions.
+rows = {f"as-ingest-{k}": bytes([0x40]) + v for k, v in TEXT.items()}
+# 0x27: FORMATS[6] = delimited, DELIMITERS[(2 + 7) % 5] = ":"
+rows["forced-delimited-colon"] = bytes([0x27]) + b"31612345678:1000:Jan:Jansen:male:Amsterdam, Netherlands::\n" * 3
 # a truncated stream: its read error must end the rows (the first bug fuzzing found)
-rows["forced-lines-truncated.gz"] = bytes([128 + 1]) + gz(LINES * 20)[:-12]
+rows["detected-lines-truncated.gz"] = bytes([0]) + gz(LINES * 20)[:-12]
 write("rows", rows)
+# the per-format targets: first byte bit 0 = 0 forces the format, bits 1-2 the regions.
+for target, seed in [("sql", SQL), ("json", JSON), ("credentials", COMBO), ("stealer", STEALER), ("vcard", VCARD)]:
+    write(target, {"forced": bytes([2]) + seed, "detected": bytes([3]) + seed, "cut": bytes([2]) + seed[: len(seed) * 2 // 3]})
+book = xlsx()
+write("sheet", {"forced": bytes([2]) + book, "truncated": bytes([2]) + book[:-40]})
+# container: bit 0 gives the password "infected".
+archive = {"dump/telecom.csv": TELECOM_CSV, "dump/combo.txt": COMBO, "dump/nested.sql.gz": gz(SQL)}
+write(
+    "container",
+    {
+        "dump.zip": bytes([0]) + zip_of(archive),
+        "dump.tar": bytes([0]) + tar_of(archive),
+        "dump.tar.gz": bytes([0]) + gz(tar_of(archive)),
+        "dump.tar.zst": bytes([0]) + zstd(tar_of(archive)),
+        "truncated.zip": bytes([0]) + zip_of(archive)[:-30],
+    },
+)
 # columns: bit 0 header, bits 1-2 delimiter (, ; tab |), bits 4-5 regions.
 write(
     "columns",

@@ -41,10 +41,7 @@ fuzz_target!(|data: &[u8]| {
     assert!(lines.iter().all(|row| row.len() <= d.roles.len()));
     let _ = d.data_classes();
     for (i, fields) in lines.into_iter().enumerate() {
-        let row = Row {
-            line: i as u64 + 1,
-            fields,
-        };
+        let row = Row::new(i as u64 + 1, fields);
         if let Ok(record) = to_record(&row, &d, &regions) {
             assert!(!record.identifiers.is_empty());
             assert!(record.classes.len() <= d.data_classes().len());

@@ -29,3 +29,44 @@ pub fn regions(selector: u8) -> Vec<Region> {
             .collect(),
     }
 }
+
+/// Reads `dump` as ingest reads a file called `name` (its extension a hint),
+/// in `format` (detected when `None`), and turns every row into a record
+/// with its table's roles; returns the rows read, or `None` when the input
+/// is refused as a whole (an error, never a panic).
+pub fn read_all(
+    dump: &[u8],
+    name: &str,
+    format: Option<&str>,
+    delimiter: Option<u8>,
+    regions: &[Region],
+) -> Option<u64> {
+    use lekradar_ingest::{read_stream, to_record, Detection, IngestConfig};
+    let config = IngestConfig {
+        regions: regions.to_vec(),
+        format: format.map(str::to_owned),
+        delimiter,
+        ..IngestConfig::default()
+    };
+    let source = open(dump)?;
+    let mut records = 0u64;
+    let rows = read_stream(
+        source,
+        std::path::Path::new(name),
+        &config,
+        regions,
+        &mut |roles, row| {
+            let detection = Detection {
+                roles: roles.to_vec(),
+                found_by: vec!["fuzz"; roles.len()],
+            };
+            if let Ok(record) = to_record(row, &detection, regions) {
+                assert!(!record.identifiers.is_empty());
+                records += 1;
+            }
+        },
+    )
+    .ok()?;
+    assert!(records <= rows, "{records} records from {rows} rows");
+    Some(rows)
+}

@@ -10,7 +10,7 @@
 use std::io::Write;
 use std::time::Instant;
 
-use lekradar_ingest::read_identifiers;
+use lekradar_ingest::{read_identifiers, IngestConfig};
 use lekradar_normalize::Region;
 use lekradar_prf::{client, ServerKey, BUCKET_BITS};
 use rayon::prelude::*;
@@ -38,7 +38,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err(format!("--bits must lie in 0..={BUCKET_BITS}").into());
     }
     let key = ServerKey::load(key.as_ref())?;
-    let (ids, _) = read_identifiers(file.as_ref(), &[region], &[])?;
+    let (ids, _) = read_identifiers(
+        file.as_ref(),
+        &IngestConfig {
+            regions: vec![region],
+            ..IngestConfig::default()
+        },
+    )?;
     let requests: Vec<[u8; 37]> = ids
         .par_iter()
         .map(|id| {

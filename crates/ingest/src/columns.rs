@@ -25,6 +25,20 @@ pub enum ColumnRole {
     CustomerNumber,
     JobTitle,
     Employer,
+    /// A credential's login: an email address, a phone number or a user name.
+    Login,
+    Username,
+    /// Never kept: only the fact that the record held one.
+    Password,
+    PasswordHash,
+    IpAddress,
+    Gender,
+    /// A city or region as a profile states it ("Amsterdam, Netherlands").
+    Location,
+    /// A social-media profile id or handle.
+    SocialProfile,
+    /// A web address (a credential's site): no data class of its own.
+    Url,
     /// Nothing we index or count.
     Ignore,
 }
@@ -43,13 +57,59 @@ impl ColumnRole {
             ColumnRole::CustomerNumber => "Customer numbers",
             ColumnRole::JobTitle => "Job titles",
             ColumnRole::Employer => "Employers",
-            ColumnRole::Ignore => return None,
+            ColumnRole::Login | ColumnRole::Username => "Usernames",
+            ColumnRole::Password | ColumnRole::PasswordHash => "Passwords",
+            ColumnRole::IpAddress => "IP addresses",
+            ColumnRole::Gender => "Genders",
+            ColumnRole::Location => "Geographic locations",
+            ColumnRole::SocialProfile => "Social media profiles",
+            ColumnRole::Url | ColumnRole::Ignore => return None,
         })
     }
 
     /// Whether the column's values are identifiers that go into the index.
     pub fn is_identifier(&self) -> bool {
-        matches!(self, ColumnRole::Phone { .. } | ColumnRole::Email)
+        matches!(
+            self,
+            ColumnRole::Phone { .. } | ColumnRole::Email | ColumnRole::Login
+        )
+    }
+
+    /// Whether the column's values are secrets, never shown even redacted.
+    pub fn is_secret(&self) -> bool {
+        matches!(self, ColumnRole::Password | ColumnRole::PasswordHash)
+    }
+
+    /// The name `--map` takes for this role.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ColumnRole::Phone { mobile: false } => "phone",
+            ColumnRole::Phone { mobile: true } => "mobile",
+            ColumnRole::Email => "email",
+            ColumnRole::FirstName => "first_name",
+            ColumnRole::LastName => "last_name",
+            ColumnRole::FullName => "name",
+            ColumnRole::Street => "street",
+            ColumnRole::Postcode => "postcode",
+            ColumnRole::City => "city",
+            ColumnRole::Iban => "iban",
+            ColumnRole::DateOfBirth => "date_of_birth",
+            ColumnRole::IdDocument => "id_document",
+            ColumnRole::IdExpiry => "id_expiry",
+            ColumnRole::CustomerNumber => "customer_number",
+            ColumnRole::JobTitle => "job_title",
+            ColumnRole::Employer => "employer",
+            ColumnRole::Login => "login",
+            ColumnRole::Username => "username",
+            ColumnRole::Password => "password",
+            ColumnRole::PasswordHash => "password_hash",
+            ColumnRole::IpAddress => "ip",
+            ColumnRole::Gender => "gender",
+            ColumnRole::Location => "location",
+            ColumnRole::SocialProfile => "social_profile",
+            ColumnRole::Url => "url",
+            ColumnRole::Ignore => "ignore",
+        }
     }
 
     /// Parses a role name as used by `--map` (`phone`, `mobile`, `email`, `iban`, ...).
@@ -71,6 +131,15 @@ impl ColumnRole {
             "customer_number" => ColumnRole::CustomerNumber,
             "job_title" => ColumnRole::JobTitle,
             "employer" => ColumnRole::Employer,
+            "login" => ColumnRole::Login,
+            "username" | "user" => ColumnRole::Username,
+            "password" => ColumnRole::Password,
+            "password_hash" | "hash" => ColumnRole::PasswordHash,
+            "ip" | "ip_address" => ColumnRole::IpAddress,
+            "gender" => ColumnRole::Gender,
+            "location" => ColumnRole::Location,
+            "social_profile" | "profile" => ColumnRole::SocialProfile,
+            "url" => ColumnRole::Url,
             "ignore" => ColumnRole::Ignore,
             _ => return None,
         })
@@ -323,6 +392,137 @@ const HEADERS: &[(ColumnRole, &[&str])] = &[
             "organisatie",
         ],
     ),
+    (
+        ColumnRole::Username,
+        &[
+            "username",
+            "user_name",
+            "user",
+            "login",
+            "gebruikersnaam",
+            "gebruiker",
+            "nom_d_utilisateur",
+            "utilisateur",
+            "identifiant",
+            "pseudo",
+            "nickname",
+            "screen_name",
+            "handle",
+            "uname",
+        ],
+    ),
+    (
+        ColumnRole::Password,
+        &[
+            "password",
+            "passwd",
+            "pass",
+            "pwd",
+            "wachtwoord",
+            "mot_de_passe",
+            "mdp",
+            "plain_password",
+            "plaintext_password",
+        ],
+    ),
+    (
+        ColumnRole::PasswordHash,
+        &[
+            "password_hash",
+            "passwordhash",
+            "pass_hash",
+            "hash",
+            "hashed_password",
+            "password_digest",
+            "encrypted_password",
+            "crypted_password",
+            "wachtwoord_hash",
+            "hachage",
+            "mot_de_passe_hache",
+            "salt_hash",
+            "pw_hash",
+        ],
+    ),
+    (
+        ColumnRole::IpAddress,
+        &[
+            "ip",
+            "ip_address",
+            "ipaddress",
+            "ip_adres",
+            "ipadres",
+            "adresse_ip",
+            "last_ip",
+            "register_ip",
+            "registration_ip",
+            "login_ip",
+            "last_login_ip",
+            "signup_ip",
+            "client_ip",
+            "remote_addr",
+        ],
+    ),
+    (
+        ColumnRole::Gender,
+        &["gender", "sex", "geslacht", "sexe", "genre", "m_v"],
+    ),
+    (
+        ColumnRole::Location,
+        &[
+            "location",
+            "locatie",
+            "current_location",
+            "current_city",
+            "hometown",
+            "home_town",
+            "lieu",
+            "localisation",
+            "region",
+            "regio",
+            "country",
+            "land",
+            "pays",
+            "woonland",
+            "geo",
+            "geolocation",
+        ],
+    ),
+    (
+        ColumnRole::SocialProfile,
+        &[
+            "facebook",
+            "facebook_id",
+            "fb_id",
+            "fbid",
+            "profile_id",
+            "profile",
+            "profiel",
+            "profiel_id",
+            "profil",
+            "twitter",
+            "twitter_id",
+            "twitter_handle",
+            "instagram",
+            "linkedin",
+            "linkedin_url",
+            "social_id",
+            "social_profile",
+            "user_id_facebook",
+            "uid",
+        ],
+    ),
+    (
+        ColumnRole::Url,
+        &[
+            "url",
+            "site",
+            "website",
+            "host",
+            "domain",
+            "link",
+            "adresse_web",
+        ],
+    ),
 ];
 
 /// Lower case, accents folded, everything else but letters and digits to `_`.
@@ -356,12 +556,29 @@ fn normalize_header(name: &str) -> String {
 }
 
 /// The role a header cell names, if it is a known column name.
+///
+/// A JSON path (`contact.phones[]`, `_source.user.email`) is tried whole,
+/// then by its last segment, then by that segment's singular.
 pub fn header_role(name: &str) -> Option<ColumnRole> {
+    let lookup = |n: &str| {
+        HEADERS
+            .iter()
+            .find(|(_, names)| names.contains(&n))
+            .map(|(role, _)| *role)
+    };
     let n = normalize_header(name);
-    HEADERS
-        .iter()
-        .find(|(_, names)| names.contains(&n.as_str()))
-        .map(|(role, _)| *role)
+    if let Some(role) = lookup(&n) {
+        return Some(role);
+    }
+    let last = name.rsplit(['.', '/']).next().unwrap_or(name);
+    let last = normalize_header(last.trim_end_matches("[]"));
+    lookup(&last).or_else(|| {
+        let singular = last
+            .strip_suffix("es")
+            .filter(|s| s.ends_with("ss") || s.ends_with("sh") || s.ends_with("ch"))
+            .or_else(|| last.strip_suffix('s'))?;
+        lookup(singular)
+    })
 }
 
 /// The roles of a dump's columns and how each was found.
@@ -406,6 +623,20 @@ pub fn detect_columns(
         {
             *role = r;
             found_by[i] = "header";
+            // A "login" or "user" column of addresses or numbers is read
+            // value by value: each an identifier, or a user name.
+            if r == ColumnRole::Username
+                && content_role(
+                    sample
+                        .iter()
+                        .filter_map(|row| row.get(i))
+                        .map(String::as_str),
+                    regions,
+                )
+                .is_identifier()
+            {
+                *role = ColumnRole::Login;
+            }
             continue;
         }
         *role = content_role(
@@ -451,7 +682,10 @@ fn mostly_mobile<'a>(values: impl Iterator<Item = &'a str>, regions: &[Region]) 
 
 /// A column's role from its values: most non-empty values are emails,
 /// phone numbers or IBANs.
-fn content_role<'a>(values: impl Iterator<Item = &'a str>, regions: &[Region]) -> ColumnRole {
+pub(crate) fn content_role<'a>(
+    values: impl Iterator<Item = &'a str>,
+    regions: &[Region],
+) -> ColumnRole {
     let values: Vec<&str> = values
         .map(str::trim)
         .filter(|v| !v.is_empty())

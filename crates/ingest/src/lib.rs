@@ -1,7 +1,11 @@
-//! From a breach dump to records: opening (gzip and zstd transparently, with
-//! a content fingerprint), decoding (UTF-8 with a Latin-1 fallback per line),
-//! sniffing the format (delimited text, JSON Lines or one value per line) and
-//! finding which column holds what (header names in nl/fr/en, then content).
+//! From a breach dump to records: containers (directories, ZIP with or
+//! without a password, tar) expanded into files, each opened (gzip, zstd,
+//! bzip2 and xz transparently, with a content fingerprint) and decoded
+//! (UTF-8 with or without a BOM, UTF-16 with a BOM, Windows-1252 per line);
+//! its format detected from its content by the registry in [`formats`]
+//! (delimited text, credential lists, stealer logs, SQL dumps, JSON, JSON
+//! Lines, spreadsheets, vCards, plain lists), and which column holds what
+//! (header names in nl/fr/en, JSON paths, then content).
 //!
 //! [`ingest`] runs it all: records are keyed on all cores and built into
 //! segments in bounded memory, published with the breach's updated metadata
@@ -12,16 +16,24 @@
 )]
 
 mod columns;
+mod container;
+pub mod formats;
 mod pipeline;
+mod read;
 mod rows;
-mod sniff;
 mod source;
 
 pub use columns::{detect_columns, redact, ColumnRole, Detection};
 pub use columns::{header_role, is_iban};
+pub use container::{container_of, expand, Container};
+pub use formats::{Format, FormatSpec, FORMATS};
 pub use pipeline::{
     ingest, read_identifiers, FileReport, IngestConfig, IngestError, IngestReport, ProgressFn,
+    TableReport,
 };
-pub use rows::{read_phone, to_record, Record, Reject, RejectReason, Row, Rows};
-pub use sniff::{sniff, sniff_source, Format, Sniffed};
-pub use source::{decode_line, fingerprint, open, Compression, Source, SourceError};
+pub use read::{read_rows, read_stream};
+pub use rows::{read_phone, redact_row, to_record, Record, Reject, RejectReason, Row};
+pub use source::{
+    decode_line, fingerprint, open, peek, text_reader, Compression, Source, SourceError,
+    TextEncoding,
+};

@@ -7,7 +7,6 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use lekradar_breach::{BreachMetadata, NaiveDate, SourceFile, Utc};
@@ -19,17 +18,15 @@ use lekradar_normalize::{Identifier, Region};
 use lekradar_prf::ServerKey;
 use rayon::prelude::*;
 
-use crate::columns::{detect_columns, ColumnRole, Detection};
-use crate::rows::{to_record, Reject, RejectReason, Rows};
-use crate::sniff::{sniff, Format};
-use crate::source::{fingerprint, open, SourceError};
+use crate::columns::ColumnRole;
+use crate::read::{read_path, Reading};
+use crate::rows::{Reject, RejectReason};
+use crate::source::SourceError;
 
 /// Identifiers keyed together on all cores.
 const BATCH: usize = 4096;
 /// Batches read ahead of the keying thread.
 const BATCHES_AHEAD: usize = 4;
-/// Rejects listed one by one in a report (all are counted).
-const LISTED_REJECTS: usize = 100;
 
 /// Why an ingest stopped.
 #[derive(Debug, thiserror::Error)]
@@ -48,8 +45,27 @@ pub enum IngestError {
     UnknownBreach(String),
     #[error("breach {0:?} is retired: its entries left the index and it takes no new files; add the data as a new breach with `lekradar breach add`")]
     RetiredBreach(String),
-    #[error("{path}: found no phone number or email column ({columns}); name the columns with --map COLUMN=phone|mobile|email|...")]
-    NoIdentifierColumn { path: PathBuf, columns: String },
+    #[error("{path}: read as {format}, found no phone number or email column ({columns}); name the columns with --map COLUMN=phone|mobile|email|..., or choose the format with --format and --delimiter")]
+    NoIdentifierColumn {
+        path: PathBuf,
+        format: String,
+        columns: String,
+    },
+    #[error("{path}: read as {format}, {why}; {hint}")]
+    NothingRead {
+        path: PathBuf,
+        format: String,
+        why: String,
+        hint: String,
+    },
+    #[error("{path}: {warning}; {hint}, or accept it with --allow-sparse")]
+    Sparse {
+        path: PathBuf,
+        warning: String,
+        hint: String,
+    },
+    #[error("{0}")]
+    Format(String),
     #[error("{path}: --map names column {column:?}, which the file does not have")]
     UnknownMapColumn { path: PathBuf, column: String },
     #[error("breach {0:?} would have more than 32 data classes")]
@@ -69,6 +85,30 @@ pub struct IngestConfig {
     pub map: Vec<(String, ColumnRole)>,
     /// Only report what would be ingested.
     pub dry_run: bool,
+    /// A format's registry name (`--format`) instead of detection.
+    pub format: Option<String>,
+    /// The delimiter for delimited text and credential lists (`--delimiter`).
+    pub delimiter: Option<u8>,
+    /// The password of encrypted ZIP archives (`--password-file`).
+    pub password: Option<Vec<u8>>,
+    /// A file with far fewer records than rows is a warning, not an error.
+    pub allow_sparse: bool,
+}
+
+impl Default for IngestConfig {
+    /// The breach's regions, 512 MiB for segments, formats detected.
+    fn default() -> IngestConfig {
+        IngestConfig {
+            regions: Vec::new(),
+            memory: 512 << 20,
+            map: Vec::new(),
+            dry_run: false,
+            format: None,
+            delimiter: None,
+            password: None,
+            allow_sparse: false,
+        }
+    }
 }
 
 /// What a run did: a report per file, and what the breach gained.
@@ -86,19 +126,24 @@ pub struct IngestReport {
     pub entries_written: u64,
 }
 
-/// What happened to one file (counts are occurrences in this file).
+/// What happened to one file, or one member of an archive (counts are
+/// occurrences in it).
 #[derive(Debug, Clone, Default)]
 pub struct FileReport {
     pub path: PathBuf,
+    /// The member's name inside the archive `path`.
+    pub member: Option<String>,
     pub fingerprint: String,
     /// Ingested before for this breach: nothing was done.
     pub already_ingested: bool,
+    /// What it was read as, for people.
     pub format: String,
+    /// The registry name of the format.
+    pub format_name: &'static str,
     pub compression: String,
-    /// Column name (or number) → role and how it was found.
-    pub columns: Vec<(String, String, &'static str)>,
-    /// Redacted first rows.
-    pub sample: Vec<Vec<String>>,
+    pub encoding: String,
+    /// Each table (a SQL dump's tables, a workbook's sheets; one otherwise).
+    pub tables: Vec<TableReport>,
     pub rows: u64,
     pub records: u64,
     pub identifiers: u64,
@@ -112,43 +157,37 @@ pub struct FileReport {
     pub phones_by_country: BTreeMap<String, u64>,
     pub records_by_class: BTreeMap<String, u64>,
     pub emails: u64,
+    /// What was accepted with `--allow-sparse`.
+    pub warnings: Vec<String>,
+}
+
+impl FileReport {
+    /// The file, or `archive!member`.
+    pub fn display_path(&self) -> PathBuf {
+        match &self.member {
+            Some(m) => crate::read::member_path(&self.path, m),
+            None => self.path.clone(),
+        }
+    }
+}
+
+/// One table of a file: its columns, a redacted sample, its counts.
+#[derive(Debug, Clone, Default)]
+pub struct TableReport {
+    /// The SQL table's or sheet's name.
+    pub name: Option<String>,
+    /// Column name (or number) → role and how it was found.
+    pub columns: Vec<(String, String, &'static str)>,
+    /// Redacted first rows (secrets not even by their shape).
+    pub sample: Vec<Vec<String>>,
+    pub rows: u64,
+    pub records: u64,
+    /// Why the table was not read (it has no identifier column).
+    pub skipped: Option<String>,
 }
 
 /// Progress of a run: bytes of the current file read, its size, rows so far.
 pub type ProgressFn<'a> = &'a (dyn Fn(&Path, u64, u64, u64) + Sync);
-
-fn apply_map(
-    path: &Path,
-    detection: &mut Detection,
-    header: Option<&[String]>,
-    map: &[(String, ColumnRole)],
-) -> Result<(), IngestError> {
-    for (column, role) in map {
-        let index = header
-            .and_then(|h| {
-                h.iter()
-                    .position(|name| name.trim().eq_ignore_ascii_case(column.trim()))
-            })
-            .or_else(|| {
-                column
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|&n| n >= 1)
-                    .map(|n| n - 1)
-            })
-            .ok_or_else(|| IngestError::UnknownMapColumn {
-                path: path.to_owned(),
-                column: column.clone(),
-            })?;
-        if index >= detection.roles.len() {
-            detection.roles.resize(index + 1, ColumnRole::Ignore);
-            detection.found_by.resize(index + 1, "content");
-        }
-        detection.roles[index] = *role;
-        detection.found_by[index] = "map";
-    }
-    Ok(())
-}
 
 /// Ingests `files` into `breach`. The breach must exist (`breach add`).
 pub fn ingest(
@@ -350,7 +389,7 @@ fn read_files(
     keying: Option<&SyncSender<Vec<Pending>>>,
     progress: ProgressFn<'_>,
 ) -> Result<Vec<FileReport>, IngestError> {
-    let mut reports = Vec::new();
+    let mut reports: Vec<FileReport> = Vec::new();
     let mut batch: Vec<Pending> = Vec::with_capacity(BATCH);
     let send = |batch: &mut Vec<Pending>| match keying {
         Some(sender) if !batch.is_empty() => {
@@ -360,189 +399,52 @@ fn read_files(
         }
         _ => Ok(()),
     };
-    for path in files {
-        let fingerprint = fingerprint(path)?;
-        let known = meta.sources.iter().any(|s| s.fingerprint == fingerprint)
-            || reports
-                .iter()
-                .any(|r: &FileReport| r.fingerprint == fingerprint);
-        let mut report = FileReport {
-            path: path.clone(),
-            fingerprint,
-            already_ingested: known,
-            ..FileReport::default()
+    let sources: Vec<String> = meta.sources.iter().map(|s| s.fingerprint.clone()).collect();
+    for path in crate::container::expand(files)? {
+        let seen: Vec<String> = reports.iter().map(|r| r.fingerprint.clone()).collect();
+        let known = |fp: &str| sources.iter().chain(&seen).any(|s| s == fp);
+        let mut reading = Reading {
+            config,
+            regions,
+            meta,
+            progress,
+            known: &known,
         };
-        if !known {
-            read_file(
-                &mut report,
-                config,
-                regions,
-                meta,
-                progress,
-                &mut |id, classes| {
-                    if keying.is_some() {
-                        let group = groups.of(&id);
-                        batch.push(Pending { id, classes, group });
-                        if batch.len() >= BATCH {
-                            send(&mut batch)?;
-                        }
-                    }
-                    Ok(())
-                },
-            )?;
-        }
-        reports.push(report);
+        let got = read_path(&path, &mut reading, &mut |id, classes| {
+            if keying.is_some() {
+                let group = groups.of(&id);
+                batch.push(Pending { id, classes, group });
+                if batch.len() >= BATCH {
+                    send(&mut batch)?;
+                }
+            }
+            Ok(())
+        })?;
+        reports.extend(got);
     }
     send(&mut batch)?;
     Ok(reports)
 }
 
 /// The identifiers of one dump as ingest reads them, in file order, with the
-/// report of the reading; nothing is keyed or written. For measuring.
+/// reports of the reading (one per file of an archive); nothing is keyed or
+/// written. For measuring.
 pub fn read_identifiers(
     path: &Path,
-    regions: &[Region],
-    map: &[(String, ColumnRole)],
-) -> Result<(Vec<Identifier>, FileReport), IngestError> {
-    let config = IngestConfig {
-        regions: regions.to_vec(),
-        memory: 0,
-        map: map.to_vec(),
-        dry_run: true,
-    };
-    let mut meta = BreachMetadata::new("Measure", "Measure", NaiveDate::MIN);
-    let mut report = FileReport {
-        path: path.to_owned(),
-        ..FileReport::default()
-    };
-    let mut ids = Vec::new();
-    read_file(
-        &mut report,
-        &config,
-        regions,
-        &mut meta,
-        &|_, _, _, _| {},
-        &mut |id, _| {
-            ids.push(id);
-            Ok(())
-        },
-    )?;
-    Ok((ids, report))
-}
-
-/// Reads one file into `report`, giving each identifier with its record's
-/// classes to `sink`.
-fn read_file(
-    report: &mut FileReport,
     config: &IngestConfig,
-    regions: &[Region],
-    meta: &mut BreachMetadata,
-    progress: ProgressFn<'_>,
-    sink: &mut dyn FnMut(Identifier, ClassSet) -> Result<(), IngestError>,
-) -> Result<(), IngestError> {
-    let path = report.path.clone();
-    let path = path.as_path();
-    let sniffed = sniff(path)?;
-    let mut detection = detect_columns(sniffed.header.as_deref(), &sniffed.sample, regions);
-    apply_map(path, &mut detection, sniffed.header.as_deref(), &config.map)?;
-    report.format = sniffed.format.describe();
-    report.compression = sniffed.compression.as_str().to_owned();
-    report.columns = detection
-        .roles
-        .iter()
-        .enumerate()
-        .map(|(i, role)| {
-            let name = sniffed
-                .header
-                .as_ref()
-                .and_then(|h| h.get(i).cloned())
-                .unwrap_or_else(|| format!("column {}", i + 1));
-            (name, format!("{role:?}"), detection.found_by[i])
-        })
-        .collect();
-    report.sample = sniffed
-        .sample
-        .iter()
-        .take(5)
-        .map(|r| r.iter().map(|v| crate::columns::redact(v)).collect())
-        .collect();
-    if !detection.roles.iter().any(ColumnRole::is_identifier) {
-        return Err(IngestError::NoIdentifierColumn {
-            path: path.to_owned(),
-            columns: report
-                .columns
-                .iter()
-                .map(|c| c.0.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        });
-    }
-    let source = open(path)?;
-    let consumed = source.consumed.clone();
-    let file_len = source.file_len;
-    let columns = match sniffed.format {
-        Format::Lines => None,
-        _ => sniffed.header.clone(),
+) -> Result<(Vec<Identifier>, Vec<FileReport>), IngestError> {
+    let mut meta = BreachMetadata::new("Measure", "Measure", NaiveDate::MIN);
+    let mut ids = Vec::new();
+    let mut reading = Reading {
+        config,
+        regions: &config.regions,
+        meta: &mut meta,
+        progress: &|_, _, _, _| {},
+        known: &|_| false,
     };
-    let mut rows = Rows::new(source.reader, &sniffed.format, columns);
-    loop {
-        let next = rows.next_row();
-        let end = next.is_none();
-        if let Some(row) = next {
-            report.rows += 1;
-            match row.and_then(|r| to_record(&r, &detection, regions)) {
-                Ok(record) => {
-                    report.records += 1;
-                    let mut bits: ClassSet = 0;
-                    for class in &record.classes {
-                        let bit = meta
-                            .class_bit(class)
-                            .ok_or_else(|| IngestError::TooManyClasses(meta.name.clone()))?;
-                        bits |= 1 << bit;
-                        *report
-                            .records_by_class
-                            .entry((*class).to_owned())
-                            .or_default() += 1;
-                    }
-                    for (region, ambiguous) in &record.phone_regions {
-                        let name = region.map_or_else(|| "+CC".to_owned(), |r| r.to_string());
-                        *report.phones_by_region.entry(name).or_default() += 1;
-                        report.ambiguous_phones += u64::from(*ambiguous);
-                    }
-                    for id in record.identifiers {
-                        match &id {
-                            Identifier::Phone(p) => {
-                                *report
-                                    .phones_by_country
-                                    .entry(p.country_code().to_string())
-                                    .or_default() += 1
-                            }
-                            Identifier::Email(_) => report.emails += 1,
-                        }
-                        report.identifiers += 1;
-                        sink(id, bits)?;
-                    }
-                }
-                Err(reject) => {
-                    *report.rejects.entry(reject.reason).or_default() += 1;
-                    if report.listed_rejects.len() < LISTED_REJECTS {
-                        report.listed_rejects.push(reject);
-                    }
-                }
-            }
-        }
-        if end || report.rows.is_multiple_of(BATCH as u64) {
-            progress(
-                path,
-                consumed.load(Ordering::Relaxed),
-                file_len,
-                report.rows,
-            );
-        }
-        if end {
-            break;
-        }
-    }
-    progress(path, file_len, file_len, report.rows);
-    Ok(())
+    let reports = read_path(path, &mut reading, &mut |id, _| {
+        ids.push(id);
+        Ok(())
+    })?;
+    Ok((ids, reports))
 }

@@ -1,84 +1,92 @@
-//! No panic on any input: arbitrary bytes as a dump go through sniffing,
-//! decoding and column detection, and come out as a format or an error; read
-//! as rows in any format they give rows, rejects and records, and end.
-//! (The fuzz targets in `fuzz/` search the same code paths for longer.)
+//! No panic on any input: arbitrary bytes as a dump go through container
+//! detection, decompression, decoding, format detection (or any forced
+//! format) and column detection, and come out as rows, rejects, records or
+//! an error, and end. (The fuzz targets in `fuzz/` search each reader for
+//! longer.)
 
-use std::io::Cursor;
 use std::path::Path;
 
-use lekradar_ingest::{
-    decode_line, detect_columns, redact, sniff, sniff_source, to_record, Format, Rows, Source,
-};
+use lekradar_ingest::{decode_line, read_identifiers, read_rows, redact, IngestConfig, FORMATS};
 use lekradar_normalize::Region;
 use proptest::prelude::*;
 
-/// Every format sniffing can return.
-fn formats() -> Vec<Format> {
-    let mut formats = vec![Format::JsonLines, Format::Lines];
-    for delimiter in [b',', b';', b'\t', b'|'] {
-        for header in [false, true] {
-            formats.push(Format::Delimited { delimiter, header });
-        }
-    }
+/// Every name `--format` takes, and detection (`None`).
+fn formats() -> Vec<Option<&'static str>> {
+    let mut formats = vec![None];
+    formats.extend(FORMATS.iter().map(|s| Some(s.name)));
     formats
 }
 
-/// Reads `bytes` as a dump in `format` (sniffed when `None`) to the end, and
-/// turns its rows into records; returns how many rows it read.
-fn read_all(bytes: &[u8], format: Option<Format>) -> usize {
-    let open = || Source::from_reader(Cursor::new(bytes.to_vec()), bytes.len() as u64).unwrap();
-    let sniffed = sniff_source(Path::new("dump"), open()).ok();
-    let (header, sample) = sniffed
-        .as_ref()
-        .map_or((None, Vec::new()), |s| (s.header.clone(), s.sample.clone()));
-    let Some(format) = format.or(sniffed.map(|s| s.format)) else {
-        return 0;
-    };
-    let regions = [Region::NL, Region::BE];
-    let detection = detect_columns(header.as_deref(), &sample, &regions);
-    let mut rows = Rows::new(open().reader, &format, header);
-    let mut n = 0;
-    while let Some(row) = rows.next_row() {
-        n += 1;
-        assert!(n <= 100_000, "rows do not end");
-        if let Ok(row) = row {
-            let _ = to_record(&row, &detection, &regions);
-        }
+fn config(format: Option<&str>) -> IngestConfig {
+    IngestConfig {
+        regions: vec![Region::NL, Region::BE],
+        format: format.map(str::to_owned),
+        allow_sparse: true,
+        ..IngestConfig::default()
     }
-    n
+}
+
+/// Reads the file at `path` as rows (in `format`, detected when `None`);
+/// returns how many rows it held, or 0 on an error.
+fn rows_of(path: &Path, format: Option<&str>) -> u64 {
+    let mut n = 0u64;
+    let result = read_rows(
+        path,
+        &config(format),
+        &[Region::NL, Region::BE],
+        &mut |_, _| {
+            n += 1;
+            assert!(n <= 1_000_000, "rows do not end");
+        },
+    );
+    result.unwrap_or(0)
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(500))]
+    #![proptest_config(ProptestConfig::with_cases(300))]
 
     #[test]
-    fn arbitrary_bytes_sniff_without_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2000)) {
+    fn arbitrary_bytes_read_without_panic(
+        bytes in proptest::collection::vec(any::<u8>(), 0..2000),
+        format in proptest::sample::select(formats()),
+    ) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("dump");
         std::fs::write(&path, &bytes).unwrap();
-        if let Ok(s) = sniff(&path) {
-            let d = detect_columns(s.header.as_deref(), &s.sample, &[Region::NL, Region::BE]);
-            prop_assert!(d.roles.len() >= s.header.as_ref().map_or(0, Vec::len));
-        }
+        rows_of(&path, format);
+        let _ = read_identifiers(&path, &config(format));
         let _ = redact(&decode_line(&bytes));
     }
 
     #[test]
-    fn text_like_dumps_sniff_without_panic(lines in proptest::collection::vec("[0-9a-z@+ ;,\t\"{}:.-]{0,40}", 0..50)) {
+    fn text_like_dumps_read_without_panic(
+        lines in proptest::collection::vec("[0-9a-z@+ ;,|\t\"{}\\[\\]():.=-]{0,40}", 0..50),
+        format in proptest::sample::select(formats()),
+    ) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("dump");
         std::fs::write(&path, lines.join("\n")).unwrap();
-        if let Ok(s) = sniff(&path) {
-            let _ = detect_columns(s.header.as_deref(), &s.sample, &[Region::NL]);
+        rows_of(&path, format);
+        if let Ok((ids, reports)) = read_identifiers(&path, &config(format)) {
+            let counted: u64 = reports.iter().map(|r| r.identifiers).sum();
+            prop_assert_eq!(counted, ids.len() as u64);
         }
     }
 
     #[test]
-    fn arbitrary_bytes_read_as_rows_without_panic(
+    fn arbitrary_archives_without_panic(
         bytes in proptest::collection::vec(any::<u8>(), 0..2000),
-        format in proptest::option::of(proptest::sample::select(formats())),
+        magic in proptest::sample::select(vec![
+            &b"PK\x03\x04"[..], &b"\x1f\x8b"[..], &b"\x28\xb5\x2f\xfd"[..],
+            &b"BZh9"[..], &b"\xfd7zXZ\x00"[..],
+        ]),
     ) {
-        read_all(&bytes, format);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dump");
+        let mut data = magic.to_vec();
+        data.extend_from_slice(&bytes);
+        std::fs::write(&path, &data).unwrap();
+        let _ = read_identifiers(&path, &config(None));
     }
 
     #[test]
@@ -96,8 +104,11 @@ proptest! {
             gz.finish().unwrap()
         };
         bytes.truncate(((bytes.len() as f64) * cut) as usize);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dump");
+        std::fs::write(&path, &bytes).unwrap();
         // What decompresses is a prefix of the text, then one read error.
-        let n = read_all(&bytes, Some(Format::Lines));
-        prop_assert!(n <= lines.len() + 1, "{n} rows from {} lines", lines.len());
+        let n = rows_of(&path, Some("lines"));
+        prop_assert!(n <= lines.len() as u64 + 1, "{n} rows from {} lines", lines.len());
     }
 }

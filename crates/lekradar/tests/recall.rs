@@ -183,30 +183,24 @@ fn mixed_nl_be_dump_recall_is_at_least_99_percent() {
 /// How many of the dump's valid phone numbers, in E.164, an SQLite index over
 /// the phone column's raw values finds.
 fn raw_column_recall(dump: &Path, truth: &lekradar_gen::Truth) -> u64 {
-    use lekradar_ingest::{detect_columns, open, sniff, ColumnRole, Format, Rows};
-    let sniffed = sniff(dump).unwrap();
-    let detection = detect_columns(
-        sniffed.header.as_deref(),
-        &sniffed.sample,
-        &[Region::NL, Region::BE],
-    );
-    let phone = detection
-        .roles
-        .iter()
-        .position(|r| matches!(r, ColumnRole::Phone { .. }))
-        .unwrap();
-    let columns = match sniffed.format {
-        Format::Lines => None,
-        _ => sniffed.header.clone(),
-    };
+    use lekradar_ingest::{read_rows, ColumnRole, IngestConfig};
     let db = rusqlite::Connection::open_in_memory().unwrap();
     db.execute_batch("CREATE TABLE t(phone TEXT)").unwrap();
-    let mut rows = Rows::new(open(dump).unwrap().reader, &sniffed.format, columns);
-    while let Some(row) = rows.next_row() {
-        if let Some(value) = row.ok().and_then(|r| r.fields.get(phone).cloned()) {
-            db.execute("INSERT INTO t VALUES (?1)", [value]).unwrap();
-        }
-    }
+    let regions = [Region::NL, Region::BE];
+    read_rows(
+        dump,
+        &IngestConfig::default(),
+        &regions,
+        &mut |roles, row| {
+            let phone = roles
+                .iter()
+                .position(|r| matches!(r, ColumnRole::Phone { .. }));
+            if let Some(value) = phone.and_then(|i| row.fields.get(i)) {
+                db.execute("INSERT INTO t VALUES (?1)", [value]).unwrap();
+            }
+        },
+    )
+    .unwrap();
     db.execute_batch("CREATE INDEX t_phone ON t(phone)")
         .unwrap();
     let mut query = db

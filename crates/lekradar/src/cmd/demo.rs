@@ -236,10 +236,8 @@ pub fn run(data: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
                     &b.meta.name,
                     std::slice::from_ref(&path),
                     &IngestConfig {
-                        regions: Vec::new(),
                         memory: args.memory,
-                        map: Vec::new(),
-                        dry_run: false,
+                        ..IngestConfig::default()
                     },
                     &|p, done, len, rows| progress.update(p, done, len, rows),
                 )?;

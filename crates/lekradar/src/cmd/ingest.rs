@@ -31,15 +31,63 @@ pub struct Args {
     /// Override a column's role: COLUMN=ROLE, COLUMN a header name or 1-based number,
     /// ROLE one of phone, mobile, email, name, first_name, last_name, street, postcode,
     /// city, iban, date_of_birth, id_document, id_expiry, customer_number, job_title,
-    /// employer, ignore
+    /// employer, login (email, phone or username), username, password, password_hash, ip,
+    /// gender, location, social_profile, url, ignore
     #[arg(long, value_parser = parse_map)]
     map: Vec<(String, ColumnRole)>,
-    /// Show the detected format and columns, a redacted sample and the counts; write nothing
+    /// Read every file as this format instead of detecting it: delimited (csv, tsv), lines,
+    /// jsonl, json, credentials (combolist), stealer, sql, spreadsheet (xlsx, ods), vcard
+    #[arg(long, value_parser = parse_format)]
+    format: Option<String>,
+    /// The delimiter of delimited text or a credential list: one character, or tab
+    #[arg(long, value_parser = parse_delimiter)]
+    delimiter: Option<u8>,
+    /// A file holding the password of encrypted ZIP archives (one trailing newline ignored)
+    #[arg(long)]
+    password_file: Option<PathBuf>,
+    /// Accept a file whose rows mostly hold no phone number or email address (a warning)
+    #[arg(long)]
+    allow_sparse: bool,
+    /// Show per file the format, encoding, tables, column roles with their evidence, a
+    /// redacted sample and the counts; write nothing
     #[arg(long)]
     dry_run: bool,
-    /// Dump files: CSV/TSV/semicolon, JSON Lines or one value per line; gzip or zstd
+    /// Dumps, archives (zip, tar, tar.gz) or directories of them: delimited text, credential
+    /// lists, stealer logs, SQL dumps, JSON, JSON Lines, XLSX/ODS, vCard or one value per
+    /// line; gzip, zstd, bzip2 or xz
     #[arg(required = true)]
     files: Vec<PathBuf>,
+}
+
+fn parse_format(s: &str) -> Result<String, String> {
+    lekradar_ingest::formats::spec_or_error(s).map(|spec| spec.name.to_owned())
+}
+
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        _ if s.len() == 1 && s.as_bytes()[0].is_ascii_punctuation() => Ok(s.as_bytes()[0]),
+        _ => Err(format!(
+            "{s:?}: give one punctuation character (, ; | : ...) or tab"
+        )),
+    }
+}
+
+/// The password in `path`, without one trailing line ending.
+fn read_password(path: &Path) -> anyhow::Result<Vec<u8>> {
+    use anyhow::Context;
+    let mut password = std::fs::read(path)
+        .with_context(|| format!("reading the password file {}", path.display()))?;
+    if password.ends_with(b"\n") {
+        password.pop();
+        if password.ends_with(b"\r") {
+            password.pop();
+        }
+    }
+    if password.is_empty() {
+        anyhow::bail!("the password file {} is empty", path.display());
+    }
+    Ok(password)
 }
 
 fn parse_map(s: &str) -> Result<(String, ColumnRole), String> {
@@ -59,6 +107,14 @@ pub fn run(data: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
         memory: args.memory,
         map: args.map.clone(),
         dry_run: args.dry_run,
+        format: args.format.clone(),
+        delimiter: args.delimiter,
+        password: args
+            .password_file
+            .as_deref()
+            .map(read_password)
+            .transpose()?,
+        allow_sparse: args.allow_sparse,
     };
     let total: u64 = args
         .files
@@ -146,20 +202,44 @@ impl Progress {
 }
 
 fn print_file_report(r: &FileReport, dry_run: bool) {
-    println!("{}", r.path.display());
+    println!("{}", r.display_path().display());
     if r.already_ingested {
         println!("  already ingested into this breach (same content fingerprint); nothing to do");
         return;
     }
-    println!("  format: {}, compression {}", r.format, r.compression);
-    for (name, role, how) in &r.columns {
-        println!("  column {name:?}: {role} (from {how})");
-    }
-    if dry_run {
-        println!("  sample (redacted):");
-        for row in &r.sample {
-            println!("    {}", row.join(" | "));
+    println!(
+        "  format: {}, encoding {}, compression {}",
+        r.format, r.encoding, r.compression
+    );
+    let named = r.tables.len() > 1 || r.tables.iter().any(|t| t.name.is_some());
+    for t in &r.tables {
+        let indent = if named {
+            println!(
+                "  table {}: rows {}, records {}{}",
+                t.name.as_deref().unwrap_or("(unnamed)"),
+                t.rows,
+                t.records,
+                t.skipped
+                    .as_deref()
+                    .map(|s| format!(", skipped: {s}"))
+                    .unwrap_or_default()
+            );
+            "    "
+        } else {
+            "  "
+        };
+        for (name, role, how) in &t.columns {
+            println!("{indent}column {name:?}: {role} (from {how})");
         }
+        if dry_run && !t.sample.is_empty() {
+            println!("{indent}sample (redacted):");
+            for row in &t.sample {
+                println!("{indent}  {}", row.join(" | "));
+            }
+        }
+    }
+    for warning in &r.warnings {
+        println!("  warning: {warning}");
     }
     println!(
         "  rows {}, records {}, identifiers {} ({} email addresses)",
