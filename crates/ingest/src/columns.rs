@@ -701,11 +701,26 @@ pub(crate) fn content_role<'a>(
         return ColumnRole::Email;
     }
     let phone = |v: &str| regions.iter().any(|r| normalize_phone(v, *r).is_ok());
-    if share(&phone) {
+    // One value over and over is a constant (a date split at its colons,
+    // `1/1/2018 12`), not people's numbers.
+    let distinct = values
+        .iter()
+        .collect::<std::collections::HashSet<_>>()
+        .len();
+    if share(&phone) && (values.len() < 10 || distinct * 4 >= values.len()) {
         return ColumnRole::Phone { mobile: false };
     }
     if share(&is_iban) {
         return ColumnRole::Iban;
+    }
+    let gender = |v: &str| {
+        matches!(
+            v.to_lowercase().as_str(),
+            "male" | "female" | "m" | "f" | "man" | "vrouw" | "homme" | "femme" | "h" | "v"
+        )
+    };
+    if values.len() >= 5 && share(&gender) {
+        return ColumnRole::Gender;
     }
     ColumnRole::Ignore
 }

@@ -1,0 +1,260 @@
+//! The dump shapes operators receive, ingested with the binary as they
+//! circulate: a colon-separated scrape with commas inside fields, an
+//! `email:password` combolist, a stealer log, a mysqldump with extended
+//! inserts and two tables, a tar.gz of several of them. Each is detected
+//! from its content, found by `lookup` with the classes it implies, and no
+//! password reaches a file or the output.
+
+use std::process::Output;
+
+mod support;
+
+use support::{all_files, assert_none_in, lekradar};
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+struct Breach {
+    _dir: tempfile::TempDir,
+    data: std::path::PathBuf,
+    files: std::path::PathBuf,
+}
+
+impl Breach {
+    fn new() -> Breach {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let files = dir.path().join("files");
+        std::fs::create_dir(&files).unwrap();
+        let b = Breach {
+            data,
+            files,
+            _dir: dir,
+        };
+        b.ok(&["key", "init"]);
+        b.ok(&[
+            "breach",
+            "add",
+            "Dump",
+            "--breach-date",
+            "2026-01-01",
+            "--kind",
+            "breach",
+            "--region",
+            "NL",
+            "--region",
+            "BE",
+        ]);
+        b
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        lekradar(&self.data, args)
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        stdout(&out) + &stderr(&out)
+    }
+
+    fn file(&self, name: &str, bytes: &[u8]) -> String {
+        let path = self.files.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path.to_str().unwrap().to_owned()
+    }
+
+    fn ingest(&self, path: &str, extra: &[&str]) -> String {
+        let mut args = vec!["ingest", "--breach", "Dump"];
+        args.extend_from_slice(extra);
+        args.push(path);
+        self.ok(&args)
+    }
+
+    fn lookup(&self, id: &str) -> String {
+        self.ok(&["lookup", id])
+    }
+}
+
+#[test]
+fn a_colon_separated_scrape_with_commas_inside_fields_is_read_as_colon_separated() {
+    let b = Breach::new();
+    let mut text = String::new();
+    for i in 0..60 {
+        let place = if i % 2 == 0 {
+            "Amsterdam, Netherlands"
+        } else {
+            "Gent, Belgium"
+        };
+        text.push_str(&format!(
+            "3161234{i:04}:1000012345{i:05}:Jan{i}:Jansen:male:{place}:{place}:::1/1/2018 12:00:00 AM::\n"
+        ));
+    }
+    let f = b.file("scrape.txt", text.as_bytes());
+    let out = b.ingest(&f, &["--dry-run"]);
+    assert!(out.contains("delimited by ':'"), "{out}");
+    let out = b.ingest(&f, &[]);
+    assert!(out.contains("rows 60, records 60, identifiers 60"), "{out}");
+    // The date split at its colons (`1/1/2018 12`) is not taken for a
+    // second phone column.
+    assert!(out.contains("60 identifiers new to the breach"), "{out}");
+    let look = b.lookup("+31612340007");
+    assert!(look.contains("found in"), "{look}");
+    assert!(look.contains("Genders"), "{look}");
+}
+
+#[test]
+fn credential_lists_and_stealer_logs_give_passwords_and_keep_none() {
+    let b = Breach::new();
+    let mut passwords = Vec::new();
+    let mut combo = String::new();
+    for i in 0..40 {
+        let pw = format!("Combo-Secret-{i:03}x");
+        combo.push_str(&format!("user{i}@example.nl:{pw}\n"));
+        passwords.push(pw);
+    }
+    let mut stealer = String::new();
+    for i in 0..20 {
+        let pw = format!("Stealer-Secret-{i:03}y");
+        stealer.push_str(&format!(
+            "URL: https://login.example.be/{i}\nUsername: 0470 12 {i:02} 56\nPassword: {pw}\n===============\n"
+        ));
+        passwords.push(pw);
+    }
+    let combo = b.file("combo.txt", combo.as_bytes());
+    let stealer = b.file("passwords.txt", stealer.as_bytes());
+
+    let dry = b.ingest(&combo, &["--dry-run"]);
+    assert!(dry.contains("credential list"), "{dry}");
+    assert!(dry.contains("<secret>"), "{dry}");
+    let mut output = dry;
+    output += &b.ingest(&combo, &[]);
+    assert!(output.contains("identifiers 40"), "{output}");
+    output += &b.ingest(&stealer, &["--dry-run"]);
+    assert!(output.contains("stealer log"), "{output}");
+    output += &b.ingest(&stealer, &[]);
+    assert!(output.contains("identifiers 20"), "{output}");
+
+    let look = b.lookup("user7@example.nl");
+    assert!(look.contains("Passwords"), "{look}");
+    let look = b.lookup("+32470120556");
+    assert!(look.contains("Passwords"), "{look}");
+
+    // No password in any file of the data directory, nor in what was printed.
+    std::fs::remove_file(&combo).unwrap();
+    std::fs::remove_file(&stealer).unwrap();
+    let mut files = Vec::new();
+    all_files(&b.data, &mut files);
+    files.push(("output".into(), output.into_bytes()));
+    assert_none_in(&files, &passwords);
+    assert_none_in(&files, &["user7@example.nl", "Secret-0"]);
+}
+
+#[test]
+fn a_mysqldump_with_extended_inserts_reads_every_table_with_its_own_columns() {
+    let b = Breach::new();
+    let mut sql = String::from(
+        "-- MySQL dump 10.13\n/*!40101 SET NAMES utf8mb4 */;\nDROP TABLE IF EXISTS `users`;\n\
+         CREATE TABLE `users` (\n  `id` int NOT NULL AUTO_INCREMENT,\n  `email` varchar(255) DEFAULT NULL,\n  \
+         `password` varchar(255) DEFAULT NULL,\n  `last_ip` varchar(45),\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB;\n\
+         INSERT INTO `users` VALUES ",
+    );
+    let rows: Vec<String> = (0..50)
+        .map(|i| format!("({i},'o\\'neil{i}@example.be','$2y$10$hash{i}','192.0.2.{i}')"))
+        .collect();
+    sql.push_str(&rows.join(","));
+    sql.push_str(";\nCREATE TABLE `orders` (`id` int, `gsm` varchar(20), `city` varchar(40));\nINSERT INTO `orders` VALUES ");
+    let rows: Vec<String> = (0..30)
+        .map(|i| format!("({i},'06-1234{i:04}','Utrecht')"))
+        .collect();
+    sql.push_str(&rows.join(","));
+    sql.push_str(";\nCREATE TABLE `settings` (`k` varchar(10), `v` varchar(10));\nINSERT INTO `settings` VALUES ('a','b');\n");
+    let f = b.file("forum.sql", sql.as_bytes());
+    let dry = b.ingest(&f, &["--dry-run"]);
+    assert!(dry.contains("SQL dump"), "{dry}");
+    assert!(dry.contains("table users"), "{dry}");
+    assert!(dry.contains("table orders"), "{dry}");
+    assert!(dry.contains("skipped"), "{dry}");
+    let out = b.ingest(&f, &[]);
+    assert!(out.contains("identifiers 80"), "{out}");
+    let look = b.lookup("o'neil3@example.be");
+    assert!(look.contains("Passwords"), "{look}");
+    assert!(look.contains("IP addresses"), "{look}");
+    let look = b.lookup("0612340011");
+    assert!(look.contains("found in"), "{look}");
+}
+
+#[test]
+fn an_archive_of_several_dumps_reads_each_member_and_skips_a_repeat() {
+    let b = Breach::new();
+    let dir = b.files.join("leak");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(
+        dir.join("a.csv"),
+        "telefoon;naam\n0612345678;Jan\n0612345679;Els\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("b.jsonl"), "{\"email\":\"jan@example.nl\"}\n").unwrap();
+    let tar = b.files.join("leak.tar.gz");
+    let status = std::process::Command::new("tar")
+        .arg("-czf")
+        .arg(&tar)
+        .arg("-C")
+        .arg(&b.files)
+        .arg("leak")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = b.ingest(tar.to_str().unwrap(), &[]);
+    assert!(out.contains("leak.tar.gz!leak/a.csv"), "{out}");
+    assert!(out.contains("leak.tar.gz!leak/b.jsonl"), "{out}");
+    assert!(out.contains("3 identifiers new to the breach"), "{out}");
+    // The directory holds the same files: each is already ingested.
+    let out = b.ingest(dir.to_str().unwrap(), &[]);
+    assert_eq!(out.matches("already ingested").count(), 2, "{out}");
+    assert!(b.lookup("jan@example.nl").contains("found in"));
+}
+
+#[test]
+fn a_file_that_yields_little_is_an_error_unless_allowed() {
+    let b = Breach::new();
+    let mut text = String::from("name,email\n");
+    for i in 0..100 {
+        let note = if i % 10 == 0 {
+            format!("user{i}@example.nl")
+        } else {
+            "nothing here".into()
+        };
+        text.push_str(&format!("Person {i},{note}\n"));
+    }
+    let f = b.file("notes.csv", text.as_bytes());
+    let out = b.run(&["ingest", "--breach", "Dump", &f]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("only 10 of 100 rows"), "{err}");
+    assert!(err.contains("--allow-sparse"), "{err}");
+    assert!(err.contains("--format"), "{err}");
+    assert!(b.lookup("user10@example.nl").contains("not found"));
+    let out = b.ingest(&f, &["--allow-sparse"]);
+    assert!(out.contains("warning: only 10 of 100 rows"), "{out}");
+    assert!(b.lookup("user10@example.nl").contains("found in"));
+
+    // A combolist forced as one value per line yields nothing: an error
+    // naming what it was read as.
+    let combo = b.file("combo.txt", b"a@example.nl:pw1\nb@example.nl:pw2\n");
+    let out = b.run(&["ingest", "--breach", "Dump", "--format", "lines", &combo]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("one value per line"),
+        "{}",
+        stderr(&out)
+    );
+    let out = b.run(&["ingest", "--breach", "Dump", "--format", "nonsense", &combo]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("unknown format"), "{}", stderr(&out));
+}
