@@ -6,6 +6,7 @@ values only (reserved example domains); files are written to DIR and never
 committed.
 
     bench/formats.py DIR ROWS
+    bench/formats.py DIR --big MB    # a single-line INSERT and JSON array of MB each
 """
 
 import gzip
@@ -85,4 +86,34 @@ def main() -> None:
     (out / "archive.tar.gz").write_bytes(gzip.compress(buf.getvalue(), 6))
 
 
-main()
+
+
+def big(out: Path, megabytes: int) -> None:
+    """One extended INSERT on a single line, and one JSON array on a single
+    line, each about `megabytes` MB: reading must stay in bounded memory."""
+    target = megabytes * 1_000_000
+    with open(out / "big-insert.sql", "w") as f:
+        f.write("CREATE TABLE `users` (`id` int, `phone` varchar(32), `note` varchar(64));\nINSERT INTO `users` VALUES ")
+        i, size = 0, 0
+        while size < target:
+            chunk = ",".join(f"({j},'{phone(j)}','a note of some length {j}')" for j in range(i, i + 10000))
+            f.write(("," if i else "") + chunk)
+            size += len(chunk) + 1
+            i += 10000
+        f.write(";\n")
+    with open(out / "big-array.json", "w") as f:
+        f.write("[")
+        i, size = 0, 0
+        while size < target:
+            chunk = ",".join(f'{{"id":{j},"contact":{{"phones":["{phone(j)}"]}},"note":"a note of some length"}}' for j in range(i, i + 10000))
+            f.write(("," if i else "") + chunk)
+            size += len(chunk) + 1
+            i += 10000
+        f.write("]")
+
+
+if __name__ == "__main__" and len(sys.argv) == 4 and sys.argv[2] == "--big":
+    Path(sys.argv[1]).mkdir(parents=True, exist_ok=True)
+    big(Path(sys.argv[1]), int(sys.argv[3]))
+elif __name__ == "__main__":
+    main()

@@ -85,3 +85,30 @@ for name in $E2E; do
   rm -rf "$data"
 done
 echo "# peak RSS target: --memory + 100 MiB = $((MEMORY_MIB + 100)) MiB" | tee -a "$summary"
+
+# Bounded memory whatever the size of a line: a 200 MB single-line extended
+# INSERT and a 200 MB single-line JSON array, read through (`--dry-run`
+# reads every row and builds every record, keying nothing).
+BIG_MB=${BIG_MB:-200}
+if [[ "$BIG_MB" != 0 ]]; then
+  python3 bench/formats.py "$WORK/big" --big "$BIG_MB"
+  {
+    echo
+    echo "# one line of ${BIG_MB} MB: lekradar ingest --dry-run --memory ${MEMORY_MIB}MiB"
+    printf '%-18s %10s %8s %10s\n' file identifiers secs "peak MiB"
+  } | tee -a "$summary"
+  data="$WORK/data-big"
+  rm -rf "$data"
+  "$BIN" --data-dir "$data" key init >/dev/null
+  "$BIN" --data-dir "$data" breach add Bench --breach-date 2026-01-01 --kind breach --region NL >/dev/null
+  for f in "$WORK"/big/*; do
+    name=$(basename "$f")
+    /usr/bin/time -f "%e %M" -o "$WORK/time" "$BIN" --data-dir "$data" ingest --breach Bench --dry-run \
+      --region NL,BE --memory "${MEMORY_MIB}MiB" "$f" >"$WORK/report-$name" 2>&1
+    read -r secs kib <"$WORK/time"
+    ids=$(grep -oE '^  rows [0-9]+, records [0-9]+, identifiers [0-9]+' "$WORK/report-$name" | awk '{ s += $6 } END { print s }')
+    awk -v n="$name" -v i="$ids" -v s="$secs" -v k="$kib" \
+      'BEGIN { printf "%-18s %10d %8.1f %10.0f\n", n, i, s, k / 1024 }' | tee -a "$summary"
+  done
+  rm -rf "$data" "$WORK/big"
+fi
