@@ -258,3 +258,35 @@ fn a_file_that_yields_little_is_an_error_unless_allowed() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("unknown format"), "{}", stderr(&out));
 }
+
+#[test]
+fn utf16_unicode_text_and_mixed_encodings_are_read() {
+    let b = Breach::new();
+    // Excel's "Unicode text": UTF-16 LE with a BOM, tab-separated, CRLF.
+    let text = "gsm\tnaam\r\n0612345678\tRenée\r\n0612345679\tFrançois\r\n0612345670\tLiège\r\n";
+    let mut bytes = vec![0xff, 0xfe];
+    for unit in text.encode_utf16() {
+        bytes.extend_from_slice(&unit.to_le_bytes());
+    }
+    let f = b.file("unicode.txt", &bytes);
+    let out = b.ingest(&f, &[]);
+    assert!(out.contains("UTF-16"), "{out}");
+    assert!(out.contains("identifiers 3"), "{out}");
+    assert!(b.lookup("0612345679").contains("found in"));
+    // UTF-16 BE too.
+    let mut bytes = vec![0xfe, 0xff];
+    for unit in "email\nels@example.be\n".encode_utf16() {
+        bytes.extend_from_slice(&unit.to_be_bytes());
+    }
+    let f = b.file("unicode-be.txt", &bytes);
+    assert!(b.ingest(&f, &[]).contains("identifiers 1"));
+    assert!(b.lookup("els@example.be").contains("found in"));
+
+    // One file, two encodings: a UTF-8 line and a Windows-1252 line.
+    let mut bytes = "telefoon;naam\n0470123456;Renée\n".as_bytes().to_vec();
+    bytes.extend_from_slice(b"0470123457;Fran\xe7ois\n");
+    let f = b.file("mixed.csv", &bytes);
+    let out = b.ingest(&f, &[]);
+    assert!(out.contains("identifiers 2"), "{out}");
+    assert!(b.lookup("+32470123457").contains("found in"));
+}

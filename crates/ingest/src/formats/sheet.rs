@@ -174,4 +174,105 @@ mod tests {
         assert!(records(b"PK\x03\x04garbage".to_vec()).is_err());
         assert!(records(Vec::new()).is_err());
     }
+
+    /// A minimal workbook of two sheets, as Excel lays one out.
+    fn workbook(sheets: &[(&str, &str)]) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default();
+        let mut put = |name: &str, text: String| {
+            zip.start_file(name, options).unwrap();
+            std::io::Write::write_all(&mut zip, text.as_bytes()).unwrap();
+        };
+        let main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+        let rels = "http://schemas.openxmlformats.org/package/2006/relationships";
+        let doc = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+        let mut types = String::from(
+            r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>"#,
+        );
+        let mut book =
+            format!(r#"<?xml version="1.0"?><workbook xmlns="{main}" xmlns:r="{doc}"><sheets>"#);
+        let mut book_rels = format!(r#"<?xml version="1.0"?><Relationships xmlns="{rels}">"#);
+        for (i, (name, rows)) in sheets.iter().enumerate() {
+            let n = i + 1;
+            types.push_str(&format!(r#"<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#));
+            book.push_str(&format!(
+                r#"<sheet name="{name}" sheetId="{n}" r:id="rId{n}"/>"#
+            ));
+            book_rels.push_str(&format!(r#"<Relationship Id="rId{n}" Type="{doc}/worksheet" Target="worksheets/sheet{n}.xml"/>"#));
+            let mut xml = format!(r#"<?xml version="1.0"?><worksheet xmlns="{main}"><sheetData>"#);
+            for (r, line) in rows.lines().enumerate() {
+                xml.push_str(&format!(r#"<row r="{}">"#, r + 1));
+                for (c, cell) in line.split(',').enumerate() {
+                    let col = char::from(b'A' + c as u8);
+                    xml.push_str(&format!(
+                        r#"<c r="{col}{}" t="inlineStr"><is><t>{cell}</t></is></c>"#,
+                        r + 1
+                    ));
+                }
+                xml.push_str("</row>");
+            }
+            xml.push_str("</sheetData></worksheet>");
+            put(&format!("xl/worksheets/sheet{n}.xml"), xml);
+        }
+        types.push_str("</Types>");
+        book.push_str("</sheets></workbook>");
+        book_rels.push_str("</Relationships>");
+        put("[Content_Types].xml", types);
+        put(
+            "_rels/.rels",
+            format!(
+                r#"<?xml version="1.0"?><Relationships xmlns="{rels}"><Relationship Id="rId1" Type="{doc}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
+            ),
+        );
+        put("xl/workbook.xml", book);
+        put("xl/_rels/workbook.xml.rels", book_rels);
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn every_sheet_is_a_table_with_its_own_header() {
+        let bytes = workbook(&[
+            ("klanten", "gsm,naam\n0612345678,Jan\n0612345679,Els"),
+            ("contacts", "email,city\njan@example.nl,Gent"),
+        ]);
+        assert!(is_spreadsheet(&bytes));
+        let mut source = records(bytes).unwrap();
+        let mut items = Vec::new();
+        while let Some(item) = source.next_item() {
+            items.push(item);
+        }
+        let tables: Vec<_> = items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Table(t) => Some((t.name.clone().unwrap(), t.columns.clone().unwrap())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            tables,
+            [
+                (
+                    "klanten".to_owned(),
+                    vec!["gsm".to_owned(), "naam".to_owned()]
+                ),
+                (
+                    "contacts".to_owned(),
+                    vec!["email".to_owned(), "city".to_owned()]
+                ),
+            ]
+        );
+        let rows: Vec<_> = items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Row(Ok(r)) => Some((r.line, r.fields.clone())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(rows.len(), 3, "{rows:?}");
+        assert_eq!(
+            rows[0],
+            (2, vec!["0612345678".to_owned(), "Jan".to_owned()])
+        );
+        assert_eq!(rows[2].1, ["jan@example.nl", "Gent"]);
+    }
 }
