@@ -521,6 +521,14 @@ impl Table {
         if let Some(t) = self.report.and_then(|i| report.tables.get_mut(i)) {
             t.rows += 1;
         }
+        // A row the format could not split is shown by its shape; in a table
+        // with passwords that shape could be a password's: withheld.
+        let row = row.map_err(|mut reject| {
+            if detection.roles.iter().any(ColumnRole::is_secret) && !reject.redacted.is_empty() {
+                reject.redacted = "<withheld: the table holds passwords>".into();
+            }
+            reject
+        });
         match row.and_then(|r| to_record(&r, detection, reading.regions)) {
             Ok(record) => {
                 report.records += 1;

@@ -290,3 +290,21 @@ fn utf16_unicode_text_and_mixed_encodings_are_read() {
     assert!(out.contains("identifiers 2"), "{out}");
     assert!(b.lookup("+32470123457").contains("found in"));
 }
+
+#[test]
+fn a_broken_row_of_a_table_with_passwords_is_not_shown_even_by_its_shape() {
+    let b = Breach::new();
+    let f = b.file(
+        "users.csv",
+        b"email,password\njan@example.nl,Secret-One\nels@example.be,Secret-Two,extra\npiet@example.nl,Secret-Three\n",
+    );
+    let out = b.ingest(&f, &[]);
+    assert!(out.contains("line 3: wrong number of fields"), "{out}");
+    assert!(
+        out.contains("<withheld: the table holds passwords>"),
+        "{out}"
+    );
+    // `Secret-Two` by its shape (`xxxxxx-xxx`) appears nowhere.
+    assert!(!out.contains("xxxxxx-xxx"), "{out}");
+    assert!(!out.contains("Secret"), "{out}");
+}
