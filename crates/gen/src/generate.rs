@@ -14,9 +14,10 @@ use crate::data::{
     LAST_NAMES, NL_CITIES, NL_STREETS,
 };
 use crate::phone::{self, Country, Numbering, JUNK_PHONES};
+use crate::shapes::{self, Book, Out, V_EMAIL, V_TEL};
 use crate::sink::Sink;
 use crate::truth::{RowTruth, Style, Swallowed, Totals, Truth, TRUTH_VERSION};
-use crate::{iban, DumpKind, Format, GenError, GenOptions, Lang};
+use crate::{iban, Compression, Container, DumpKind, Encoding, Format, GenError, GenOptions, Lang};
 
 /// Share of phone values written in clean E.164.
 const CLEAN_E164_SHARE: f64 = 0.12;
@@ -28,7 +29,7 @@ const EMAIL_SHARE: f64 = 0.9;
 const BROKER_MOBILE_SHARE: f64 = 0.9;
 
 /// Data classes, indexed by bit.
-const CLASSES: [&str; 10] = [
+const CLASSES: [&str; 11] = [
     "Phone numbers",
     "Email addresses",
     "Names",
@@ -39,6 +40,7 @@ const CLASSES: [&str; 10] = [
     "Job titles",
     "Employers",
     "Customer numbers",
+    "Passwords",
 ];
 const PHONE: u16 = 1 << 0;
 const EMAIL: u16 = 1 << 1;
@@ -50,6 +52,7 @@ const GOV_ID: u16 = 1 << 6;
 const JOB: u16 = 1 << 7;
 const EMPLOYER: u16 = 1 << 8;
 const CUSTOMER: u16 = 1 << 9;
+const PASSWORDS: u16 = 1 << 10;
 
 const JUNK_REASONS: [&str; 5] = [
     "wrong_field_count",
@@ -71,7 +74,7 @@ pub fn truth_path(out: &Path) -> PathBuf {
     PathBuf::from(s)
 }
 
-fn splitmix(mut z: u64) -> u64 {
+pub(crate) fn splitmix(mut z: u64) -> u64 {
     z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
@@ -82,13 +85,13 @@ fn stream_rng(seed: u64, stream: u64, id: u64) -> StdRng {
     StdRng::seed_from_u64(splitmix(splitmix(seed ^ stream.rotate_left(32)) ^ id))
 }
 
-fn pick<'a, T>(rng: &mut impl Rng, items: &'a [T]) -> &'a T {
+pub(crate) fn pick<'a, T>(rng: &mut impl Rng, items: &'a [T]) -> &'a T {
     &items[rng.gen_range(0..items.len())]
 }
 
 /// A field of a row: absent (JSON key left out), null, or a string. CSV
 /// writes the first two as an empty field.
-enum Field {
+pub(crate) enum Field {
     Absent,
     Null,
     Str(String),
@@ -108,23 +111,23 @@ enum DateFmt {
     DmySlash,
 }
 
-type Date = (u16, u8, u8);
+pub(crate) type Date = (u16, u8, u8);
 
-struct Person {
-    country: Country,
-    national: String,
-    first: &'static str,
-    last: &'static str,
-    street: String,
-    postcode: String,
-    city: &'static str,
-    email: Option<String>,
+pub(crate) struct Person {
+    pub(crate) country: Country,
+    pub(crate) national: String,
+    pub(crate) first: &'static str,
+    pub(crate) last: &'static str,
+    pub(crate) street: String,
+    pub(crate) postcode: String,
+    pub(crate) city: &'static str,
+    pub(crate) email: Option<String>,
     iban: String,
-    dob: Date,
+    pub(crate) dob: Date,
     doc: String,
     doc_expiry: Date,
-    company: &'static str,
-    job: &'static str,
+    pub(crate) company: &'static str,
+    pub(crate) job: &'static str,
     has_mobile: bool,
 }
 
@@ -184,16 +187,38 @@ fn validate(opts: &GenOptions) -> Result<Vec<(Country, u32)>, GenError> {
         }
     }
     match opts.format {
-        Format::Csv { delimiter } if ![',', ';', '\t', '|'].contains(&delimiter) => {
+        Format::Delimited { delimiter } if ![',', ';', '\t', '|', ':'].contains(&delimiter) => {
             return Err(GenError::InvalidOption(format!(
-                "CSV delimiter {delimiter:?} is not one of , ; tab |"
+                "delimiter {delimiter:?} is not one of , ; tab | :"
+            )))
+        }
+        Format::Credentials { delimiter, .. } if ![':', ';', '|'].contains(&delimiter) => {
+            return Err(GenError::InvalidOption(format!(
+                "a credential list's delimiter is : ; or |, not {delimiter:?}"
             )))
         }
         Format::Lines if opts.kind != DumpKind::Scrape => return Err(GenError::InvalidOption(
             "the lines format holds one value per line: only for scrape dumps (use csv or jsonl)"
                 .into(),
         )),
+        Format::Xlsx | Format::Ods
+            if opts.compression != Compression::None || opts.encoding != Encoding::Utf8 =>
+        {
+            return Err(GenError::InvalidOption(
+                "a spreadsheet is a zip of UTF-8 XML: no --compress or --encoding".into(),
+            ))
+        }
+        Format::Json if opts.encoding != Encoding::Utf8 => {
+            return Err(GenError::InvalidOption(
+                "JSON is UTF-8: no --encoding latin1".into(),
+            ))
+        }
         _ => {}
+    }
+    if opts.zip_password.is_some() && opts.container != Container::Zip {
+        return Err(GenError::InvalidOption(
+            "a password encrypts a zip: use it with the zip container".into(),
+        ));
     }
     let regions = parse_regions(&opts.regions)?;
     let capacity = regions.iter().map(|(c, _)| c.capacity()).min().unwrap_or(0);
@@ -280,24 +305,32 @@ fn columns(kind: DumpKind, lang: Lang) -> Vec<(&'static [&'static str], bool)> {
 }
 
 // Column indices of the identifiers (telecom, broker).
-const T_EMAIL: usize = 6;
-const T_MOBILE: usize = 7;
-const B_EMAIL: usize = 3;
-const B_MOBILE: usize = 4;
+pub(crate) const T_EMAIL: usize = 6;
+pub(crate) const T_MOBILE: usize = 7;
+pub(crate) const B_EMAIL: usize = 3;
+pub(crate) const B_MOBILE: usize = 4;
 
-struct Gen<'a> {
-    opts: &'a GenOptions,
+pub(crate) struct Gen<'a> {
+    pub(crate) opts: &'a GenOptions,
     regions: Vec<(Country, u32)>,
     region_total: u32,
     numbering: Vec<(Country, Numbering)>,
-    delimiter: u8,
-    crlf: bool,
+    pub(crate) delimiter: u8,
+    pub(crate) crlf: bool,
     quote: Quote,
     date: DateFmt,
     iban_grouped: bool,
     name_last_first: bool,
-    columns: Vec<String>,
+    pub(crate) columns: Vec<String>,
     text_cols: Vec<bool>,
+    /// Nested JSON as Elasticsearch writes it (`_source`), else MongoDB.
+    pub(crate) es_json: bool,
+    /// Stealer-log blocks end with a `===` line, else a blank line.
+    pub(crate) block_eq: bool,
+    /// `Username` or `Login` in a stealer log.
+    pub(crate) login_label: &'static str,
+    /// The SQL table or Elasticsearch index.
+    pub(crate) table: String,
 }
 
 impl Gen<'_> {
@@ -524,6 +557,89 @@ impl Gen<'_> {
         }
     }
 
+    /// A valid record for person `p` in the dump's format: the kind's
+    /// columns, or the fields of a credential, stealer-log or vCard record.
+    fn record(&self, p: &Person, id: u64, i: u64, dup: bool, rng: &mut StdRng) -> Row {
+        match self.opts.format {
+            Format::Credentials { .. } | Format::Stealer => {
+                let url = shapes::site(rng);
+                let password = shapes::password(rng);
+                // The login is the person's address, or their number when
+                // they have none: the same for every row of the person.
+                let (login, phone, email, class) = match &p.email {
+                    Some(e) => (
+                        mess_email(e, rng).trim().to_owned(),
+                        None,
+                        Some(e.clone()),
+                        EMAIL,
+                    ),
+                    None => {
+                        // Not a spelling holding the list's delimiter
+                        // (`tel:+31-6-…` in a colon-separated list).
+                        let e164 = phone::e164(p.country, &p.national);
+                        let d = self.delimiter as char;
+                        let spelled = (0..8)
+                            .map(|_| phone::spell(p.country, &p.national, CLEAN_E164_SHARE, rng))
+                            .find(|s| !s.contains(d))
+                            .unwrap_or_else(|| e164.clone());
+                        (spelled, Some(e164), None, PHONE)
+                    }
+                };
+                Row {
+                    fields: vec![Field::Str(url), Field::Str(login), Field::Str(password)],
+                    classes: class | PASSWORDS,
+                    phone,
+                    email,
+                }
+            }
+            Format::Vcard => {
+                let row = self.row(p, id, i, dup, rng);
+                let (tel, mail) = self.identifiers_of(&row.fields);
+                let mut classes = 0;
+                if tel.is_some() {
+                    classes |= PHONE;
+                }
+                if mail.is_some() {
+                    classes |= EMAIL;
+                }
+                classes |= match self.opts.kind {
+                    DumpKind::Telecom => NAMES | ADDRESS | DOB,
+                    DumpKind::Broker => NAMES | EMPLOYER | JOB,
+                    DumpKind::Scrape => 0,
+                };
+                Row {
+                    phone: row.phone.filter(|_| tel.is_some()),
+                    email: row.email.filter(|_| mail.is_some()),
+                    fields: self.vcard_fields(p, tel, mail),
+                    classes,
+                }
+            }
+            _ => self.row(p, id, i, dup, rng),
+        }
+    }
+
+    /// A junk record for `reason` in the dump's format (no valid identifier).
+    fn junk_record(&self, reason: usize, i: u64, rng: &mut StdRng) -> Vec<Field> {
+        match self.opts.format {
+            Format::Credentials { .. } | Format::Stealer => vec![
+                Field::Str(shapes::site(rng)),
+                Field::Str(shapes::junk_login(i, reason == BAD_EMAIL)),
+                Field::Str(shapes::password(rng)),
+            ],
+            Format::Vcard => {
+                let p = self.person(u64::MAX - i);
+                let mut f = self.vcard_fields(&p, None, None);
+                if reason == BAD_EMAIL {
+                    f[V_EMAIL] = Field::Str(shapes::junk_login(i, true));
+                } else {
+                    f[V_TEL] = Field::Str(shapes::junk_login(i, false));
+                }
+                f
+            }
+            _ => self.junk_fields(reason, i, rng),
+        }
+    }
+
     /// A junk row's fields for `reason` (not binary garbage or the
     /// unterminated quote): no valid identifier in it.
     fn junk_fields(&self, reason: usize, i: u64, rng: &mut StdRng) -> Vec<Field> {
@@ -600,10 +716,10 @@ impl Gen<'_> {
         }
     }
 
-    fn line(&self, fields: &[Field]) -> String {
+    pub(crate) fn line(&self, fields: &[Field]) -> String {
         let mut out = String::with_capacity(160);
         match self.opts.format {
-            Format::Csv { .. } => {
+            Format::Delimited { .. } => {
                 for (col, f) in fields.iter().enumerate() {
                     if col > 0 {
                         out.push(self.delimiter as char);
@@ -640,7 +756,7 @@ impl Gen<'_> {
                 }
                 out.push('}');
             }
-            Format::Lines => {
+            _ => {
                 if let Some(Field::Str(s)) = fields.first() {
                     out.push_str(s);
                 }
@@ -681,17 +797,6 @@ impl Gen<'_> {
         }
         text.push_str(if self.crlf { "\r\n" } else { "\n" });
         text
-    }
-
-    fn header(&self) -> Option<String> {
-        match self.opts.format {
-            Format::Csv { .. } => {
-                let d = (self.delimiter as char).to_string();
-                let eol = if self.crlf { "\r\n" } else { "\n" };
-                Some(format!("{}{eol}", self.columns.join(&d)))
-            }
-            _ => None,
-        }
     }
 }
 
@@ -747,7 +852,7 @@ fn mess_email(canonical: &str, rng: &mut impl Rng) -> String {
     }
 }
 
-fn json_string(out: &mut String, s: &str) {
+pub(crate) fn json_string(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -778,7 +883,7 @@ fn garbage(rng: &mut impl Rng) -> Vec<u8> {
     bytes
 }
 
-fn open(path: &Path, overwrite: bool) -> Result<File, GenError> {
+pub(crate) fn open(path: &Path, overwrite: bool) -> Result<File, GenError> {
     let mut o = OpenOptions::new();
     o.write(true);
     if overwrite {
@@ -815,13 +920,38 @@ pub fn generate(opts: &GenOptions, out: &Path) -> Result<Truth, GenError> {
             }
         }
     }
-    let file = open(out, opts.overwrite)?;
-    let result = write_dump(opts, regions, out, file);
-    let truth = match result {
-        Ok(t) => t,
-        Err(e) => {
-            let _ = std::fs::remove_file(out);
-            return Err(e);
+    let truth = if opts.container == Container::None {
+        let file = open(out, opts.overwrite)?;
+        match write_dump(opts, regions, out, file) {
+            Ok(t) => t,
+            Err(e) => {
+                let _ = std::fs::remove_file(out);
+                return Err(e);
+            }
+        }
+    } else {
+        // The dump is written beside the archive, put in it and removed.
+        let member = crate::container::member_name(opts, out);
+        let mut part = out.as_os_str().to_owned();
+        part.push(".member.part");
+        let part = PathBuf::from(part);
+        let file = open(&part, true)?;
+        let result = write_dump(opts, regions, &part, file).and_then(|mut t| {
+            crate::container::pack(opts, &part, &member, out)?;
+            t.dump = out
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            t.member = Some(member.clone());
+            Ok(t)
+        });
+        let _ = std::fs::remove_file(&part);
+        match result {
+            Ok(t) => t,
+            Err(e) => {
+                let _ = std::fs::remove_file(out);
+                return Err(e);
+            }
         }
     };
     let io = |source| GenError::Io {
@@ -871,22 +1001,28 @@ fn write_dump(
         regions,
         numbering,
         delimiter: match opts.format {
-            Format::Csv { delimiter } => delimiter as u8,
+            Format::Delimited { delimiter } | Format::Credentials { delimiter, .. } => {
+                delimiter as u8
+            }
             _ => b',',
         },
-        crlf: matches!(opts.format, Format::Csv { .. }) && setup.gen_bool(0.3),
+        crlf: matches!(opts.format, Format::Delimited { .. }) && setup.gen_bool(0.3),
         quote,
         date,
         iban_grouped: setup.gen_bool(0.5),
         name_last_first: setup.gen_bool(0.3),
         text_cols: spec.iter().map(|(_, t)| *t).collect(),
         columns,
+        es_json: setup.gen_bool(0.5),
+        block_eq: setup.gen_bool(0.6),
+        login_label: ["Username", "Login", "USER"][setup.gen_range(0..3)],
+        table: shapes::table_name(opts.kind, opts.header_lang).to_owned(),
     };
     let style = Style {
         columns: g.columns.clone(),
         quote_style: match (opts.format, g.quote) {
-            (Format::Csv { .. }, Quote::Text) => "text",
-            (Format::Csv { .. }, Quote::All) => "all",
+            (Format::Delimited { .. }, Quote::Text) => "text",
+            (Format::Delimited { .. }, Quote::All) => "all",
             _ => "minimal",
         }
         .into(),
@@ -897,22 +1033,56 @@ fn write_dump(
         }
         .into(),
         iban_grouped: g.iban_grouped,
+        json_style: (opts.format == Format::Json).then(|| {
+            if g.es_json {
+                "elasticsearch"
+            } else {
+                "mongodb"
+            }
+            .into()
+        }),
+        block_separator: (opts.format == Format::Stealer)
+            .then(|| if g.block_eq { "===" } else { "blank" }.into()),
+        table: matches!(opts.format, Format::Sql { .. }).then(|| g.table.clone()),
     };
 
-    let mut sink = Sink::new(file, opts.compression, opts.encoding).map_err(io)?;
-    let mut header_lines = 0;
-    if let Some(h) = g.header() {
-        sink.text(&h).map_err(io)?;
-        header_lines = 1;
-    }
-    let reasons: &[usize] = match opts.kind {
-        DumpKind::Scrape => &[BAD_PHONE, GARBAGE],
-        _ => &[WRONG_FIELDS, BAD_PHONE, BAD_EMAIL, GARBAGE],
+    let spreadsheet = matches!(opts.format, Format::Xlsx | Format::Ods);
+    let mut w = if spreadsheet {
+        Out::Book(Book::new(opts.format, opts.header_lang, &g.columns).map_err(io)?)
+    } else {
+        let mut sink = Sink::new(
+            file.try_clone().map_err(io)?,
+            opts.compression,
+            opts.encoding,
+        )
+        .map_err(io)?;
+        sink.text(&g.prologue()).map_err(io)?;
+        Out::Text(Box::new(sink))
+    };
+    let mut header_lines = if spreadsheet { 1 } else { w.lines() };
+    let one_line = opts.format.one_line_per_record();
+    let reasons: &[usize] = match (opts.format, opts.kind) {
+        (Format::Lines, _)
+        | (
+            Format::Delimited { .. } | Format::JsonLines | Format::Credentials { .. },
+            DumpKind::Scrape,
+        ) => &[BAD_PHONE, GARBAGE],
+        (Format::Delimited { .. } | Format::JsonLines, _) => {
+            &[WRONG_FIELDS, BAD_PHONE, BAD_EMAIL, GARBAGE]
+        }
+        (Format::Credentials { .. }, _) => &[BAD_PHONE, BAD_EMAIL, GARBAGE],
+        (_, DumpKind::Scrape) => &[BAD_PHONE],
+        (Format::Sql { .. } | Format::Xlsx | Format::Ods, _) => {
+            &[WRONG_FIELDS, BAD_PHONE, BAD_EMAIL]
+        }
+        _ => &[BAD_PHONE, BAD_EMAIL],
     };
     let unterminated_at = (opts.junk_rate > 0.0
         && opts.rows >= 2
-        && matches!(opts.format, Format::Csv { .. } | Format::JsonLines))
+        && matches!(opts.format, Format::Delimited { .. } | Format::JsonLines))
     .then(|| opts.rows - 1);
+    let second_sheet_at = (spreadsheet && opts.rows >= 2).then_some(opts.rows / 2);
+    let mut unterminated_line = None;
 
     let mut rng = stream_rng(opts.seed, 2, 0);
     let mut persons: u64 = 0;
@@ -926,9 +1096,18 @@ fn write_dump(
     let eol: &[u8] = if g.crlf { b"\r\n" } else { b"\n" };
 
     for i in 0..opts.rows {
-        let line = header_lines + i + 1;
+        if second_sheet_at == Some(i) {
+            if let Out::Book(book) = &mut w {
+                book.next_sheet(opts.header_lang, &g.columns).map_err(io)?;
+                header_lines += 1;
+            }
+        }
+        let line = if one_line { w.lines() + 1 } else { i + 1 };
         if unterminated_at == Some(i) {
-            sink.text(&g.unterminated(i, &mut rng)).map_err(io)?;
+            unterminated_line = Some(line);
+            if let Out::Text(sink) = &mut w {
+                sink.text(&g.unterminated(i, &mut rng)).map_err(io)?;
+            }
             junk.entry(JUNK_REASONS[UNTERMINATED].into())
                 .or_default()
                 .push(line);
@@ -936,13 +1115,20 @@ fn write_dump(
         }
         if opts.junk_rate > 0.0 && rng.gen_bool(opts.junk_rate) {
             let reason = *pick(&mut rng, reasons);
-            if reason == GARBAGE {
-                let mut bytes = garbage(&mut rng);
-                bytes.extend_from_slice(eol);
-                sink.bytes(&bytes).map_err(io)?;
-            } else {
-                let fields = g.junk_fields(reason, i, &mut rng);
-                sink.text(&g.line(&fields)).map_err(io)?;
+            match &mut w {
+                Out::Text(sink) if reason == GARBAGE => {
+                    let mut bytes = garbage(&mut rng);
+                    bytes.extend_from_slice(eol);
+                    sink.bytes(&bytes).map_err(io)?;
+                }
+                Out::Text(sink) => {
+                    let fields = g.junk_record(reason, i, &mut rng);
+                    sink.text(&g.shaped_record(&fields, i + 1)).map_err(io)?;
+                }
+                Out::Book(book) => {
+                    let fields = g.junk_record(reason, i, &mut rng);
+                    book.record(&fields).map_err(io)?;
+                }
             }
             junk.entry(JUNK_REASONS[reason].into())
                 .or_default()
@@ -957,8 +1143,13 @@ fn write_dump(
             persons - 1
         };
         let p = g.person(id);
-        let row = g.row(&p, id, i, dup, &mut rng);
-        sink.text(&g.line(&row.fields)).map_err(io)?;
+        let row = g.record(&p, id, i, dup, &mut rng);
+        match &mut w {
+            Out::Text(sink) => sink
+                .text(&g.shaped_record(&row.fields, i + 1))
+                .map_err(io)?,
+            Out::Book(book) => book.record(&row.fields).map_err(io)?,
+        }
         valid_rows += 1;
         if dup {
             duplicate_rows += 1;
@@ -995,9 +1186,19 @@ fn write_dump(
             });
         }
     }
-    sink.finish().map_err(io)?;
+    let physical_lines = match w {
+        Out::Text(mut sink) => {
+            sink.text(&g.epilogue(opts.rows)).map_err(io)?;
+            let lines = sink.lines();
+            sink.finish().map_err(io)?;
+            lines
+        }
+        Out::Book(book) => {
+            book.finish(file).map_err(io)?;
+            header_lines + opts.rows
+        }
+    };
 
-    let physical_lines = header_lines + opts.rows;
     let junk_rows = junk.values().map(|v| v.len() as u64).sum();
     let data_classes = CLASSES
         .iter()
@@ -1011,9 +1212,11 @@ fn write_dump(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
+        member: None,
         options: opts.clone(),
         style,
         totals: Totals {
+            unit: if one_line { "line" } else { "record" }.into(),
             physical_lines,
             header_lines,
             rows_written: opts.rows,
@@ -1021,8 +1224,8 @@ fn write_dump(
             duplicate_rows,
             junk_rows,
             junk,
-            unterminated_quote: unterminated_at.map(|i| Swallowed {
-                line: header_lines + i + 1,
+            unterminated_quote: unterminated_line.map(|line| Swallowed {
+                line,
                 swallowed_through: physical_lines,
             }),
         },

@@ -3,8 +3,10 @@
 //! [`generate`] writes a dump shaped like a real one (a telecom customer
 //! export, a scraped list of mobile numbers, or a data-broker export) from a
 //! seeded RNG, with messy phone spellings, mixed-case emails, junk rows and
-//! duplicates, in CSV / JSON Lines / plain lines, UTF-8 or Latin-1, optionally
-//! gzip- or zstd-compressed. Beside it goes `<dump>.truth.json` ([`Truth`]):
+//! duplicates, in every shape ingest reads ([`Format`]: delimited text, JSON
+//! Lines, plain lines, nested JSON, SQL dumps, credential lists, stealer
+//! logs, vCards, XLSX and ODS), UTF-8 or Latin-1, optionally gzip- or
+//! zstd-compressed and put in a zip (optionally encrypted) or tar archive. Beside it goes `<dump>.truth.json` ([`Truth`]):
 //! exact counts and per-row canonical identifiers, so a test can check ingest
 //! recall against the truth. No real person's data: names are invented
 //! combinations from small lists, emails use reserved domains only.
@@ -19,10 +21,12 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+mod container;
 mod data;
 mod generate;
 pub mod iban;
 pub mod phone;
+mod shapes;
 mod sink;
 mod truth;
 
@@ -47,16 +51,125 @@ pub enum DumpKind {
     Broker,
 }
 
-/// File format of the dump.
+/// File format of the dump. Each maps to one entry of ingest's format
+/// registry ([`Format::registry_name`]); `lekradar gen-data --format` takes
+/// the registry's names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum Format {
-    /// CSV with a header row; `delimiter` is `,`, `;`, tab or `|`.
-    Csv { delimiter: char },
+    /// Delimited text with a header row; `delimiter` is `,`, `;`, tab, `|`
+    /// or `:` (with `:`, a comma inside a field stays a comma).
+    Delimited { delimiter: char },
     /// One JSON object per line, keys = the header names.
     JsonLines,
     /// One value per line, no header (scrape dumps only).
     Lines,
+    /// One JSON array of nested objects, as MongoDB (`_id.$oid`) or
+    /// Elasticsearch (`_source`) exports them: identifiers in arrays
+    /// under `contact` (`contact.mobiel[]`).
+    Json,
+    /// A SQL dump of one table in the dialect's own shape.
+    Sql { dialect: SqlDialect },
+    /// A credential list: each record's login (its email address, or its
+    /// phone number when it has none) with a password, in `layout`.
+    Credentials {
+        layout: CredentialLayout,
+        delimiter: char,
+    },
+    /// Stealer-log blocks (`URL:` / `Username:` / `Password:`), separated
+    /// by `===` lines or blank lines (drawn from the seed).
+    Stealer,
+    /// vCard 3.0 contacts: `FN`, `TEL`, `EMAIL`, `ADR`, `BDAY`, `ORG`, `TITLE`.
+    Vcard,
+    /// An Excel workbook; the rows are split over two sheets, each with its
+    /// header row.
+    Xlsx,
+    /// An OpenDocument spreadsheet, two sheets as for XLSX.
+    Ods,
+}
+
+impl Format {
+    /// The name of ingest's format registry entry that reads this format.
+    pub fn registry_name(&self) -> &'static str {
+        match self {
+            Format::Delimited { .. } => "delimited",
+            Format::JsonLines => "jsonl",
+            Format::Lines => "lines",
+            Format::Json => "json",
+            Format::Sql { .. } => "sql",
+            Format::Credentials { .. } => "credentials",
+            Format::Stealer => "stealer",
+            Format::Vcard => "vcard",
+            Format::Xlsx | Format::Ods => "spreadsheet",
+        }
+    }
+
+    /// Whether every record is one physical line (truth positions are
+    /// lines; otherwise they are record ordinals).
+    pub fn one_line_per_record(&self) -> bool {
+        matches!(
+            self,
+            Format::Delimited { .. }
+                | Format::JsonLines
+                | Format::Lines
+                | Format::Credentials { .. }
+        )
+    }
+
+    /// The file extension a dump of this format usually has.
+    pub fn extension(&self) -> &'static str {
+        match self {
+            Format::Delimited { delimiter: '\t' } => "tsv",
+            Format::Delimited { delimiter: ':' } => "txt",
+            Format::Delimited { .. } => "csv",
+            Format::JsonLines => "jsonl",
+            Format::Lines | Format::Credentials { .. } | Format::Stealer => "txt",
+            Format::Json => "json",
+            Format::Sql { .. } => "sql",
+            Format::Vcard => "vcf",
+            Format::Xlsx => "xlsx",
+            Format::Ods => "ods",
+        }
+    }
+}
+
+/// The dialect of a SQL dump.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SqlDialect {
+    /// mysqldump: `CREATE TABLE` then extended `INSERT INTO … VALUES
+    /// (…),(…)` lines of many rows, mysqldump's backslash escapes.
+    Mysql,
+    /// pg_dump: `COPY … (columns) FROM stdin`, tab-separated, `\N` nulls.
+    PgCopy,
+    /// pg_dump --inserts: `CREATE TABLE`, then one `INSERT` per row.
+    PgInserts,
+}
+
+/// The order of a credential list's fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CredentialLayout {
+    /// `login:password`
+    LoginPassword,
+    /// `url:login:password`
+    UrlLoginPassword,
+    /// `login:password:url`
+    LoginPasswordUrl,
+}
+
+/// An archive the dump is put in (as its only member).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Container {
+    #[default]
+    None,
+    /// A zip archive (AES-256 encrypted when a password is given).
+    Zip,
+    /// A tar archive.
+    Tar,
+    /// A gzip-compressed tar archive.
+    TarGz,
 }
 
 /// Text encoding of the dump.
@@ -86,7 +199,9 @@ pub enum Lang {
     En,
 }
 
-/// Everything that determines a dump; the same options give the same bytes.
+/// Everything that determines a dump; the same options give the same bytes
+/// (an ODS workbook: the same cells; its writer orders XML declarations at
+/// random).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GenOptions {
     pub kind: DumpKind,
@@ -109,6 +224,16 @@ pub struct GenOptions {
     /// Replace an existing dump / truth file instead of refusing.
     #[serde(default)]
     pub overwrite: bool,
+    /// The archive the dump goes into, if any.
+    #[serde(default)]
+    pub container: Container,
+    /// Name of the dump inside the archive (default: the archive's name
+    /// without its archive extension, or `dump.<extension>`).
+    #[serde(default)]
+    pub member: Option<String>,
+    /// Password of an encrypted zip; never written to the truth file.
+    #[serde(skip)]
+    pub zip_password: Option<String>,
 }
 
 impl GenOptions {
@@ -118,7 +243,7 @@ impl GenOptions {
     pub fn new(kind: DumpKind) -> GenOptions {
         let (format, regions): (Format, &[&str]) = match kind {
             DumpKind::Telecom | DumpKind::Broker => {
-                (Format::Csv { delimiter: ';' }, &["NL:60", "BE:40"])
+                (Format::Delimited { delimiter: ';' }, &["NL:60", "BE:40"])
             }
             DumpKind::Scrape => (
                 Format::Lines,
@@ -141,6 +266,9 @@ impl GenOptions {
             truth_rows: 100_000,
             regions: regions.iter().map(|s| s.to_string()).collect(),
             overwrite: false,
+            container: Container::None,
+            member: None,
+            zip_password: None,
         }
     }
 }

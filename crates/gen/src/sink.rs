@@ -17,6 +17,7 @@ pub struct Sink {
     inner: Inner,
     encoding: Encoding,
     scratch: Vec<u8>,
+    lines: u64,
 }
 
 impl Sink {
@@ -34,10 +35,17 @@ impl Sink {
             inner,
             encoding,
             scratch: Vec::with_capacity(512),
+            lines: 0,
         })
     }
 
+    /// Newlines written so far.
+    pub fn lines(&self) -> u64 {
+        self.lines
+    }
+
     fn raw(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.lines += bytes.iter().filter(|&&b| b == b'\n').count() as u64;
         match &mut self.inner {
             Inner::Plain(w) => w.write_all(bytes),
             Inner::Gzip(w) => w.write_all(bytes),

@@ -9,15 +9,18 @@ use serde::{Deserialize, Serialize};
 use crate::GenOptions;
 
 /// Version of the truth file layout.
-pub const TRUTH_VERSION: u32 = 1;
+pub const TRUTH_VERSION: u32 = 2;
 
 /// Everything known about a generated dump.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Truth {
     /// Layout version ([`TRUTH_VERSION`]).
     pub version: u32,
-    /// File name of the dump (no directory).
+    /// File name of the dump (no directory): the archive when there is one.
     pub dump: String,
+    /// The dump's name inside the archive, when it is in one.
+    #[serde(default)]
+    pub member: Option<String>,
     /// The options the dump was generated with.
     pub options: GenOptions,
     /// Dump-wide choices drawn from the seed (header, quoting, date format...).
@@ -48,15 +51,33 @@ pub struct Style {
     pub date_format: String,
     /// IBANs printed in groups of four (`NL91 ABNA 0417 1643 00`).
     pub iban_grouped: bool,
+    /// Nested JSON: `mongodb` (`_id.$oid`) or `elasticsearch` (`_source`).
+    #[serde(default)]
+    pub json_style: Option<String>,
+    /// Stealer logs: `===` (a line of `=`) or `blank` between blocks.
+    #[serde(default)]
+    pub block_separator: Option<String>,
+    /// SQL dumps: the table's name.
+    #[serde(default)]
+    pub table: Option<String>,
 }
 
-/// Line and row counts. Line numbers are 1-based physical lines of the
-/// decompressed file; every row is exactly one physical line.
+/// Line and row counts. Positions (`RowTruth::line`, junk) are 1-based
+/// physical lines of the decompressed file when every record is one line
+/// (`unit` = `line`: delimited, JSON Lines, plain lines, credential lists),
+/// otherwise 1-based record ordinals (`unit` = `record`: nested JSON, SQL,
+/// stealer logs, vCards, spreadsheets).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Totals {
-    /// Physical lines in the decompressed file (header included).
+    /// `line` or `record`: what positions count.
+    #[serde(default = "line_unit")]
+    pub unit: String,
+    /// Physical lines in the decompressed file (header included); for a
+    /// spreadsheet, its rows (headers included).
     pub physical_lines: u64,
-    /// Header lines (1 for CSV, 0 for JSON Lines and plain lines).
+    /// Header lines (1 for delimited text, 0 for JSON Lines and plain
+    /// lines; lines before the first record for the other text formats;
+    /// header rows for a spreadsheet).
     pub header_lines: u64,
     /// Rows written after the header: valid rows plus junk rows.
     pub rows_written: u64,
@@ -73,6 +94,10 @@ pub struct Totals {
     /// The unterminated quote, if any: always the very last line, so a strict
     /// CSV reader swallows from `line` to `swallowed_through` (the same line).
     pub unterminated_quote: Option<Swallowed>,
+}
+
+fn line_unit() -> String {
+    "line".into()
 }
 
 /// Lines a standard CSV reader loses to an unterminated quote.

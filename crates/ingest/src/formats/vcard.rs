@@ -14,7 +14,7 @@ use crate::rows::{Reject, RejectReason, Row};
 /// Longest card read; a longer one (no `END:VCARD`) is one reject.
 const MAX_CARD_LINES: usize = 10_000;
 
-const COLUMNS: [(&str, ColumnRole); 7] = [
+const COLUMNS: [(&str, ColumnRole); 8] = [
     ("TEL", ColumnRole::Phone { mobile: false }),
     ("EMAIL", ColumnRole::Email),
     ("FN", ColumnRole::FullName),
@@ -22,7 +22,13 @@ const COLUMNS: [(&str, ColumnRole); 7] = [
     ("ORG", ColumnRole::Employer),
     ("TITLE", ColumnRole::JobTitle),
     ("BDAY", ColumnRole::DateOfBirth),
+    // A number the card itself calls a mobile one (`TEL;TYPE=CELL`): read
+    // as a mobile number where a national number could be either (0488
+    // is a Dutch landline and a Belgian mobile prefix).
+    ("TEL;TYPE=CELL", ColumnRole::Phone { mobile: true }),
 ];
+/// The column of a `TEL;TYPE=CELL` number.
+const CELL: usize = 7;
 
 /// A vCard file starts with `BEGIN:VCARD` (after blank lines).
 pub fn detect(head: &Head<'_>) -> Guess {
@@ -55,13 +61,23 @@ struct Cards {
     table: Option<TableInfo>,
 }
 
-/// The property name of a content line (group and parameters removed) and
-/// its value; `None` when the line has no colon.
-fn property(line: &str) -> Option<(String, &str)> {
+/// The property name of a content line (group and parameters removed),
+/// whether a parameter calls it a mobile (`TYPE=CELL`, `TYPE=cell,voice`,
+/// vCard 2.1's bare `CELL`), and its value; `None` when the line has no colon.
+fn property(line: &str) -> Option<(String, bool, &str)> {
     let (name, value) = line.split_once(':')?;
-    let name = name.split(';').next().unwrap_or(name);
+    let mut parts = name.split(';');
+    let name = parts.next().unwrap_or(name);
+    let cell = parts.any(|p| {
+        let p = p.trim().to_ascii_uppercase();
+        let types = p.strip_prefix("TYPE=").unwrap_or(&p);
+        types
+            .trim_matches('"')
+            .split(',')
+            .any(|t| t.trim() == "CELL")
+    });
     let name = name.rsplit('.').next().unwrap_or(name);
-    Some((name.trim().to_ascii_uppercase(), value))
+    Some((name.trim().to_ascii_uppercase(), cell, value))
 }
 
 /// A structured value (`N`, `ADR`) as text: its parts joined by spaces.
@@ -148,10 +164,11 @@ impl Records for Cards {
                     redacted: "a card without END:VCARD".into(),
                 })));
             }
-            let Some((name, value)) = property(&text) else {
+            let Some((name, cell, value)) = property(&text) else {
                 continue;
             };
             let (column, value) = match name.as_str() {
+                "TEL" if cell => (CELL, value.trim().trim_start_matches("tel:").to_owned()),
                 "TEL" => (0, value.trim().trim_start_matches("tel:").to_owned()),
                 "EMAIL" => (1, value.trim().trim_start_matches("mailto:").to_owned()),
                 "FN" => (2, value.trim().to_owned()),
@@ -167,7 +184,7 @@ impl Records for Cards {
             }
             if row.fields[column].is_empty() {
                 row.fields[column] = value;
-            } else if column <= 1 {
+            } else if column <= 1 || column == CELL {
                 // Every number and address counts; a second name adds nothing.
                 row.more.push((column, value));
             }
@@ -196,8 +213,8 @@ ADR;TYPE=HOME:;;Dorpsstraat 1;Utrecht;;3511 AB;NL\r\nEND:VCARD\r\n\r\nBEGIN:VCAR
             panic!("{:?}", items[1]);
         };
         assert_eq!(first.line, 1);
-        assert_eq!(first.fields[0], "+31 6 1234 5678");
-        assert_eq!(first.more, [(0, "020-1234567".to_owned())]);
+        assert_eq!(first.fields[CELL], "+31 6 1234 5678");
+        assert_eq!(first.fields[0], "020-1234567");
         assert_eq!(first.fields[1], "jan@example.nl");
         assert_eq!(first.fields[3], "Dorpsstraat 1 Utrecht 3511 AB NL");
         let Item::Row(Ok(second)) = &items[2] else {
