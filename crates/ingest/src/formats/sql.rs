@@ -40,10 +40,13 @@ struct Input {
     reader: Box<dyn BufRead + Send>,
     line: u64,
     broken: bool,
+    /// A byte taken from the reader to look one further (`--`, `/*` across
+    /// a buffer refill), to be read next.
+    held: Option<u8>,
 }
 
 impl Input {
-    fn peek(&mut self) -> Option<u8> {
+    fn peek_reader(&mut self) -> Option<u8> {
         if self.broken {
             return None;
         }
@@ -56,9 +59,29 @@ impl Input {
         }
     }
 
+    fn peek(&mut self) -> Option<u8> {
+        self.held.or_else(|| self.peek_reader())
+    }
+
+    /// The byte after the next one.
+    fn peek_second(&mut self) -> Option<u8> {
+        if self.held.is_none() {
+            let b = self.peek_reader()?;
+            self.reader.consume(1);
+            self.held = Some(b);
+        }
+        self.peek_reader()
+    }
+
     fn bump(&mut self) -> Option<u8> {
-        let b = self.peek()?;
-        self.reader.consume(1);
+        let b = match self.held.take() {
+            Some(b) => b,
+            None => {
+                let b = self.peek_reader()?;
+                self.reader.consume(1);
+                b
+            }
+        };
         if b == b'\n' {
             self.line += 1;
         }
@@ -95,13 +118,10 @@ impl Input {
         }
     }
 
-    fn starts_with(&mut self, prefix: &[u8]) -> bool {
-        match self.reader.fill_buf() {
-            Ok(b) if b.len() >= prefix.len() => b.starts_with(prefix),
-            // Rare: the prefix straddles a buffer refill; look byte by byte.
-            Ok(b) => b == &prefix[..b.len()] && b.len() == prefix.len(),
-            Err(_) => false,
-        }
+    /// Whether the next two bytes are `prefix`, wherever the reader's
+    /// buffer ends.
+    fn starts_with(&mut self, prefix: &[u8; 2]) -> bool {
+        self.peek() == Some(prefix[0]) && self.peek_second() == Some(prefix[1])
     }
 
     fn skip_line(&mut self) {
@@ -353,6 +373,7 @@ pub fn records(reader: Box<dyn BufRead + Send>) -> Box<dyn Records> {
             reader,
             line: 1,
             broken: false,
+            held: None,
         },
         state: State::Top,
         created: HashMap::new(),
@@ -692,6 +713,27 @@ mod tests {
             Box::new(std::io::Cursor::new(text.as_bytes().to_vec()));
         let mut r = records(reader);
         std::iter::from_fn(|| r.next_item()).collect()
+    }
+
+    /// The same dump read through buffers of every small size: a comment's
+    /// `--` or `/*` split over two refills is still a comment, and a lone
+    /// `-` or `/` before a refill is still read.
+    #[test]
+    fn comments_straddling_a_buffer_refill_are_comments() {
+        let text = "-- MySQL dump\n/*!40101 SET NAMES utf8 */;\nCREATE TABLE `t` (`id` int, `phone` varchar(32));\n\
+                    -- a comment\n/* another\n one */\nINSERT INTO `t` VALUES (1,'06-12345678'),(-2,'0612/345678');\n\
+                    # hash comment\nINSERT INTO `t` VALUES (3,'+32 470 12 34 56');\n";
+        let whole = items(text);
+        assert_eq!(whole.len(), 4, "{whole:?}");
+        for capacity in 1..=9 {
+            let reader: Box<dyn BufRead + Send> = Box::new(std::io::BufReader::with_capacity(
+                capacity,
+                std::io::Cursor::new(text.as_bytes().to_vec()),
+            ));
+            let mut r = records(reader);
+            let got: Vec<Item> = std::iter::from_fn(|| r.next_item()).collect();
+            assert_eq!(got, whole, "buffer of {capacity} bytes");
+        }
     }
 
     #[test]
