@@ -647,6 +647,26 @@ pub fn detect_columns(
             regions,
         );
     }
+    // Beside a column of given names found by content, a column of family
+    // names (a headerless scrape's `Jan:Jansen`).
+    for i in 1..width {
+        if roles[i] == ColumnRole::Ignore
+            && roles[i - 1] == ColumnRole::FirstName
+            && found_by[i - 1] == "content"
+        {
+            let values: Vec<&str> = sample
+                .iter()
+                .filter_map(|row| row.get(i))
+                .map(|v| v.trim())
+                .filter(|v| !v.is_empty())
+                .take(200)
+                .collect();
+            let names = values.iter().filter(|v| is_family_name(v)).count();
+            if values.len() >= 5 && names * 10 >= values.len() * 8 {
+                roles[i] = ColumnRole::LastName;
+            }
+        }
+    }
     // A phone column whose numbers nearly all have a mobile reading is a
     // mobile column whatever its name, so ambiguous national numbers (0488…:
     // a Dutch landline or a Belgian mobile) are read as mobiles.
@@ -722,7 +742,314 @@ pub(crate) fn content_role<'a>(
     if values.len() >= 5 && share(&gender) {
         return ColumnRole::Gender;
     }
+    // Facebook-style profile ids (`100001234567890`), as scrapes list them
+    // beside the number.
+    let profile_id = |v: &str| {
+        (14..=17).contains(&v.len())
+            && v.starts_with("100")
+            && v.bytes().all(|b| b.is_ascii_digit())
+    };
+    if values.len() >= 5 && share(&profile_id) && distinct * 2 >= values.len() {
+        return ColumnRole::SocialProfile;
+    }
+    if values.len() >= 5 && share(&is_place) {
+        return ColumnRole::Location;
+    }
+    let first_name = |v: &str| is_first_name(v);
+    if values.len() >= 5 && values.iter().filter(|v| first_name(v)).count() * 10 >= values.len() * 4
+    {
+        return ColumnRole::FirstName;
+    }
     ColumnRole::Ignore
+}
+
+/// Countries as places end in them: `Amsterdam, Netherlands`, `Gent, België`.
+const COUNTRIES: &[&str] = &[
+    "netherlands",
+    "the netherlands",
+    "nederland",
+    "holland",
+    "pays-bas",
+    "belgium",
+    "belgië",
+    "belgie",
+    "belgique",
+    "belgien",
+    "germany",
+    "deutschland",
+    "duitsland",
+    "allemagne",
+    "france",
+    "frankrijk",
+    "frankreich",
+    "luxembourg",
+    "luxemburg",
+    "united kingdom",
+    "uk",
+    "england",
+    "verenigd koninkrijk",
+    "royaume-uni",
+    "spain",
+    "españa",
+    "spanje",
+    "espagne",
+    "italy",
+    "italia",
+    "italië",
+    "italie",
+    "portugal",
+    "poland",
+    "polen",
+    "pologne",
+    "turkey",
+    "türkiye",
+    "turkije",
+    "turquie",
+    "morocco",
+    "marokko",
+    "maroc",
+    "suriname",
+    "curaçao",
+    "united states",
+    "usa",
+    "egypt",
+    "egypte",
+    "saudi arabia",
+    "switzerland",
+    "zwitserland",
+    "suisse",
+    "austria",
+    "oostenrijk",
+    "ireland",
+    "ierland",
+    "denmark",
+    "denemarken",
+    "sweden",
+    "zweden",
+    "norway",
+    "noorwegen",
+    "romania",
+    "roemenië",
+    "bulgaria",
+    "greece",
+    "griekenland",
+    "india",
+    "indonesia",
+    "indonesië",
+    "brazil",
+    "brazilië",
+    "canada",
+    "australia",
+    "algeria",
+    "algérie",
+    "tunisia",
+    "tunisie",
+    "congo",
+    "rd congo",
+];
+
+/// A place as profiles write it: a town and its country after a comma.
+fn is_place(v: &str) -> bool {
+    let Some((town, country)) = v.rsplit_once(',') else {
+        return false;
+    };
+    let town = town.trim();
+    !town.is_empty()
+        && !town.bytes().any(|b| b.is_ascii_digit() || b == b'@')
+        && COUNTRIES.contains(&country.trim().to_lowercase().as_str())
+}
+
+/// Given names common in the Netherlands, Flanders, Wallonia and France,
+/// and the English ones their neighbours' dumps hold; enough for a column
+/// of them to stand out (a share of 40 %), not a register of people.
+const FIRST_NAMES: &[&str] = &[
+    "aaron",
+    "adam",
+    "adrien",
+    "alexander",
+    "alexandre",
+    "alice",
+    "amber",
+    "amelie",
+    "amy",
+    "an",
+    "anna",
+    "anne",
+    "annelies",
+    "anouk",
+    "antoine",
+    "arne",
+    "arthur",
+    "bart",
+    "bas",
+    "ben",
+    "benoit",
+    "bert",
+    "bram",
+    "britt",
+    "camille",
+    "caroline",
+    "charlotte",
+    "chloe",
+    "chris",
+    "christophe",
+    "claire",
+    "daan",
+    "daniel",
+    "dave",
+    "david",
+    "dennis",
+    "dirk",
+    "dylan",
+    "eline",
+    "elise",
+    "ella",
+    "els",
+    "emma",
+    "eva",
+    "evi",
+    "fabian",
+    "femke",
+    "finn",
+    "fleur",
+    "floor",
+    "frank",
+    "freek",
+    "geert",
+    "gert",
+    "gijs",
+    "hanna",
+    "hannah",
+    "hans",
+    "hendrik",
+    "hugo",
+    "ilse",
+    "inge",
+    "isabelle",
+    "jack",
+    "jacob",
+    "james",
+    "jan",
+    "jana",
+    "jasper",
+    "jeroen",
+    "jesse",
+    "john",
+    "jonas",
+    "joost",
+    "joris",
+    "jules",
+    "julia",
+    "julie",
+    "julien",
+    "kees",
+    "kevin",
+    "koen",
+    "lars",
+    "laura",
+    "lauren",
+    "lea",
+    "leen",
+    "lena",
+    "liam",
+    "lieke",
+    "lieve",
+    "lisa",
+    "lore",
+    "lotte",
+    "louis",
+    "louise",
+    "luc",
+    "lucas",
+    "luuk",
+    "maarten",
+    "manon",
+    "marc",
+    "marie",
+    "marieke",
+    "mark",
+    "marloes",
+    "martijn",
+    "mathieu",
+    "mats",
+    "max",
+    "mila",
+    "milan",
+    "nathalie",
+    "nick",
+    "nicolas",
+    "niels",
+    "nina",
+    "noah",
+    "noor",
+    "olivia",
+    "olivier",
+    "paul",
+    "peter",
+    "philippe",
+    "pierre",
+    "piet",
+    "pieter",
+    "quinten",
+    "remco",
+    "rik",
+    "robin",
+    "roel",
+    "ruben",
+    "rutger",
+    "sam",
+    "sander",
+    "sanne",
+    "sara",
+    "sarah",
+    "sem",
+    "senne",
+    "sofie",
+    "sophie",
+    "stefan",
+    "stijn",
+    "sven",
+    "tess",
+    "thijs",
+    "thomas",
+    "tim",
+    "tom",
+    "vincent",
+    "willem",
+    "wim",
+    "wouter",
+    "yannick",
+    "yves",
+    "zoe",
+];
+
+/// Whether `v` is one of the common given names (accents and case aside).
+fn is_first_name(v: &str) -> bool {
+    let folded: String = v
+        .trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'é' | 'è' | 'ë' | 'ê' => 'e',
+            'ï' | 'î' => 'i',
+            'ö' | 'ô' => 'o',
+            'ü' | 'û' => 'u',
+            'à' | 'â' | 'ä' => 'a',
+            'ç' => 'c',
+            c => c,
+        })
+        .collect();
+    FIRST_NAMES.binary_search(&folded.as_str()).is_ok()
+}
+
+/// Whether `v` reads as a family name: letters with spaces, hyphens or
+/// apostrophes (`de Vries`, `Van den Berg`, `D'Hondt`), a capital in it.
+fn is_family_name(v: &str) -> bool {
+    let v = v.trim();
+    (2..=40).contains(&v.chars().count())
+        && v.chars().any(char::is_uppercase)
+        && v.chars()
+            .all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\''))
 }
 
 /// An IBAN with a valid ISO 7064 mod-97 check (spaces allowed).
@@ -829,6 +1156,63 @@ mod tests {
         assert_eq!(
             d.data_classes(),
             ["Phone numbers", "Email addresses", "Bank account numbers"]
+        );
+    }
+
+    /// A headerless scrape in the shape of the 2021 Facebook leak: the
+    /// profile id, given and family names and places are found by content.
+    #[test]
+    fn names_places_and_profile_ids_by_content() {
+        let first = [
+            "Jan", "Sophie", "Lucas", "Emma", "Noah", "Léa", "Thijs", "Marie",
+        ];
+        let last = ["Jansen", "de Vries", "Peeters", "D'Hondt", "Van den Berg"];
+        let places = [
+            "Amsterdam, Netherlands",
+            "Gent, Belgium",
+            "Liège, Belgique",
+            "",
+        ];
+        let rows: Vec<Vec<String>> = (0..60)
+            .map(|i| {
+                vec![
+                    format!("3161{:07}", 2_000_000 + i),
+                    format!("1000{:011}", 48_213_000_123 + i * 7_919),
+                    first[i % first.len()].to_owned(),
+                    last[i % last.len()].to_owned(),
+                    places[i % places.len()].to_owned(),
+                    ["Acme BV", "Bakkerij Jansen", ""][i % 3].to_owned(),
+                ]
+            })
+            .collect();
+        let d = detect_columns(None, &rows, &[Region::NL, Region::BE]);
+        assert_eq!(
+            d.roles,
+            [
+                ColumnRole::Phone { mobile: true },
+                ColumnRole::SocialProfile,
+                ColumnRole::FirstName,
+                ColumnRole::LastName,
+                ColumnRole::Location,
+                ColumnRole::Ignore,
+            ]
+        );
+        // Cities alone, words, numbers and customer numbers are none of these.
+        let rows: Vec<Vec<String>> = (0..60)
+            .map(|i| {
+                vec![
+                    ["Amsterdam", "Gent", "Utrecht"][i % 3].to_owned(),
+                    format!("{}", 10_000_000 + i),
+                    format!("note {i}, about it"),
+                    ["Yes", "No"][i % 2].to_owned(),
+                ]
+            })
+            .collect();
+        let d = detect_columns(None, &rows, &[Region::NL]);
+        assert_eq!(d.roles, [ColumnRole::Ignore; 4]);
+        assert!(
+            FIRST_NAMES.windows(2).all(|w| w[0] < w[1]),
+            "sorted for binary_search"
         );
     }
 
