@@ -60,11 +60,17 @@ fn check_bomb(bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-/// The tables of a spreadsheet held in memory.
+/// The tables of a spreadsheet held in memory (compressed): an XLSX
+/// workbook's cells are streamed sheet by sheet, never a whole sheet at
+/// once; an ODS (or XLS, XLSB) sheet is read whole, one sheet at a time.
 pub fn records(bytes: Vec<u8>) -> Result<Box<dyn Records>, String> {
     check_bomb(&bytes)?;
     let book = open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| format!("not a readable spreadsheet: {e}"))?;
+    let book = match book {
+        Sheets::Xlsx(xlsx) => return Ok(stream_xlsx(xlsx)),
+        other => other,
+    };
     let names = book.sheet_names();
     Ok(Box::new(SheetRecords {
         book,
@@ -92,18 +98,154 @@ fn row_cells(range: &Range<Data>, r: usize) -> Vec<String> {
 }
 
 fn cells<'a>(row: impl IntoIterator<Item = &'a Data>) -> Vec<String> {
-    let mut fields: Vec<String> = row
-        .into_iter()
-        .map(|c| match c {
-            Data::Empty => String::new(),
-            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e17 => format!("{}", *f as i64),
-            other => other.to_string(),
-        })
-        .collect();
+    trimmed(row.into_iter().map(text).collect())
+}
+
+/// A cell as text (a whole number without its `.0`).
+fn text(c: &Data) -> String {
+    match c {
+        Data::Empty => String::new(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e17 => format!("{}", *f as i64),
+        other => other.to_string(),
+    }
+}
+
+/// Rows looked at before a sheet's header is decided.
+const HEADER_ROWS: usize = 6;
+/// Items buffered between the thread reading an XLSX and ingest.
+const XLSX_QUEUE: usize = 1024;
+
+/// Streams an XLSX workbook's cells from a thread of its own (its cell
+/// reader borrows the workbook), row by row over a bounded channel.
+fn stream_xlsx(mut book: calamine::Xlsx<Cursor<Vec<u8>>>) -> Box<dyn Records> {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Item>(XLSX_QUEUE);
+    std::thread::spawn(move || {
+        for name in book.sheet_names() {
+            if stream_sheet(&mut book, &name, &tx).is_err() {
+                return; // the reader was dropped
+            }
+        }
+    });
+    Box::new(Streamed { rx })
+}
+
+/// One sheet's table and rows into `tx`; `Err` when nobody listens.
+fn stream_sheet(
+    book: &mut calamine::Xlsx<Cursor<Vec<u8>>>,
+    name: &str,
+    tx: &std::sync::mpsc::SyncSender<Item>,
+) -> Result<(), std::sync::mpsc::SendError<Item>> {
+    let unreadable = |e: &dyn std::fmt::Display| {
+        Item::Row(Err(crate::rows::Reject {
+            line: 0,
+            reason: crate::rows::RejectReason::Unreadable,
+            redacted: format!("sheet {name:?}: {e}"),
+        }))
+    };
+    let mut reader = match book.worksheet_cells_reader(name) {
+        Ok(r) => r,
+        Err(e) => return tx.send(unreadable(&e)),
+    };
+    // The first rows wait until the header is decided.
+    let mut first: Vec<(u64, Vec<String>)> = Vec::new();
+    let mut started = false;
+    let mut emit = |line: u64, fields: Vec<String>, first: &mut Vec<(u64, Vec<String>)>| {
+        if !started {
+            first.push((line, fields));
+            if first.len() < HEADER_ROWS {
+                return Ok(());
+            }
+            started = true;
+            return start_table(name, first, tx);
+        }
+        tx.send(Item::Row(Ok(Row::new(line, fields))))
+    };
+    let mut row: Option<u32> = None;
+    let mut fields: Vec<String> = Vec::new();
+    loop {
+        match reader.next_cell() {
+            Ok(Some(cell)) => {
+                let (r, c) = cell.get_position();
+                if row != Some(r) {
+                    if let Some(done) = row {
+                        let f = trimmed(std::mem::take(&mut fields));
+                        if !f.iter().all(|v| v.trim().is_empty()) {
+                            emit(u64::from(done) + 1, f, &mut first)?;
+                        }
+                    }
+                    row = Some(r);
+                }
+                let c = c as usize;
+                // A cell far to the right of any column is not a field.
+                if c >= MAX_COLUMNS {
+                    continue;
+                }
+                if fields.len() <= c {
+                    fields.resize(c + 1, String::new());
+                }
+                fields[c] = text(&Data::from(cell.get_value().clone()));
+            }
+            Ok(None) => break,
+            Err(e) => {
+                tx.send(unreadable(&e))?;
+                break;
+            }
+        }
+    }
+    if let Some(done) = row {
+        let f = trimmed(fields);
+        if !f.iter().all(|v| v.trim().is_empty()) {
+            emit(u64::from(done) + 1, f, &mut first)?;
+        }
+    }
+    if !started {
+        start_table(name, &mut first, tx)?;
+    }
+    Ok(())
+}
+
+/// Widest row kept of a streamed sheet.
+const MAX_COLUMNS: usize = 16_384;
+
+/// Sends a sheet's table (header decided from its first rows), then those rows.
+fn start_table(
+    name: &str,
+    first: &mut Vec<(u64, Vec<String>)>,
+    tx: &std::sync::mpsc::SyncSender<Item>,
+) -> Result<(), std::sync::mpsc::SendError<Item>> {
+    let rows: Vec<Vec<String>> = first.iter().map(|(_, f)| f.clone()).collect();
+    let header = looks_like_header(&rows);
+    let columns = header.then(|| rows.first().cloned().unwrap_or_default());
+    tx.send(Item::Table(TableInfo {
+        name: Some(name.to_owned()),
+        columns,
+        roles: None,
+    }))?;
+    for (i, (line, fields)) in first.drain(..).enumerate() {
+        if header && i == 0 {
+            continue;
+        }
+        tx.send(Item::Row(Ok(Row::new(line, fields))))?;
+    }
+    Ok(())
+}
+
+fn trimmed(mut fields: Vec<String>) -> Vec<String> {
     while fields.last().is_some_and(String::is_empty) {
         fields.pop();
     }
     fields
+}
+
+/// Items from the thread streaming an XLSX.
+struct Streamed {
+    rx: std::sync::mpsc::Receiver<Item>,
+}
+
+impl Records for Streamed {
+    fn next_item(&mut self) -> Option<Item> {
+        self.rx.recv().ok()
+    }
 }
 
 impl Records for SheetRecords {
