@@ -19,7 +19,7 @@ set -euo pipefail
 ROWS=${ROWS:-1000000}
 MEMORY_MIB=${MEMORY_MIB:-256}
 PROFILE=${PROFILE:-release}
-E2E=${E2E:-telecom.xlsx telecom.ods}
+E2E=${E2E:-telecom.xlsx telecom-800k.ods}
 WORK=${WORK:-${TMPDIR:-/tmp}/lekradar-bench-shapes}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${OUT:-$ROOT/bench/runs/$(date +%F)-formats}
@@ -39,7 +39,7 @@ CEILING=$DIR/examples/prf_ceiling
 mkdir -p "$WORK" "$OUT"
 rm -rf "${WORK:?}"/*
 
-# name | gen-data arguments
+# name | gen-data arguments [| rows instead of ROWS]
 SHAPES=(
   "telecom.csv|--format csv"
   "telecom-colon.txt|--format delimited --delimiter :"
@@ -54,16 +54,17 @@ SHAPES=(
   "contacts.vcf|--format vcard"
   "telecom.xlsx|--format xlsx"
   "telecom.ods|--format ods"
+  "telecom-800k.ods|--format ods|800000"
   "telecom.csv.gz|--format csv --compress gzip"
   "telecom.csv.zip|--format csv --container zip"
   "telecom.tar.gz|--format csv --container tar.gz"
 )
 echo "generating $ROWS-record dumps in $WORK ..." >&2
 for s in "${SHAPES[@]}"; do
-  name=${s%%|*}
+  IFS='|' read -r name args rows <<<"$s"
   # shellcheck disable=SC2086
   /usr/bin/time -f "%e %M" -o "$WORK/gen-time-$name" \
-    "$BIN" gen-data --rows "$ROWS" --seed 11 --regions NL:60,BE:40 --truth-rows 0 ${s#*|} "$WORK/$name" >/dev/null
+    "$BIN" gen-data --rows "${rows:-$ROWS}" --seed 11 --regions NL:60,BE:40 --truth-rows 0 $args "$WORK/$name" >/dev/null
 done
 
 echo "keying ceiling ..." >&2
@@ -81,7 +82,10 @@ summary="$OUT/summary-shapes.txt"
 for s in "${SHAPES[@]}"; do
   name=${s%%|*}
   f="$WORK/$name"
-  /usr/bin/time -f "%e %M" -o "$WORK/time" "$CEILING" --region NL,BE --read-only "$f" >"$WORK/read" 2>&1
+  if ! /usr/bin/time -f "%e %M" -o "$WORK/time" "$CEILING" --region NL,BE --read-only "$f" >"$WORK/read" 2>&1; then
+    printf '%-18s refused: %s\n' "$name" "$(grep -oE 'reason: "[^"]*"' "$WORK/read" || tail -1 "$WORK/read")" | tee -a "$summary"
+    continue
+  fi
   line=$(cat "$WORK/read")
   read -r _ kib <"$WORK/time"
   read -r gen_secs _ <"$WORK/gen-time-$name"

@@ -31,17 +31,27 @@ pub fn is_spreadsheet(bytes: &[u8]) -> bool {
         || has(b"application/vnd.oasis.opendocument.spreadsheet")
 }
 
-/// Refuses a ZIP whose members would inflate beyond the limits.
+/// Refuses a ZIP whose members would inflate beyond the limits. An XLSX
+/// workbook's worksheets are streamed, so only its other members (shared
+/// strings, styles) count towards [`MAX_INFLATED`]; everything of an ODS
+/// counts, its sheets being read whole.
 fn check_bomb(bytes: &[u8]) -> Result<(), String> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| format!("not a readable spreadsheet: {e}"))?;
+    let xlsx = archive.index_for_name("xl/workbook.xml").is_some();
     let mut total: u64 = 0;
     for i in 0..archive.len() {
         let member = archive
             .by_index_raw(i)
             .map_err(|e| format!("not a readable spreadsheet: {e}"))?;
         let (size, packed) = (member.size(), member.compressed_size().max(1));
-        total = total.saturating_add(size);
+        let streamed = xlsx
+            && member
+                .name()
+                .is_ok_and(|n| n.starts_with("xl/worksheets/") && n.ends_with(".xml"));
+        if !streamed {
+            total = total.saturating_add(size);
+        }
         if size > 1 << 20 && size / packed > MAX_RATIO {
             return Err(format!(
                 "member {:?} would inflate {} times ({} bytes from {}): refused as a decompression bomb",
@@ -53,9 +63,16 @@ fn check_bomb(bytes: &[u8]) -> Result<(), String> {
         }
     }
     if total > MAX_INFLATED {
-        return Err(format!(
-            "its members would inflate to {total} bytes, over the {MAX_INFLATED}-byte limit"
-        ));
+        return Err(if xlsx {
+            format!(
+                "its shared strings and styles would inflate to {total} bytes, over the {MAX_INFLATED}-byte limit"
+            )
+        } else {
+            format!(
+                "its members would inflate to {total} bytes, over the {MAX_INFLATED} bytes a sheet read whole may take; \
+                 save it as XLSX (read streamed) or CSV"
+            )
+        });
     }
     Ok(())
 }
