@@ -83,6 +83,26 @@ def xlsx() -> bytes:
     return out.getvalue()
 
 
+def ods() -> bytes:
+    """A minimal OpenDocument spreadsheet: repeated rows and cells, spaces, two paragraphs."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0">'
+        '<office:body><office:spreadsheet><table:table table:name="klanten">'
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>gsm</text:p></table:table-cell>'
+        '<table:table-cell office:value-type="string"><text:p>e-mail</text:p></table:table-cell></table:table-row>'
+        '<table:table-row table:number-rows-repeated="2"><table:table-cell table:number-columns-repeated="3"/></table:table-row>'
+        '<table:table-row><table:table-cell office:value-type="float" office:value="31612345678"><text:p>31612345678</text:p></table:table-cell>'
+        '<table:table-cell office:value-type="string"><text:p>jan<text:s text:c="1"/>@example.nl</text:p><text:p>&amp;</text:p></table:table-cell></table:table-row>'
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype", (1980, 1, 1, 0, 0, 0)), "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
+        z.writestr(zipfile.ZipInfo("content.xml", (1980, 1, 1, 0, 0, 0)), content)
+    return out.getvalue()
+
+
 def zip_of(files: dict) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
@@ -145,7 +165,16 @@ write("rows", rows)
 for target, seed in [("sql", SQL), ("json", JSON), ("credentials", COMBO), ("stealer", STEALER), ("vcard", VCARD)]:
     write(target, {"forced": bytes([2]) + seed, "detected": bytes([3]) + seed, "cut": bytes([2]) + seed[: len(seed) * 2 // 3]})
 book = xlsx()
-write("sheet", {"forced": bytes([2]) + book, "truncated": bytes([2]) + book[:-40]})
+sheet = ods()
+write(
+    "sheet",
+    {
+        "forced": bytes([2]) + book,
+        "truncated": bytes([2]) + book[:-40],
+        "ods": bytes([3]) + sheet,
+        "ods-cut-xml": bytes([2]) + sheet[: len(sheet) * 3 // 4],
+    },
+)
 # container: bit 0 gives the password "infected".
 archive = {"dump/telecom.csv": TELECOM_CSV, "dump/combo.txt": COMBO, "dump/nested.sql.gz": gz(SQL)}
 write(

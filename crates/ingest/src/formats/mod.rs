@@ -14,6 +14,7 @@ mod credentials;
 mod delimited;
 mod json;
 mod lines;
+mod ods;
 mod sheet;
 mod sql;
 mod vcard;

@@ -1,10 +1,13 @@
-//! Spreadsheets (XLSX and ODS, with `calamine`): every sheet is a table, its
-//! first row the header when it looks like one. A spreadsheet is a ZIP that
-//! must be held whole, so its members' declared sizes are checked first: a
-//! "spreadsheet bomb" (a few kilobytes that inflate to gigabytes) is refused
-//! before anything is inflated.
+//! Spreadsheets (XLSX with `calamine`'s cell reader, ODS with our reader of
+//! its `content.xml` in `ods.rs`): every sheet is a table, its first row
+//! the header when it looks like one, streamed cell by cell from a thread.
+//! A spreadsheet is a ZIP held whole (compressed) in memory, so its
+//! members' declared sizes are checked first: a "spreadsheet bomb" (a few
+//! kilobytes that inflate to gigabytes) is refused before anything is
+//! inflated.
 
 use std::io::Cursor;
+use std::sync::mpsc::{SendError, SyncSender};
 
 use calamine::{open_workbook_auto_from_rs, Data, Range, Reader, Sheets};
 
@@ -31,10 +34,10 @@ pub fn is_spreadsheet(bytes: &[u8]) -> bool {
         || has(b"application/vnd.oasis.opendocument.spreadsheet")
 }
 
-/// Refuses a ZIP whose members would inflate beyond the limits. An XLSX
-/// workbook's worksheets are streamed, so only its other members (shared
-/// strings, styles) count towards [`MAX_INFLATED`]; everything of an ODS
-/// counts, its sheets being read whole.
+/// Refuses a ZIP whose members would inflate beyond the limits. The sheets
+/// (an XLSX's worksheets, an ODS's `content.xml`) are streamed, so only the
+/// other members (shared strings, styles) count towards [`MAX_INFLATED`];
+/// every member must keep to [`MAX_RATIO`].
 fn check_bomb(bytes: &[u8]) -> Result<(), String> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| format!("not a readable spreadsheet: {e}"))?;
@@ -45,10 +48,13 @@ fn check_bomb(bytes: &[u8]) -> Result<(), String> {
             .by_index_raw(i)
             .map_err(|e| format!("not a readable spreadsheet: {e}"))?;
         let (size, packed) = (member.size(), member.compressed_size().max(1));
-        let streamed = xlsx
-            && member
-                .name()
-                .is_ok_and(|n| n.starts_with("xl/worksheets/") && n.ends_with(".xml"));
+        let streamed = member.name().is_ok_and(|n| {
+            if xlsx {
+                n.starts_with("xl/worksheets/") && n.ends_with(".xml")
+            } else {
+                n == "content.xml"
+            }
+        });
         if !streamed {
             total = total.saturating_add(size);
         }
@@ -63,16 +69,9 @@ fn check_bomb(bytes: &[u8]) -> Result<(), String> {
         }
     }
     if total > MAX_INFLATED {
-        return Err(if xlsx {
-            format!(
-                "its shared strings and styles would inflate to {total} bytes, over the {MAX_INFLATED}-byte limit"
-            )
-        } else {
-            format!(
-                "its members would inflate to {total} bytes, over the {MAX_INFLATED} bytes a sheet read whole may take; \
-                 save it as XLSX (read streamed) or CSV"
-            )
-        });
+        return Err(format!(
+            "its members other than the sheets would inflate to {total} bytes, over the {MAX_INFLATED}-byte limit"
+        ));
     }
     Ok(())
 }
@@ -82,6 +81,9 @@ fn check_bomb(bytes: &[u8]) -> Result<(), String> {
 /// once; an ODS (or XLS, XLSB) sheet is read whole, one sheet at a time.
 pub fn records(bytes: Vec<u8>) -> Result<Box<dyn Records>, String> {
     check_bomb(&bytes)?;
+    if super::ods::is_ods(&bytes) {
+        return super::ods::records(bytes);
+    }
     let book = open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| format!("not a readable spreadsheet: {e}"))?;
     let book = match book {
@@ -119,7 +121,7 @@ fn cells<'a>(row: impl IntoIterator<Item = &'a Data>) -> Vec<String> {
 }
 
 /// A cell as text (a whole number without its `.0`).
-fn text(c: &Data) -> String {
+pub(super) fn text(c: &Data) -> String {
     match c {
         Data::Empty => String::new(),
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e17 => format!("{}", *f as i64),
@@ -129,13 +131,13 @@ fn text(c: &Data) -> String {
 
 /// Rows looked at before a sheet's header is decided.
 const HEADER_ROWS: usize = 6;
-/// Items buffered between the thread reading an XLSX and ingest.
-const XLSX_QUEUE: usize = 1024;
+/// Items buffered between the thread reading a workbook and ingest.
+pub(super) const QUEUE: usize = 1024;
 
 /// Streams an XLSX workbook's cells from a thread of its own (its cell
 /// reader borrows the workbook), row by row over a bounded channel.
 fn stream_xlsx(mut book: calamine::Xlsx<Cursor<Vec<u8>>>) -> Box<dyn Records> {
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Item>(XLSX_QUEUE);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Item>(QUEUE);
     std::thread::spawn(move || {
         for name in book.sheet_names() {
             if stream_sheet(&mut book, &name, &tx).is_err() {
@@ -146,36 +148,70 @@ fn stream_xlsx(mut book: calamine::Xlsx<Cursor<Vec<u8>>>) -> Box<dyn Records> {
     Box::new(Streamed { rx })
 }
 
+/// A streamed sheet's rows on their way to the channel: the first rows
+/// wait until the header is decided from them, then go as one table.
+pub(super) struct SheetOut<'a> {
+    name: String,
+    tx: &'a SyncSender<Item>,
+    first: Vec<(u64, Vec<String>)>,
+    started: bool,
+}
+
+impl<'a> SheetOut<'a> {
+    pub(super) fn new(name: &str, tx: &'a SyncSender<Item>) -> SheetOut<'a> {
+        SheetOut {
+            name: name.to_owned(),
+            tx,
+            first: Vec::new(),
+            started: false,
+        }
+    }
+
+    /// A row as the spreadsheet numbers it; an empty one is skipped.
+    pub(super) fn row(&mut self, line: u64, fields: Vec<String>) -> Result<(), SendError<Item>> {
+        let fields = trimmed(fields);
+        if fields.iter().all(|v| v.trim().is_empty()) {
+            return Ok(());
+        }
+        if self.started {
+            return self.tx.send(Item::Row(Ok(Row::new(line, fields))));
+        }
+        self.first.push((line, fields));
+        if self.first.len() < HEADER_ROWS {
+            return Ok(());
+        }
+        self.started = true;
+        start_table(&self.name, &mut self.first, self.tx)
+    }
+
+    /// A reject naming the sheet (the reader's own error).
+    pub(super) fn unreadable(&self, e: &dyn std::fmt::Display) -> Result<(), SendError<Item>> {
+        self.tx.send(Item::Row(Err(crate::rows::Reject {
+            line: 0,
+            reason: crate::rows::RejectReason::Unreadable,
+            redacted: format!("sheet {:?}: {e}", self.name),
+        })))
+    }
+
+    /// The end of the sheet: a short sheet's table and rows go now.
+    pub(super) fn finish(mut self) -> Result<(), SendError<Item>> {
+        if !self.started {
+            start_table(&self.name, &mut self.first, self.tx)?;
+        }
+        Ok(())
+    }
+}
+
 /// One sheet's table and rows into `tx`; `Err` when nobody listens.
 fn stream_sheet(
     book: &mut calamine::Xlsx<Cursor<Vec<u8>>>,
     name: &str,
-    tx: &std::sync::mpsc::SyncSender<Item>,
-) -> Result<(), std::sync::mpsc::SendError<Item>> {
-    let unreadable = |e: &dyn std::fmt::Display| {
-        Item::Row(Err(crate::rows::Reject {
-            line: 0,
-            reason: crate::rows::RejectReason::Unreadable,
-            redacted: format!("sheet {name:?}: {e}"),
-        }))
-    };
+    tx: &SyncSender<Item>,
+) -> Result<(), SendError<Item>> {
+    let mut out = SheetOut::new(name, tx);
     let mut reader = match book.worksheet_cells_reader(name) {
         Ok(r) => r,
-        Err(e) => return tx.send(unreadable(&e)),
-    };
-    // The first rows wait until the header is decided.
-    let mut first: Vec<(u64, Vec<String>)> = Vec::new();
-    let mut started = false;
-    let mut emit = |line: u64, fields: Vec<String>, first: &mut Vec<(u64, Vec<String>)>| {
-        if !started {
-            first.push((line, fields));
-            if first.len() < HEADER_ROWS {
-                return Ok(());
-            }
-            started = true;
-            return start_table(name, first, tx);
-        }
-        tx.send(Item::Row(Ok(Row::new(line, fields))))
+        Err(e) => return out.unreadable(&e),
     };
     let mut row: Option<u32> = None;
     let mut fields: Vec<String> = Vec::new();
@@ -185,10 +221,7 @@ fn stream_sheet(
                 let (r, c) = cell.get_position();
                 if row != Some(r) {
                     if let Some(done) = row {
-                        let f = trimmed(std::mem::take(&mut fields));
-                        if !f.iter().all(|v| v.trim().is_empty()) {
-                            emit(u64::from(done) + 1, f, &mut first)?;
-                        }
+                        out.row(u64::from(done) + 1, std::mem::take(&mut fields))?;
                     }
                     row = Some(r);
                 }
@@ -204,32 +237,26 @@ fn stream_sheet(
             }
             Ok(None) => break,
             Err(e) => {
-                tx.send(unreadable(&e))?;
+                out.unreadable(&e)?;
                 break;
             }
         }
     }
     if let Some(done) = row {
-        let f = trimmed(fields);
-        if !f.iter().all(|v| v.trim().is_empty()) {
-            emit(u64::from(done) + 1, f, &mut first)?;
-        }
+        out.row(u64::from(done) + 1, fields)?;
     }
-    if !started {
-        start_table(name, &mut first, tx)?;
-    }
-    Ok(())
+    out.finish()
 }
 
 /// Widest row kept of a streamed sheet.
-const MAX_COLUMNS: usize = 16_384;
+pub(super) const MAX_COLUMNS: usize = 16_384;
 
 /// Sends a sheet's table (header decided from its first rows), then those rows.
 fn start_table(
     name: &str,
     first: &mut Vec<(u64, Vec<String>)>,
-    tx: &std::sync::mpsc::SyncSender<Item>,
-) -> Result<(), std::sync::mpsc::SendError<Item>> {
+    tx: &SyncSender<Item>,
+) -> Result<(), SendError<Item>> {
     let rows: Vec<Vec<String>> = first.iter().map(|(_, f)| f.clone()).collect();
     let header = looks_like_header(&rows);
     let columns = header.then(|| rows.first().cloned().unwrap_or_default());
@@ -247,16 +274,16 @@ fn start_table(
     Ok(())
 }
 
-fn trimmed(mut fields: Vec<String>) -> Vec<String> {
+pub(super) fn trimmed(mut fields: Vec<String>) -> Vec<String> {
     while fields.last().is_some_and(String::is_empty) {
         fields.pop();
     }
     fields
 }
 
-/// Items from the thread streaming an XLSX.
-struct Streamed {
-    rx: std::sync::mpsc::Receiver<Item>,
+/// Items from the thread streaming a workbook.
+pub(super) struct Streamed {
+    pub(super) rx: std::sync::mpsc::Receiver<Item>,
 }
 
 impl Records for Streamed {
