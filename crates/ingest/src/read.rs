@@ -448,6 +448,29 @@ impl Table {
             t.skipped = Some("no phone number or email column".into());
             self.skipped = true;
             if self.info.name.is_none() && self.info.roles.is_none() {
+                // Nothing to look at: every record was rejected (JSON too
+                // deeply nested, a broken quote...); say why, not "no column".
+                if sample.is_empty() {
+                    if let Some(Err(first)) = self.sample.first() {
+                        let why = format!(
+                            "every record was rejected: {} (line {}{})",
+                            first.reason.as_str(),
+                            first.line,
+                            if first.redacted.is_empty() {
+                                String::new()
+                            } else {
+                                format!(": {}", first.redacted)
+                            }
+                        );
+                        report.tables.push(t);
+                        return Err(IngestError::NothingRead {
+                            path: report.display_path(),
+                            format: report.format.clone(),
+                            why,
+                            hint: "nothing was written".into(),
+                        });
+                    }
+                }
                 report.tables.push(t);
                 return Err(IngestError::NoIdentifierColumn {
                     path: report.display_path(),

@@ -320,3 +320,110 @@ fn a_broken_row_of_a_table_with_passwords_is_not_shown_even_by_its_shape() {
     assert!(!out.contains("xxxxxx-xxx"), "{out}");
     assert!(!out.contains("Secret"), "{out}");
 }
+
+/// The bad inputs dumps come as, through the binary: each ends in a clear
+/// error or in per-row rejects with their reasons, never a panic, and a
+/// failed ingest leaves the index as it was (byte for byte).
+#[test]
+fn bad_input_is_a_clear_error_and_the_index_is_left_as_it_was() {
+    let b = Breach::new();
+    let good = b.file(
+        "good.txt",
+        b"06-12345678\n+32 470 12 34 56\njan@example.nl\n",
+    );
+    b.ingest(&good, &[]);
+    let index = |b: &Breach| {
+        let mut files = Vec::new();
+        all_files(&b.data.join("index"), &mut files);
+        files.sort();
+        files
+    };
+    let before = index(&b);
+
+    // (file, extra ingest arguments, what the error must say)
+    let pw = b.file("pw.txt", b"right one\n");
+    let wrong = b.file("wrong.txt", b"wrong one\n");
+    let sealed = b.files.join("sealed.csv.zip");
+    b.ok(&[
+        "gen-data",
+        "--rows",
+        "200",
+        "--format",
+        "csv",
+        "--container",
+        "zip",
+        "--zip-password-file",
+        &pw,
+        sealed.to_str().unwrap(),
+    ]);
+    let sealed = sealed.to_str().unwrap().to_owned();
+    let tgz = b.files.join("logs.tar.gz");
+    b.ok(&[
+        "gen-data",
+        "--rows",
+        "2000",
+        "--format",
+        "stealer",
+        "--container",
+        "tar.gz",
+        tgz.to_str().unwrap(),
+    ]);
+    let bytes = std::fs::read(&tgz).unwrap();
+    let truncated = b.file("truncated.tar.gz", &bytes[..bytes.len() / 2]);
+    let deep = b.file(
+        "deep.json",
+        format!(
+            "[{}\"06-12345678\"{}]",
+            "{\"a\":".repeat(10_000),
+            "}".repeat(10_000)
+        )
+        .as_bytes(),
+    );
+    let bomb = {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file("xl/workbook.xml", options).unwrap();
+        std::io::Write::write_all(&mut zip, &vec![b'a'; 64 << 20]).unwrap();
+        b.file("bomb.xlsx", &zip.finish().unwrap().into_inner())
+    };
+    let failing: Vec<(&str, Vec<&str>, &str)> = vec![
+        (
+            &sealed,
+            vec!["--password-file", &wrong],
+            "password is wrong",
+        ),
+        (&sealed, vec![], "pass --password-file"),
+        (&truncated, vec![], "broken archive"),
+        (&deep, vec![], "every record was rejected"),
+        (&bomb, vec![], "bomb"),
+    ];
+    for (file, extra, says) in &failing {
+        let mut args = vec!["ingest", "--breach", "Dump"];
+        args.extend(extra.iter().copied());
+        args.push(file);
+        let out = b.run(&args);
+        let text = stdout(&out) + &stderr(&out);
+        assert!(!out.status.success(), "{file} {extra:?}: {text}");
+        assert!(!text.contains("panicked"), "{file}: {text}");
+        assert!(
+            text.to_lowercase().contains(says),
+            "{file} {extra:?}: the error says {says:?}: {text}"
+        );
+        assert_eq!(index(&b), before, "{file}: the index changed");
+    }
+
+    // Rows of a SQL dump up to an unterminated string are read; the rest is
+    // one reject with its line and reason.
+    let mut sql =
+        String::from("CREATE TABLE `t` (`id` int, `gsm` varchar(32));\nINSERT INTO `t` VALUES ");
+    for i in 0..20 {
+        sql += &format!("({i},'06-{:08}'),", 20_000_000 + i);
+    }
+    sql += "(99,'06-99999999);\n";
+    let sql = b.file("cut.sql", sql.as_bytes());
+    let out = b.ingest(&sql, &[]);
+    assert!(out.contains("identifiers 20"), "{out}");
+    assert!(out.contains("rejected rows: 1"), "{out}");
+    assert!(out.contains("line 2"), "{out}");
+}
