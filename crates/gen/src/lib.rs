@@ -6,7 +6,7 @@
 //! duplicates, in every shape ingest reads ([`Format`]: delimited text, JSON
 //! Lines, plain lines, nested JSON, SQL dumps, credential lists, stealer
 //! logs, vCards, XLSX and ODS), UTF-8 or Latin-1, optionally gzip- or
-//! zstd-compressed and put in a zip (optionally encrypted) or tar archive. Beside it goes `<dump>.truth.json` ([`Truth`]):
+//! zstd-, bzip2- or xz-compressed and put in a zip (optionally encrypted) or tar archive. Beside it goes `<dump>.truth.json` ([`Truth`]):
 //! exact counts and per-row canonical identifiers, so a test can check ingest
 //! recall against the truth. No real person's data: names are invented
 //! combinations from small lists, emails use reserved domains only.
@@ -188,6 +188,8 @@ pub enum Compression {
     None,
     Gzip,
     Zstd,
+    Bzip2,
+    Xz,
 }
 
 /// Language of the header row (and JSON keys).

@@ -1,5 +1,5 @@
 //! The output stream: text encoding (UTF-8 or Latin-1 bytes) and compression
-//! (none, gzip, zstd) over a buffered file.
+//! (none, gzip, zstd, bzip2, xz) over a buffered file.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -10,6 +10,8 @@ enum Inner {
     Plain(BufWriter<File>),
     Gzip(flate2::write::GzEncoder<BufWriter<File>>),
     Zstd(zstd::stream::write::Encoder<'static, BufWriter<File>>),
+    Bzip2(bzip2::write::BzEncoder<BufWriter<File>>),
+    Xz(Box<lzma_rust2::XzWriter<BufWriter<File>>>),
 }
 
 /// Writes encoded, compressed lines to a file.
@@ -30,6 +32,14 @@ impl Sink {
                 Inner::Gzip(flate2::GzBuilder::new().write(buf, flate2::Compression::new(6)))
             }
             Compression::Zstd => Inner::Zstd(zstd::stream::write::Encoder::new(buf, 3)?),
+            Compression::Bzip2 => Inner::Bzip2(bzip2::write::BzEncoder::new(
+                buf,
+                bzip2::Compression::new(6),
+            )),
+            Compression::Xz => Inner::Xz(Box::new(lzma_rust2::XzWriter::new(
+                buf,
+                lzma_rust2::XzOptions::with_preset(3),
+            )?)),
         };
         Ok(Sink {
             inner,
@@ -50,6 +60,8 @@ impl Sink {
             Inner::Plain(w) => w.write_all(bytes),
             Inner::Gzip(w) => w.write_all(bytes),
             Inner::Zstd(w) => w.write_all(bytes),
+            Inner::Bzip2(w) => w.write_all(bytes),
+            Inner::Xz(w) => w.write_all(bytes),
         }
     }
 
@@ -83,6 +95,8 @@ impl Sink {
             Inner::Plain(w) => w,
             Inner::Gzip(w) => w.finish()?,
             Inner::Zstd(w) => w.finish()?,
+            Inner::Bzip2(w) => w.finish()?,
+            Inner::Xz(w) => w.finish()?,
         };
         let file = buf.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()

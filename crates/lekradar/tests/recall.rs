@@ -376,6 +376,35 @@ fn every_format_and_container_recalls_at_least_99_percent() {
             vec![],
         ),
         (
+            "broker.csv.bz2",
+            vec!["--format", "csv", "--kind", "broker", "--compress", "bzip2"],
+            vec![],
+        ),
+        (
+            "telecom.jsonl.xz",
+            vec![
+                "--format",
+                "jsonl",
+                "--compress",
+                "xz",
+                "--header-lang",
+                "fr",
+            ],
+            vec![],
+        ),
+        (
+            "sealed-cards.zip",
+            vec![
+                "--format",
+                "vcard",
+                "--container",
+                "zip",
+                "--zip-password-file",
+                &pw,
+            ],
+            vec!["--password-file", &pw],
+        ),
+        (
             "telecom.csv.zip",
             vec!["--format", "csv", "--container", "zip"],
             vec![],
@@ -510,6 +539,90 @@ fn every_format_and_container_recalls_at_least_99_percent() {
             assert!(report.contains("Passwords"), "{name}: {report}");
         }
     }
+    // A directory of dumps in different shapes, one breach: every file
+    // read with its own detection and report, each recalled against its truth.
+    let folder = dir.path().join("folder");
+    std::fs::create_dir(&folder).unwrap();
+    let mut truths = Vec::new();
+    for (k, (name, args)) in [
+        (
+            "klanten.sql",
+            vec!["--format", "sql", "--dialect", "pg-copy"],
+        ),
+        (
+            "contacts.vcf",
+            vec!["--format", "vcard", "--kind", "broker"],
+        ),
+        (
+            "combo.txt",
+            vec!["--format", "credentials", "--layout", "url-login-password"],
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let dump = folder.join(name);
+        let seed = (200 + k).to_string();
+        let mut gen = vec![
+            "gen-data",
+            "--rows",
+            "2000",
+            "--seed",
+            &seed,
+            "--regions",
+            nl_be,
+        ];
+        gen.extend(args);
+        gen.push(dump.to_str().unwrap());
+        lekradar(&data, &gen);
+        let truth_file = lekradar_gen::truth_path(&dump);
+        let truth = lekradar_gen::Truth::read(&truth_file).unwrap();
+        if let lekradar_gen::Format::Credentials { .. } = truth.options.format {
+            passwords.extend(sample_passwords(&dump, &truth, 25));
+        }
+        truths.push(truth);
+        // The truth files stay out of the folder ingest reads.
+        std::fs::rename(&truth_file, dir.path().join(format!("{name}.truth.json"))).unwrap();
+    }
+    lekradar(
+        &data,
+        &["breach", "add", "Folder", "--breach-date", "2026-01-01"],
+    );
+    let out = lekradar(
+        &data,
+        &[
+            "ingest",
+            "--breach",
+            "Folder",
+            "--region",
+            "NL,BE",
+            folder.to_str().unwrap(),
+        ],
+    );
+    let report = String::from_utf8_lossy(&out.stdout).into_owned();
+    outputs += &report;
+    for name in ["klanten.sql", "contacts.vcf", "combo.txt"] {
+        assert!(report.contains(name), "each file has its report: {report}");
+    }
+    let snapshot = IndexReader::open(&data.join("index")).unwrap().snapshot();
+    let (mut expected, mut found) = (0u64, 0u64);
+    for truth in &truths {
+        for row in truth.rows.iter().filter(|r| !r.duplicate) {
+            for id in row.phones.iter().chain(&row.emails) {
+                expected += 1;
+                let id = normalize(id, Region::NL).unwrap();
+                let hits = lekradar_check::check(&snapshot, &key, &id).unwrap();
+                found += u64::from(hits.iter().any(|h| h.breach.name() == "Folder"));
+            }
+        }
+    }
+    let recall = found as f64 / expected as f64;
+    summary.push(format!(
+        "{:<22} {:<12} recall {found}/{expected} = {recall:.4}",
+        "folder/ (3 files)", "sql+vcard+credentials"
+    ));
+    assert!(recall >= 0.99, "folder: recall {recall}\n{report}");
+
     eprintln!("{}", summary.join("\n"));
 
     // No password of the credential lists and stealer logs in any stored

@@ -65,6 +65,8 @@ pub enum CompressArg {
     None,
     Gzip,
     Zstd,
+    Bzip2,
+    Xz,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -184,6 +186,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         CompressArg::None => Compression::None,
         CompressArg::Gzip => Compression::Gzip,
         CompressArg::Zstd => Compression::Zstd,
+        CompressArg::Bzip2 => Compression::Bzip2,
+        CompressArg::Xz => Compression::Xz,
     };
     opts.header_lang = match args.header_lang {
         LangArg::Nl => Lang::Nl,
