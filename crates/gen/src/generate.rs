@@ -327,7 +327,7 @@ pub(crate) struct Gen<'a> {
     pub(crate) es_json: bool,
     /// Stealer-log blocks end with a `===` line, else a blank line.
     pub(crate) block_eq: bool,
-    /// `Username` or `Login` in a stealer log.
+    /// `Username`, `Login` or `USER` in a stealer log.
     pub(crate) login_label: &'static str,
     /// The SQL table or Elasticsearch index.
     pub(crate) table: String,
