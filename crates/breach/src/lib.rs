@@ -1,7 +1,7 @@
 //! Breach metadata: Have I Been Pwned's fields and names plus ours (kind,
 //! descriptions in nl/fr/en, default phone regions, statistics), validated
-//! with messages a user can act on, and published with the index in the same
-//! atomic step as its segments (the index stores it as opaque bytes).
+//! with messages a user can act on, and encoded for the index, which stores
+//! it as opaque bytes (`lekradar-catalogue` reads and publishes it).
 //!
 //! Data classes: `DataClasses` lists the breach's classes; bit `i` of an
 //! index entry's class set stands for `DataClasses[i]`. The list only ever
@@ -12,13 +12,11 @@
 )]
 
 mod metadata;
-mod store;
 
 pub use metadata::{
-    known_data_class, BreachKind, BreachMetadata, Descriptions, MetadataError, SourceFile,
-    Statistics, HIBP_DATA_CLASSES, MAX_DATA_CLASSES,
+    known_data_class, valid_name, BreachKind, BreachMetadata, Descriptions, MetadataError,
+    SourceFile, Statistics, HIBP_DATA_CLASSES, MAX_DATA_CLASSES,
 };
-pub use store::{all, find, publish, retire, StoreError};
 
 /// Dates as the metadata uses them.
 pub use chrono::{NaiveDate, Utc};

@@ -224,9 +224,18 @@ impl BreachMetadata {
     }
 
     /// Checks every field; the error names the field and says what is wrong.
+    /// The name follows the index's rule for breach names (a test of
+    /// `lekradar-catalogue` holds the two to the same answers).
     pub fn validate(&self) -> Result<(), MetadataError> {
-        lekradar_index::validate_breach_name(&self.name)
-            .map_err(|e| invalid("Name", e.to_string()))?;
+        if !valid_name(&self.name) {
+            return Err(invalid(
+                "Name",
+                format!(
+                    "invalid breach name {:?}: use 1 to 64 letters, digits, '-', '_' or '.', starting with a letter or digit",
+                    self.name
+                ),
+            ));
+        }
         if self.title.trim().is_empty() || self.title.len() > 200 {
             return Err(invalid("Title", "give a title of 1 to 200 characters"));
         }
@@ -334,6 +343,17 @@ impl BreachMetadata {
     pub fn decode(bytes: &[u8]) -> Result<BreachMetadata, MetadataError> {
         serde_json::from_slice(bytes).map_err(|e| MetadataError::Stored(e.to_string()))
     }
+}
+
+/// A breach name: 1 to 64 of `[A-Za-z0-9_.-]`, starting with a letter or
+/// digit (the index's rule: the name is the breach's identity there).
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 fn valid_domain(domain: &str) -> bool {

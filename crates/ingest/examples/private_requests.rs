@@ -13,6 +13,7 @@ use std::time::Instant;
 use lekradar_ingest::{read_identifiers, IngestConfig};
 use lekradar_normalize::Region;
 use lekradar_prf::{client, ServerKey, BUCKET_BITS};
+use lekradar_private::{CheckRequest, Prefix};
 use rayon::prelude::*;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -45,23 +46,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             ..IngestConfig::default()
         },
     )?;
-    let requests: Vec<[u8; 37]> = ids
+    let requests: Vec<CheckRequest> = ids
         .par_iter()
         .map(|id| {
             let input = id.prf_input();
-            let prefix = lekradar_prf::bucket(&input) >> (BUCKET_BITS - bits);
+            let prefix =
+                Prefix::of_bucket(lekradar_prf::bucket(&input), bits).expect("--bits was checked");
             let blinded = client::blind(key.mode(), &input).expect("an identifier blinds");
-            let mut request = [0u8; 37];
-            request[0] = 1;
-            request[1] = bits as u8;
-            request[2..5].copy_from_slice(&prefix.to_be_bytes()[1..]);
-            request[5..].copy_from_slice(&blinded.element);
-            request
+            CheckRequest {
+                prefix,
+                blinded: blinded.element,
+            }
         })
         .collect();
     let mut w = std::io::BufWriter::new(std::fs::File::create(&out)?);
     for r in &requests {
-        for b in r {
+        for b in r.encode() {
             write!(w, "{b:02x}")?;
         }
         writeln!(w)?;
@@ -70,7 +70,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let start = Instant::now();
     let evaluated = requests
         .par_iter()
-        .filter(|r| key.blind_evaluate(&r[5..]).is_ok())
+        .filter(|r| key.blind_evaluate(&r.blinded).is_ok())
         .count();
     let secs = start.elapsed().as_secs_f64();
     println!(

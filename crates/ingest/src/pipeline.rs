@@ -36,7 +36,7 @@ pub enum IngestError {
     #[error(transparent)]
     Index(#[from] lekradar_index::IndexError),
     #[error(transparent)]
-    Breach(#[from] lekradar_breach::StoreError),
+    Breach(#[from] lekradar_catalogue::edit::EditError),
     #[error(transparent)]
     Metadata(#[from] lekradar_breach::MetadataError),
     #[error("keyed PRF failed: {0}")]
@@ -199,7 +199,7 @@ pub fn ingest(
     progress: ProgressFn<'_>,
 ) -> Result<IngestReport, IngestError> {
     let snapshot = IndexReader::open(writer.dir())?.snapshot();
-    let mut meta: BreachMetadata = lekradar_breach::find(&snapshot, breach)?
+    let mut meta: BreachMetadata = lekradar_catalogue::edit::find(&snapshot, breach)?
         .ok_or_else(|| IngestError::UnknownBreach(breach.to_owned()))?;
     // Re-ingesting into a retired breach would seal its people's entries
     // again from pad 0 under the same tags and count them twice.

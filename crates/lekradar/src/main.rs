@@ -44,8 +44,13 @@ enum Command {
     /// Inspect the index
     #[command(subcommand)]
     Index(cmd::index::IndexCommand),
-    /// Serve the pages, the HIBP-compatible API and the native API
+    /// Serve the pages, the HIBP-compatible API and the native API (with the job runner)
     Serve(Box<cmd::serve::Args>),
+    /// Run the background jobs without serving (every `serve` runs them too)
+    Worker(cmd::worker::Args),
+    /// See the job queue and retry dead jobs
+    #[command(subcommand)]
+    Jobs(cmd::worker::JobsCommand),
     /// Manage API keys
     #[command(subcommand)]
     Apikey(cmd::apikey::ApiKeyCommand),
@@ -59,6 +64,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let serves = match &cli.command {
         Command::Serve(args) => !args.check,
+        Command::Worker(_) => true,
         Command::Demo(args) => args.serves(),
         _ => false,
     };
@@ -77,6 +83,8 @@ fn main() -> ExitCode {
         Command::Lookup(args) => cmd::lookup::run(&data_dir, args),
         Command::Index(c) => cmd::index::run(&data_dir, c),
         Command::Serve(args) => cmd::serve::run(&data_dir, *args),
+        Command::Worker(args) => cmd::worker::run(&data_dir, args),
+        Command::Jobs(c) => cmd::worker::jobs(&data_dir, c),
         Command::Apikey(c) => cmd::apikey::run(&data_dir, c),
         Command::Letter(args) => cmd::letter::run(args),
         Command::Demo(args) => cmd::demo::run(&data_dir, *args),

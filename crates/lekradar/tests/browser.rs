@@ -8,27 +8,14 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use support::lekradar;
 
-struct Server(Child);
+use support::Process as Server;
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
+use support::repo_root;
 
 #[test]
 fn pages_in_chromium_in_three_languages() {
@@ -41,22 +28,13 @@ fn pages_in_chromium_in_three_languages() {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    let example = |note: &str, email: bool| {
-        text.lines()
-            .filter(|l| l.contains(note))
-            .filter_map(|l| l.strip_prefix("try "))
-            .map(|l| l.split_whitespace().next().unwrap().to_owned())
-            .find(|id| id.contains('@') == email)
-            .unwrap_or_else(|| panic!("no example {note}: {text}"))
-    };
+    let examples = support::DemoExamples::parse(&text);
+    let example = |note: &str, email: bool| examples.pick(note, email);
     let phone = example("telecom", false);
     assert!(phone.starts_with("+31"), "{phone}");
     let email = example("telecom", true);
     let clean = example("in no breach", false);
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    let port = support::free_port();
     let base = format!("http://127.0.0.1:{port}");
     let _server = Server(
         Command::new(env!("CARGO_BIN_EXE_lekradar"))

@@ -8,28 +8,16 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use support::lekradar;
 
-struct Server(Child);
+use support::Process as Server;
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
+use support::repo_root;
 
 /// Demo breaches, DemoTelco2026 marked verified, a server and a key.
 /// Returns (server, base URL, key, telecom phone, telecom email, broker email).
@@ -42,14 +30,8 @@ fn setup(dir: &Path) -> (Server, String, String, String, String, String) {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    let pick = |note: &str, email: bool| {
-        text.lines()
-            .filter(|l| l.contains(note))
-            .filter_map(|l| l.strip_prefix("try "))
-            .map(|l| l.split_whitespace().next().unwrap().to_owned())
-            .find(|id| id.contains('@') == email)
-            .unwrap_or_else(|| panic!("no example {note} in {text}"))
-    };
+    let examples = support::DemoExamples::parse(&text);
+    let pick = |note: &str, email: bool| examples.pick(note, email);
     let phone = pick("telecom", false);
     let email = pick("telecom", true);
     let broker = pick("data broker", true);
@@ -68,10 +50,7 @@ fn setup(dir: &Path) -> (Server, String, String, String, String, String) {
     );
     assert!(made.status.success());
     let key = String::from_utf8_lossy(&made.stdout).trim().to_owned();
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    let port = support::free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_lekradar"))
         .arg("--data-dir")
         .arg(&data)

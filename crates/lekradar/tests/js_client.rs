@@ -5,7 +5,7 @@
 //! (regions NL and BE) and email addresses, from `libphonenumber-js` and the
 //! browser's IDNA against `rlibphonenumber` and the `idna` crate. A
 //! disagreement would make the private check miss a person the direct check
-//! finds. The npm packages are installed by `crates/web/build.rs`.
+//! finds. Its messages are held to the protocol crate's known answers. The npm packages are installed by `crates/web/build.rs`.
 
 mod support;
 
@@ -40,6 +40,14 @@ fn node(script: &str, args: &[&Path]) -> String {
 #[test]
 fn rfc9497_vectors_pass_through_noble() {
     let out = node("test/vectors.mjs", &[]);
+    assert!(out.contains("checks passed"), "{out}");
+}
+
+/// The browser reads and writes the private check's messages byte for byte
+/// as `lekradar-private` does (`crates/private/tests/kat.json`).
+#[test]
+fn the_browser_client_agrees_with_the_protocol_known_answers() {
+    let out = node("test/kat.mjs", &[]);
     assert!(out.contains("checks passed"), "{out}");
 }
 

@@ -7,15 +7,9 @@
 //! one must hold. Run against the build before the fixes, all nine leak
 //! (`bench/runs/2026-12-04-review/summary-review.txt`).
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
+use lekradar_testkit::repo_root;
 
 #[test]
 fn every_finding_of_the_security_review_holds_against_the_binary() {

@@ -10,27 +10,14 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use support::lekradar;
 
-struct Server(Child);
+use support::Process as Server;
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
+use support::repo_root;
 
 #[test]
 fn schemathesis_finds_no_server_error_and_no_undocumented_behaviour() {
@@ -48,10 +35,7 @@ fn schemathesis_finds_no_server_error_and_no_undocumented_behaviour() {
     );
     assert!(made.status.success());
     let key = String::from_utf8_lossy(&made.stdout).trim().to_owned();
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    let port = support::free_port();
     let base = format!("http://127.0.0.1:{port}");
     // An operator token, as a deployment that serves /metrics on the public
     // listener has (401 without it, as the document says).

@@ -4,9 +4,10 @@
 //! `lekradar check --server`; the browser does the same with `@noble/curves`.
 
 use rand::rngs::OsRng;
+use rand::{CryptoRng, RngCore};
 use voprf::{EvaluationElement, OprfClient, Proof, VoprfClient};
 
-use crate::{Mode, PrfError, Suite, ELEMENT_LEN, OUTPUT_LEN, PROOF_LEN};
+use crate::{OprfMode, PrfError, Suite, ELEMENT_LEN, OUTPUT_LEN, PROOF_LEN};
 
 /// A blinded input and what finalizing needs.
 pub struct Blinded {
@@ -22,14 +23,25 @@ enum State {
 }
 
 /// Blinds `input` with a fresh random scalar.
-pub fn blind(mode: Mode, input: &[u8]) -> Result<Blinded, PrfError> {
+pub fn blind(mode: OprfMode, input: &[u8]) -> Result<Blinded, PrfError> {
+    blind_with_rng(mode, input, &mut OsRng)
+}
+
+/// [`blind`] with a caller-supplied RNG for the blinding scalar (known
+/// answers only: a predictable blind shows the server the input).
+#[doc(hidden)]
+pub fn blind_with_rng<R: RngCore + CryptoRng>(
+    mode: OprfMode,
+    input: &[u8],
+    rng: &mut R,
+) -> Result<Blinded, PrfError> {
     let (state, element) = match mode {
-        Mode::Voprf => {
-            let r = VoprfClient::<Suite>::blind(input, &mut OsRng).map_err(PrfError::Voprf)?;
+        OprfMode::Voprf => {
+            let r = VoprfClient::<Suite>::blind(input, rng).map_err(PrfError::Voprf)?;
             (State::Voprf(r.state), r.message.serialize())
         }
-        Mode::Oprf => {
-            let r = OprfClient::<Suite>::blind(input, &mut OsRng).map_err(PrfError::Voprf)?;
+        OprfMode::Oprf => {
+            let r = OprfClient::<Suite>::blind(input, rng).map_err(PrfError::Voprf)?;
             (State::Oprf(r.state), r.message.serialize())
         }
     };

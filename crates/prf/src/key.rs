@@ -12,7 +12,7 @@ use voprf::{BlindedElement, Group, OprfServer, VoprfServer};
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::keyfile;
-use crate::{KeyError, Mode, PrfError, Suite, ELEMENT_LEN, MAX_INPUT_LEN, OUTPUT_LEN, TAG_LEN};
+use crate::{KeyError, OprfMode, PrfError, Suite, ELEMENT_LEN, MAX_INPUT_LEN, OUTPUT_LEN, TAG_LEN};
 
 /// The server's OPRF key (ristretto255-SHA512): RFC 9497 VOPRF mode `0x01` (the default)
 /// or base OPRF mode `0x00`, fixed when the key is created.
@@ -57,10 +57,10 @@ impl ServerKey {
     }
 
     /// The same scalar used in `mode`.
-    fn into_mode(self, mode: Mode) -> Result<ServerKey, PrfError> {
+    fn into_mode(self, mode: OprfMode) -> Result<ServerKey, PrfError> {
         match (mode, &self.server) {
-            (Mode::Voprf, Server::Voprf(_)) | (Mode::Oprf, Server::Oprf(_)) => Ok(self),
-            (Mode::Oprf, Server::Voprf(_)) => {
+            (OprfMode::Voprf, Server::Voprf(_)) | (OprfMode::Oprf, Server::Oprf(_)) => Ok(self),
+            (OprfMode::Oprf, Server::Voprf(_)) => {
                 let secret = self.secret_bytes();
                 let server = OprfServer::<Suite>::new_with_key(&*secret)
                     .map_err(|_| PrfError::InvalidSecretKey)?;
@@ -69,7 +69,7 @@ impl ServerKey {
                     public: self.public,
                 })
             }
-            (Mode::Voprf, Server::Oprf(_)) => {
+            (OprfMode::Voprf, Server::Oprf(_)) => {
                 let secret = self.secret_bytes();
                 ServerKey::from_secret_bytes(&*secret)
             }
@@ -77,10 +77,10 @@ impl ServerKey {
     }
 
     /// The mode this key evaluates in (tags of an index depend on it).
-    pub fn mode(&self) -> Mode {
+    pub fn mode(&self) -> OprfMode {
         match self.server {
-            Server::Voprf(_) => Mode::Voprf,
-            Server::Oprf(_) => Mode::Oprf,
+            Server::Voprf(_) => OprfMode::Voprf,
+            Server::Oprf(_) => OprfMode::Oprf,
         }
     }
 
@@ -122,7 +122,7 @@ impl ServerKey {
 
     /// Builds a key in `mode` from a 32-byte secret scalar (tests and test vectors only).
     #[doc(hidden)]
-    pub fn from_secret_bytes_in_mode(secret: &[u8], mode: Mode) -> Result<ServerKey, PrfError> {
+    pub fn from_secret_bytes_in_mode(secret: &[u8], mode: OprfMode) -> Result<ServerKey, PrfError> {
         ServerKey::from_secret_bytes(secret)?.into_mode(mode)
     }
 
@@ -153,11 +153,11 @@ impl ServerKey {
     /// `lekradar key init`: generates a new VOPRF key and writes it to `path` (mode `0600`,
     /// atomically, fsynced). Refuses with [`KeyError::Exists`] if anything exists at `path`.
     pub fn create_file(path: &Path) -> Result<ServerKey, KeyError> {
-        ServerKey::create_file_in_mode(path, Mode::Voprf)
+        ServerKey::create_file_in_mode(path, OprfMode::Voprf)
     }
 
     /// [`create_file`](ServerKey::create_file) for a key in `mode`.
-    pub fn create_file_in_mode(path: &Path, mode: Mode) -> Result<ServerKey, KeyError> {
+    pub fn create_file_in_mode(path: &Path, mode: OprfMode) -> Result<ServerKey, KeyError> {
         if path.symlink_metadata().is_ok() {
             return Err(KeyError::Exists {
                 path: path.to_path_buf(),

@@ -11,15 +11,15 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use crate::{KeyError, Mode};
+use crate::{KeyError, OprfMode};
 
 const HEADER: &str = "lekradar-oprf-key v1";
 const HEADER_PREFIX: &str = "lekradar-oprf-key ";
 /// The suite line of a key in `mode`.
-fn suite_line(mode: Mode) -> &'static str {
+fn suite_line(mode: OprfMode) -> &'static str {
     match mode {
-        Mode::Voprf => "suite ristretto255-SHA512 voprf",
-        Mode::Oprf => "suite ristretto255-SHA512 oprf",
+        OprfMode::Voprf => "suite ristretto255-SHA512 voprf",
+        OprfMode::Oprf => "suite ristretto255-SHA512 oprf",
     }
 }
 const CHECK_LEN: usize = 8;
@@ -86,7 +86,7 @@ fn from_hex<const N: usize>(s: &str) -> Option<[u8; N]> {
 }
 
 /// Serialize a key file. The returned buffer is zeroized on drop.
-pub(crate) fn serialize(secret: &[u8; 32], public: &[u8; 32], mode: Mode) -> Zeroizing<String> {
+pub(crate) fn serialize(secret: &[u8; 32], public: &[u8; 32], mode: OprfMode) -> Zeroizing<String> {
     let mut s = Zeroizing::new(String::with_capacity(FILE_LEN));
     s.push_str(HEADER);
     s.push('\n');
@@ -105,7 +105,7 @@ pub(crate) fn serialize(secret: &[u8; 32], public: &[u8; 32], mode: Mode) -> Zer
 pub(crate) fn parse(
     bytes: &[u8],
     to_public: impl Fn(&[u8; 32]) -> Option<[u8; 32]>,
-) -> Result<(Zeroizing<[u8; 32]>, Mode), String> {
+) -> Result<(Zeroizing<[u8; 32]>, OprfMode), String> {
     if bytes.is_empty() {
         return Err("the file is empty".into());
     }
@@ -120,13 +120,13 @@ pub(crate) fn parse(
         _ => return Err(format!("the first line is not `{HEADER}`")),
     }
     let mode = match lines.next() {
-        Some(l) if l == suite_line(Mode::Voprf) => Mode::Voprf,
-        Some(l) if l == suite_line(Mode::Oprf) => Mode::Oprf,
+        Some(l) if l == suite_line(OprfMode::Voprf) => OprfMode::Voprf,
+        Some(l) if l == suite_line(OprfMode::Oprf) => OprfMode::Oprf,
         _ => {
             return Err(format!(
                 "the second line is not `{}` or `{}`",
-                suite_line(Mode::Voprf),
-                suite_line(Mode::Oprf)
+                suite_line(OprfMode::Voprf),
+                suite_line(OprfMode::Oprf)
             ))
         }
     };
@@ -173,7 +173,7 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> KeyError + '_ {
 pub(crate) fn read(
     path: &Path,
     to_public: impl Fn(&[u8; 32]) -> Option<[u8; 32]>,
-) -> Result<(Zeroizing<[u8; 32]>, Mode), KeyError> {
+) -> Result<(Zeroizing<[u8; 32]>, OprfMode), KeyError> {
     let file = match File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -295,9 +295,12 @@ mod tests {
 
     #[test]
     fn file_len_constant() {
-        assert_eq!(serialize(&[1; 32], &[2; 32], Mode::Voprf).len(), FILE_LEN);
         assert_eq!(
-            serialize(&[1; 32], &[2; 32], Mode::Oprf).len(),
+            serialize(&[1; 32], &[2; 32], OprfMode::Voprf).len(),
+            FILE_LEN
+        );
+        assert_eq!(
+            serialize(&[1; 32], &[2; 32], OprfMode::Oprf).len(),
             FILE_LEN - 1
         );
     }

@@ -88,7 +88,7 @@ pub use key::ServerKey;
 /// The RFC 9497 protocol variant a key evaluates in. Tags depend on it (the mode is bound
 /// into hash-to-group), so an index is built for one mode and its private check speaks it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Mode {
+pub enum OprfMode {
     /// Base mode `0x00`: no proof; a client cannot tell whether the server used the
     /// published key.
     Oprf,
@@ -97,29 +97,29 @@ pub enum Mode {
     Voprf,
 }
 
-impl Mode {
+impl OprfMode {
     /// `oprf` or `voprf`.
     pub fn as_str(&self) -> &'static str {
         match self {
-            Mode::Oprf => "oprf",
-            Mode::Voprf => "voprf",
+            OprfMode::Oprf => "oprf",
+            OprfMode::Voprf => "voprf",
         }
     }
 }
 
-impl std::fmt::Display for Mode {
+impl std::fmt::Display for OprfMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl std::str::FromStr for Mode {
+impl std::str::FromStr for OprfMode {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim().to_ascii_lowercase().as_str() {
-            "oprf" | "base" => Ok(Mode::Oprf),
-            "voprf" | "verifiable" => Ok(Mode::Voprf),
+            "oprf" | "base" => Ok(OprfMode::Oprf),
+            "voprf" | "verifiable" => Ok(OprfMode::Voprf),
             _ => Err(format!(
                 "{s:?} is not a mode: use voprf (verifiable) or oprf (base)"
             )),

@@ -3,12 +3,12 @@
 //! gives exactly the server's full evaluation in each mode, the modes give
 //! different outputs, and a VOPRF proof from another key is refused.
 
-use lekradar_prf::{client, Mode, ServerKey};
+use lekradar_prf::{client, OprfMode, ServerKey};
 
 #[test]
 fn key_files_remember_their_mode() {
     let dir = tempfile::tempdir().unwrap();
-    for mode in [Mode::Voprf, Mode::Oprf] {
+    for mode in [OprfMode::Voprf, OprfMode::Oprf] {
         let path = dir.path().join(format!("{mode}.key"));
         let made = ServerKey::create_file_in_mode(&path, mode).unwrap();
         assert_eq!(made.mode(), mode);
@@ -29,12 +29,12 @@ fn the_oblivious_path_equals_the_full_evaluation_in_both_modes() {
     let mut secret = [0x11u8; 32];
     secret[31] = 0x01; // below the group order
     let mut outputs = Vec::new();
-    for mode in [Mode::Voprf, Mode::Oprf] {
+    for mode in [OprfMode::Voprf, OprfMode::Oprf] {
         let key = ServerKey::from_secret_bytes_in_mode(&secret, mode).unwrap();
         let input = b"lekradar:v1:phone:+31612345678";
         let blinded = client::blind(mode, input).unwrap();
         let (evaluated, proof) = key.blind_evaluate(&blinded.element).unwrap();
-        assert_eq!(proof.is_empty(), mode == Mode::Oprf);
+        assert_eq!(proof.is_empty(), mode == OprfMode::Oprf);
         let output = blinded
             .finalize(&evaluated, &proof, &key.public_key())
             .unwrap();
@@ -48,7 +48,7 @@ fn the_oblivious_path_equals_the_full_evaluation_in_both_modes() {
 fn a_proof_against_another_key_is_refused() {
     let key = ServerKey::generate();
     let other = ServerKey::generate();
-    let blinded = client::blind(Mode::Voprf, b"input").unwrap();
+    let blinded = client::blind(OprfMode::Voprf, b"input").unwrap();
     let (evaluated, proof) = key.blind_evaluate(&blinded.element).unwrap();
     assert!(blinded
         .finalize(&evaluated, &proof, &other.public_key())

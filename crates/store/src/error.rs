@@ -104,6 +104,9 @@ pub enum StoreError {
     )]
     Corrupt { detail: String },
 
+    #[error("a SQLite transaction body waited on something other than the database (a bug in the caller); it was rolled back")]
+    Awaited,
+
     #[error("a database task did not finish (it panicked or the runtime shut down); the operation may not have been applied")]
     TaskFailed,
 }

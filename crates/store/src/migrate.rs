@@ -34,6 +34,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "rate_budgets",
         sql: include_str!("../migrations/sqlite/0002_rate_budgets.sql"),
     },
+    Migration {
+        version: 3,
+        name: "jobs",
+        sql: include_str!("../migrations/sqlite/0003_jobs.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -46,6 +51,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 2,
         name: "rate_budgets",
         sql: include_str!("../migrations/postgres/0002_rate_budgets.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "jobs",
+        sql: include_str!("../migrations/postgres/0003_jobs.sql"),
     },
 ];
 

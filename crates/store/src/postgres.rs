@@ -13,20 +13,17 @@
 use std::error::Error as _;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, PoolError, RecyclingMethod, Runtime};
 use tokio_postgres::config::SslMode;
 use tokio_postgres::error::SqlState;
-use tokio_postgres::{Client, NoTls, Row};
+use tokio_postgres::{Client, NoTls};
 
-use crate::key::GeneratedSecret;
+use crate::conn::{Conn, ConnFuture, Pg};
 use crate::migrate::{self, Applied};
-use crate::{ApiKeyInfo, Rate, StoreError};
+use crate::StoreError;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const POOL_SIZE: usize = 16;
-
-const KEY_COLUMNS: &str = "id, name, prefix, rate_count, rate_period_secs, created_at, revoked_at";
 
 pub(crate) struct Postgres {
     pool: Pool,
@@ -108,51 +105,6 @@ impl Postgres {
         })
     }
 
-    /// One GCRA step on budget `name` in one statement (the row lock makes
-    /// concurrent servers take turns): `Ok` when allowed, else `Err` with
-    /// the budget's theoretical arrival time.
-    pub async fn draw(
-        &self,
-        name: &str,
-        now_us: i64,
-        interval_us: i64,
-        period_us: i64,
-    ) -> Result<Result<(), i64>, StoreError> {
-        let client = self.client().await?;
-        let context = "drawing on a rate budget";
-        let stmt = client
-            .prepare_cached(
-                "INSERT INTO rate_budgets (name, tat_us) VALUES ($1::text, $2::bigint + $3::bigint)
-                 ON CONFLICT (name) DO UPDATE
-                   SET tat_us = GREATEST(rate_budgets.tat_us, $2::bigint) + $3::bigint
-                   WHERE GREATEST(rate_budgets.tat_us, $2::bigint) + $3::bigint - $4::bigint <= $2::bigint
-                 RETURNING tat_us",
-            )
-            .await
-            .map_err(StoreError::postgres(context))?;
-        let advanced = client
-            .query_opt(&stmt, &[&name, &now_us, &interval_us, &period_us])
-            .await
-            .map_err(StoreError::postgres(context))?;
-        if advanced.is_some() {
-            return Ok(Ok(()));
-        }
-        let row = client
-            .query_one("SELECT tat_us FROM rate_budgets WHERE name = $1", &[&name])
-            .await
-            .map_err(StoreError::postgres(context))?;
-        let tat: i64 = row.get(0);
-        Ok(Err(tat.max(now_us)))
-    }
-
-    pub async fn forget_budgets(&self, before_us: i64) -> Result<u64, StoreError> {
-        let client = self.client().await?;
-        client
-            .execute("DELETE FROM rate_budgets WHERE tat_us < $1", &[&before_us])
-            .await
-            .map_err(StoreError::postgres("forgetting idle budgets"))
-    }
-
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.client()
             .await?
@@ -162,107 +114,27 @@ impl Postgres {
         Ok(())
     }
 
-    pub async fn create_api_key(
-        &self,
-        name: String,
-        rate: Rate,
-        secret: &GeneratedSecret,
-        created_at: DateTime<Utc>,
-    ) -> Result<ApiKeyInfo, StoreError> {
-        let client = self.client().await?;
-        let context = "creating an API key";
-        let stmt = client
-            .prepare_cached(
-                "INSERT INTO api_keys (name, prefix, key_hash, rate_count, rate_period_secs, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-            )
-            .await
-            .map_err(StoreError::postgres(context))?;
-        let (count, period) = rate_columns(rate)?;
-        let inserted = client
-            .query_one(
-                &stmt,
-                &[
-                    &name,
-                    &secret.prefix,
-                    &secret.hash,
-                    &count,
-                    &period,
-                    &created_at,
-                ],
-            )
-            .await;
-        match inserted {
-            Ok(row) => Ok(ApiKeyInfo {
-                id: row.try_get(0).map_err(StoreError::postgres(context))?,
-                name,
-                prefix: secret.prefix.clone(),
-                rate,
-                created_at,
-                revoked_at: None,
-            }),
-            Err(err) if is_unique_violation(&err, "api_keys_name_unique") => {
-                Err(StoreError::AlreadyExists { name })
-            }
-            Err(err) => Err(StoreError::postgres(context)(err)),
+    /// Runs `body` on a pooled connection: in one transaction (READ
+    /// COMMITTED) when `transaction`, else statement by statement. A failed
+    /// body rolls its transaction back.
+    pub async fn run<T, F>(&self, body: F, transaction: bool) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut Conn<'_>) -> ConnFuture<'c, T> + Send + 'static,
+    {
+        let mut client = self.client().await?;
+        if !transaction {
+            return body(&mut Conn::postgres(Pg::Client(&client))).await;
         }
-    }
-
-    pub async fn list_api_keys(&self) -> Result<Vec<ApiKeyInfo>, StoreError> {
-        let client = self.client().await?;
-        let context = "listing API keys";
-        let stmt = client
-            .prepare_cached(&format!("SELECT {KEY_COLUMNS} FROM api_keys ORDER BY id"))
+        let tx = client
+            .transaction()
             .await
-            .map_err(StoreError::postgres(context))?;
-        client
-            .query(&stmt, &[])
+            .map_err(StoreError::postgres("starting a transaction"))?;
+        let value = body(&mut Conn::postgres(Pg::Tx(&tx))).await?;
+        tx.commit()
             .await
-            .map_err(StoreError::postgres(context))?
-            .iter()
-            .map(info_from_row)
-            .collect()
-    }
-
-    pub async fn revoke_api_key(
-        &self,
-        id: Option<i64>,
-        name: String,
-        now: DateTime<Utc>,
-    ) -> Result<Option<ApiKeyInfo>, StoreError> {
-        let client = self.client().await?;
-        let context = "revoking an API key";
-        let sql = format!(
-            "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $1) \
-             WHERE {} = $2 RETURNING {KEY_COLUMNS}",
-            if id.is_some() { "id" } else { "name" }
-        );
-        let stmt = client
-            .prepare_cached(&sql)
-            .await
-            .map_err(StoreError::postgres(context))?;
-        let row = match id {
-            Some(id) => client.query_opt(&stmt, &[&now, &id]).await,
-            None => client.query_opt(&stmt, &[&now, &name]).await,
-        }
-        .map_err(StoreError::postgres(context))?;
-        row.as_ref().map(info_from_row).transpose()
-    }
-
-    pub async fn find_by_hash(&self, hash: String) -> Result<Option<ApiKeyInfo>, StoreError> {
-        let client = self.client().await?;
-        let context = "looking up an API key";
-        let stmt = client
-            .prepare_cached(&format!(
-                "SELECT {KEY_COLUMNS} FROM api_keys WHERE key_hash = $1"
-            ))
-            .await
-            .map_err(StoreError::postgres(context))?;
-        let row = client
-            .query_opt(&stmt, &[&hash])
-            .await
-            .map_err(StoreError::postgres(context))?;
-        row.as_ref().map(info_from_row).transpose()
+            .map_err(StoreError::postgres("committing a transaction"))?;
+        Ok(value)
     }
 }
 
@@ -345,37 +217,6 @@ async fn migrate(client: &mut Client) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// The rate as the two INTEGER columns. A validated rate always fits
-/// (count ≤ 10^9, period ≤ 86 400).
-fn rate_columns(rate: Rate) -> Result<(i32, i32), StoreError> {
-    let count =
-        i32::try_from(rate.count).map_err(|_| crate::RateError::CountRange(rate.count.into()))?;
-    let period = i32::try_from(rate.period_secs)
-        .map_err(|_| crate::RateError::PeriodRange(rate.period_secs.into()))?;
-    Ok((count, period))
-}
-
-fn info_from_row(row: &Row) -> Result<ApiKeyInfo, StoreError> {
-    let context = "reading an API key";
-    let get = StoreError::postgres(context);
-    let count: i32 = row.try_get(3).map_err(&get)?;
-    let period: i32 = row.try_get(4).map_err(&get)?;
-    Ok(ApiKeyInfo {
-        id: row.try_get(0).map_err(&get)?,
-        name: row.try_get(1).map_err(&get)?,
-        prefix: row.try_get(2).map_err(&get)?,
-        rate: crate::rate_from_columns(count.into(), period.into())?,
-        created_at: row.try_get(5).map_err(&get)?,
-        revoked_at: row.try_get(6).map_err(&get)?,
-    })
-}
-
-fn is_unique_violation(err: &tokio_postgres::Error, constraint: &str) -> bool {
-    err.as_db_error().is_some_and(|db| {
-        *db.code() == SqlState::UNIQUE_VIOLATION && db.constraint() == Some(constraint)
-    })
-}
-
 /// The whole cause chain of a driver error ("db error: ERROR: …", "error
 /// connecting to server: Connection refused …"); its own text alone is terse.
 pub(crate) fn describe(err: &tokio_postgres::Error) -> String {
@@ -387,4 +228,11 @@ pub(crate) fn describe(err: &tokio_postgres::Error) -> String {
         cause = inner.source();
     }
     text
+}
+
+/// Whether `err` is a unique violation of `constraint`.
+pub(crate) fn is_unique_violation(err: &tokio_postgres::Error, constraint: &str) -> bool {
+    err.as_db_error().is_some_and(|db| {
+        *db.code() == SqlState::UNIQUE_VIOLATION && db.constraint() == Some(constraint)
+    })
 }

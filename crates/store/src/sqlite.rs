@@ -12,24 +12,19 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension as _, TransactionBehavior};
+use rusqlite::{params, Connection, TransactionBehavior};
 
-use crate::key::GeneratedSecret;
+use crate::conn::{complete, Conn, ConnFuture};
 use crate::migrate::{self, Applied, Migration};
-use crate::{ApiKeyInfo, Rate, StoreError};
+use crate::StoreError;
 
 /// How long a statement waits for another connection's lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-
-const KEY_COLUMNS: &str = "id, name, prefix, rate_count, rate_period_secs, created_at, revoked_at";
 
 pub(crate) struct Sqlite {
     conn: Arc<Mutex<Connection>>,
     path: PathBuf,
 }
-
-/// The columns of an `api_keys` row, before validation.
-type KeyRow = (i64, String, String, i64, i64, String, Option<String>);
 
 impl Sqlite {
     pub async fn open(path: PathBuf) -> Result<Sqlite, StoreError> {
@@ -54,61 +49,14 @@ impl Sqlite {
         let conn = Arc::clone(&self.conn);
         run_blocking(move || {
             // A panic while holding the lock leaves no half-done write
-            // behind (an open transaction rolls back when dropped), so the
+            // behind (an open transaction is rolled back below), so the
             // connection stays usable.
             let mut conn = conn.lock().unwrap_or_else(PoisonError::into_inner);
-            f(&mut conn)
-        })
-        .await
-    }
-
-    /// One GCRA step on budget `name`: `Ok` and the row advanced when
-    /// allowed, else `Err` with the budget's theoretical arrival time.
-    pub async fn draw(
-        &self,
-        name: String,
-        now_us: i64,
-        interval_us: i64,
-        period_us: i64,
-    ) -> Result<Result<(), i64>, StoreError> {
-        self.with(move |conn| {
-            let context = "drawing on a rate budget";
-            let advanced: Option<i64> = conn
-                .query_row(
-                    "INSERT INTO rate_budgets (name, tat_us) VALUES (?1, ?2 + ?3)
-                     ON CONFLICT (name) DO UPDATE
-                       SET tat_us = MAX(rate_budgets.tat_us, ?2) + ?3
-                       WHERE MAX(rate_budgets.tat_us, ?2) + ?3 - ?4 <= ?2
-                     RETURNING tat_us",
-                    params![name, now_us, interval_us, period_us],
-                    |row| row.get(0),
-                )
-                .optional()
-                .map_err(StoreError::sqlite(context))?;
-            if advanced.is_some() {
-                return Ok(Ok(()));
+            if !conn.is_autocommit() {
+                // A body that panicked inside a transaction left it open.
+                let _ = conn.execute_batch("ROLLBACK");
             }
-            let tat: i64 = conn
-                .query_row(
-                    "SELECT tat_us FROM rate_budgets WHERE name = ?1",
-                    params![name],
-                    |row| row.get(0),
-                )
-                .map_err(StoreError::sqlite(context))?;
-            Ok(Err(tat.max(now_us)))
-        })
-        .await
-    }
-
-    pub async fn forget_budgets(&self, before_us: i64) -> Result<u64, StoreError> {
-        self.with(move |conn| {
-            let n = conn
-                .execute(
-                    "DELETE FROM rate_budgets WHERE tat_us < ?1",
-                    params![before_us],
-                )
-                .map_err(StoreError::sqlite("forgetting idle budgets"))?;
-            Ok(n as u64)
+            f(&mut conn)
         })
         .await
     }
@@ -122,99 +70,40 @@ impl Sqlite {
         .await
     }
 
-    pub async fn create_api_key(
-        &self,
-        name: String,
-        rate: Rate,
-        secret: &GeneratedSecret,
-        created_at: DateTime<Utc>,
-    ) -> Result<ApiKeyInfo, StoreError> {
-        let (hash, prefix) = (secret.hash.clone(), secret.prefix.clone());
+    /// Runs `body` on the connection: in one transaction (`BEGIN
+    /// IMMEDIATE`: the write lock first, so two processes never deadlock
+    /// upgrading a read) when `transaction`, else statement by statement.
+    pub async fn run<T, F>(&self, body: F, transaction: bool) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut Conn<'_>) -> ConnFuture<'c, T> + Send + 'static,
+    {
         self.with(move |conn| {
-            let inserted = conn.query_row(
-                "INSERT INTO api_keys (name, prefix, key_hash, rate_count, rate_period_secs, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
-                params![
-                    name,
-                    prefix,
-                    hash,
-                    rate.count,
-                    rate.period_secs,
-                    format_time(created_at)
-                ],
-                |row| row.get::<_, i64>(0),
-            );
-            match inserted {
-                Ok(id) => Ok(ApiKeyInfo {
-                    id,
-                    name,
-                    prefix,
-                    rate,
-                    created_at,
-                    revoked_at: None,
-                }),
-                Err(err) if is_unique_violation(&err, "api_keys.name") => {
-                    Err(StoreError::AlreadyExists { name })
-                }
-                Err(err) => Err(StoreError::sqlite("creating an API key")(err)),
+            if !transaction {
+                return complete(body(&mut Conn::sqlite(conn)));
             }
-        })
-        .await
-    }
-
-    pub async fn list_api_keys(&self) -> Result<Vec<ApiKeyInfo>, StoreError> {
-        self.with(|conn| {
-            let context = "listing API keys";
-            let mut stmt = conn
-                .prepare_cached(&format!("SELECT {KEY_COLUMNS} FROM api_keys ORDER BY id"))
-                .map_err(StoreError::sqlite(context))?;
-            let rows = stmt
-                .query_map([], key_row)
-                .map_err(StoreError::sqlite(context))?;
-            rows.map(|row| info_from_row(row.map_err(StoreError::sqlite(context))?))
-                .collect()
-        })
-        .await
-    }
-
-    pub async fn revoke_api_key(
-        &self,
-        id: Option<i64>,
-        name: String,
-        now: DateTime<Utc>,
-    ) -> Result<Option<ApiKeyInfo>, StoreError> {
-        self.with(move |conn| {
-            let sql = format!(
-                "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?1) \
-                 WHERE {} = ?2 RETURNING {KEY_COLUMNS}",
-                if id.is_some() { "id" } else { "name" }
-            );
-            let now = format_time(now);
-            let row = match id {
-                Some(id) => conn.query_row(&sql, params![now, id], key_row),
-                None => conn.query_row(&sql, params![now, name], key_row),
+            conn.execute_batch("BEGIN IMMEDIATE")
+                .map_err(StoreError::sqlite("starting a transaction"))?;
+            // A body that panics must not leave the write lock held until
+            // this connection's next use: roll back, then let the panic go on.
+            let result = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                complete(body(&mut Conn::sqlite(conn)))
+            })) {
+                Ok(result) => result,
+                Err(panic) => {
+                    let _ = conn.execute_batch("ROLLBACK");
+                    std::panic::resume_unwind(panic);
+                }
             };
-            row.optional()
-                .map_err(StoreError::sqlite("revoking an API key"))?
-                .map(info_from_row)
-                .transpose()
-        })
-        .await
-    }
-
-    pub async fn find_by_hash(&self, hash: String) -> Result<Option<ApiKeyInfo>, StoreError> {
-        self.with(move |conn| {
-            let context = "looking up an API key";
-            let mut stmt = conn
-                .prepare_cached(&format!(
-                    "SELECT {KEY_COLUMNS} FROM api_keys WHERE key_hash = ?1"
-                ))
-                .map_err(StoreError::sqlite(context))?;
-            stmt.query_row([hash], key_row)
-                .optional()
-                .map_err(StoreError::sqlite(context))?
-                .map(info_from_row)
-                .transpose()
+            let result = result.and_then(|value| {
+                conn.execute_batch("COMMIT")
+                    .map_err(StoreError::sqlite("committing a transaction"))?;
+                Ok(value)
+            });
+            if result.is_err() && !conn.is_autocommit() {
+                let _ = conn.execute_batch("ROLLBACK");
+            }
+            result
         })
         .await
     }
@@ -371,32 +260,7 @@ fn read_applied(conn: &Connection) -> Result<Vec<Applied>, StoreError> {
         .map_err(StoreError::sqlite(context))
 }
 
-fn key_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<KeyRow> {
-    Ok((
-        row.get(0)?,
-        row.get(1)?,
-        row.get(2)?,
-        row.get(3)?,
-        row.get(4)?,
-        row.get(5)?,
-        row.get(6)?,
-    ))
-}
-
-fn info_from_row(
-    (id, name, prefix, count, period, created_at, revoked_at): KeyRow,
-) -> Result<ApiKeyInfo, StoreError> {
-    Ok(ApiKeyInfo {
-        id,
-        name,
-        prefix,
-        rate: crate::rate_from_columns(count, period)?,
-        created_at: parse_time(&created_at)?,
-        revoked_at: revoked_at.as_deref().map(parse_time).transpose()?,
-    })
-}
-
-fn is_unique_violation(err: &rusqlite::Error, column: &str) -> bool {
+pub(crate) fn is_unique_violation(err: &rusqlite::Error, column: &str) -> bool {
     matches!(
         err,
         rusqlite::Error::SqliteFailure(e, Some(message))
@@ -405,11 +269,11 @@ fn is_unique_violation(err: &rusqlite::Error, column: &str) -> bool {
 }
 
 /// UTC with microseconds, RFC 3339: sorts in time order as text.
-fn format_time(time: DateTime<Utc>) -> String {
+pub(crate) fn format_time(time: DateTime<Utc>) -> String {
     time.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
-fn parse_time(text: &str) -> Result<DateTime<Utc>, StoreError> {
+pub(crate) fn parse_time(text: &str) -> Result<DateTime<Utc>, StoreError> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| StoreError::corrupt(format!("{text:?} is not an RFC 3339 time stamp")))

@@ -3,83 +3,18 @@
 //! [`ServerConfig::validate`] runs once at start, so a bad setting stops the
 //! server with a message instead of surprising a user later.
 
-use std::fmt;
 use std::net::SocketAddr;
-use std::str::FromStr;
 use std::time::Duration;
 
 use lekradar_normalize::Region;
+use lekradar_service::{DeploymentMode, Rates, ServiceConfig};
 use lekradar_store::Rate;
-
-/// How results reach people (DESIGN §3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// Results on screen, HIBP-style; sensitive breaches are never shown.
-    Public,
-    /// The page shows the same message whatever the outcome; the answer goes
-    /// only to the verified email address (the mailer).
-    OwnerOnly,
-    /// Only the private check: the server never evaluates an identifier it
-    /// can read (no direct checks through the pages or the APIs).
-    Private,
-}
-
-impl Mode {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Mode::Public => "public",
-            Mode::OwnerOnly => "owner-only",
-            Mode::Private => "private",
-        }
-    }
-}
-
-impl fmt::Display for Mode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Mode {
-    type Err = ConfigError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "public" => Ok(Mode::Public),
-            "owner-only" | "owner_only" | "owneronly" => Ok(Mode::OwnerOnly),
-            "private" => Ok(Mode::Private),
-            _ => Err(ConfigError::Invalid {
-                setting: "mode",
-                reason: format!("{s:?} is not one of public, owner-only, private"),
-            }),
-        }
-    }
-}
-
-/// The budgets every identifier check draws on (each check costs one
-/// evaluation of the keyed PRF).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// Per client address (IPv6 addresses count per /64), for checks made
-    /// without an API key.
-    pub per_address: Rate,
-    /// Per IPv4 /24 and IPv6 /56, for checks made without an API key: the
-    /// addresses of one network share it.
-    pub per_subnet: Rate,
-    /// Per IPv6 /48 (65 536 /64s), for checks made without an API key.
-    pub per_site: Rate,
-    /// All checks of the server together.
-    pub global: Rate,
-    /// Catalogue requests (breach lists, pages) per client address: cheap,
-    /// but bounded so one client cannot monopolise the server.
-    pub reads_per_address: Rate,
-}
 
 /// Everything the server needs to know, validated.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
     pub listen: SocketAddr,
-    pub mode: Mode,
+    pub mode: DeploymentMode,
     /// Region for phone numbers typed without a country code, unless the
     /// person chooses another on the form.
     pub default_region: Region,
@@ -87,7 +22,7 @@ pub struct ServerConfig {
     pub form_regions: Vec<Region>,
     /// Whether `breachedaccount` needs an `hibp-api-key` (HIBP requires one).
     pub require_api_key: bool,
-    pub limits: Limits,
+    pub rates: Rates,
     /// How often the index directory is checked for a newly published manifest.
     pub reload_interval: Duration,
     /// A request taking longer is answered with 503.
@@ -144,11 +79,11 @@ impl ServerConfig {
     pub fn new(listen: SocketAddr) -> ServerConfig {
         ServerConfig {
             listen,
-            mode: Mode::Public,
+            mode: DeploymentMode::Public,
             default_region: Region::NL,
             form_regions: vec![Region::NL, Region::BE],
             require_api_key: true,
-            limits: Limits {
+            rates: Rates {
                 per_address: Rate {
                     count: 20,
                     period_secs: 60,
@@ -175,7 +110,7 @@ impl ServerConfig {
             max_body_bytes: 16 * 1024,
             api_key_cache: Duration::from_secs(5),
             workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
-            private_bucket_bits: crate::private::DEFAULT_BUCKET_BITS,
+            private_bucket_bits: lekradar_private::DEFAULT_BUCKET_BITS,
             shared_budgets: false,
             ops_listen: None,
             ops_token: None,
@@ -183,6 +118,20 @@ impl ServerConfig {
             idle_timeout: Duration::from_secs(60),
             max_connections: crate::connections::default_max_connections(),
             max_connections_per_address: 64,
+        }
+    }
+
+    /// The settings of the service behind the server.
+    pub fn service(&self) -> ServiceConfig {
+        ServiceConfig {
+            mode: self.mode,
+            default_region: self.default_region,
+            require_api_key: self.require_api_key,
+            rates: self.rates,
+            shared_budgets: self.shared_budgets,
+            api_key_cache: self.api_key_cache,
+            private_bucket_bits: self.private_bucket_bits,
+            reload_interval: self.reload_interval,
         }
     }
 
@@ -229,12 +178,12 @@ impl ServerConfig {
         if !(1024..=16 * 1024 * 1024).contains(&self.max_body_bytes) {
             return Err(invalid("max-body", "must lie between 1 KiB and 16 MiB"));
         }
-        if !(crate::private::MIN_BUCKET_BITS..=24).contains(&self.private_bucket_bits) {
+        if !(lekradar_private::MIN_BUCKET_BITS..=24).contains(&self.private_bucket_bits) {
             return Err(invalid(
                 "private-bucket-bits",
                 format!(
                     "must lie between {} and 24",
-                    crate::private::MIN_BUCKET_BITS
+                    lekradar_private::MIN_BUCKET_BITS
                 ),
             ));
         }
@@ -298,11 +247,11 @@ impl ServerConfig {
             self.default_region,
             regions.join(","),
             self.require_api_key,
-            self.limits.per_address,
-            self.limits.per_subnet,
-            self.limits.per_site,
-            self.limits.global,
-            self.limits.reads_per_address,
+            self.rates.per_address,
+            self.rates.per_subnet,
+            self.rates.per_site,
+            self.rates.global,
+            self.rates.reads_per_address,
             self.reload_interval,
             self.request_timeout,
             self.max_body_bytes,

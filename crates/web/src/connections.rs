@@ -32,8 +32,8 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use tokio::sync::Notify;
 
-use crate::limits::AddressBucket;
 use crate::metrics::{Metrics, ReasonLabels};
+use lekradar_service::budgets::AddressBucket;
 
 /// The connection settings of a listener.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -72,7 +72,7 @@ pub async fn refuse_cross_site(
     state.metrics.cross_site_refused.inc();
     let path = request.uri().path().to_owned();
     if path.starts_with("/api/v1/") {
-        return crate::native::ApiError::new(
+        return crate::error::ApiError::new(
             StatusCode::FORBIDDEN,
             "cross_site",
             format!("refused: {reason}; checks are made from this site's own pages or by programs, not by other websites"),

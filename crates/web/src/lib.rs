@@ -8,25 +8,26 @@
 //! `native::dto`), converted by hand from the domain types, so a change to
 //! breach metadata can never silently change the wire format.
 //!
+//! Every check goes through `lekradar-service`: a handler reads the request,
+//! asks the service, and writes its answer or refusal in the interface's
+//! wire shape. One module per resource (`pages`, `native`, `hibp`,
+//! `private`, `ops`); errors of the native and private APIs in `error`.
+//!
 //! [`serve`] runs the server until a shutdown signal; [`App::router`] builds
-//! the whole service for tests and for `serve`.
+//! the whole service for tests and for `serve`. Background work (index
+//! reloads, budget housekeeping) is the job runner's, wired by the binary.
 #![cfg_attr(
     not(test),
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
-mod account;
 mod advice;
 mod auth;
-mod catalogue;
 mod config;
 mod connections;
 mod csrf;
-mod exposure;
+mod error;
 mod hibp;
-mod l10n;
-mod letters;
-mod limits;
 mod metrics;
 mod middleware;
 mod native;
@@ -35,17 +36,13 @@ mod ops;
 mod pages;
 mod private;
 mod router;
-mod staff;
 mod state;
 mod workers;
 
-pub use config::{ConfigError, Limits, Mode, ServerConfig};
+pub use config::{ConfigError, ServerConfig};
 pub use connections::{default_max_connections, descriptor_limit, raise_descriptor_limit};
-pub use l10n::{L10n, Lang};
-pub use letters::{letter, LetterFields, LetterKind};
 pub use ops::OpsToken;
 pub use router::App;
-pub use state::{OwnerAnswer, OwnerAnswerBreach};
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -84,14 +81,13 @@ pub async fn serve_with_operator(
     operator: Option<tokio::net::TcpListener>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    let reloader = app.spawn_reloader();
-    let config = &app.state().config;
-    let limits = workers::Limits {
+    let config = app.config();
+    let limits = workers::ListenerLimits {
         max_body: config.max_body_bytes,
         timeout: config.request_timeout,
         connections: config.connections(),
     };
-    let tracker = connections::Tracker::new(limits.connections, Some(&app.state().metrics));
+    let tracker = connections::Tracker::new(limits.connections, Some(app.metrics()));
     let workers = config.workers;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
@@ -131,7 +127,6 @@ pub async fn serve_with_operator(
             tracing::warn!(error = %e, "operator listener failed");
         }
     }
-    reloader.abort();
     result
 }
 

@@ -11,7 +11,9 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 
-use crate::catalogue::Catalogue;
+use std::sync::Mutex;
+
+use lekradar_service::ServiceMetrics;
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RequestLabels {
@@ -95,22 +97,6 @@ pub fn method_label(method: &axum::http::Method) -> &'static str {
 }
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
-pub struct CheckLabels {
-    /// `hibp`, `native`, `page` or `private`.
-    pub api: &'static str,
-    /// `found`, `not_found`, `invalid`, `limited`, `bad_token` (the check
-    /// form without its token), `evaluated` (private), or
-    /// in owner-only mode `answered` and `accepted` (the page's check, made
-    /// after the answer), never found or not found.
-    pub outcome: &'static str,
-}
-
-#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
-pub struct BudgetLabels {
-    pub budget: &'static str,
-}
-
-#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct ReasonLabels {
     /// `total` (the server's connection cap), `address` (one address's cap).
     pub reason: &'static str,
@@ -121,19 +107,15 @@ fn latency_histogram() -> Histogram {
     Histogram::new(exponential_buckets(0.000_05, 2.0, 16))
 }
 
-/// The server's metrics.
+/// The server's metrics: its own (HTTP, connections) and the service's.
 pub struct Metrics {
-    registry: Registry,
+    registry: Mutex<Registry>,
+    /// The checks, budgets and index (`lekradar-service`).
+    pub service: ServiceMetrics,
     pub requests: Family<RequestLabels, Counter>,
     pub request_seconds: Family<RouteLabels, Histogram>,
-    pub checks: Family<CheckLabels, Counter>,
-    pub rate_limited: Family<BudgetLabels, Counter>,
-    pub owner_answers: Counter,
-    pub owner_answers_dropped: Counter,
     /// Requests refused because a browser sent them for another site.
     pub cross_site_refused: Counter,
-    pub index_generation: Gauge,
-    pub breaches: Gauge,
     /// Open client connections.
     pub connections: Gauge,
     /// Connections closed at once because a cap was reached.
@@ -146,19 +128,13 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    pub fn new() -> Metrics {
+    pub fn new(service: &ServiceMetrics) -> Metrics {
         let mut registry = Registry::with_prefix("lekradar");
         let requests = Family::<RequestLabels, Counter>::default();
         let request_seconds = Family::<RouteLabels, Histogram>::new_with_constructor(
             latency_histogram as fn() -> Histogram,
         );
-        let checks = Family::<CheckLabels, Counter>::default();
-        let rate_limited = Family::<BudgetLabels, Counter>::default();
-        let owner_answers = Counter::default();
-        let owner_answers_dropped = Counter::default();
         let cross_site_refused = Counter::default();
-        let index_generation = Gauge::default();
-        let breaches = Gauge::default();
         let connections = Gauge::default();
         let connections_refused = Family::<ReasonLabels, Counter>::default();
         let connections_evicted = Counter::default();
@@ -174,39 +150,9 @@ impl Metrics {
             request_seconds.clone(),
         );
         registry.register(
-            "checks",
-            "Identifier checks by interface and outcome",
-            checks.clone(),
-        );
-        registry.register(
-            "rate_limited",
-            "Requests refused because a budget ran out",
-            rate_limited.clone(),
-        );
-        registry.register(
-            "owner_answers",
-            "Owner-only answers made for the mailer",
-            owner_answers.clone(),
-        );
-        registry.register(
             "cross_site_refused",
             "State-changing or budget-spending requests refused because a browser sent them for another site",
             cross_site_refused.clone(),
-        );
-        registry.register(
-            "owner_answers_dropped",
-            "Owner-only answers dropped because the mailer's queue was full or closed",
-            owner_answers_dropped.clone(),
-        );
-        registry.register(
-            "index_generation",
-            "Generation of the index manifest in service",
-            index_generation.clone(),
-        );
-        registry.register(
-            "breaches",
-            "Breaches in the catalogue, retired ones included",
-            breaches.clone(),
         );
         registry.register(
             "connections",
@@ -228,17 +174,13 @@ impl Metrics {
             "Connections closed for sending no complete request within the header or idle timeout",
             connections_timed_out.clone(),
         );
+        service.register(&mut registry);
         Metrics {
-            registry,
+            registry: Mutex::new(registry),
+            service: service.clone(),
             requests,
             request_seconds,
-            checks,
-            rate_limited,
-            owner_answers,
-            owner_answers_dropped,
             cross_site_refused,
-            index_generation,
-            breaches,
             connections,
             connections_refused,
             connections_evicted,
@@ -246,37 +188,18 @@ impl Metrics {
         }
     }
 
-    pub fn observe_catalogue(&self, catalogue: &Catalogue) {
-        self.index_generation
-            .set(i64::try_from(catalogue.generation()).unwrap_or(i64::MAX));
-        self.breaches
-            .set(i64::try_from(catalogue.all().len()).unwrap_or(i64::MAX));
-    }
-
-    pub fn check(&self, api: &'static str, outcome: &'static str) {
-        self.checks
-            .get_or_create(&CheckLabels { api, outcome })
-            .inc();
-    }
-
-    pub fn limited(&self, budget: &'static str) {
-        self.rate_limited
-            .get_or_create(&BudgetLabels { budget })
-            .inc();
+    /// Adds metrics to the ones served.
+    pub fn register_more(&self, register: impl FnOnce(&mut Registry)) {
+        register(&mut self.registry.lock().unwrap_or_else(|p| p.into_inner()));
     }
 
     /// The OpenMetrics text exposition.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        if encode(&mut out, &self.registry).is_err() {
+        let registry = self.registry.lock().unwrap_or_else(|p| p.into_inner());
+        if encode(&mut out, &registry).is_err() {
             out.clear();
         }
         out
-    }
-}
-
-impl Default for Metrics {
-    fn default() -> Self {
-        Metrics::new()
     }
 }

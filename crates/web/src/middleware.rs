@@ -13,9 +13,9 @@ use axum::http::{HeaderValue, Uri};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::config::Mode;
 use crate::metrics::{intern_route, method_label, RequestLabels, RouteLabels, StatusLabel};
 use crate::state::AppState;
+use lekradar_service::DeploymentMode;
 
 /// The Content-Security-Policy of every response: nothing from elsewhere,
 /// no inline styles or scripts, forms post only to us.
@@ -126,7 +126,7 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
     let start = Instant::now();
     let response = next.run(request).await;
     let elapsed = start.elapsed();
-    let concealed = state.config.mode == Mode::OwnerOnly
+    let concealed = state.config.mode == DeploymentMode::OwnerOnly
         && response.extensions().get::<CheckAnswer>().is_some();
     let status = if concealed {
         StatusLabel::ANSWERED

@@ -69,7 +69,7 @@ impl Modify for Security {
         HibpBreach, HibpBreachName, AccountBreaches, HibpErrorBody, HibpFlag,
         CheckRequest, CheckResponse, CheckedAccount, ExposureDto, AdviceDto, SourceDto,
         BreachDto, BreachStatisticsDto, AdviceRuleDto, AdviceCatalogueDto, CountryCount, ClassCount, ErrorBody, ErrorDetail,
-        Readiness, crate::private::PrivateConfig, crate::private::PrivateBreach, crate::private::EntryDerivation,
+        Readiness, lekradar_private::PrivateConfig, lekradar_private::PrivateBreach, lekradar_private::EntryDerivation,
     )),
     modifiers(&Security),
     tags(

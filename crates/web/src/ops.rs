@@ -169,8 +169,8 @@ pub async fn readyz(
         access(&state, operator.is_some(), &headers),
         Access::Operator
     );
-    let (snapshot, catalogue) = state.snapshot();
-    let store_ok = match state.store.ping().await {
+    let (snapshot, catalogue) = state.service.snapshot();
+    let store_ok = match state.service.store().ping().await {
         Ok(()) => true,
         Err(e) => {
             tracing::warn!(error = %e, "metadata store not reachable");
@@ -181,7 +181,7 @@ pub async fn readyz(
         ready: store_ok,
         index_generation: details.then(|| snapshot.generation()),
         breaches: details.then(|| catalogue.all().len() as u64),
-        store: details.then(|| state.store.backend().to_string()),
+        store: details.then(|| state.service.store().backend().to_string()),
         store_ok: details.then_some(store_ok),
     };
     let status = if store_ok {
@@ -212,7 +212,7 @@ pub async fn metrics(
         return refusal;
     }
     // Refresh the catalogue gauges if a new index was published.
-    let _ = state.snapshot();
+    let _ = state.service.snapshot();
     (
         [
             (

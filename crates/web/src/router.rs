@@ -5,15 +5,13 @@
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 use axum::Router;
-use lekradar_index::IndexReader;
-use lekradar_prf::ServerKey;
-use lekradar_store::Store;
-use tokio::sync::mpsc;
+use lekradar_l10n::L10n;
+use lekradar_service::Service;
 
 use crate::config::ServerConfig;
-use crate::l10n::L10n;
-use crate::state::{AppState, OwnerAnswer};
-use crate::{csrf, hibp, middleware, native, openapi, ops, pages};
+use crate::metrics::Metrics;
+use crate::state::AppState;
+use crate::{csrf, hibp, middleware, native, openapi, ops, pages, private};
 
 /// The server: state plus routes.
 #[derive(Clone)]
@@ -22,19 +20,29 @@ pub struct App {
 }
 
 impl App {
-    /// The answers of owner-only checks are sent on `owner_answers` (to the
-    /// mailer).
-    pub fn new(
-        config: ServerConfig,
-        index: IndexReader,
-        key: ServerKey,
-        store: Store,
-        l10n: L10n,
-        owner_answers: mpsc::Sender<OwnerAnswer>,
-    ) -> App {
+    /// The HTTP face of `service`. Its metrics are served with the
+    /// server's; more (the job runner's) can be added with
+    /// [`App::register_metrics`] before serving.
+    pub fn new(config: ServerConfig, service: Service, l10n: L10n) -> App {
         App {
-            state: AppState::new(config, index, key, store, l10n, owner_answers),
+            state: AppState::new(config, service, l10n),
         }
+    }
+
+    /// Lets `register` add metrics to the ones `/metrics` serves.
+    pub fn register_metrics(
+        &self,
+        register: impl FnOnce(&mut prometheus_client::registry::Registry),
+    ) {
+        self.state.metrics.register_more(register);
+    }
+
+    pub(crate) fn config(&self) -> &ServerConfig {
+        &self.state.config
+    }
+
+    pub(crate) fn metrics(&self) -> &Metrics {
+        &self.state.metrics
     }
 
     /// All routes with their layers (paths already folded; see
@@ -45,7 +53,10 @@ impl App {
             // Routes used by Have I Been Pwned clients.
             .nest("/api/v3", hibp::router())
             // Routes used by integrators and our own pages.
-            .nest("/api/v1", native::router())
+            .nest(
+                "/api/v1",
+                native::router().nest("/private", private::router()),
+            )
             .route("/api/openapi.json", get(openapi::serve_document))
             // Routes used by operators.
             .merge(ops::router())
@@ -75,38 +86,5 @@ impl App {
                 middleware::observe,
             ))
             .with_state(state)
-    }
-
-    /// Polls the index for newly published breaches and tidies the rate
-    /// budgets, until aborted.
-    pub fn spawn_reloader(&self) -> tokio::task::JoinHandle<()> {
-        let state = self.state.clone();
-        tokio::spawn(async move {
-            let mut ticks: u64 = 0;
-            let mut interval = tokio::time::interval(state.config.reload_interval);
-            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                interval.tick().await;
-                let s = state.clone();
-                // A reload opens files: keep it off the request threads.
-                let _ = tokio::task::spawn_blocking(move || s.reload()).await;
-                ticks += 1;
-                if ticks.is_multiple_of(60) {
-                    state.budgets.housekeeping();
-                }
-                if state.config.shared_budgets && ticks.is_multiple_of(600) {
-                    // Budgets idle for a day are full; their rows can go.
-                    match state.store.forget_idle_budgets().await {
-                        Ok(n) => tracing::debug!(forgotten = n, "idle shared budgets removed"),
-                        Err(e) => tracing::warn!(error = %e, "cannot remove idle shared budgets"),
-                    }
-                }
-            }
-        })
-    }
-
-    /// The shared state (for tests).
-    pub fn state(&self) -> &AppState {
-        &self.state
     }
 }

@@ -48,7 +48,7 @@ type Incoming = (std::net::TcpStream, SocketAddr, Admitted);
 
 /// What every connection's service applies once around the router.
 #[derive(Debug, Clone, Copy)]
-pub struct Limits {
+pub struct ListenerLimits {
     pub max_body: usize,
     pub timeout: Duration,
     pub connections: ConnectionLimits,
@@ -106,7 +106,7 @@ impl AcceptErrors {
 /// requests in flight (at most [`SHUTDOWN_GRACE`]).
 pub async fn serve_on_workers(
     router: Router,
-    limits: Limits,
+    limits: ListenerLimits,
     tracker: Arc<Tracker>,
     listener: tokio::net::TcpListener,
     workers: usize,
@@ -177,7 +177,7 @@ pub async fn serve_on_workers(
 /// connection right after the previous answer — so it is set to the idle
 /// timeout; the first request's shorter header timeout is the connection
 /// task's (`crate::connections::Conn::idle`).
-fn builder(limits: &Limits) -> auto::Builder<TokioExecutor> {
+fn builder(limits: &ListenerLimits) -> auto::Builder<TokioExecutor> {
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder
         .http1()
@@ -194,7 +194,7 @@ fn builder(limits: &Limits) -> auto::Builder<TokioExecutor> {
 /// One worker: its own runtime, its own connections.
 fn worker(
     router: Router,
-    limits: Limits,
+    limits: ListenerLimits,
     mut incoming: mpsc::UnboundedReceiver<Incoming>,
     mut stop: watch::Receiver<bool>,
 ) {
@@ -266,7 +266,7 @@ fn worker(
 fn serve_connection(
     builder: &auto::Builder<TokioExecutor>,
     router: Router,
-    limits: Limits,
+    limits: ListenerLimits,
     stream: tokio::net::TcpStream,
     peer: SocketAddr,
     admitted: Admitted,

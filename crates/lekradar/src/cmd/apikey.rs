@@ -66,7 +66,7 @@ pub fn run(data: &DataDir, command: ApiKeyCommand) -> anyhow::Result<ExitCode> {
         })?;
         match command {
             ApiKeyCommand::Create { name, rate, .. } => {
-                let key = store.create_api_key(&name, rate).await?;
+                let key = store.api_keys().create(&name, rate).await?;
                 eprintln!(
                     "created API key {} ({}), rate {}",
                     key.info.id, key.info.name, key.info.rate
@@ -75,7 +75,7 @@ pub fn run(data: &DataDir, command: ApiKeyCommand) -> anyhow::Result<ExitCode> {
                 println!("{}", key.secret);
             }
             ApiKeyCommand::List { .. } => {
-                let keys = store.list_api_keys().await?;
+                let keys = store.api_keys().list().await?;
                 if keys.is_empty() {
                     println!("no API keys; create one with `lekradar apikey create NAME`");
                 }
@@ -84,7 +84,7 @@ pub fn run(data: &DataDir, command: ApiKeyCommand) -> anyhow::Result<ExitCode> {
                 }
             }
             ApiKeyCommand::Revoke { id_or_name, .. } => {
-                let k = store.revoke_api_key(&id_or_name).await?;
+                let k = store.api_keys().revoke(&id_or_name).await?;
                 println!("{}", describe(&k));
             }
         }

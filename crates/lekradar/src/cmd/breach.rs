@@ -138,8 +138,8 @@ pub fn run(data: &DataDir, cmd: BreachCommand) -> anyhow::Result<ExitCode> {
         BreachCommand::List => list(data),
         BreachCommand::Show { name, json } => {
             let snapshot = IndexReader::open(&data.index_dir())?.snapshot();
-            let meta = lekradar_breach::find(&snapshot, &name)?
-                .ok_or_else(|| lekradar_breach::StoreError::Unknown(name.clone()))?;
+            let meta = lekradar_catalogue::edit::find(&snapshot, &name)?
+                .ok_or_else(|| lekradar_catalogue::edit::EditError::Unknown(name.clone()))?;
             if json {
                 println!("{}", String::from_utf8_lossy(&meta.encode()));
             } else {
@@ -170,7 +170,7 @@ pub fn run(data: &DataDir, cmd: BreachCommand) -> anyhow::Result<ExitCode> {
             };
             data.create()?;
             let mut writer = IndexWriter::open(&data.index_dir())?;
-            lekradar_breach::publish(&mut writer, &meta, true)?;
+            lekradar_catalogue::edit::publish(&mut writer, &meta, true)?;
             for class in meta
                 .data_classes
                 .iter()
@@ -184,17 +184,17 @@ pub fn run(data: &DataDir, cmd: BreachCommand) -> anyhow::Result<ExitCode> {
         BreachCommand::Edit { name, fields } => {
             let mut writer = IndexWriter::open(&data.index_dir())?;
             let snapshot = IndexReader::open(&data.index_dir())?.snapshot();
-            let mut meta = lekradar_breach::find(&snapshot, &name)?
-                .ok_or_else(|| lekradar_breach::StoreError::Unknown(name.clone()))?;
+            let mut meta = lekradar_catalogue::edit::find(&snapshot, &name)?
+                .ok_or_else(|| lekradar_catalogue::edit::EditError::Unknown(name.clone()))?;
             fields.apply(&mut meta);
             meta.modified_date = Utc::now();
-            lekradar_breach::publish(&mut writer, &meta, false)?;
+            lekradar_catalogue::edit::publish(&mut writer, &meta, false)?;
             println!("updated breach {name}");
             Ok(ExitCode::SUCCESS)
         }
         BreachCommand::Retire { name } => {
             let mut writer = IndexWriter::open(&data.index_dir())?;
-            lekradar_breach::retire(&mut writer, &name)?;
+            lekradar_catalogue::edit::retire(&mut writer, &name)?;
             println!("retired breach {name}: it is no longer found by checks");
             Ok(ExitCode::SUCCESS)
         }
@@ -203,7 +203,7 @@ pub fn run(data: &DataDir, cmd: BreachCommand) -> anyhow::Result<ExitCode> {
 
 fn list(data: &DataDir) -> anyhow::Result<ExitCode> {
     let snapshot = IndexReader::open(&data.index_dir())?.snapshot();
-    let breaches = lekradar_breach::all(&snapshot)?;
+    let breaches = lekradar_catalogue::edit::all(&snapshot)?;
     if breaches.is_empty() {
         println!("no breaches yet; add one with `lekradar breach add`");
         return Ok(ExitCode::SUCCESS);

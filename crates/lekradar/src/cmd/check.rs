@@ -10,10 +10,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{bail, Context};
-use lekradar_check::filing_of_output;
 use lekradar_normalize::{normalize, Region};
-use lekradar_prf::{client, Mode, ELEMENT_LEN, PROOF_LEN};
-use serde_json::Value;
+use lekradar_prf::{client, OprfMode, ELEMENT_LEN};
+use lekradar_private::{to_hex, CheckAnswer, CheckRequest, Prefix, PrivateConfig};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -40,80 +39,39 @@ pub struct Args {
 }
 
 fn from_hex(s: &str) -> anyhow::Result<Vec<u8>> {
-    // A server's text may be anything: check before slicing by bytes.
-    if !s.len().is_multiple_of(2) || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
-        bail!("{s:?} is not hex");
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).with_context(|| format!("{s:?} is not hex")))
-        .collect()
+    lekradar_private::from_hex(s).with_context(|| format!("{s:?} is not hex"))
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Checks the configuration's suite and version and picks the key proofs are
-/// verified against: the pinned one (a pin refuses base mode), else the
-/// advertised one.
+/// Checks the configuration (`PrivateConfig::verify`) and picks the key
+/// proofs are verified against: the pinned one (a pin refuses base mode),
+/// else the advertised one.
 fn verify_config(
-    config: &Value,
+    config: &PrivateConfig,
     pinned: Option<&str>,
-) -> anyhow::Result<(Mode, [u8; ELEMENT_LEN])> {
-    let mode = match config["mode"].as_str() {
-        Some("voprf") => Mode::Voprf,
-        Some("oprf") => Mode::Oprf,
-        other => bail!("the server speaks mode {other:?}, not voprf or oprf"),
-    };
-    if config["ciphersuite"] != "ristretto255-SHA512" || config["version"] != 1 {
-        bail!(
-            "the server speaks {} version {}, not ristretto255-SHA512 version 1",
-            config["ciphersuite"],
-            config["version"]
-        );
-    }
-    let advertised = config["publicKey"].as_str();
+) -> anyhow::Result<(OprfMode, [u8; ELEMENT_LEN])> {
+    let (mode, advertised) = config.verify()?;
     let public: [u8; ELEMENT_LEN] = match (mode, pinned, advertised) {
         // A pinned key means a verifiable answer or none: a server that
         // switches to base mode must not downgrade the check silently.
-        (Mode::Oprf, Some(_), _) => bail!(
+        (OprfMode::Oprf, Some(_), _) => bail!(
             "the server uses base mode (oprf), whose answers cannot be verified, but --public-key was pinned: refusing to check (leave out --public-key to accept an unverifiable answer)"
         ),
-        (Mode::Oprf, None, _) => [0; ELEMENT_LEN],
-        (Mode::Voprf, Some(pinned), Some(ad)) if !pinned.eq_ignore_ascii_case(ad) => {
-            bail!("the server advertises public key {ad}, not the pinned {pinned}: refusing to check")
+        (OprfMode::Oprf, None, _) => [0; ELEMENT_LEN],
+        (OprfMode::Voprf, Some(pinned), Some(ad)) if !pinned.eq_ignore_ascii_case(&to_hex(&ad)) => {
+            bail!(
+                "the server advertises public key {}, not the pinned {pinned}: refusing to check",
+                to_hex(&ad)
+            )
         }
-        (Mode::Voprf, Some(key), _) | (Mode::Voprf, None, Some(key)) => from_hex(key)?
+        (OprfMode::Voprf, Some(key), _) => from_hex(key)?
             .try_into()
             .map_err(|_| anyhow::anyhow!("the public key is not {ELEMENT_LEN} bytes"))?,
-        (Mode::Voprf, None, None) => {
+        (OprfMode::Voprf, None, Some(key)) => key,
+        (OprfMode::Voprf, None, None) => {
             bail!("the server is in VOPRF mode but advertises no public key")
         }
     };
     Ok((mode, public))
-}
-
-/// The longest and shortest bucket prefix the server accepts now.
-fn bucket_bounds(config: &Value) -> anyhow::Result<(u32, u32)> {
-    match (
-        config["bucketBits"].as_u64(),
-        config["minBucketBits"].as_u64(),
-    ) {
-        (Some(d), Some(m)) if m <= d && d <= u64::from(lekradar_prf::BUCKET_BITS) => {
-            Ok((d as u32, m as u32))
-        }
-        (d, m) => bail!(
-            "the server's bucket sizes (bucketBits {d:?}, minBucketBits {m:?}) are not 0 <= min <= default <= {}",
-            lekradar_prf::BUCKET_BITS
-        ),
-    }
-}
-
-/// One breach the answer names.
-struct Found {
-    title: String,
-    classes: Vec<String>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -139,7 +97,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .user_agent(concat!("lekradar-check/", env!("CARGO_PKG_VERSION")))
         .timeout(std::time::Duration::from_secs(30))
         .build()?;
-    let fetch_config = || -> anyhow::Result<Value> {
+    let fetch_config = || -> anyhow::Result<PrivateConfig> {
         runtime.block_on(async {
             let r = http
                 .get(format!("{base}/api/v1/private/config"))
@@ -153,9 +111,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     r.status()
                 );
             }
-            r.json()
+            let body = r
+                .bytes()
                 .await
-                .context("the private-check configuration is not JSON")
+                .with_context(|| format!("cannot read {base}'s answer"))?;
+            serde_json::from_slice(&body)
+                .context("the private-check configuration is not the JSON this client speaks")
         })
     };
     // The bounds of the bucket prefix follow the index: a configuration
@@ -167,7 +128,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let config = fetch_config()?;
         let (mode, public) = verify_config(&config, args.public_key.as_deref())?;
         if attempt == 1 {
-            if mode == Mode::Oprf {
+            if mode == OprfMode::Oprf {
                 eprintln!("note: the server uses base mode: its answer cannot be verified against a published key");
             } else if args.public_key.is_none() {
                 eprintln!(
@@ -175,21 +136,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 );
             }
         }
-        let (default_bits, min_bits) = bucket_bounds(&config)?;
+        let (default_bits, min_bits) = (config.bucket_bits, config.min_bucket_bits);
         let bits = args.bucket_bits.unwrap_or(default_bits);
         if !(min_bits..=default_bits).contains(&bits) {
             bail!("--bucket-bits must lie between {min_bits} and {default_bits} for this server");
         }
         let bucket = lekradar_prf::bucket(&input);
-        let prefix = bucket >> (lekradar_prf::BUCKET_BITS - bits);
+        let prefix = Prefix::of_bucket(bucket, bits)?;
         let blinded = client::blind(mode, &input)?;
-        let mut request = vec![1u8, bits as u8];
-        request.extend_from_slice(&prefix.to_be_bytes()[1..]);
-        request.extend_from_slice(&blinded.element);
+        let request = CheckRequest {
+            prefix,
+            blinded: blinded.element,
+        };
         if args.verbose {
             eprintln!(
-                "sending bucket prefix {prefix:x} ({bits} bits) and blinded element {}",
-                hex(&blinded.element)
+                "sending bucket prefix {:x} ({bits} bits) and blinded element {}",
+                prefix.value(),
+                to_hex(&blinded.element)
             );
         }
         let sent_at = Instant::now();
@@ -197,7 +160,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let r = http
                 .post(format!("{base}/api/v1/private/check"))
                 .header("content-type", "application/octet-stream")
-                .body(request)
+                .body(request.encode())
                 .send()
                 .await
                 .with_context(|| format!("cannot reach {base}"))?;
@@ -208,7 +171,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             break (config, mode, public, bucket, blinded, body, sent_at);
         }
         let stale = status == reqwest::StatusCode::BAD_REQUEST
-            && serde_json::from_slice::<Value>(&body)
+            && serde_json::from_slice::<serde_json::Value>(&body)
                 .is_ok_and(|v| v["error"]["code"] == "invalid_prefix");
         if !(stale && attempt == 1 && args.bucket_bits.is_none()) {
             bail!(
@@ -218,71 +181,32 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     };
     let round_trip = sent_at.elapsed();
-    let proof_len = if mode == Mode::Voprf { PROOF_LEN } else { 0 };
-    let head = 2 + ELEMENT_LEN + proof_len;
-    if answer.len() < head + 17 || answer[0] != 1 || answer[1] != u8::from(mode == Mode::Voprf) {
-        bail!("the server's answer is malformed");
-    }
-    let evaluated = &answer[2..2 + ELEMENT_LEN];
-    let proof = &answer[2 + ELEMENT_LEN..head];
-    let output = blinded.finalize(evaluated, proof, &public).context(
+    let bytes = answer.len();
+    let answer = CheckAnswer::decode(mode, &answer)
+        .map_err(|e| anyhow::anyhow!("the server's answer is malformed: {e}"))?;
+    let evaluation = &answer.evaluation;
+    let proof = evaluation.proof.as_ref().map_or(&[][..], |p| &p[..]);
+    let output = blinded
+        .finalize(&evaluation.evaluated, proof, &public)
+        .context(
         "the server's evaluation does not verify against its public key: do not trust this answer",
     )?;
-    let bucket_msg = &answer[head..];
-    let count = u32::from_le_bytes([
-        bucket_msg[13],
-        bucket_msg[14],
-        bucket_msg[15],
-        bucket_msg[16],
-    ]) as usize;
-    let entries = &bucket_msg[17..];
-    if entries.len() != count * 12 {
-        bail!("the server's bucket is malformed");
-    }
-    let filing = filing_of_output(bucket, &output);
-    let mut found = Vec::new();
-    for b in config["breaches"].as_array().into_iter().flatten() {
-        let name = b["name"].as_str().unwrap_or_default();
-        let (key, _) = filing.in_breach(name);
-        let mut classes = 0u32;
-        // Entries of one tag come in segment order; the n-th has pad n.
-        let mut n = 0u32;
-        for e in entries.chunks_exact(12) {
-            if e[..8] == key.tag()[..] {
-                classes |= u32::from_le_bytes([e[8], e[9], e[10], e[11]]) ^ filing.pad_in(name, n);
-                n += 1;
-            }
-        }
-        if n > 0 {
-            let names: Vec<String> = b["dataClasses"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .enumerate()
-                .filter(|(i, _)| *i < 32 && classes & (1 << i) != 0)
-                .filter_map(|(_, c)| c.as_str().map(str::to_owned))
-                .collect();
-            found.push(Found {
-                title: b["title"].as_str().unwrap_or(name).to_owned(),
-                classes: names,
-            });
-        }
-    }
+    let found = lekradar_private::search(bucket, &output, &config.breaches, &answer.bucket.entries);
     if found.is_empty() {
         println!(
             "{id}: not found in any of {} breaches",
-            config["breaches"].as_array().map_or(0, Vec::len)
+            config.breaches.len()
         );
     } else {
         println!("{id}: found in {} breach(es)", found.len());
         for f in &found {
-            println!("  - {}: {}", f.title, f.classes.join(", "));
+            println!("  - {}: {}", f.breach.title, f.data_classes.join(", "));
         }
     }
     if args.verbose {
         eprintln!(
-            "bucket of {count} entries ({} bytes); round trip {:.1?}, total {:.1?}",
-            answer.len(),
+            "bucket of {} entries ({bytes} bytes); round trip {:.1?}, total {:.1?}",
+            answer.bucket.entries.len(),
             round_trip,
             started.elapsed()
         );

@@ -227,7 +227,7 @@ pub fn run(data: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
                     "demo: {} — {} rows generated, ingesting ...",
                     b.meta.name, truth.totals.rows_written
                 );
-                lekradar_breach::publish(&mut writer, &b.meta, true)?;
+                lekradar_catalogue::edit::publish(&mut writer, &b.meta, true)?;
                 let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
                 let progress = Progress::new(size);
                 let report = ingest(

@@ -15,7 +15,7 @@ pub enum KeyCommand {
         /// voprf: every private-check answer carries a proof against the
         /// published key (the default); oprf: base mode, no proof
         #[arg(long, default_value = "voprf")]
-        mode: lekradar_prf::Mode,
+        mode: lekradar_prf::OprfMode,
     },
     /// Print the key's identifier and public key
     Show,

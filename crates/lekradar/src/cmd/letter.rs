@@ -5,7 +5,8 @@
 
 use std::process::ExitCode;
 
-use lekradar_web::{L10n, Lang, LetterFields, LetterKind};
+use lekradar_l10n::letters::{letter, LetterFields, LetterKind};
+use lekradar_l10n::{L10n, Lang};
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum KindArg {
@@ -71,7 +72,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         identifiers: args.identifiers,
         place: args.place,
     };
-    let (subject, body) = lekradar_web::letter(&tr, kind, &fields, chrono::Utc::now().date_naive());
+    let (subject, body) = letter(&tr, kind, &fields, chrono::Utc::now().date_naive());
     println!(
         "{}: {subject}\n\n{body}",
         tr.t("letters-subject").trim_end_matches([':', ' '])

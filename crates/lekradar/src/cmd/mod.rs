@@ -12,6 +12,7 @@ pub mod letter;
 pub mod lookup;
 pub mod normalize;
 pub mod serve;
+pub mod worker;
 
 /// Parses a memory size such as `512MiB`, `2G` or `1073741824`.
 pub fn parse_memory(s: &str) -> Result<usize, String> {

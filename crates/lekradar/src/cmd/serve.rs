@@ -11,10 +11,12 @@ use std::time::Duration;
 
 use anyhow::Context;
 use lekradar_index::IndexReader;
+use lekradar_l10n::L10n;
 use lekradar_normalize::Region;
 use lekradar_prf::ServerKey;
+use lekradar_service::{DeploymentMode, OwnerAnswer, Rates, Service};
 use lekradar_store::{Backend, Rate, Store};
-use lekradar_web::{App, L10n, Limits, Mode, OpsToken, OwnerAnswer, ServerConfig};
+use lekradar_web::{App, OpsToken, ServerConfig};
 
 use crate::cmd::parse_memory;
 use crate::data_dir::DataDir;
@@ -111,7 +113,7 @@ pub struct Args {
     /// outcome, the answer goes only to the checked email address; private:
     /// only the private check (in the browser or `lekradar check --server`)
     #[arg(long, env = "LEKRADAR_MODE", default_value = "public")]
-    pub mode: Mode,
+    pub mode: DeploymentMode,
     #[command(flatten)]
     pub database: DatabaseArgs,
     /// Region for phone numbers without a country code
@@ -231,7 +233,7 @@ impl Args {
         config.default_region = self.default_region;
         config.form_regions = self.form_regions.clone();
         config.require_api_key = self.require_api_key;
-        config.limits = Limits {
+        config.rates = Rates {
             per_address: self.rate_per_address,
             per_subnet: self.rate_per_subnet,
             per_site: self.rate_per_site,
@@ -338,7 +340,7 @@ pub async fn serve(
     config.shared_budgets = budgets.shared(store.backend());
     let l10n = L10n::new()?;
     let (owner_answers, mut answers) = tokio::sync::mpsc::channel::<OwnerAnswer>(1024);
-    if config.mode == Mode::OwnerOnly {
+    if config.mode == DeploymentMode::OwnerOnly {
         tracing::warn!(
             "owner-only mode: answers are handed to the mailer, and mail delivery is not configured in this version; nobody sees an answer"
         );
@@ -363,16 +365,20 @@ pub async fn serve(
         .context("cannot read the operator listener's address")?;
     let breaches = index.snapshot().breaches().len();
     let mode = config.mode;
-    let app = App::new(config, index, key, store, l10n, owner_answers);
+    let has_ops_token = config.ops_token.is_some();
+    let service = Service::new(config.service(), index, key, store.clone(), owner_answers);
+    let app = App::new(config, service.clone(), l10n);
+    let runner = crate::cmd::worker::runner(&store, &service);
+    app.register_metrics(|registry| runner.register_metrics(registry));
     eprintln!(
         "lekradar: listening on http://{addr} ({mode} mode, {breaches} breaches, store {})",
-        app.state().store.backend()
+        store.backend()
     );
     match operator_addr {
         Some(ops) => {
             eprintln!("lekradar: operator endpoints on http://{ops} (/metrics, /readyz, /healthz)")
         }
-        None if app.state().config.ops_token.is_some() => {
+        None if has_ops_token => {
             eprintln!("lekradar: operator endpoints on http://{addr} with the operator token")
         }
         None => eprintln!(
@@ -382,8 +388,16 @@ pub async fn serve(
     if let Some(banner) = banner {
         println!("{}", banner(addr));
     }
-    lekradar_web::serve_with_operator(app, listener, operator, lekradar_web::shutdown_signal())
-        .await?;
+    let (stop_runner, runner_stopped) = tokio::sync::oneshot::channel::<()>();
+    let runner = tokio::spawn(runner.run(async {
+        let _ = runner_stopped.await;
+    }));
+    let served =
+        lekradar_web::serve_with_operator(app, listener, operator, lekradar_web::shutdown_signal())
+            .await;
+    let _ = stop_runner.send(());
+    let _ = runner.await;
+    served?;
     eprintln!("lekradar: stopped");
     Ok(())
 }

@@ -26,7 +26,8 @@ store_test!(creates_and_authenticates, |db| async move {
     let store = db.open().await;
     let before = Utc::now();
     let key = store
-        .create_api_key("partner-1", rate("60/min"))
+        .api_keys()
+        .create("partner-1", rate("60/min"))
         .await
         .unwrap();
     let after = Utc::now();
@@ -44,23 +45,23 @@ store_test!(creates_and_authenticates, |db| async move {
     let slack = chrono::Duration::microseconds(1);
     assert!(before - slack <= key.info.created_at && key.info.created_at <= after);
 
-    let found = store.authenticate(secret).await.unwrap();
+    let found = store.api_keys().authenticate(secret).await.unwrap();
     assert_eq!(found.as_ref(), Some(&key.info));
     assert_eq!(
-        store.list_api_keys().await.unwrap(),
+        store.api_keys().list().await.unwrap(),
         std::slice::from_ref(&key.info)
     );
 });
 
 store_test!(lists_keys_in_id_order, |db| async move {
     let store = db.open().await;
-    assert!(store.list_api_keys().await.unwrap().is_empty());
+    assert!(store.api_keys().list().await.unwrap().is_empty());
     let names = ["zeta", "alpha", "Mid.dle_9"];
     let mut created = Vec::new();
     for (name, r) in names.iter().zip(["10/s", "1000/h", "5000/day"]) {
-        created.push(store.create_api_key(name, rate(r)).await.unwrap().info);
+        created.push(store.api_keys().create(name, rate(r)).await.unwrap().info);
     }
-    let listed = store.list_api_keys().await.unwrap();
+    let listed = store.api_keys().list().await.unwrap();
     assert_eq!(listed, created);
     assert!(listed.windows(2).all(|w| w[0].id < w[1].id));
     assert_eq!(
@@ -78,25 +79,35 @@ store_test!(lists_keys_in_id_order, |db| async move {
 
 store_test!(revokes_by_id_and_by_name, |db| async move {
     let store = db.open().await;
-    let a = store.create_api_key("a", rate("1/s")).await.unwrap();
-    let b = store.create_api_key("b", rate("1/s")).await.unwrap();
-    let c = store.create_api_key("c", rate("1/s")).await.unwrap();
+    let a = store.api_keys().create("a", rate("1/s")).await.unwrap();
+    let b = store.api_keys().create("b", rate("1/s")).await.unwrap();
+    let c = store.api_keys().create("c", rate("1/s")).await.unwrap();
 
-    let revoked = store.revoke_api_key(&a.info.id.to_string()).await.unwrap();
+    let revoked = store
+        .api_keys()
+        .revoke(&a.info.id.to_string())
+        .await
+        .unwrap();
     assert_eq!(revoked.id, a.info.id);
     assert!(revoked.revoked_at.is_some());
     assert!(revoked.revoked_at.unwrap() >= revoked.created_at);
-    let revoked_b = store.revoke_api_key("b").await.unwrap();
+    let revoked_b = store.api_keys().revoke("b").await.unwrap();
     assert_eq!(revoked_b.id, b.info.id);
 
-    assert_eq!(store.authenticate(&a.secret).await.unwrap(), None);
-    assert_eq!(store.authenticate(&b.secret).await.unwrap(), None);
     assert_eq!(
-        store.authenticate(&c.secret).await.unwrap(),
+        store.api_keys().authenticate(&a.secret).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store.api_keys().authenticate(&b.secret).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store.api_keys().authenticate(&c.secret).await.unwrap(),
         Some(c.info.clone())
     );
 
-    let listed = store.list_api_keys().await.unwrap();
+    let listed = store.api_keys().list().await.unwrap();
     assert_eq!(listed.len(), 3, "revoked keys stay listed");
     assert_eq!(listed[0], revoked);
     assert_eq!(listed[1], revoked_b);
@@ -105,21 +116,30 @@ store_test!(revokes_by_id_and_by_name, |db| async move {
 
 store_test!(revoking_twice_keeps_the_first_time, |db| async move {
     let store = db.open().await;
-    let key = store.create_api_key("twice", rate("5/min")).await.unwrap();
-    let first = store.revoke_api_key("twice").await.unwrap();
+    let key = store
+        .api_keys()
+        .create("twice", rate("5/min"))
+        .await
+        .unwrap();
+    let first = store.api_keys().revoke("twice").await.unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     let second = store
-        .revoke_api_key(&key.info.id.to_string())
+        .api_keys()
+        .revoke(&key.info.id.to_string())
         .await
         .unwrap();
     assert!(first.revoked_at.is_some());
     assert_eq!(second.revoked_at, first.revoked_at);
-    assert_eq!(store.list_api_keys().await.unwrap(), [first]);
+    assert_eq!(store.api_keys().list().await.unwrap(), [first]);
 });
 
 store_test!(revoking_an_unknown_key_is_not_found, |db| async move {
     let store = db.open().await;
-    let key = store.create_api_key("known", rate("5/min")).await.unwrap();
+    let key = store
+        .api_keys()
+        .create("known", rate("5/min"))
+        .await
+        .unwrap();
     let missing_id = (key.info.id + 1000).to_string();
     for id_or_name in [
         "unknown",
@@ -128,7 +148,7 @@ store_test!(revoking_an_unknown_key_is_not_found, |db| async move {
         "",
         "Known",
     ] {
-        match store.revoke_api_key(id_or_name).await {
+        match store.api_keys().revoke(id_or_name).await {
             Err(err @ StoreError::NotFound { .. }) => {
                 let text = err.to_string();
                 assert!(text.contains("no API key"), "{text}");
@@ -138,7 +158,7 @@ store_test!(revoking_an_unknown_key_is_not_found, |db| async move {
         }
     }
     assert_eq!(
-        store.authenticate(&key.secret).await.unwrap(),
+        store.api_keys().authenticate(&key.secret).await.unwrap(),
         Some(key.info)
     );
 });
@@ -147,7 +167,11 @@ store_test!(
     unknown_revoked_and_garbage_secrets_are_none,
     |db| async move {
         let store = db.open().await;
-        let key = store.create_api_key("real", rate("60/min")).await.unwrap();
+        let key = store
+            .api_keys()
+            .create("real", rate("60/min"))
+            .await
+            .unwrap();
         let secret = key.secret.clone();
 
         let mut flipped = secret.clone().into_bytes();
@@ -176,24 +200,33 @@ store_test!(
         ];
         for text in &garbage {
             assert_eq!(
-                store.authenticate(text).await.unwrap(),
+                store.api_keys().authenticate(text).await.unwrap(),
                 None,
                 "{:?}",
                 &text[..text.len().min(60)]
             );
         }
         // The real one still works (the garbage did no harm) until revoked.
-        assert!(store.authenticate(&secret).await.unwrap().is_some());
-        store.revoke_api_key("real").await.unwrap();
-        assert_eq!(store.authenticate(&secret).await.unwrap(), None);
-        assert_eq!(store.list_api_keys().await.unwrap().len(), 1);
+        assert!(store
+            .api_keys()
+            .authenticate(&secret)
+            .await
+            .unwrap()
+            .is_some());
+        store.api_keys().revoke("real").await.unwrap();
+        assert_eq!(store.api_keys().authenticate(&secret).await.unwrap(), None);
+        assert_eq!(store.api_keys().list().await.unwrap().len(), 1);
     }
 );
 
 store_test!(duplicate_names_are_refused, |db| async move {
     let store = db.open().await;
-    let first = store.create_api_key("dup", rate("60/min")).await.unwrap();
-    match store.create_api_key("dup", rate("10/s")).await {
+    let first = store
+        .api_keys()
+        .create("dup", rate("60/min"))
+        .await
+        .unwrap();
+    match store.api_keys().create("dup", rate("10/s")).await {
         Err(err @ StoreError::AlreadyExists { .. }) => {
             let text = err.to_string();
             assert!(
@@ -203,14 +236,14 @@ store_test!(duplicate_names_are_refused, |db| async move {
         }
         other => panic!("{other:?}"),
     }
-    store.revoke_api_key("dup").await.unwrap();
+    store.api_keys().revoke("dup").await.unwrap();
     assert!(matches!(
-        store.create_api_key("dup", rate("10/s")).await,
+        store.api_keys().create("dup", rate("10/s")).await,
         Err(StoreError::AlreadyExists { .. })
     ));
     // Names are case-sensitive.
-    store.create_api_key("DUP", rate("10/s")).await.unwrap();
-    let listed = store.list_api_keys().await.unwrap();
+    store.api_keys().create("DUP", rate("10/s")).await.unwrap();
+    let listed = store.api_keys().list().await.unwrap();
     assert_eq!(listed.len(), 2);
     assert_eq!(listed[0].id, first.info.id);
 });
@@ -229,7 +262,7 @@ store_test!(invalid_names_and_rates_are_refused, |db| async move {
         "0",
         "x\0",
     ] {
-        match store.create_api_key(name, rate("1/s")).await {
+        match store.api_keys().create(name, rate("1/s")).await {
             Err(err @ StoreError::InvalidName { .. }) => {
                 assert!(err.to_string().starts_with("invalid API key name"), "{err}");
             }
@@ -256,24 +289,25 @@ store_test!(invalid_names_and_rates_are_refused, |db| async move {
     ] {
         assert!(
             matches!(
-                store.create_api_key("fine", rate).await,
+                store.api_keys().create("fine", rate).await,
                 Err(StoreError::InvalidRate(_))
             ),
             "{rate:?}"
         );
     }
-    assert!(store.list_api_keys().await.unwrap().is_empty());
+    assert!(store.api_keys().list().await.unwrap().is_empty());
 
     let max = "n".repeat(64);
     for name in [max.as_str(), "a.b-c_D9", "1a", "-", "."] {
-        store.create_api_key(name, rate("1/s")).await.unwrap();
+        store.api_keys().create(name, rate("1/s")).await.unwrap();
     }
-    let extremes = store.create_api_key("extremes", Rate::new(1_000_000_000, 86_400).unwrap());
+    let keys = store.api_keys();
+    let extremes = keys.create("extremes", Rate::new(1_000_000_000, 86_400).unwrap());
     assert_eq!(
         extremes.await.unwrap().info.rate,
         Rate::new(1_000_000_000, 86_400).unwrap()
     );
-    assert_eq!(store.list_api_keys().await.unwrap().len(), 6);
+    assert_eq!(store.api_keys().list().await.unwrap().len(), 6);
 });
 
 store_test!(secrets_are_distinct, |db| async move {
@@ -282,13 +316,20 @@ store_test!(secrets_are_distinct, |db| async move {
     let mut prefixes = HashSet::new();
     for i in 0..20 {
         let key = store
-            .create_api_key(&format!("k{i}"), rate("1/s"))
+            .api_keys()
+            .create(&format!("k{i}"), rate("1/s"))
             .await
             .unwrap();
         assert!(secrets.insert(key.secret.clone()));
         assert!(prefixes.insert(key.info.prefix.clone()));
         assert_eq!(
-            store.authenticate(&key.secret).await.unwrap().unwrap().name,
+            store
+                .api_keys()
+                .authenticate(&key.secret)
+                .await
+                .unwrap()
+                .unwrap()
+                .name,
             format!("k{i}")
         );
     }
@@ -297,7 +338,8 @@ store_test!(secrets_are_distinct, |db| async move {
 store_test!(secrets_are_never_stored, |db| async move {
     let store = db.open().await;
     let key = store
-        .create_api_key("stored-key-name", rate("60/min"))
+        .api_keys()
+        .create("stored-key-name", rate("60/min"))
         .await
         .unwrap();
     let secret = key.secret.clone();
@@ -315,8 +357,8 @@ store_test!(secrets_are_never_stored, |db| async move {
     check(&db.stored_bytes().await);
     // Also after more writes and once the store is closed (SQLite then
     // folds its WAL into the main file).
-    store.revoke_api_key("stored-key-name").await.unwrap();
-    assert_eq!(store.authenticate(&secret).await.unwrap(), None);
+    store.api_keys().revoke("stored-key-name").await.unwrap();
+    assert_eq!(store.api_keys().authenticate(&secret).await.unwrap(), None);
     drop(store);
     check(&db.stored_bytes().await);
 
@@ -328,14 +370,18 @@ store_test!(secrets_are_never_stored, |db| async move {
 store_test!(keys_survive_reopening, |db| async move {
     let key = {
         let store = db.open().await;
-        store.create_api_key("durable", rate("7/h")).await.unwrap()
+        store
+            .api_keys()
+            .create("durable", rate("7/h"))
+            .await
+            .unwrap()
     };
     let store = db.open().await;
     assert_eq!(
-        store.authenticate(&key.secret).await.unwrap(),
+        store.api_keys().authenticate(&key.secret).await.unwrap(),
         Some(key.info.clone())
     );
-    let next = store.create_api_key("next", rate("7/h")).await.unwrap();
+    let next = store.api_keys().create("next", rate("7/h")).await.unwrap();
     assert!(next.info.id > key.info.id);
 });
 
@@ -346,14 +392,20 @@ store_test!(clones_share_the_store_across_tasks, |db| async move {
         let store = store.clone();
         tasks.push(tokio::spawn(async move {
             let key = store
-                .create_api_key(&format!("t{i}"), rate("1/s"))
+                .api_keys()
+                .create(&format!("t{i}"), rate("1/s"))
                 .await
                 .unwrap();
-            assert!(store.authenticate(&key.secret).await.unwrap().is_some());
+            assert!(store
+                .api_keys()
+                .authenticate(&key.secret)
+                .await
+                .unwrap()
+                .is_some());
         }));
     }
     for task in tasks {
         task.await.unwrap();
     }
-    assert_eq!(store.list_api_keys().await.unwrap().len(), 8);
+    assert_eq!(store.api_keys().list().await.unwrap().len(), 8);
 });

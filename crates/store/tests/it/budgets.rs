@@ -19,11 +19,20 @@ store_test!(a_budget_allows_its_burst_then_waits, |db| async move {
     let store = db.open().await;
     for _ in 0..3 {
         assert_eq!(
-            store.draw_at("addr:a", rate("3/min"), T0).await.unwrap(),
+            store
+                .budgets()
+                .draw_at("addr:a", rate("3/min"), T0)
+                .await
+                .unwrap(),
             Draw::Allowed
         );
     }
-    match store.draw_at("addr:a", rate("3/min"), T0).await.unwrap() {
+    match store
+        .budgets()
+        .draw_at("addr:a", rate("3/min"), T0)
+        .await
+        .unwrap()
+    {
         // One unit comes back every 20 s.
         Draw::Denied { retry_after } => assert_eq!(retry_after, Duration::from_secs(20)),
         Draw::Allowed => panic!("a fourth draw was allowed"),
@@ -31,6 +40,7 @@ store_test!(a_budget_allows_its_burst_then_waits, |db| async move {
     // 19 s later still refused, 20 s later one more.
     assert!(matches!(
         store
+            .budgets()
             .draw_at("addr:a", rate("3/min"), T0 + 19_000_000)
             .await
             .unwrap(),
@@ -38,6 +48,7 @@ store_test!(a_budget_allows_its_burst_then_waits, |db| async move {
     ));
     assert_eq!(
         store
+            .budgets()
             .draw_at("addr:a", rate("3/min"), T0 + 20_000_000)
             .await
             .unwrap(),
@@ -45,6 +56,7 @@ store_test!(a_budget_allows_its_burst_then_waits, |db| async move {
     );
     assert!(matches!(
         store
+            .budgets()
             .draw_at("addr:a", rate("3/min"), T0 + 20_000_000)
             .await
             .unwrap(),
@@ -54,6 +66,7 @@ store_test!(a_budget_allows_its_burst_then_waits, |db| async move {
     for _ in 0..3 {
         assert_eq!(
             store
+                .budgets()
                 .draw_at("addr:a", rate("3/min"), T0 + 90_000_000)
                 .await
                 .unwrap(),
@@ -62,7 +75,11 @@ store_test!(a_budget_allows_its_burst_then_waits, |db| async move {
     }
     // Another budget is untouched.
     assert_eq!(
-        store.draw_at("addr:b", rate("3/min"), T0).await.unwrap(),
+        store
+            .budgets()
+            .draw_at("addr:b", rate("3/min"), T0)
+            .await
+            .unwrap(),
         Draw::Allowed
     );
 });
@@ -73,7 +90,13 @@ store_test!(two_servers_share_one_budget, |db| async move {
     let mut allowed = 0;
     for i in 0..10 {
         let store = if i % 2 == 0 { &one } else { &two };
-        if store.draw_at("global", rate("4/h"), T0 + i).await.unwrap() == Draw::Allowed {
+        if store
+            .budgets()
+            .draw_at("global", rate("4/h"), T0 + i)
+            .await
+            .unwrap()
+            == Draw::Allowed
+        {
             allowed += 1;
         }
     }
@@ -85,7 +108,13 @@ store_test!(concurrent_draws_never_exceed_the_budget, |db| async move {
     let tasks: Vec<_> = (0..40)
         .map(|_| {
             let store = store.clone();
-            tokio::spawn(async move { store.draw_at("global", rate("10/h"), T0).await.unwrap() })
+            tokio::spawn(async move {
+                store
+                    .budgets()
+                    .draw_at("global", rate("10/h"), T0)
+                    .await
+                    .unwrap()
+            })
         })
         .collect();
     let mut allowed = 0;
@@ -101,10 +130,11 @@ store_test!(idle_budgets_are_forgotten, |db| async move {
     let store = db.open().await;
     // A budget last used long ago.
     store
+        .budgets()
         .draw_at("addr:old", rate("1/s"), 1_000_000)
         .await
         .unwrap();
-    store.draw("addr:new", rate("1/s")).await.unwrap();
-    assert_eq!(store.forget_idle_budgets().await.unwrap(), 1);
+    store.budgets().draw("addr:new", rate("1/s")).await.unwrap();
+    assert_eq!(store.budgets().forget_idle().await.unwrap(), 1);
     assert_eq!(db.query_i64("SELECT count(*) FROM rate_budgets").await, 1);
 });

@@ -6,8 +6,10 @@
 
 mod api_keys;
 mod budgets;
+mod jobs;
 mod migrations;
 mod plain;
+mod transactions;
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -54,10 +56,6 @@ enum Db {
     },
 }
 
-const NO_POSTGRES: &str = "TEST_DATABASE_URL is not set: the store tests also run against \
-PostgreSQL. Run `scripts/test` (everything), or start the private test server and point the \
-tests at it: `export TEST_DATABASE_URL=$(scripts/test-postgres.sh)` from the repository root";
-
 impl TestDb {
     async fn new(backend: Backend) -> TestDb {
         let db = match backend {
@@ -68,15 +66,7 @@ impl TestDb {
                 Db::Sqlite { _dir: dir, path }
             }
             Backend::Postgres => {
-                let base = std::env::var("TEST_DATABASE_URL").expect(NO_POSTGRES);
-                let schema = format!("store_test_{:016x}", rand::random::<u64>());
-                let (client, _task) = connect(&base).await;
-                client
-                    .batch_execute(&format!("CREATE SCHEMA {schema}"))
-                    .await
-                    .unwrap();
-                let sep = if base.contains('?') { '&' } else { '?' };
-                let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
+                let (schema, url) = lekradar_testkit::postgres_fresh_schema("store_test").await;
                 Db::Postgres { url, schema }
             }
         };
@@ -175,8 +165,7 @@ impl TestDb {
 
     async fn cleanup(&self) {
         if let Db::Postgres { schema, .. } = &*self.0 {
-            let base = std::env::var("TEST_DATABASE_URL").unwrap();
-            let (client, _task) = connect(&base).await;
+            let (client, _task) = connect(&lekradar_testkit::postgres_base_url()).await;
             client
                 .batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
                 .await

@@ -15,7 +15,8 @@ fn known_migrations() -> i64 {
 store_test!(opening_twice_is_idempotent, |db| async move {
     let first = db.open().await;
     let key = first
-        .create_api_key("kept", Rate::new(1, 1).unwrap())
+        .api_keys()
+        .create("kept", Rate::new(1, 1).unwrap())
         .await
         .unwrap();
     let applied = "SELECT count(*) FROM schema_migrations";
@@ -28,13 +29,13 @@ store_test!(opening_twice_is_idempotent, |db| async move {
     // third after both are gone: nothing is applied again, nothing is lost.
     let second = db.open().await;
     assert_eq!(
-        second.list_api_keys().await.unwrap(),
+        second.api_keys().list().await.unwrap(),
         std::slice::from_ref(&key.info)
     );
     drop((first, second));
     let third = db.open().await;
     assert_eq!(
-        third.authenticate(&key.secret).await.unwrap(),
+        third.api_keys().authenticate(&key.secret).await.unwrap(),
         Some(key.info)
     );
     assert_eq!(db.query_i64(applied).await, known_migrations());
@@ -126,4 +127,27 @@ store_test!(a_newer_database_is_refused, |db| async move {
         db.query_i64("SELECT count(*) FROM schema_migrations").await,
         known_migrations() + 1
     );
+});
+
+store_test!(the_shipped_migrations_are_applied, |db| async move {
+    drop(db.open().await);
+    // This build ships three: 0001_api_keys, 0002_rate_budgets, 0003_jobs.
+    assert_eq!(known_migrations(), 3);
+    for (version, name) in [(1, "api_keys"), (2, "rate_budgets"), (3, "jobs")] {
+        assert_eq!(
+            db.query_i64(&format!(
+                "SELECT count(*) FROM schema_migrations WHERE version = {version} AND name = '{name}'"
+            ))
+            .await,
+            1,
+            "{version:04}_{name}"
+        );
+    }
+    // Their tables exist (and are empty).
+    for table in ["api_keys", "rate_budgets", "jobs"] {
+        assert_eq!(
+            db.query_i64(&format!("SELECT count(*) FROM {table}")).await,
+            0
+        );
+    }
 });

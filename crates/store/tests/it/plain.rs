@@ -257,7 +257,8 @@ async fn new_key_debug_hides_the_secret() {
         .await
         .unwrap();
     let key = store
-        .create_api_key("dbg", "1/s".parse().unwrap())
+        .api_keys()
+        .create("dbg", "1/s".parse().unwrap())
         .await
         .unwrap();
     let debug = format!("{key:?} {key:#?}");

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ristretto255_oprf } from '@noble/curves/ed25519.js';
 import { blind, bytesToHex, entryFor, finalize, hexToBytes, padOfEntry } from '../src/core.mjs';
+import { fixedScalar } from './fixed-scalar.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const text = readFileSync(join(here, '../../../prf/tests/data/rfc9497-ristretto255-sha512.txt'), 'utf8');
@@ -44,21 +45,6 @@ function eq(actual, expected, what) {
   checks += 1;
   const a = typeof actual === 'string' ? actual : bytesToHex(actual);
   if (a !== expected) failures.push(`${what}: got ${a}, want ${expected}`);
-}
-
-// A deterministic RNG that makes noble's RandomScalar return `scalarHex`:
-// it maps 48 little-endian bytes x to (x mod (n - 1)) + 1, so give x = s - 1.
-function fixedScalar(scalarHex) {
-  const le = hexToBytes(scalarHex);
-  let s = 0n;
-  for (let i = le.length - 1; i >= 0; i -= 1) s = (s << 8n) | BigInt(le[i]);
-  s -= 1n;
-  return (len) => {
-    const out = new Uint8Array(len);
-    let v = s;
-    for (let i = 0; i < len; i += 1) { out[i] = Number(v & 0xffn); v >>= 8n; }
-    return out;
-  };
 }
 
 for (const section of sections) {

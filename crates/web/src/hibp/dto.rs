@@ -5,7 +5,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::catalogue::Breach;
+use lekradar_catalogue::Breach;
 
 /// HIBP's date-time format: `2013-12-04T00:00:00Z`.
 const DATE_TIME: &str = "%Y-%m-%dT%H:%M:%SZ";

@@ -19,13 +19,14 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use lekradar_catalogue::Breach;
+use lekradar_l10n::Lang;
 use lekradar_normalize::IdentifierKind;
-use lekradar_store::ApiKeyInfo;
+use lekradar_service::{
+    read_identifier, CheckOutcome, CheckQuery, Denied, IdentifierError, Interface, Refusal,
+};
 
-use crate::account::{read_account, AccountError};
 use crate::auth::{api_key_from, ClientAddr};
-use crate::exposure::check_identifier;
-use crate::limits::Denied;
 use crate::middleware::check_answer;
 use crate::state::AppState;
 use dto::{AccountBreaches, HibpBreach, HibpBreachName, HibpErrorBody, HibpFlag};
@@ -162,31 +163,23 @@ impl Query {
     }
 }
 
-/// The key of a request that must carry one (or may, when keys are not
-/// required).
-async fn api_key(state: &AppState, headers: &HeaderMap) -> Result<Option<ApiKeyInfo>, HibpError> {
-    let Some(secret) = api_key_from(headers, false) else {
-        // Owner-only: answers go to the owner's email address, so only
-        // callers the operator gave a key may check through the API.
-        return if state.config.require_api_key
-            || state.config.mode == crate::config::Mode::OwnerOnly
-        {
-            Err(HibpError::Unauthorized(MISSING_KEY))
-        } else {
-            Ok(None)
-        };
-    };
-    match state.authenticate(&secret).await {
-        Ok(Some(info)) => Ok(Some(info)),
-        Ok(None) => Err(HibpError::Unauthorized(INVALID_KEY)),
-        Err(e) => {
-            tracing::error!(error = %e, "metadata store unavailable for an API key lookup");
-            Err(HibpError::Unavailable)
+impl From<Refusal> for HibpError {
+    fn from(refusal: Refusal) -> HibpError {
+        match refusal {
+            Refusal::PrivateMode => HibpError::PrivateOnly,
+            Refusal::NeedsApiKey => HibpError::Unauthorized(MISSING_KEY),
+            Refusal::UnknownKey => HibpError::Unauthorized(INVALID_KEY),
+            Refusal::Invalid(e) => account_error(e),
+            Refusal::EmailOnly => {
+                HibpError::BadRequest("the account must be an email address".to_owned())
+            }
+            Refusal::Limited(denied) => HibpError::TooManyRequests(denied),
+            Refusal::Unavailable => HibpError::Unavailable,
         }
     }
 }
 
-fn account_error(e: AccountError) -> HibpError {
+fn account_error(e: IdentifierError) -> HibpError {
     HibpError::BadRequest(format!(
         "the account does not comply with an acceptable format ({e})"
     ))
@@ -219,60 +212,47 @@ pub async fn breached_account(
     Path(account): Path<String>,
     RawQuery(raw_query): RawQuery,
 ) -> Result<Response, HibpError> {
-    if state.config.mode == crate::config::Mode::Private {
-        return Err(HibpError::PrivateOnly);
-    }
-    let key = api_key(&state, &headers).await?;
+    let service = &state.service;
+    let admitted = service
+        .admit(
+            Interface::Hibp,
+            ip,
+            api_key_from(&headers, false).as_deref(),
+        )
+        .await?;
     let query = Query::parse(raw_query.as_deref());
     let truncate = query.flag("truncateresponse", "truncateResponse", true)?;
     let include_unverified = query.flag("includeunverified", "includeUnverified", true)?;
     let domain = query.domain();
-    let id = match read_account(&account, state.config.default_region) {
-        Ok(id) => id,
-        Err(e) => {
-            state.metrics.check("hibp", "invalid");
-            return Err(account_error(e));
-        }
-    };
-    match state.draw_check(key.as_ref(), ip).await {
-        Ok(()) => {}
-        Err(crate::state::DrawError::Limited(denied)) => {
-            state.metrics.check("hibp", "limited");
-            state.metrics.limited(denied.budget.as_str());
-            return Err(HibpError::TooManyRequests(denied));
-        }
-        Err(crate::state::DrawError::Unavailable) => return Err(HibpError::Unavailable),
-    }
-    let exposures = check_identifier(&state, &id).map_err(|e| {
-        tracing::error!(error = %e, "keyed PRF failed");
-        HibpError::Unavailable
-    })?;
-    let breaches: Vec<_> = exposures
-        .found
-        .iter()
-        .map(|e| &e.breach)
-        .filter(|b| include_unverified || b.meta.is_verified)
-        .filter(|b| {
-            domain
+    let keep = |b: &Breach| {
+        (include_unverified || b.meta.is_verified)
+            && domain
                 .as_deref()
                 .is_none_or(|d| b.meta.domain.eq_ignore_ascii_case(d))
-        })
-        .collect();
-    if breaches.is_empty() {
-        state.count_check("hibp", false);
+    };
+    let query = CheckQuery {
+        text: &account,
+        region: service.config().default_region,
+        lang: Lang::En,
+    };
+    let CheckOutcome::OnScreen { exposures, .. } = service.check(&admitted, query, &keep).await?
+    else {
+        // The policy never sends an HIBP answer by mail.
+        return Err(HibpError::Unavailable);
+    };
+    if exposures.found.is_empty() {
         return Ok(check_answer(HibpError::NotFound.into_response()));
     }
-    state.count_check("hibp", true);
+    let breaches = exposures.found.iter().map(|e| &e.breach);
     let response = if truncate {
         let names: Vec<HibpBreachName> = breaches
-            .iter()
             .map(|b| HibpBreachName {
                 name: b.meta.name.clone(),
             })
             .collect();
         Json(AccountBreaches::Truncated(names)).into_response()
     } else {
-        let full: Vec<HibpBreach> = breaches.iter().map(|b| HibpBreach::from(&***b)).collect();
+        let full: Vec<HibpBreach> = breaches.map(|b| HibpBreach::from(&**b)).collect();
         Json(AccountBreaches::Full(full)).into_response()
     };
     Ok(check_answer(no_store(response)))
@@ -287,10 +267,10 @@ fn no_store(mut response: Response) -> Response {
 }
 
 fn read_budget(state: &AppState, ip: std::net::IpAddr) -> Result<(), HibpError> {
-    state.budgets.read(ip).map_err(|denied| {
-        state.metrics.limited(denied.budget.as_str());
-        HibpError::TooManyRequests(denied)
-    })
+    state
+        .service
+        .read_budget(ip)
+        .map_err(HibpError::TooManyRequests)
 }
 
 #[utoipa::path(
@@ -320,7 +300,7 @@ pub async fn breaches(
         Some(_) => Some(query.flag("isspamlist", "isSpamList", false)?),
         None => None,
     };
-    let (_, catalogue) = state.snapshot();
+    let (_, catalogue) = state.service.snapshot();
     let list = catalogue
         .all()
         .iter()
@@ -355,7 +335,7 @@ pub async fn breach(
     Path(name): Path<String>,
 ) -> Result<Json<HibpBreach>, HibpError> {
     read_budget(&state, ip)?;
-    let (_, catalogue) = state.snapshot();
+    let (_, catalogue) = state.service.snapshot();
     catalogue
         .get(name.trim())
         .map(|b| Json(HibpBreach::from(&**b)))
@@ -378,7 +358,7 @@ pub async fn latest_breach(
     ClientAddr(ip): ClientAddr,
 ) -> Result<Json<HibpBreach>, HibpError> {
     read_budget(&state, ip)?;
-    let (_, catalogue) = state.snapshot();
+    let (_, catalogue) = state.service.snapshot();
     catalogue
         .latest()
         .map(|b| Json(HibpBreach::from(&**b)))
@@ -401,7 +381,7 @@ pub async fn data_classes(
     ClientAddr(ip): ClientAddr,
 ) -> Result<Json<Vec<String>>, HibpError> {
     read_budget(&state, ip)?;
-    let (_, catalogue) = state.snapshot();
+    let (_, catalogue) = state.service.snapshot();
     let mut classes: Vec<String> = lekradar_breach::HIBP_DATA_CLASSES
         .iter()
         .map(|c| (*c).to_owned())
@@ -441,8 +421,15 @@ pub async fn paste_account(
     headers: HeaderMap,
     Path(account): Path<String>,
 ) -> Result<Response, HibpError> {
-    api_key(&state, &headers).await?;
-    let id = read_account(&account, state.config.default_region).map_err(account_error)?;
+    state
+        .service
+        .identify(
+            Interface::Hibp,
+            ip,
+            api_key_from(&headers, false).as_deref(),
+        )
+        .await?;
+    let id = read_identifier(&account, state.config.default_region).map_err(account_error)?;
     if id.kind() != IdentifierKind::Email {
         return Err(HibpError::BadRequest(
             "pastes are searched by email address only".to_owned(),

@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::catalogue::Breach;
-use crate::l10n::Tr;
+use lekradar_catalogue::Breach;
+use lekradar_l10n::Tr;
 
 /// A check request.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -204,21 +204,4 @@ pub struct ClassCount {
     pub count: u64,
 }
 
-/// Every error of the native API has this body.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ErrorBody {
-    pub error: ErrorDetail,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ErrorDetail {
-    /// A stable machine-readable code, e.g. `invalid_account`.
-    pub code: String,
-    /// What went wrong and what to do, for people.
-    pub message: String,
-    /// Seconds to wait, for `rate_limited`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub retry_after: Option<u64>,
-}
+pub use crate::error::{ErrorBody, ErrorDetail};

@@ -1,7 +1,7 @@
 //! The native API under `/api/v1`: a check that returns each breach with the
 //! data classes of *that person's record* and the advice for them, and the
 //! breach catalogue with per-country and per-data-class statistics. Every
-//! error has one JSON envelope (`dto::ErrorBody`).
+//! error has one JSON envelope (`crate::error::ErrorBody`).
 
 pub mod dto;
 
@@ -11,15 +11,14 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use lekradar_l10n::Lang;
 use lekradar_normalize::{Identifier, Region};
-use lekradar_store::ApiKeyInfo;
+use lekradar_service::advice::{advice_for, country_of_lang, country_of_region};
+use lekradar_service::{CheckOutcome, CheckQuery, DeploymentMode, Exposures, Interface, Refusal};
 use serde::Deserialize;
 
-use crate::account::read_account;
 use crate::auth::{api_key_from, ClientAddr};
-use crate::exposure::{check_identifier, Exposures};
-use crate::l10n::Lang;
-use crate::limits::Denied;
+use crate::error::ApiError;
 use crate::state::AppState;
 use dto::*;
 
@@ -30,93 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/breaches", get(breaches))
         .route("/breaches/{name}", get(breach))
         .route("/advice", get(advice_catalogue))
-        .nest("/private", crate::private::router())
         .fallback(not_found)
-}
-
-/// A native API error: status, code and message in one JSON envelope.
-#[derive(Debug)]
-pub struct ApiError {
-    status: StatusCode,
-    code: &'static str,
-    message: String,
-    retry_after: Option<u64>,
-}
-
-impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError {
-            status,
-            code,
-            message: message.into(),
-            retry_after: None,
-        }
-    }
-
-    pub(crate) fn limited(denied: Denied) -> ApiError {
-        let secs = denied.retry_after_secs();
-        ApiError {
-            status: StatusCode::TOO_MANY_REQUESTS,
-            code: "rate_limited",
-            message: format!(
-                "too many checks ({} budget); try again in {secs} seconds",
-                denied.budget.as_str()
-            ),
-            retry_after: Some(secs),
-        }
-    }
-
-    /// In `owner-only` mode answers go to the owner's email address; the
-    /// check APIs answer only callers the operator gave a key.
-    pub(crate) fn owner_only() -> ApiError {
-        ApiError::new(
-            StatusCode::FORBIDDEN,
-            "owner_only",
-            "this server sends answers only to the owner's email address: checking through the API needs an API key (hibp-api-key)",
-        )
-    }
-
-    pub(crate) fn unavailable() -> ApiError {
-        ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
-            "the service cannot answer right now; try again shortly",
-        )
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let retry_after = self.retry_after;
-        let body = ErrorBody {
-            error: ErrorDetail {
-                code: self.code.to_owned(),
-                message: self.message,
-                retry_after,
-            },
-        };
-        let mut response = (self.status, Json(body)).into_response();
-        if let Some(secs) = retry_after {
-            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, v);
-            }
-        }
-        response
-    }
-}
-
-impl From<JsonRejection> for ApiError {
-    fn from(rejection: JsonRejection) -> Self {
-        let (status, code) = match &rejection {
-            JsonRejection::MissingJsonContentType(_) => {
-                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
-            }
-            JsonRejection::JsonDataError(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
-            JsonRejection::BytesRejection(_) => (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large"),
-            _ => (StatusCode::BAD_REQUEST, "invalid_json"),
-        };
-        ApiError::new(status, code, rejection.body_text())
-    }
 }
 
 async fn not_found() -> ApiError {
@@ -140,34 +53,10 @@ fn lang_of(value: Option<&str>) -> Result<Lang, ApiError> {
     }
 }
 
-/// The API key a check through the native or private API is made with
-/// (`None`: the caller's address budget). An unknown key is a 401, not a
-/// keyless check; in owner-only mode a check needs a key.
-pub(crate) async fn check_key(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<Option<ApiKeyInfo>, ApiError> {
-    let key = match api_key_from(headers, true) {
-        None => None,
-        Some(secret) => match state.authenticate(&secret).await {
-            Ok(Some(info)) => Some(info),
-            Ok(None) => {
-                return Err(ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "invalid_api_key",
-                    "the API key is unknown or revoked; leave it out to check without one",
-                ))
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "metadata store unavailable for an API key lookup");
-                return Err(ApiError::unavailable());
-            }
-        },
-    };
-    if key.is_none() && state.config.mode == crate::config::Mode::OwnerOnly {
-        return Err(ApiError::owner_only());
-    }
-    Ok(key)
+/// The API key a request to the native or private API carries
+/// (`Authorization: Bearer` or `hibp-api-key`).
+pub fn api_key(headers: &HeaderMap) -> Option<String> {
+    api_key_from(headers, true)
 }
 
 #[utoipa::path(
@@ -193,15 +82,15 @@ pub async fn check(
     headers: HeaderMap,
     body: Result<Json<CheckRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    if state.config.mode == crate::config::Mode::Private {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "private_mode",
-            "this server answers private checks only: see /api/v1/private/config",
-        ));
+    let service = &state.service;
+    if service.mode() == DeploymentMode::Private {
+        // Before the body is read, as every check refuses in private mode.
+        return Err(Refusal::PrivateMode.into());
     }
     let Json(request) = body?;
-    let key = check_key(&state, &headers).await?;
+    let admitted = service
+        .admit(Interface::Native, ip, api_key(&headers).as_deref())
+        .await?;
     let lang = lang_of(request.lang.as_deref())?;
     let chosen = match request
         .region
@@ -214,30 +103,19 @@ pub async fn check(
             ApiError::new(StatusCode::BAD_REQUEST, "invalid_region", e.to_string())
         })?),
     };
-    let region = chosen.unwrap_or(state.config.default_region);
     // For an email address: the chosen region's country, else the language's.
-    let elsewhere = chosen.map_or(
-        crate::advice::country_of_lang(lang),
-        crate::advice::country_of_region,
-    );
-    let id = read_account(&request.account, region).map_err(|e| {
-        state.metrics.check("native", "invalid");
-        ApiError::new(StatusCode::BAD_REQUEST, "invalid_account", e.to_string())
-    })?;
-    match state.draw_check(key.as_ref(), ip).await {
-        Ok(()) => {}
-        Err(crate::state::DrawError::Limited(denied)) => {
-            state.metrics.check("native", "limited");
-            state.metrics.limited(denied.budget.as_str());
-            return Err(ApiError::limited(denied));
-        }
-        Err(crate::state::DrawError::Unavailable) => return Err(ApiError::unavailable()),
-    }
-    let exposures = check_identifier(&state, &id).map_err(|e| {
-        tracing::error!(error = %e, "keyed PRF failed");
-        ApiError::unavailable()
-    })?;
-    state.count_check("native", !exposures.found.is_empty());
+    let elsewhere = chosen.map_or(country_of_lang(lang), country_of_region);
+    let query = CheckQuery {
+        text: &request.account,
+        region: chosen.unwrap_or(service.config().default_region),
+        lang,
+    };
+    let CheckOutcome::OnScreen { id, exposures } =
+        service.check(&admitted, query, &|_| true).await?
+    else {
+        // The policy never sends a native API answer by mail.
+        return Err(ApiError::unavailable());
+    };
     let response = check_response(&state, &id, &exposures, lang, elsewhere);
     let mut response = Json(response).into_response();
     response
@@ -267,7 +145,7 @@ fn check_response(
             breach_data_classes: e.breach.meta.data_classes.clone(),
         })
         .collect();
-    let items = crate::advice::advice_for(id, &exposures.found, elsewhere);
+    let items = advice_for(id, &exposures.found, elsewhere);
     let advice = state.advice.json(&items, lang);
     CheckResponse {
         account: CheckedAccount {
@@ -307,10 +185,10 @@ pub async fn breaches(
     ClientAddr(ip): ClientAddr,
     query: Result<Query<LangQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<BreachDto>>, ApiError> {
-    state.budgets.read(ip).map_err(ApiError::limited)?;
+    state.service.read_budget(ip).map_err(ApiError::limited)?;
     let lang = lang_of(query.ok().and_then(|q| q.0.lang).as_deref())?;
     let tr = state.l10n.tr(lang);
-    let (_, catalogue) = state.snapshot();
+    let (_, catalogue) = state.service.snapshot();
     Ok(Json(
         catalogue
             .all()
@@ -341,10 +219,10 @@ pub async fn breach(
     Path(name): Path<String>,
     query: Result<Query<LangQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<BreachStatisticsDto>, ApiError> {
-    state.budgets.read(ip).map_err(ApiError::limited)?;
+    state.service.read_budget(ip).map_err(ApiError::limited)?;
     let lang = lang_of(query.ok().and_then(|q| q.0.lang).as_deref())?;
     let tr = state.l10n.tr(lang);
-    let (_, catalogue) = state.snapshot();
+    let (_, catalogue) = state.service.snapshot();
     let Some(b) = catalogue.get(name.trim()) else {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
@@ -401,7 +279,7 @@ pub async fn advice_catalogue(
     ClientAddr(ip): ClientAddr,
     query: Result<Query<LangQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
-    state.budgets.read(ip).map_err(ApiError::limited)?;
+    state.service.read_budget(ip).map_err(ApiError::limited)?;
     let lang = lang_of(query.ok().and_then(|q| q.0.lang).as_deref())?;
     let advice = lekradar_advice::Advice::builtin();
     let all: Vec<&lekradar_advice::Item> = advice.items().iter().collect();

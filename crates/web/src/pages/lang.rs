@@ -9,7 +9,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderValue};
 use axum::response::Response;
 
-use crate::l10n::Lang;
+use lekradar_l10n::Lang;
 
 /// The page's language and the path the language switch links to.
 #[derive(Debug, Clone)]

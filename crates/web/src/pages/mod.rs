@@ -17,16 +17,17 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use lekradar_normalize::{IdentifierKind, Region};
+use lekradar_catalogue::Breach;
+use lekradar_l10n::{Lang, Tr};
+use lekradar_normalize::Region;
+use lekradar_service::advice::{advice_for, country_of_region};
+use lekradar_service::{
+    CheckOutcome, CheckQuery, DeploymentMode, IdentifierError, Interface, Refusal,
+};
 use serde::Deserialize;
 
-use crate::account::{read_account, AccountError};
 use crate::auth::ClientAddr;
-use crate::catalogue::Breach;
-use crate::config::Mode;
-use crate::exposure::check_identifier;
-use crate::l10n::{Lang, Tr};
-use crate::state::{AppState, OwnerAnswer, OwnerAnswerBreach};
+use crate::state::AppState;
 pub use lang::PageLang;
 use templates::*;
 
@@ -123,11 +124,11 @@ fn form_page<'a>(
     error: Option<String>,
     csrf: String,
 ) -> IndexPage<'a> {
-    let (_, catalogue) = state.snapshot();
+    let (_, catalogue) = state.service.snapshot();
     let private_check = private_check_mode(state);
     IndexPage {
         page: PageCtx::new(tr, lang, tr.t("index-title")),
-        owner_only: state.config.mode == Mode::OwnerOnly,
+        owner_only: state.config.mode == DeploymentMode::OwnerOnly,
         private_check,
         i18n: private_check
             .map(|_| client_i18n(state, &tr))
@@ -234,116 +235,80 @@ async fn check(
     // without its cookie) is shown again, empty — not with what another
     // site may have filled in — and with a fresh token.
     if !state.form_tokens.verify(&headers, &form.csrf) {
-        state.metrics.check("page", "bad_token");
+        state.metrics.service.check("page", "bad_token");
         return retry_with(
             StatusCode::FORBIDDEN,
             String::new(),
             tr.t("error-form-expired"),
         );
     }
-    let id = match read_account(&form.account, region) {
-        Ok(id) => id,
-        Err(e) => {
-            state.metrics.check("page", "invalid");
-            let message = match e {
-                AccountError::Empty => tr.t("error-empty"),
-                AccountError::TooLong => tr.t("error-too-long"),
-                AccountError::Rejected(r) => {
+    let service = &state.service;
+    let message_page = |status: StatusCode, title: &str, text: String| {
+        let page = MessagePage {
+            page: PageCtx::new(tr, &lang, tr.t(title)),
+            heading: tr.t(title),
+            text,
+        };
+        html(status, &lang, askama::Template::render(&page))
+    };
+    let query = CheckQuery {
+        text: &form.account,
+        region,
+        lang: lang.lang,
+    };
+    let outcome = match service.admit(Interface::Page, ip, None).await {
+        Ok(admitted) => service.check(&admitted, query, &|_| true).await,
+        Err(refusal) => Err(refusal),
+    };
+    let (id, exposures) = match outcome {
+        Ok(CheckOutcome::OnScreen { id, exposures }) => (id, exposures),
+        Ok(CheckOutcome::ByMail) => {
+            // The same page whatever the outcome: the check is made after
+            // it, and its answer goes to the mailer only.
+            return no_store(message_page(
+                StatusCode::OK,
+                "owner-sent-title",
+                tr.t("owner-sent-text"),
+            ));
+        }
+        Err(Refusal::Invalid(e)) => {
+            return retry(match e {
+                IdentifierError::Empty => tr.t("error-empty"),
+                IdentifierError::TooLong => tr.t("error-too-long"),
+                IdentifierError::Rejected(r) => {
                     tr.ts("error-not-an-account", "reason", &r.to_string())
                 }
-            };
-            return retry(message);
+            })
         }
-    };
-    if state.config.mode == Mode::Private {
-        // Only the check in the browser (which never sends the identifier).
-        let page = MessagePage {
-            page: PageCtx::new(tr, &lang, tr.t("private-only-title")),
-            heading: tr.t("private-only-title"),
-            text: tr.t("private-only-text"),
-        };
-        return no_store(html(
-            StatusCode::FORBIDDEN,
-            &lang,
-            askama::Template::render(&page),
-        ));
-    }
-    let owner_only = state.config.mode == Mode::OwnerOnly;
-    if owner_only && id.kind() != IdentifierKind::Email {
-        state.metrics.check("page", "invalid");
-        return retry(tr.t("error-owner-only-email"));
-    }
-    let drawn = match state.draw_check(None, ip).await {
-        Ok(()) => Ok(()),
-        Err(crate::state::DrawError::Limited(denied)) => Err(denied),
-        Err(crate::state::DrawError::Unavailable) => {
-            let page = MessagePage {
-                page: PageCtx::new(tr, &lang, tr.t("unavailable-title")),
-                heading: tr.t("unavailable-title"),
-                text: tr.t("unavailable-text"),
-            };
-            return html(
+        Err(Refusal::EmailOnly) => return retry(tr.t("error-owner-only-email")),
+        Err(Refusal::PrivateMode) => {
+            // Only the check in the browser (which never sends the identifier).
+            return no_store(message_page(
+                StatusCode::FORBIDDEN,
+                "private-only-title",
+                tr.t("private-only-text"),
+            ));
+        }
+        Err(Refusal::Limited(denied)) => {
+            let mut response = message_page(
+                StatusCode::TOO_MANY_REQUESTS,
+                "limited-title",
+                tr.tn("limited-text", denied.retry_after_secs()),
+            );
+            if let Ok(v) = HeaderValue::from_str(&denied.retry_after_secs().to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            return no_store(response);
+        }
+        // The pages carry no API key: the rest is the service failing.
+        Err(Refusal::Unavailable | Refusal::NeedsApiKey | Refusal::UnknownKey) => {
+            return message_page(
                 StatusCode::SERVICE_UNAVAILABLE,
-                &lang,
-                askama::Template::render(&page),
+                "unavailable-title",
+                tr.t("unavailable-text"),
             );
         }
     };
-    if let Err(denied) = drawn {
-        state.metrics.check("page", "limited");
-        state.metrics.limited(denied.budget.as_str());
-        let page = MessagePage {
-            page: PageCtx::new(tr, &lang, tr.t("limited-title")),
-            heading: tr.t("limited-title"),
-            text: tr.tn("limited-text", denied.retry_after_secs()),
-        };
-        let mut response = html(
-            StatusCode::TOO_MANY_REQUESTS,
-            &lang,
-            askama::Template::render(&page),
-        );
-        if let Ok(v) = HeaderValue::from_str(&denied.retry_after_secs().to_string()) {
-            response.headers_mut().insert(header::RETRY_AFTER, v);
-        }
-        return no_store(response);
-    }
-    if owner_only {
-        // The same page whatever the outcome, and sent before the check is
-        // made: its timing, size and status cannot depend on the answer.
-        // The check runs afterwards on this worker and its answer goes to
-        // the mailer only; it is counted as `accepted`, never found or not.
-        state.metrics.check("page", "accepted");
-        let deferred = state.clone();
-        let lang_code = lang.lang;
-        tokio::spawn(async move {
-            // Let the answer's response be written first.
-            tokio::task::yield_now().await;
-            owner_answer(&deferred, &id, lang_code);
-        });
-        let page = MessagePage {
-            page: PageCtx::new(tr, &lang, tr.t("owner-sent-title")),
-            heading: tr.t("owner-sent-title"),
-            text: tr.t("owner-sent-text"),
-        };
-        return no_store(html(StatusCode::OK, &lang, askama::Template::render(&page)));
-    }
-    let exposures = match check_identifier(&state, &id) {
-        Ok(e) => e,
-        Err(e) => {
-            tracing::error!(error = %e, "keyed PRF failed");
-            let page = MessagePage {
-                page: PageCtx::new(tr, &lang, tr.t("unavailable-title")),
-                heading: tr.t("unavailable-title"),
-                text: tr.t("unavailable-text"),
-            };
-            return html(
-                StatusCode::SERVICE_UNAVAILABLE,
-                &lang,
-                askama::Template::render(&page),
-            );
-        }
-    };
-    state.count_check("page", !exposures.found.is_empty());
 
     let mut found: Vec<_> = exposures.found.iter().collect();
     found.sort_by_key(|e| std::cmp::Reverse(e.breach.meta.breach_date));
@@ -367,11 +332,7 @@ async fn check(
             },
         })
         .collect::<Vec<_>>();
-    let items = crate::advice::advice_for(
-        &id,
-        &exposures.found,
-        crate::advice::country_of_region(region),
-    );
+    let items = advice_for(&id, &exposures.found, country_of_region(region));
     let advice = state
         .advice
         .texts(&items, lang.lang)
@@ -410,31 +371,6 @@ async fn check(
     no_store(html(StatusCode::OK, &lang, askama::Template::render(&page)))
 }
 
-/// An owner-only check, made after its page was answered: the answer goes
-/// to the mailer (the same hand-off whatever the outcome).
-fn owner_answer(state: &AppState, id: &lekradar_normalize::Identifier, lang: Lang) {
-    let breaches = match check_identifier(state, id) {
-        Ok(exposures) => exposures
-            .found
-            .iter()
-            .map(|e| OwnerAnswerBreach {
-                name: e.breach.meta.name.clone(),
-                title: e.breach.meta.title.clone(),
-                data_classes: e.classes.clone(),
-            })
-            .collect(),
-        Err(e) => {
-            tracing::error!(error = %e, "keyed PRF failed; owner-only answer not made");
-            return;
-        }
-    };
-    state.hand_to_mailer(OwnerAnswer {
-        to: id.canonical().to_owned(),
-        lang,
-        breaches,
-    });
-}
-
 async fn breaches(
     State(state): State<AppState>,
     ClientAddr(ip): ClientAddr,
@@ -444,7 +380,7 @@ async fn breaches(
     if let Some(limited) = read_limited(&state, ip, &lang, tr) {
         return limited;
     }
-    let (_, catalogue) = state.snapshot();
+    let (_, catalogue) = state.service.snapshot();
     let mut rows: Vec<_> = catalogue.all().iter().filter(|b| !b.retired).collect();
     rows.sort_by_key(|b| std::cmp::Reverse(b.meta.breach_date));
     let rows = rows
@@ -477,8 +413,7 @@ fn read_limited(
     lang: &PageLang,
     tr: Tr<'_>,
 ) -> Option<Response> {
-    let denied = state.budgets.read(ip).err()?;
-    state.metrics.limited(denied.budget.as_str());
+    let denied = state.service.read_budget(ip).err()?;
     let page = MessagePage {
         page: PageCtx::new(tr, lang, tr.t("limited-title")),
         heading: tr.t("limited-title"),
@@ -505,7 +440,7 @@ async fn breach(
     if let Some(limited) = read_limited(&state, ip, &lang, tr) {
         return limited;
     }
-    let (_, catalogue) = state.snapshot();
+    let (_, catalogue) = state.service.snapshot();
     let Some(b) = catalogue.get(name.trim()) else {
         return not_found_page(&state, &lang);
     };
@@ -533,7 +468,7 @@ async fn breach(
         &tr.t("chart-other"),
         |n| tr.count(n),
     );
-    let staff = crate::staff::StaffMessage::new(b, &tr);
+    let staff = lekradar_l10n::staff::StaffMessage::new(&b.meta, &tr);
     let page = BreachPage {
         staff_subject: staff.subject.clone(),
         staff_text: staff.paragraphs.join("\n\n"),
@@ -623,11 +558,11 @@ async fn staff_message(
     if let Some(limited) = read_limited(&state, ip, &lang, tr) {
         return limited;
     }
-    let (_, catalogue) = state.snapshot();
+    let (_, catalogue) = state.service.snapshot();
     let Some(b) = catalogue.get(name.trim()) else {
         return not_found_page(&state, &lang);
     };
-    let text = crate::staff::StaffMessage::new(b, &tr).to_text();
+    let text = lekradar_l10n::staff::StaffMessage::new(&b.meta, &tr).to_text();
     let disposition = format!(
         "attachment; filename=\"{}-staff-{}.txt\"",
         b.meta.name,
@@ -654,9 +589,9 @@ async fn letters(
     lang: PageLang,
     query: Result<axum::extract::Query<LettersQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    use crate::letters::{letter, placeholder, template, LetterFields, LetterKind, FIELDS};
+    use lekradar_l10n::letters::{letter, placeholder, template, LetterFields, LetterKind, FIELDS};
     let tr = state.l10n.tr(lang.lang);
-    let (_, catalogue) = state.snapshot();
+    let (_, catalogue) = state.service.snapshot();
     let broker = query
         .ok()
         .and_then(|q| q.0.breach)
@@ -728,15 +663,15 @@ fn private_check_mode(state: &AppState) -> Option<&'static str> {
         return None;
     }
     match state.config.mode {
-        Mode::Public => Some("public"),
-        Mode::Private => Some("private"),
-        Mode::OwnerOnly => None,
+        DeploymentMode::Public => Some("public"),
+        DeploymentMode::Private => Some("private"),
+        DeploymentMode::OwnerOnly => None,
     }
 }
 
 /// The translations the browser client draws its result with.
 fn client_i18n(state: &AppState, tr: &Tr<'_>) -> String {
-    let (_, catalogue) = state.snapshot();
+    let (_, catalogue) = state.service.snapshot();
     let listable = catalogue
         .all()
         .iter()

@@ -6,8 +6,8 @@ use askama::Template;
 
 use super::charts::BarChart;
 use super::lang::PageLang;
-use crate::l10n::{Lang, Tr};
-use crate::native::dto::AdviceDto;
+use lekradar_l10n::advice::AdviceText;
+use lekradar_l10n::{Lang, Tr};
 
 /// What every page needs.
 pub struct PageCtx<'a> {
@@ -81,7 +81,7 @@ pub struct ExposureView {
 
 pub struct AdviceView {
     pub urgency_label: String,
-    pub text: std::sync::Arc<AdviceDto>,
+    pub text: std::sync::Arc<AdviceText>,
 }
 
 #[derive(Template)]

@@ -272,7 +272,8 @@ async fn a_revoked_key_stops_working() {
     .await;
     let made = app
         .store
-        .create_api_key("short-lived", lekradar_store::Rate::new(10, 1).unwrap())
+        .api_keys()
+        .create("short-lived", lekradar_store::Rate::new(10, 1).unwrap())
         .await
         .unwrap();
     let url = app.url(&format!("/api/v3/breachedaccount/{JAN_PHONE}"));
@@ -284,7 +285,7 @@ async fn a_revoked_key_stops_working() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    app.store.revoke_api_key("short-lived").await.unwrap();
+    app.store.api_keys().revoke("short-lived").await.unwrap();
     // Within the key cache time (5 s by default) the key stops working.
     let mut status = StatusCode::OK;
     for _ in 0..70 {
@@ -337,7 +338,8 @@ async fn a_key_with_its_own_rate_gets_429_with_retry_after_and_hibp_body() {
     // Another key is not affected.
     let other = app
         .store
-        .create_api_key("other", lekradar_store::Rate::new(10, 60).unwrap())
+        .api_keys()
+        .create("other", lekradar_store::Rate::new(10, 60).unwrap())
         .await
         .unwrap();
     let r = app
@@ -354,14 +356,15 @@ async fn a_key_with_its_own_rate_gets_429_with_retry_after_and_hibp_body() {
 #[tokio::test]
 async fn the_global_cap_holds_for_every_key() {
     let mut options = Options::default();
-    options.limits.global = lekradar_store::Rate::new(5, 3600).unwrap();
+    options.rates.global = lekradar_store::Rate::new(5, 3600).unwrap();
     let app = TestApp::with(options).await;
     let mut ok = 0;
     let mut limited = 0;
     for i in 0..10 {
         let key = app
             .store
-            .create_api_key(&format!("k{i}"), lekradar_store::Rate::new(100, 1).unwrap())
+            .api_keys()
+            .create(&format!("k{i}"), lekradar_store::Rate::new(100, 1).unwrap())
             .await
             .unwrap();
         let r = app
@@ -474,7 +477,7 @@ async fn without_required_keys_addresses_have_budgets() {
         require_api_key: false,
         ..Default::default()
     };
-    options.limits.per_address = lekradar_store::Rate::new(2, 60).unwrap();
+    options.rates.per_address = lekradar_store::Rate::new(2, 60).unwrap();
     let app = TestApp::with(options).await;
     let url = app.url(&format!("/api/v3/breachedaccount/{JAN_PHONE}"));
     for _ in 0..2 {

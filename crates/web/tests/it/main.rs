@@ -5,7 +5,7 @@
 
 mod hibp;
 mod hostile;
-mod l10n;
+mod matrix;
 mod native;
 mod ops;
 mod pages;
@@ -18,42 +18,15 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
 use lekradar_breach::{BreachKind, BreachMetadata, NaiveDate};
-use lekradar_check::filing;
-use lekradar_index::{IndexReader, IndexWriter, Transaction};
-use lekradar_normalize::{normalize, Region};
+use lekradar_index::{IndexReader, IndexWriter};
+use lekradar_l10n::L10n;
 use lekradar_prf::ServerKey;
+use lekradar_service::{DeploymentMode, OwnerAnswer, Rates, Service};
 use lekradar_store::{Rate, Store};
-use lekradar_web::{App, L10n, Limits, Mode, OwnerAnswer, ServerConfig};
+use lekradar_web::{App, ServerConfig};
 use tokio::sync::{mpsc, oneshot};
 
-/// A person's record in a fixture breach: identifier as typed and the data
-/// classes of that record.
-pub struct Record {
-    pub raw: &'static str,
-    pub classes: &'static [&'static str],
-}
-
-/// Publishes breach `meta` with `records` into the index in `dir`.
-pub fn publish(dir: &Path, key: &ServerKey, mut meta: BreachMetadata, records: &[Record]) {
-    let mut writer = IndexWriter::open(dir).unwrap();
-    let mut builder = writer.segment_builder(16 << 20).unwrap();
-    for r in records {
-        let id = normalize(r.raw, Region::NL).unwrap();
-        let mut classes = 0u32;
-        for c in r.classes {
-            classes |= 1 << meta.class_bit(c).unwrap();
-        }
-        let (k, pad) = filing(key, &id).unwrap().in_breach(&meta.name);
-        builder.push_sealed(k, classes, pad, 0).unwrap();
-    }
-    let (segments, stats) = builder.finish().unwrap();
-    meta.pwn_count = stats.written;
-    meta.validate().unwrap();
-    let mut tx = Transaction::new();
-    tx.set_metadata(&meta.name, meta.encode())
-        .add_segments(&meta.name, segments);
-    writer.commit(tx).unwrap();
-}
+pub use lekradar_testkit::{publish, Record};
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -181,19 +154,19 @@ pub fn fixture(dir: &Path, key: &ServerKey) {
         }],
     );
     let mut writer = IndexWriter::open(dir).unwrap();
-    lekradar_breach::retire(&mut writer, "Gone").unwrap();
+    lekradar_catalogue::edit::retire(&mut writer, "Gone").unwrap();
 }
 
 /// How a test server is set up.
 pub struct Options {
-    pub mode: Mode,
-    pub limits: Limits,
+    pub mode: DeploymentMode,
+    pub rates: Rates,
     pub require_api_key: bool,
     /// Use PostgreSQL (`TEST_DATABASE_URL`, a fresh schema) instead of SQLite.
     pub postgres: bool,
     pub api_key_rate: Rate,
     /// The server key's RFC 9497 mode.
-    pub key_mode: lekradar_prf::Mode,
+    pub key_mode: lekradar_prf::OprfMode,
     /// Keep the check budgets in the store (shared by servers using it).
     pub shared_budgets: bool,
     /// Serve the same breaches with the same key from another server's
@@ -213,8 +186,8 @@ pub struct Beside {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            mode: Mode::Public,
-            limits: Limits {
+            mode: DeploymentMode::Public,
+            rates: Rates {
                 per_address: Rate::new(1000, 1).unwrap(),
                 per_subnet: Rate::new(10_000, 1).unwrap(),
                 per_site: Rate::new(10_000, 1).unwrap(),
@@ -224,7 +197,7 @@ impl Default for Options {
             require_api_key: true,
             postgres: false,
             api_key_rate: Rate::new(1000, 1).unwrap(),
-            key_mode: lekradar_prf::Mode::Voprf,
+            key_mode: lekradar_prf::OprfMode::Voprf,
             shared_budgets: false,
             beside: None,
             configure: None,
@@ -253,6 +226,7 @@ pub struct TestApp {
     pub ops_token: String,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
+    runner: tokio::task::JoinHandle<()>,
 }
 
 static NEXT_CLIENT: AtomicU8 = AtomicU8::new(10);
@@ -290,25 +264,9 @@ pub fn fresh_client_ip() -> IpAddr {
     ])
 }
 
-const NO_POSTGRES: &str = "TEST_DATABASE_URL is not set: these tests also run against \
-PostgreSQL. Run `scripts/test`, or `export TEST_DATABASE_URL=$(scripts/test-postgres.sh)`";
-
 /// A fresh schema in the test PostgreSQL, as a store URL.
 pub async fn postgres_url() -> String {
-    let base = std::env::var("TEST_DATABASE_URL").expect(NO_POSTGRES);
-    let schema = format!("web_test_{:016x}", rand::random::<u64>());
-    let (client, connection) = tokio_postgres::connect(&base, tokio_postgres::NoTls)
-        .await
-        .unwrap_or_else(|e| {
-            panic!("cannot connect to {base}: {e}; scripts/test-postgres.sh starts it")
-        });
-    tokio::spawn(connection);
-    client
-        .batch_execute(&format!("CREATE SCHEMA {schema}"))
-        .await
-        .unwrap();
-    let sep = if base.contains('?') { '&' } else { '?' };
-    format!("{base}{sep}options=-csearch_path%3D{schema}")
+    lekradar_testkit::postgres_fresh_schema("web_test").await.1
 }
 
 impl TestApp {
@@ -340,7 +298,8 @@ impl TestApp {
             "tests"
         };
         let api_key = store
-            .create_api_key(key_name, options.api_key_rate)
+            .api_keys()
+            .create(key_name, options.api_key_rate)
             .await
             .unwrap()
             .secret;
@@ -353,7 +312,7 @@ impl TestApp {
         config.ops_listen = Some(ops.local_addr().unwrap());
         config.ops_token = lekradar_web::OpsToken::new(&ops_token);
         config.mode = options.mode;
-        config.limits = options.limits;
+        config.rates = options.rates;
         config.require_api_key = options.require_api_key;
         config.shared_budgets = options.shared_budgets;
         config.reload_interval = Duration::from_millis(100);
@@ -362,14 +321,21 @@ impl TestApp {
         }
         config.validate().unwrap();
         let (tx, answers) = mpsc::channel(16);
-        let app = App::new(
-            config,
-            IndexReader::open(&index_dir).unwrap(),
+        let index = IndexReader::open(&index_dir).unwrap();
+        let service = Service::new(
+            config.service(),
+            index,
             ServerKey::load(&key_file).unwrap(),
             store.clone(),
-            L10n::new().unwrap(),
             tx,
         );
+        let app = App::new(config, service.clone(), L10n::new().unwrap());
+        // What `serve` runs beside the server: the job runner with the
+        // service's periodic work (index reloads, budget housekeeping).
+        let mut runner = lekradar_jobs::Runner::new(store.clone(), Default::default());
+        service.schedule(&mut runner);
+        app.register_metrics(|registry| runner.register_metrics(registry));
+        let runner = tokio::spawn(runner.run(std::future::pending::<()>()));
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             lekradar_web::serve_with_operator(app, listener, Some(ops), async {
@@ -394,6 +360,7 @@ impl TestApp {
             ops_token,
             stop: Some(stop),
             task: Some(task),
+            runner,
         }
     }
 
@@ -444,6 +411,12 @@ impl TestApp {
     /// The index directory (to publish more breaches while serving).
     pub fn index_dir(&self) -> std::path::PathBuf {
         self.data.path().join("index")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.runner.abort();
     }
 }
 

@@ -213,7 +213,7 @@ async fn errors_have_one_envelope() {
 #[tokio::test]
 async fn checks_draw_on_the_address_budget_and_a_key_has_its_own() {
     let mut options = Options::default();
-    options.limits.per_address = lekradar_store::Rate::new(2, 60).unwrap();
+    options.rates.per_address = lekradar_store::Rate::new(2, 60).unwrap();
     let app = TestApp::with(options).await;
     for _ in 0..2 {
         assert_eq!(

@@ -229,7 +229,7 @@ async fn pages_use_no_script_and_nothing_from_elsewhere() {
 #[tokio::test]
 async fn owner_only_shows_the_same_page_whatever_the_outcome_and_mails_the_answer() {
     let mut app = TestApp::with(Options {
-        mode: Mode::OwnerOnly,
+        mode: DeploymentMode::OwnerOnly,
         ..Default::default()
     })
     .await;
@@ -243,7 +243,7 @@ async fn owner_only_shows_the_same_page_whatever_the_outcome_and_mails_the_answe
     assert!(!found.contains("Telco") && !found.contains("Broker"));
     let first = app.answers.recv().await.unwrap();
     assert_eq!(first.to, JAN_EMAIL);
-    assert_eq!(first.lang, lekradar_web::Lang::Nl);
+    assert_eq!(first.lang, lekradar_l10n::Lang::Nl);
     let names: Vec<&str> = first.breaches.iter().map(|b| b.name.as_str()).collect();
     assert_eq!(names, ["Broker", "Telco"]);
     assert_eq!(
@@ -264,7 +264,7 @@ async fn owner_only_shows_the_same_page_whatever_the_outcome_and_mails_the_answe
 #[tokio::test]
 async fn the_check_page_has_a_rate_limit_with_a_translated_message() {
     let mut options = Options::default();
-    options.limits.per_address = lekradar_store::Rate::new(1, 60).unwrap();
+    options.rates.per_address = lekradar_store::Rate::new(1, 60).unwrap();
     let app = TestApp::with(options).await;
     assert_eq!(
         post_check(&app, JAN_PHONE, "NL", "nl").await.0,
@@ -531,7 +531,7 @@ async fn every_link_stays_on_this_site_whatever_the_path() {
 #[tokio::test]
 async fn the_check_form_needs_its_token_and_refuses_other_sites() {
     let mut options = Options::default();
-    options.limits.per_address = lekradar_store::Rate::new(1, 3600).unwrap();
+    options.rates.per_address = lekradar_store::Rate::new(1, 3600).unwrap();
     let app = TestApp::with(options).await;
     let (cookie, token) = form_token(&app.client, &app.base).await;
     let (other_cookie, _) = form_token(&app.client, &app.base).await;

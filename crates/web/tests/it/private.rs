@@ -5,7 +5,7 @@
 
 use lekradar_check::filing_of_output;
 use lekradar_normalize::{normalize, Region};
-use lekradar_prf::{client, Mode};
+use lekradar_prf::{client, OprfMode as Mode};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -290,7 +290,7 @@ async fn malformed_messages_get_a_clear_400() {
 #[tokio::test]
 async fn private_evaluations_draw_on_the_same_budgets() {
     let mut options = Options::default();
-    options.limits.per_address = lekradar_store::Rate::new(3, 60).unwrap();
+    options.rates.per_address = lekradar_store::Rate::new(3, 60).unwrap();
     let app = TestApp::with(options).await;
     let element = client::blind(Mode::Voprf, b"x").unwrap().element.to_vec();
     for _ in 0..2 {
@@ -347,7 +347,7 @@ async fn base_mode_works_without_proofs() {
 #[tokio::test]
 async fn private_mode_answers_private_checks_only() {
     let app = TestApp::with(Options {
-        mode: lekradar_web::Mode::Private,
+        mode: lekradar_service::DeploymentMode::Private,
         ..Default::default()
     })
     .await;
@@ -392,7 +392,7 @@ async fn private_mode_answers_private_checks_only() {
 #[tokio::test]
 async fn owner_only_mode_answers_api_checks_only_for_a_key() {
     let app = TestApp::with(Options {
-        mode: lekradar_web::Mode::OwnerOnly,
+        mode: lekradar_service::DeploymentMode::OwnerOnly,
         require_api_key: false,
         ..Default::default()
     })
@@ -480,7 +480,7 @@ async fn owner_only_mode_answers_api_checks_only_for_a_key() {
 #[tokio::test]
 async fn cross_site_and_mistyped_private_requests_are_refused_and_spend_nothing() {
     let mut options = Options::default();
-    options.limits.per_address = lekradar_store::Rate::new(2, 3600).unwrap();
+    options.rates.per_address = lekradar_store::Rate::new(2, 3600).unwrap();
     let app = TestApp::with(options).await;
     let element = client::blind(Mode::Voprf, b"x").unwrap().element.to_vec();
     let mut check = vec![1u8, 0, 0, 0, 0];
