@@ -6,8 +6,8 @@
 //! `locales/<lang>/advice.ftl`: message `advice-<id>` with attributes `.why`
 //! and `.steps` (one step per line).
 //!
-//! This crate knows nothing of HTTP or rendering; the server turns items
-//! into pages and JSON.
+//! This crate knows nothing of HTTP or rendering: `lekradar-l10n` renders
+//! the items' texts in a language, and each interface shows them its way.
 #![cfg_attr(
     not(test),
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)

@@ -5,7 +5,7 @@
 //! connection never needs to move between cores, and keeping it on one
 //! thread avoids the cross-thread wake-ups of a work-stealing runtime:
 //! measured with wrk on this 2-core machine, 22.2–23.4 k checks/s with
-//! tokio's multi-threaded runtime, 23.9–24.9 k with this (ARCHITECTURE.md,
+//! tokio's multi-threaded runtime, 23.9–24.9 k with this (bench/FIGURES.md,
 //! "Serving").
 //!
 //! The accept loop admits each connection through the listener's
@@ -215,7 +215,7 @@ fn worker(
         // earlier than the earliest one it knew of when it parked, and with
         // an empty wheel that is every timer until the next park — one
         // wake-up per request under load. A timer that always expires
-        // sooner than any request timeout stops that (ARCHITECTURE.md,
+        // sooner than any request timeout stops that (bench/FIGURES.md,
         // "Serving").
         let keeper_period = (limits.timeout / 2).min(Duration::from_millis(500));
         let keeper = tokio::spawn(async move {
