@@ -7,7 +7,8 @@
 //!   the index;
 //! - the binary only wires crates together: it links no HTTP framework,
 //!   database driver or localisation library of its own;
-//! - Lekradar crates depend on each other in one direction (no cycles);
+//! - Lekradar crates depend on each other in one direction (no cycles), and
+//!   so do the modules of `lekradar-web`;
 //! - the test-support crate is only ever a dev-dependency.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -157,8 +158,20 @@ fn lekradar_crates_form_no_cycle() {
             .cloned()
             .collect()
     };
+    let names: Vec<String> = g
+        .normal
+        .keys()
+        .filter(|n| n.starts_with("lekradar"))
+        .cloned()
+        .collect();
+    assert_no_cycle("dependency", &names, &edges);
+}
+
+/// Panics with the cycle if `edges` has one among `names`.
+fn assert_no_cycle(what: &str, names: &[String], edges: &dyn Fn(&str) -> Vec<String>) {
     // Depth-first search with colours.
     fn visit(
+        what: &str,
         name: &str,
         edges: &dyn Fn(&str) -> Vec<String>,
         state: &mut BTreeMap<String, u8>,
@@ -166,21 +179,86 @@ fn lekradar_crates_form_no_cycle() {
     ) {
         match state.get(name) {
             Some(2) => return,
-            Some(1) => panic!("dependency cycle: {} -> {name}", path.join(" -> ")),
+            Some(1) => panic!("{what} cycle: {} -> {name}", path.join(" -> ")),
             _ => {}
         }
         state.insert(name.to_owned(), 1);
         path.push(name.to_owned());
         for next in edges(name) {
-            visit(&next, edges, state, path);
+            visit(what, &next, edges, state, path);
         }
         path.pop();
         state.insert(name.to_owned(), 2);
     }
     let mut state = BTreeMap::new();
-    for name in g.normal.keys().filter(|n| n.starts_with("lekradar")) {
-        visit(name, &edges, &mut state, &mut Vec::new());
+    for name in names {
+        visit(what, name, edges, &mut state, &mut Vec::new());
     }
+}
+
+/// The modules of `crates/web/src` use each other in one direction: the
+/// state and what it holds (config, advice JSON, form tokens, metrics) below
+/// the resources' handlers, the router above them. Read from the source's
+/// `crate::` paths, outside comments and unit tests.
+#[test]
+fn web_modules_form_no_cycle() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/src");
+    let mut uses: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut files = vec![src.clone()];
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            continue;
+        }
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let relative = path.strip_prefix(&src).unwrap();
+        let module = relative
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_str()
+            .unwrap()
+            .trim_end_matches(".rs")
+            .to_owned();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let code = text.split("#[cfg(test)]\nmod tests").next().unwrap();
+        let used = uses.entry(module.clone()).or_default();
+        for line in code.lines() {
+            let line = line.split("//").next().unwrap();
+            for (i, _) in line.match_indices("crate::") {
+                let rest = &line[i + "crate::".len()..];
+                let names = match rest.strip_prefix('{') {
+                    Some(group) => group.split('}').next().unwrap().split(',').collect(),
+                    None => vec![rest],
+                };
+                for name in names {
+                    let name: String = name
+                        .trim()
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    if !name.is_empty() && name != module {
+                        used.insert(name);
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        uses.contains_key("state") && uses.contains_key("router"),
+        "expected web's modules, found {:?}",
+        uses.keys()
+    );
+    let names: Vec<String> = uses.keys().cloned().collect();
+    let edges = |name: &str| -> Vec<String> {
+        uses.get(name)
+            .map(|u| u.iter().filter(|m| uses.contains_key(*m)).cloned().collect())
+            .unwrap_or_default()
+    };
+    assert_no_cycle("web module", &names, &edges);
 }
 
 #[test]

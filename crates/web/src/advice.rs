@@ -1,6 +1,7 @@
 //! Advice in the native API's wire shape: `lekradar-l10n` renders every item
 //! in every language once; here each is serialised once more, so an answer
-//! copies its advice in as JSON text.
+//! copies its advice in as JSON text. The advice items' wire types live
+//! here, below `state` (which holds the cache) and `native` (which serves it).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -8,9 +9,30 @@ use std::sync::Arc;
 use lekradar_advice::Item;
 use lekradar_l10n::advice::{AdviceText, RenderedAdvice};
 use lekradar_l10n::{L10n, Lang};
+use serde::Serialize;
 use serde_json::value::RawValue;
+use utoipa::ToSchema;
 
-use crate::native::dto::{AdviceDto, SourceDto};
+/// One piece of advice.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AdviceDto {
+    pub id: String,
+    /// `now`, `soon` or `habit`.
+    pub urgency: String,
+    pub title: String,
+    pub why: String,
+    pub steps: Vec<String>,
+    pub sources: Vec<SourceDto>,
+}
+
+/// A public source an advice item rests on.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SourceDto {
+    pub title: String,
+    pub url: String,
+}
 
 impl From<&AdviceText> for AdviceDto {
     fn from(text: &AdviceText) -> AdviceDto {

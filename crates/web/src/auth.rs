@@ -1,6 +1,7 @@
 //! Who is calling: the client address (from the connection; never logged) and
 //! the API key a request carries (`hibp-api-key` for the HIBP API,
-//! `Authorization: Bearer` or `hibp-api-key` for the native API).
+//! `Authorization: Bearer` or `hibp-api-key` for the native API), and the
+//! operator token of the operator endpoints.
 
 use std::convert::Infallible;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -8,6 +9,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
+use sha2::{Digest, Sha256};
 
 /// The peer address of the connection.
 #[derive(Debug, Clone, Copy)]
@@ -48,4 +50,37 @@ pub fn api_key_from(headers: &HeaderMap, allow_bearer: bool) -> Option<String> {
         }
     }
     None
+}
+
+/// The SHA-256 of an operator token, as configured.
+#[derive(Clone, PartialEq, Eq)]
+pub struct OpsToken([u8; 32]);
+
+impl std::fmt::Debug for OpsToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OpsToken(…)")
+    }
+}
+
+impl OpsToken {
+    /// Minimum length of a token (hex of 16 random bytes is 32).
+    pub const MIN_LEN: usize = 32;
+
+    /// The token from its text (trimmed); `None` when it is too short to be
+    /// a secret.
+    pub fn new(token: &str) -> Option<OpsToken> {
+        let token = token.trim();
+        (token.len() >= Self::MIN_LEN).then(|| OpsToken(Sha256::digest(token.as_bytes()).into()))
+    }
+
+    /// Whether `presented` is this token. Digests are compared, so the time
+    /// taken says nothing about the token's bytes.
+    pub(crate) fn matches(&self, presented: &str) -> bool {
+        let digest: [u8; 32] = Sha256::digest(presented.trim().as_bytes()).into();
+        digest
+            .iter()
+            .zip(self.0.iter())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+    }
 }

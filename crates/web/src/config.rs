@@ -45,7 +45,7 @@ pub struct ServerConfig {
     pub ops_listen: Option<SocketAddr>,
     /// The operator token that unlocks metrics and readiness details on
     /// `listen`.
-    pub ops_token: Option<crate::ops::OpsToken>,
+    pub ops_token: Option<crate::auth::OpsToken>,
     /// Time from a connection's opening to its first request's headers.
     pub header_timeout: Duration,
     /// Time a connection may stay open with no request in flight.

@@ -3,9 +3,10 @@
 //! defence, so any website could spend its visitors' budgets (and, with
 //! owner-only mail, make them submit checks of a victim's address).
 //!
-//! - [`refuse_cross_site`]: every state-changing or budget-spending request
-//!   (any method but GET, HEAD and OPTIONS; and HIBP's `breachedaccount`) a
-//!   browser marks as coming from elsewhere is refused with 403. Browsers
+//! - [`cross_site`] and [`guarded`], applied to every request by
+//!   `crate::middleware::refuse_cross_site`: every state-changing or
+//!   budget-spending request (any method but GET, HEAD and OPTIONS; and
+//!   HIBP's `breachedaccount`) a browser marks as coming from elsewhere is refused with 403. Browsers
 //!   send `Sec-Fetch-Site` (only `same-origin` and `none`, a person typing
 //!   or bookmarking, pass); older ones `Origin`, which must name this host.
 //!   Requests with neither (curl, HIBP clients, servers) are not a browser
@@ -15,14 +16,9 @@
 //!   the server key, of a random cookie value), so a form posted from
 //!   elsewhere fails even where the headers above are missing.
 
-use axum::extract::{FromRequestParts, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::http::{header, HeaderMap, HeaderValue, Method};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
-
-use crate::state::AppState;
 
 /// Why a request counts as cross-site, if it does.
 pub fn cross_site(headers: &HeaderMap) -> Option<&'static str> {
@@ -51,48 +47,9 @@ pub fn cross_site(headers: &HeaderMap) -> Option<&'static str> {
 }
 
 /// Whether `method` on `path` changes state or spends a budget.
-fn guarded(method: &Method, path: &str) -> bool {
+pub(crate) fn guarded(method: &Method, path: &str) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
         || path.starts_with("/api/v3/breachedaccount/")
-}
-
-/// Refuses cross-site requests that change state or spend a budget (runs
-/// before routing, on folded paths).
-pub async fn refuse_cross_site(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    if !guarded(request.method(), request.uri().path()) {
-        return next.run(request).await;
-    }
-    let Some(reason) = cross_site(request.headers()) else {
-        return next.run(request).await;
-    };
-    state.metrics.cross_site_refused.inc();
-    let path = request.uri().path().to_owned();
-    if path.starts_with("/api/v1/") {
-        return crate::error::ApiError::new(
-            StatusCode::FORBIDDEN,
-            "cross_site",
-            format!("refused: {reason}; checks are made from this site's own pages or by programs, not by other websites"),
-        )
-        .into_response();
-    }
-    if path.starts_with("/api/") {
-        return (
-            StatusCode::FORBIDDEN,
-            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-            format!("Forbidden — {reason}."),
-        )
-            .into_response();
-    }
-    let (mut parts, _) = request.into_parts();
-    let lang = match crate::pages::PageLang::from_request_parts(&mut parts, &state).await {
-        Ok(lang) => lang,
-        Err(never) => match never {},
-    };
-    crate::pages::cross_site_page(&state, &lang)
 }
 
 /// The name of the cookie the form token is bound to.

@@ -41,7 +41,7 @@ mod workers;
 
 pub use config::{ConfigError, ServerConfig};
 pub use connections::{default_max_connections, descriptor_limit, raise_descriptor_limit};
-pub use ops::OpsToken;
+pub use auth::OpsToken;
 pub use router::App;
 
 use std::future::Future;

@@ -3,15 +3,16 @@
 //! Content-Security-Policy, no sniffing, no framing, no referrer), and one
 //! observation per request: metrics by route template and a debug-level
 //! access line that names the route template, never the path itself (paths
-//! carry identifiers) nor the client address.
+//! carry identifiers) nor the client address; and the refusal of requests
+//! other sites make (`crate::csrf` says what counts as one).
 
 use std::time::Instant;
 
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{FromRequestParts, MatchedPath, Request, State};
 use axum::http::uri::PathAndQuery;
-use axum::http::{HeaderValue, Uri};
+use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 use crate::metrics::{intern_route, method_label, RequestLabels, RouteLabels, StatusLabel};
 use crate::state::AppState;
@@ -170,6 +171,45 @@ pub struct CheckAnswer;
 pub fn check_answer(mut response: Response) -> Response {
     response.extensions_mut().insert(CheckAnswer);
     response
+}
+
+/// Refuses cross-site requests that change state or spend a budget (runs
+/// before routing, on folded paths).
+pub async fn refuse_cross_site(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if !crate::csrf::guarded(request.method(), request.uri().path()) {
+        return next.run(request).await;
+    }
+    let Some(reason) = crate::csrf::cross_site(request.headers()) else {
+        return next.run(request).await;
+    };
+    state.metrics.cross_site_refused.inc();
+    let path = request.uri().path().to_owned();
+    if path.starts_with("/api/v1/") {
+        return crate::error::ApiError::new(
+            StatusCode::FORBIDDEN,
+            "cross_site",
+            format!("refused: {reason}; checks are made from this site's own pages or by programs, not by other websites"),
+        )
+        .into_response();
+    }
+    if path.starts_with("/api/") {
+        return (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            format!("Forbidden — {reason}."),
+        )
+            .into_response();
+    }
+    let (mut parts, _) = request.into_parts();
+    let lang = match crate::pages::PageLang::from_request_parts(&mut parts, &state).await {
+        Ok(lang) => lang,
+        Err(never) => match never {},
+    };
+    crate::pages::cross_site_page(&state, &lang)
 }
 
 #[cfg(test)]

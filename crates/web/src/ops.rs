@@ -16,7 +16,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Json, Router};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use crate::state::AppState;
@@ -43,39 +42,6 @@ pub fn operator_router() -> Router<AppState> {
             )
         })
         .layer(Extension(OperatorListener))
-}
-
-/// The SHA-256 of an operator token, as configured.
-#[derive(Clone, PartialEq, Eq)]
-pub struct OpsToken([u8; 32]);
-
-impl std::fmt::Debug for OpsToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("OpsToken(…)")
-    }
-}
-
-impl OpsToken {
-    /// Minimum length of a token (hex of 16 random bytes is 32).
-    pub const MIN_LEN: usize = 32;
-
-    /// The token from its text (trimmed); `None` when it is too short to be
-    /// a secret.
-    pub fn new(token: &str) -> Option<OpsToken> {
-        let token = token.trim();
-        (token.len() >= Self::MIN_LEN).then(|| OpsToken(Sha256::digest(token.as_bytes()).into()))
-    }
-
-    /// Whether `presented` is this token. Digests are compared, so the time
-    /// taken says nothing about the token's bytes.
-    fn matches(&self, presented: &str) -> bool {
-        let digest: [u8; 32] = Sha256::digest(presented.trim().as_bytes()).into();
-        digest
-            .iter()
-            .zip(self.0.iter())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
-    }
 }
 
 /// Whether the operator may be answered: on the operator listener, or with

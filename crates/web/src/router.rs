@@ -11,7 +11,7 @@ use lekradar_service::Service;
 use crate::config::ServerConfig;
 use crate::metrics::Metrics;
 use crate::state::AppState;
-use crate::{csrf, hibp, middleware, native, openapi, ops, pages, private};
+use crate::{hibp, middleware, native, openapi, ops, pages, private};
 
 /// The server: state plus routes.
 #[derive(Clone)]
@@ -65,7 +65,7 @@ impl App {
             .fallback(pages::fallback)
             .layer(axum::middleware::from_fn_with_state(
                 state.clone(),
-                csrf::refuse_cross_site,
+                middleware::refuse_cross_site,
             ))
             .layer(axum::middleware::from_fn_with_state(
                 state.clone(),

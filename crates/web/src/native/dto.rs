@@ -7,6 +7,9 @@ use utoipa::ToSchema;
 use lekradar_catalogue::Breach;
 use lekradar_l10n::Tr;
 
+/// The advice items' shapes live with their JSON cache (`crate::advice`).
+pub use crate::advice::{AdviceDto, SourceDto};
+
 /// A check request.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -70,19 +73,6 @@ pub struct ExposureDto {
     pub breach_data_classes: Vec<String>,
 }
 
-/// One piece of advice.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct AdviceDto {
-    pub id: String,
-    /// `now`, `soon` or `habit`.
-    pub urgency: String,
-    pub title: String,
-    pub why: String,
-    pub steps: Vec<String>,
-    pub sources: Vec<SourceDto>,
-}
-
 /// One advice rule, for clients that choose advice themselves (the private
 /// check in the browser): it applies when `found` matches and any of each
 /// non-empty list is present.
@@ -107,14 +97,6 @@ pub struct AdviceCatalogueDto {
     #[schema(value_type = Vec<AdviceDto>)]
     pub items: Vec<std::sync::Arc<serde_json::value::RawValue>>,
     pub rules: Vec<AdviceRuleDto>,
-}
-
-/// A public source an advice item rests on.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct SourceDto {
-    pub title: String,
-    pub url: String,
 }
 
 /// A breach in the catalogue.
