@@ -255,7 +255,12 @@ fn web_modules_form_no_cycle() {
     let names: Vec<String> = uses.keys().cloned().collect();
     let edges = |name: &str| -> Vec<String> {
         uses.get(name)
-            .map(|u| u.iter().filter(|m| uses.contains_key(*m)).cloned().collect())
+            .map(|u| {
+                u.iter()
+                    .filter(|m| uses.contains_key(*m))
+                    .cloned()
+                    .collect()
+            })
             .unwrap_or_default()
     };
     assert_no_cycle("web module", &names, &edges);

@@ -39,9 +39,9 @@ mod router;
 mod state;
 mod workers;
 
+pub use auth::OpsToken;
 pub use config::{ConfigError, ServerConfig};
 pub use connections::{default_max_connections, descriptor_limit, raise_descriptor_limit};
-pub use auth::OpsToken;
 pub use router::App;
 
 use std::future::Future;
