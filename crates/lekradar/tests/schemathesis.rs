@@ -92,8 +92,12 @@ fn schemathesis_finds_no_server_error_and_no_undocumented_behaviour() {
             "100",
             "--seed",
             &seed,
+            // One worker: with two, hypothesis describes its strategies'
+            // lambdas with `ast` on two threads at once, and CPython 3.11
+            // then raises a spurious "AST constructor recursion depth
+            // mismatch" (python/cpython#106905) that fails the run.
             "--workers",
-            "2",
+            "1",
             "--request-timeout",
             "5",
         ])

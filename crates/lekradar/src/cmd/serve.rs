@@ -290,7 +290,7 @@ pub fn run(data: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The runtime of the accept loop, the index reloader and start-up; the
+/// The runtime of the accept loop, the job runner and start-up; the
 /// requests are served on `--workers` threads of their own.
 pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
