@@ -121,7 +121,9 @@ impl ServerConfig {
         }
     }
 
-    /// The settings of the service behind the server.
+    /// The settings of the service behind the server (the service is built
+    /// from these; handlers read them back from the `Service`, never from
+    /// here, so that one copy decides).
     pub fn service(&self) -> ServiceConfig {
         ServiceConfig {
             mode: self.mode,

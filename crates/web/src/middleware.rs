@@ -127,7 +127,7 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
     let start = Instant::now();
     let response = next.run(request).await;
     let elapsed = start.elapsed();
-    let concealed = state.config.mode == DeploymentMode::OwnerOnly
+    let concealed = state.service.mode() == DeploymentMode::OwnerOnly
         && response.extensions().get::<CheckAnswer>().is_some();
     let status = if concealed {
         StatusLabel::ANSWERED

@@ -429,7 +429,8 @@ pub async fn paste_account(
             api_key_from(&headers, false).as_deref(),
         )
         .await?;
-    let id = read_identifier(&account, state.config.default_region).map_err(account_error)?;
+    let id =
+        read_identifier(&account, state.service.config().default_region).map_err(account_error)?;
     if id.kind() != IdentifierKind::Email {
         return Err(HibpError::BadRequest(
             "pastes are searched by email address only".to_owned(),

@@ -128,7 +128,7 @@ fn form_page<'a>(
     let private_check = private_check_mode(state);
     IndexPage {
         page: PageCtx::new(tr, lang, tr.t("index-title")),
-        owner_only: state.config.mode == DeploymentMode::OwnerOnly,
+        owner_only: state.service.mode() == DeploymentMode::OwnerOnly,
         private_check,
         i18n: private_check
             .map(|_| client_i18n(state, &tr))
@@ -149,7 +149,7 @@ fn form_default_region(state: &AppState, lang: Lang) -> Region {
     if lang == Lang::Fr && state.config.form_regions.contains(&Region::BE) {
         Region::BE
     } else {
-        state.config.default_region
+        state.service.config().default_region
     }
 }
 
@@ -662,7 +662,7 @@ fn private_check_mode(state: &AppState) -> Option<&'static str> {
     if PRIVATE_CHECK_JS.is_empty() {
         return None;
     }
-    match state.config.mode {
+    match state.service.mode() {
         DeploymentMode::Public => Some("public"),
         DeploymentMode::Private => Some("private"),
         DeploymentMode::OwnerOnly => None,
