@@ -157,6 +157,10 @@ pub struct BreachMetadata {
     #[serde(default)]
     pub is_stealer_log: bool,
     // Ours.
+    /// Alert subscribers even though the breach is unverified, fabricated
+    /// or a spam list (the operator's choice, per breach).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub alert_anyway: bool,
     #[serde(default)]
     pub kind: BreachKind,
     #[serde(default)]
@@ -215,6 +219,7 @@ impl BreachMetadata {
             is_malware: false,
             is_subscription_free: false,
             is_stealer_log: false,
+            alert_anyway: false,
             kind: BreachKind::Breach,
             descriptions: Descriptions::default(),
             default_regions: default_regions(),

@@ -51,6 +51,10 @@ enum Command {
     /// See the job queue and retry dead jobs
     #[command(subcommand)]
     Jobs(cmd::worker::JobsCommand),
+    /// See the outgoing messages (mail, SMS) and retry dead ones; lists
+    /// kinds and states, never recipients
+    #[command(subcommand)]
+    Outbox(cmd::worker::JobsCommand),
     /// Manage API keys
     #[command(subcommand)]
     Apikey(cmd::apikey::ApiKeyCommand),
@@ -84,7 +88,8 @@ fn main() -> ExitCode {
         Command::Index(c) => cmd::index::run(&data_dir, c),
         Command::Serve(args) => cmd::serve::run(&data_dir, *args),
         Command::Worker(args) => cmd::worker::run(&data_dir, args),
-        Command::Jobs(c) => cmd::worker::jobs(&data_dir, c),
+        Command::Jobs(c) => cmd::worker::jobs(&data_dir, c, None),
+        Command::Outbox(c) => cmd::worker::jobs(&data_dir, c, Some("outbox.")),
         Command::Apikey(c) => cmd::apikey::run(&data_dir, c),
         Command::Letter(args) => cmd::letter::run(args),
         Command::Demo(args) => cmd::demo::run(&data_dir, *args),

@@ -25,6 +25,7 @@
 )]
 
 pub mod advice;
+pub mod alerts;
 pub mod budgets;
 mod config;
 pub mod exposures;
@@ -49,6 +50,7 @@ use lekradar_store::{ApiKeyInfo, Store, StoreError};
 use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 
+pub use alerts::{AlertError, Confirmed, MatchStats, Messaging, Subscribed};
 pub use budgets::{Budget, Denied, MemoryBudgets};
 pub use config::{DeploymentMode, Rates, ServiceConfig, UnknownMode};
 pub use exposures::{Exposure, Exposures};
@@ -120,6 +122,11 @@ struct Shared {
     metrics: ServiceMetrics,
     catalogue: ArcSwap<Catalogue>,
     owner_answers: mpsc::Sender<OwnerAnswer>,
+    /// Mail and SMS, when configured: owner-only answers and alerts.
+    messaging: Option<Arc<Messaging>>,
+    /// The index generation whose matching was last enqueued (`u64::MAX`:
+    /// none yet).
+    matched_generation: std::sync::atomic::AtomicU64,
     key_cache: Mutex<KeyCache>,
     /// Salt of the address names in shared budgets, derived from the server
     /// key so that every server holding it computes the same names.
@@ -130,14 +137,15 @@ struct Shared {
 type KeyCache = HashMap<[u8; 32], (Option<ApiKeyInfo>, Instant)>;
 
 impl Service {
-    /// The answers of owner-only checks are sent on `owner_answers` (to the
-    /// mailer).
+    /// The answers of owner-only checks are handed on `owner_answers` (an
+    /// observer: tests read it) and, with `messaging`, sent by mail or SMS.
     pub fn new(
         config: ServiceConfig,
         index: IndexReader,
         key: ServerKey,
         store: Store,
         owner_answers: mpsc::Sender<OwnerAnswer>,
+        messaging: Option<Messaging>,
     ) -> Service {
         // Derived from the secret scalar, not F(k, label): any client can
         // have F(k, label) evaluated obliviously, and with the salt a reader
@@ -155,6 +163,8 @@ impl Service {
             metrics,
             catalogue: ArcSwap::from_pointee(catalogue),
             owner_answers,
+            messaging: messaging.map(Arc::new),
+            matched_generation: std::sync::atomic::AtomicU64::new(u64::MAX),
             key_cache: Mutex::new(HashMap::new()),
             budget_salt,
         }))
@@ -228,11 +238,24 @@ impl Service {
             let service = service.clone();
             Box::pin(async move {
                 // A reload opens files: keep it off the async workers.
-                tokio::task::spawn_blocking(move || service.reload())
+                let reloading = service.clone();
+                tokio::task::spawn_blocking(move || reloading.reload())
                     .await
-                    .map_err(|e| format!("index reload did not finish: {e}"))
+                    .map_err(|e| format!("index reload did not finish: {e}"))?;
+                // A generation not matched yet (or the first seen): match
+                // it against the subscriptions, once across the servers.
+                let generation = service.0.index.snapshot().generation();
+                let last = service
+                    .0
+                    .matched_generation
+                    .swap(generation, std::sync::atomic::Ordering::Relaxed);
+                if last != generation {
+                    service.enqueue_matching().await;
+                }
+                Ok(())
             })
         });
+        self.schedule_alerts(runner);
         let service = self.clone();
         runner.every("memory-budgets", Duration::from_secs(60), move || {
             service.0.memory_budgets.housekeeping();
@@ -341,7 +364,7 @@ impl Service {
             admitted.interface,
             self.0.config.require_api_key,
         );
-        if rule.email_only && id.kind() != IdentifierKind::Email {
+        if rule.email_only && id.kind() != IdentifierKind::Email && !self.sends_sms() {
             metrics.check(api, "invalid");
             return Err(Refusal::EmailOnly);
         }
@@ -359,6 +382,7 @@ impl Service {
                     // Let the response be written first.
                     tokio::task::yield_now().await;
                     service.answer_owner(&id, lang);
+                    service.send_owner_answer(&id, lang).await;
                 });
                 Ok(CheckOutcome::ByMail)
             }

@@ -57,6 +57,11 @@ pub enum StoreError {
     #[error("no PostgreSQL connection available: {detail}; check that the server runs and accepts connections")]
     PostgresPool { detail: String },
 
+    /// A caller's own step inside a transaction failed; the transaction was
+    /// rolled back.
+    #[error("rolled back: {reason}")]
+    Aborted { reason: String },
+
     #[error(
         "the database has migration {version:04}_{name} applied, but this program knows migrations only up to \
          {known:04}: the database was upgraded by a newer Lekradar; run that version (or restore a backup)"
@@ -118,6 +123,14 @@ impl StoreError {
 
     pub(crate) fn postgres(context: &'static str) -> impl Fn(tokio_postgres::Error) -> StoreError {
         move |source| StoreError::Postgres { context, source }
+    }
+
+    /// Rolls back a transaction for a reason of the caller's (no personal
+    /// data in it).
+    pub fn aborted(reason: impl Into<String>) -> StoreError {
+        StoreError::Aborted {
+            reason: reason.into(),
+        }
     }
 
     pub(crate) fn corrupt(detail: impl Into<String>) -> StoreError {

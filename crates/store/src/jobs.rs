@@ -249,8 +249,20 @@ impl Jobs<'_> {
         state: Option<JobState>,
         limit: u32,
     ) -> Result<Vec<JobInfo>, StoreError> {
+        self.list_kinds(state, None, limit).await
+    }
+
+    /// The newest `limit` jobs whose kind starts with `kind_prefix` (the
+    /// outbox: `outbox.`), of one state or all.
+    pub async fn list_kinds(
+        &self,
+        state: Option<JobState>,
+        kind_prefix: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<JobInfo>, StoreError> {
+        let pattern = kind_prefix.map(|p| format!("{}%", p.replace(['%', '_'], "")));
         self.0
-            .run(move |c| Box::pin(async move { list(c, state, limit).await }))
+            .run(move |c| Box::pin(async move { list(c, state, pattern.as_deref(), limit).await }))
             .await
     }
 
@@ -576,6 +588,7 @@ const INFO_COLUMNS: &str =
 pub async fn list(
     c: &mut Conn<'_>,
     state: Option<JobState>,
+    kind_like: Option<&str>,
     limit: u32,
 ) -> Result<Vec<JobInfo>, StoreError> {
     let context = "listing jobs";
@@ -585,12 +598,12 @@ pub async fn list(
         Side::Sqlite(conn) => {
             let mut stmt = conn
                 .prepare_cached(&format!(
-                    "SELECT {INFO_COLUMNS} FROM jobs WHERE ?1 IS NULL OR state = ?1 \
-                     ORDER BY id DESC LIMIT ?2"
+                    "SELECT {INFO_COLUMNS} FROM jobs WHERE (?1 IS NULL OR state = ?1) \
+                     AND (?3 IS NULL OR kind LIKE ?3) ORDER BY id DESC LIMIT ?2"
                 ))
                 .map_err(StoreError::sqlite(context))?;
             let rows = stmt
-                .query_map(params![state, limit], |row| {
+                .query_map(params![state, limit, kind_like], |row| {
                     Ok((
                         row.get::<_, i64>(0)?,
                         row.get::<_, String>(1)?,
@@ -625,10 +638,10 @@ pub async fn list(
             let get = StoreError::postgres(context);
             pg.query(
                 &format!(
-                    "SELECT {INFO_COLUMNS} FROM jobs WHERE $1::text IS NULL OR state = $1 \
-                     ORDER BY id DESC LIMIT $2"
+                    "SELECT {INFO_COLUMNS} FROM jobs WHERE ($1::text IS NULL OR state = $1) \
+                     AND ($3::text IS NULL OR kind LIKE $3) ORDER BY id DESC LIMIT $2"
                 ),
-                &[&state, &limit],
+                &[&state, &limit, &kind_like],
             )
             .await
             .map_err(&get)?

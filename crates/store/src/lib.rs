@@ -1,5 +1,5 @@
 //! The metadata store: the server's mutable state (API keys, shared rate
-//! budgets, the job queue; next subscriptions and organisations), behind one
+//! budgets, the job queue, alert subscriptions; next organisations), behind one
 //! async API with two backends chosen at run time by the database URL.
 //!
 //! - **SQLite** (`sqlite:PATH`), the embedded default: a file created on
@@ -13,7 +13,8 @@
 //! in the binary) and refuses a database whose applied migrations are newer
 //! than this program or were edited after being applied.
 //!
-//! One module per resource ([`api_keys`], [`budgets`], [`jobs`]), each
+//! One module per resource ([`api_keys`], [`budgets`], [`jobs`],
+//! [`subscriptions`]), each
 //! holding its SQL for both backends side by side, as functions on a
 //! [`Conn`]. [`Store::transaction`] gives a `Conn` whose statements commit
 //! together, across resources (an event and the jobs it causes);
@@ -37,9 +38,11 @@ mod error;
 pub mod jobs;
 mod key;
 mod migrate;
+mod portable;
 mod postgres;
 mod rate;
 mod sqlite;
+pub mod subscriptions;
 mod url;
 
 use std::fmt;
@@ -175,6 +178,10 @@ impl Store {
     /// The durable job queue.
     pub fn jobs(&self) -> jobs::Jobs<'_> {
         jobs::Jobs(self)
+    }
+
+    pub fn subscriptions(&self) -> subscriptions::Subscriptions<'_> {
+        subscriptions::Subscriptions(self)
     }
 }
 

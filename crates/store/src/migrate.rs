@@ -39,6 +39,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "jobs",
         sql: include_str!("../migrations/sqlite/0003_jobs.sql"),
     },
+    Migration {
+        version: 4,
+        name: "subscriptions",
+        sql: include_str!("../migrations/sqlite/0004_subscriptions.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -56,6 +61,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 3,
         name: "jobs",
         sql: include_str!("../migrations/postgres/0003_jobs.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "subscriptions",
+        sql: include_str!("../migrations/postgres/0004_subscriptions.sql"),
     },
 ];
 

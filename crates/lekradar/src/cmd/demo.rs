@@ -290,6 +290,7 @@ pub fn run(data: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
         config,
         crate::cmd::serve::BudgetsAt::Auto,
         &database_url,
+        &crate::cmd::messaging::MessagingArgs::default(),
         Some(banner),
     ))?;
     Ok(ExitCode::SUCCESS)

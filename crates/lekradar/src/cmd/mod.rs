@@ -10,6 +10,7 @@ pub mod ingest;
 pub mod key;
 pub mod letter;
 pub mod lookup;
+pub mod messaging;
 pub mod normalize;
 pub mod serve;
 pub mod worker;

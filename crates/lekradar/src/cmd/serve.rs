@@ -194,6 +194,8 @@ pub struct Args {
         default_value_t = 64
     )]
     pub max_connections_per_address: usize,
+    #[command(flatten)]
+    pub messaging: crate::cmd::messaging::MessagingArgs,
     /// Validate the settings, print the effective ones and exit
     #[arg(long)]
     pub check: bool,
@@ -266,6 +268,11 @@ impl Args {
 pub fn run(data: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
     let mut config = args.config()?;
     let url = args.database.url(data)?;
+    if config.mode == DeploymentMode::OwnerOnly && args.messaging.smtp_url.is_none() {
+        anyhow::bail!(
+            "owner-only mode sends every answer by mail, and no mail is configured: give --smtp-url, --mail-from and --public-url (see `lekradar serve --help`)"
+        );
+    }
     if args.check {
         let backend = if url.starts_with("postgres") {
             Backend::Postgres
@@ -274,6 +281,7 @@ pub fn run(data: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
         };
         config.shared_budgets = args.budgets.shared(backend);
         print!("{}", config.describe());
+        print!("{}", args.messaging.describe(data));
         println!("data-dir         {}", data.root().display());
         println!("database         {}", redact_url(&url));
         ServerKey::load(&data.key_file())?;
@@ -286,7 +294,14 @@ pub fn run(data: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    runtime()?.block_on(serve(data, config, args.budgets, &url, None))?;
+    runtime()?.block_on(serve(
+        data,
+        config,
+        args.budgets,
+        &url,
+        &args.messaging,
+        None,
+    ))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -324,6 +339,7 @@ pub async fn serve(
     mut config: ServerConfig,
     budgets: BudgetsAt,
     database_url: &str,
+    messaging: &crate::cmd::messaging::MessagingArgs,
     banner: Option<Banner>,
 ) -> anyhow::Result<()> {
     let key = ServerKey::load(&data.key_file()).context(
@@ -339,17 +355,20 @@ pub async fn serve(
     })?;
     config.shared_budgets = budgets.shared(store.backend());
     let l10n = L10n::new()?;
-    let (owner_answers, mut answers) = tokio::sync::mpsc::channel::<OwnerAnswer>(1024);
-    if config.mode == DeploymentMode::OwnerOnly {
-        tracing::warn!(
-            "owner-only mode: answers are handed to the mailer, and mail delivery is not configured in this version; nobody sees an answer"
-        );
+    let concurrency = messaging.worker_concurrency;
+    let built = messaging.build(data, &l10n)?;
+    if config.mode == DeploymentMode::OwnerOnly && !built.as_ref().is_some_and(|b| b.messaging.mail)
+    {
+        anyhow::bail!("owner-only mode sends every answer by mail, and no mail is configured: give --smtp-url, --mail-from and --public-url");
     }
-    tokio::spawn(async move {
-        // The mailer (alerts issue) takes these; until then they are dropped
-        // here, never shown or logged.
-        while answers.recv().await.is_some() {}
-    });
+    // Owner-only answers also go to this observer channel (tests read it);
+    // here nobody does, and they are dropped, never shown or logged.
+    let (owner_answers, mut answers) = tokio::sync::mpsc::channel::<OwnerAnswer>(1024);
+    tokio::spawn(async move { while answers.recv().await.is_some() {} });
+    let (outbox, messaging) = match built {
+        Some(b) => (Some(b.outbox), Some(b.messaging)),
+        None => (None, None),
+    };
     let listener = lekradar_web::bind(config.listen).await?;
     let addr = listener
         .local_addr()
@@ -366,9 +385,16 @@ pub async fn serve(
     let breaches = index.snapshot().breaches().len();
     let mode = config.mode;
     let has_ops_token = config.ops_token.is_some();
-    let service = Service::new(config.service(), index, key, store.clone(), owner_answers);
+    let service = Service::new(
+        config.service(),
+        index,
+        key,
+        store.clone(),
+        owner_answers,
+        messaging,
+    );
     let app = App::new(config, service.clone(), l10n);
-    let runner = crate::cmd::worker::runner(&store, &service);
+    let runner = crate::cmd::worker::runner(&store, &service, outbox.as_ref(), concurrency);
     app.register_metrics(|registry| runner.register_metrics(registry));
     eprintln!(
         "lekradar: listening on http://{addr} ({mode} mode, {breaches} breaches, store {})",

@@ -10,14 +10,29 @@ use lekradar_jobs::{Runner, RunnerConfig};
 use lekradar_service::Service;
 use lekradar_store::{JobInfo, JobState, Store};
 
+use crate::cmd::messaging::MessagingArgs;
 use crate::cmd::serve::{redact_url, DatabaseArgs};
 use crate::data_dir::DataDir;
+use lekradar_messages::Outbox;
 
-/// The runner `serve` runs beside the server: the service's periodic work
-/// and the store's cluster-wide jobs.
-pub fn runner(store: &Store, service: &Service) -> Runner {
-    let mut runner = Runner::new(store.clone(), RunnerConfig::default());
+/// The runner `serve` runs beside the server: the service's periodic work,
+/// the store's cluster-wide jobs and, when mail or SMS is configured, the
+/// outbox.
+pub fn runner(
+    store: &Store,
+    service: &Service,
+    outbox: Option<&Outbox>,
+    concurrency: usize,
+) -> Runner {
+    let config = RunnerConfig {
+        concurrency: concurrency.max(1),
+        ..RunnerConfig::default()
+    };
+    let mut runner = Runner::new(store.clone(), config);
     service.schedule(&mut runner);
+    if let Some(outbox) = outbox {
+        outbox.register(&mut runner);
+    }
     runner
 }
 
@@ -28,6 +43,8 @@ pub struct Args {
     once: bool,
     #[command(flatten)]
     database: DatabaseArgs,
+    #[command(flatten)]
+    messaging: MessagingArgs,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -81,8 +98,17 @@ async fn open(data: &DataDir, database: &DatabaseArgs) -> anyhow::Result<Store> 
 pub fn run(data: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
     crate::cmd::serve::runtime()?.block_on(async {
         let store = open(data, &args.database).await?;
-        let mut runner = Runner::new(store.clone(), RunnerConfig::default());
+        let config = RunnerConfig {
+            concurrency: args.messaging.worker_concurrency.max(1),
+            ..RunnerConfig::default()
+        };
+        let mut runner = Runner::new(store.clone(), config);
         lekradar_service::schedule_cluster_work(&mut runner, &store);
+        // Sends the outbox's messages when mail or SMS is configured here.
+        let l10n = lekradar_l10n::L10n::new()?;
+        if let Some(built) = args.messaging.build(data, &l10n)? {
+            built.outbox.register(&mut runner);
+        }
         if args.once {
             let ran = runner.drain().await?;
             eprintln!("lekradar: ran {ran} job(s)");
@@ -127,7 +153,13 @@ fn describe(j: &JobInfo) -> String {
     line
 }
 
-pub fn jobs(data: &DataDir, command: JobsCommand) -> anyhow::Result<ExitCode> {
+/// `lekradar jobs` (every kind) and `lekradar outbox` (the messages: kinds
+/// `outbox.*`; a message is listed by kind and state, never by recipient).
+pub fn jobs(
+    data: &DataDir,
+    command: JobsCommand,
+    kind_prefix: Option<&'static str>,
+) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -139,7 +171,10 @@ pub fn jobs(data: &DataDir, command: JobsCommand) -> anyhow::Result<ExitCode> {
                 database,
             } => {
                 let store = open(data, &database).await?;
-                let jobs = store.jobs().list(state.map(Into::into), limit).await?;
+                let jobs = store
+                    .jobs()
+                    .list_kinds(state.map(Into::into), kind_prefix, limit)
+                    .await?;
                 if jobs.is_empty() {
                     println!("no jobs");
                 }

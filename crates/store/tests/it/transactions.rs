@@ -27,7 +27,7 @@ store_test!(a_transaction_commits_across_resources, |db| async move {
                 let draw = budgets::draw_at(c, "signup", rate("1/h"), now_us()).await?;
                 // The transaction sees its own writes.
                 assert_eq!(api_keys::list(c).await?, std::slice::from_ref(&key.info));
-                assert_eq!(jobs::list(c, None, 10).await?.len(), 1);
+                assert_eq!(jobs::list(c, None, None, 10).await?.len(), 1);
                 Ok((key, job, draw))
             })
         })

@@ -8,6 +8,7 @@
 //! charts), and with no third-party assets: the stylesheet is embedded and
 //! served from here under a strict Content-Security-Policy.
 
+mod alerts;
 pub mod charts;
 mod lang;
 mod templates;
@@ -56,6 +57,16 @@ pub fn router() -> Router<AppState> {
         .route("/breaches/{name}", get(breach))
         .route("/breaches/{name}/staff-message.txt", get(staff_message))
         .route("/letters", get(letters))
+        .route("/alerts", get(alerts::ask).post(alerts::subscribe))
+        .route("/alerts/code", axum::routing::post(alerts::code))
+        .route(
+            "/alerts/confirm",
+            get(alerts::confirm_page).post(alerts::confirm),
+        )
+        .route(
+            "/alerts/unsubscribe",
+            get(alerts::unsubscribe_page).post(alerts::unsubscribe),
+        )
         .route("/assets/letter.js", get(letter_js))
         .route("/assets/private-check.js", get(private_check_js))
         .route("/assets/style.css", get(style))
@@ -92,6 +103,15 @@ fn html(status: StatusCode, lang: &PageLang, body: Result<String, askama::Error>
             )
                 .into_response()
         }
+    }
+}
+
+/// Why an identifier cannot be read, in the person's language.
+fn identifier_error(tr: &Tr<'_>, e: &IdentifierError) -> String {
+    match e {
+        IdentifierError::Empty => tr.t("error-empty"),
+        IdentifierError::TooLong => tr.t("error-too-long"),
+        IdentifierError::Rejected(r) => tr.ts("error-not-an-account", "reason", &r.to_string()),
     }
 }
 
@@ -271,15 +291,7 @@ async fn check(
                 tr.t("owner-sent-text"),
             ));
         }
-        Err(Refusal::Invalid(e)) => {
-            return retry(match e {
-                IdentifierError::Empty => tr.t("error-empty"),
-                IdentifierError::TooLong => tr.t("error-too-long"),
-                IdentifierError::Rejected(r) => {
-                    tr.ts("error-not-an-account", "reason", &r.to_string())
-                }
-            })
-        }
+        Err(Refusal::Invalid(e)) => return retry(identifier_error(&tr, &e)),
         Err(Refusal::EmailOnly) => return retry(tr.t("error-owner-only-email")),
         Err(Refusal::PrivateMode) => {
             // Only the check in the browser (which never sends the identifier).

@@ -328,6 +328,7 @@ impl TestApp {
             ServerKey::load(&key_file).unwrap(),
             store.clone(),
             tx,
+            None,
         );
         let app = App::new(config, service.clone(), L10n::new().unwrap());
         // What `serve` runs beside the server: the job runner with the

@@ -1,0 +1,192 @@
+//! Mail and SMS settings shared by `serve` and `worker`: where mail and
+//! text messages go, how mails are signed, and the contact key that seals
+//! every address and number kept. Secrets come from files (`*_FILE`).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use lekradar_l10n::advice::RenderedAdvice;
+use lekradar_l10n::L10n;
+use lekradar_messages::{
+    ContactKey, DkimSettings, MailConfig, Mailer, Outbox, SmsConfig, SmsGateway, Templates,
+};
+use lekradar_service::Messaging;
+
+use crate::data_dir::DataDir;
+
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct MessagingArgs {
+    /// SMTP server for mail: smtp://HOST:PORT (add ?tls=required for
+    /// STARTTLS) or smtps://HOST:PORT; a user name may be in the URL
+    #[arg(
+        long,
+        env = "LEKRADAR_SMTP_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub smtp_url: Option<String>,
+    /// File holding the SMTP password
+    #[arg(long, env = "LEKRADAR_SMTP_PASSWORD_FILE", value_name = "FILE")]
+    pub smtp_password_file: Option<PathBuf>,
+    /// Sender of every mail, e.g. "Lekradar <alerts@example.org>"
+    #[arg(long, env = "LEKRADAR_MAIL_FROM", value_name = "MAILBOX")]
+    pub mail_from: Option<String>,
+    /// DKIM signing key (PEM: RSA, or Ed25519 PKCS#8)
+    #[arg(long, env = "LEKRADAR_DKIM_KEY_FILE", value_name = "FILE")]
+    pub dkim_key_file: Option<PathBuf>,
+    /// DKIM selector: the key's public half is at SELECTOR._domainkey.DOMAIN
+    #[arg(long, env = "LEKRADAR_DKIM_SELECTOR", default_value = "lekradar")]
+    pub dkim_selector: String,
+    /// DKIM signing domain [default: the sender's domain]
+    #[arg(long, env = "LEKRADAR_DKIM_DOMAIN")]
+    pub dkim_domain: Option<String>,
+    /// Where people reach this service (links in mails), e.g. https://lekradar.example.org
+    #[arg(long, env = "LEKRADAR_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+    /// Kannel's sendsms URL with its user, e.g.
+    /// http://127.0.0.1:13013/cgi-bin/sendsms?username=lekradar
+    #[arg(
+        long,
+        env = "LEKRADAR_SMS_GATEWAY_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub sms_gateway_url: Option<String>,
+    /// File holding the SMS gateway's password
+    #[arg(long, env = "LEKRADAR_SMS_PASSWORD_FILE", value_name = "FILE")]
+    pub sms_password_file: Option<PathBuf>,
+    /// Sender shown on handsets, if the SMS centre allows it
+    #[arg(long, env = "LEKRADAR_SMS_FROM")]
+    pub sms_from: Option<String>,
+    /// Contact key sealing kept addresses and numbers [default: mail.key in the data directory]
+    #[arg(long, env = "LEKRADAR_CONTACT_KEY_FILE", value_name = "FILE")]
+    pub contact_key_file: Option<PathBuf>,
+    /// Jobs (messages) sent at once by this process's runner
+    #[arg(long, env = "LEKRADAR_WORKER_CONCURRENCY", default_value_t = 8)]
+    pub worker_concurrency: usize,
+}
+
+/// What the settings make.
+pub struct Built {
+    pub outbox: Outbox,
+    pub messaging: Messaging,
+}
+
+impl MessagingArgs {
+    pub fn configured(&self) -> bool {
+        self.smtp_url.is_some() || self.sms_gateway_url.is_some()
+    }
+
+    fn contact_key_path(&self, data: &DataDir) -> PathBuf {
+        self.contact_key_file
+            .clone()
+            .unwrap_or_else(|| data.root().join("mail.key"))
+    }
+
+    /// The mailer, the SMS gateway and what the service needs; `None` when
+    /// neither mail nor SMS is configured.
+    pub fn build(&self, data: &DataDir, l10n: &L10n) -> anyhow::Result<Option<Built>> {
+        if !self.configured() {
+            anyhow::ensure!(
+                self.mail_from.is_none() && self.dkim_key_file.is_none(),
+                "--mail-from and --dkim-key-file need --smtp-url"
+            );
+            return Ok(None);
+        }
+        let mailer = match &self.smtp_url {
+            Some(url) => {
+                let from = self
+                    .mail_from
+                    .clone()
+                    .context("--smtp-url needs --mail-from (the sender of every mail)")?;
+                let mut config = MailConfig::new(url.clone(), from);
+                config.password_file = self.smtp_password_file.clone();
+                config.dkim = self.dkim_key_file.as_ref().map(|key_file| DkimSettings {
+                    key_file: key_file.clone(),
+                    selector: self.dkim_selector.clone(),
+                    domain: self.dkim_domain.clone(),
+                });
+                Some(Mailer::new(&config).context("invalid mail setting")?)
+            }
+            None => None,
+        };
+        let sms = match &self.sms_gateway_url {
+            Some(url) => {
+                let mut config = SmsConfig::new(url.clone());
+                config.password_file = self.sms_password_file.clone();
+                config.from = self.sms_from.clone();
+                Some(SmsGateway::new(&config).context("invalid SMS setting")?)
+            }
+            None => None,
+        };
+        let public_url = self
+            .public_url
+            .clone()
+            .context("mail and SMS need --public-url (where people reach this service)")?;
+        let public_url = public_url.trim_end_matches('/').to_owned();
+        anyhow::ensure!(
+            public_url.starts_with("https://") || public_url.starts_with("http://"),
+            "--public-url {public_url:?} must start with https:// (or http://)"
+        );
+        data.create()?;
+        let key = ContactKey::load_or_create(&self.contact_key_path(data))
+            .context("cannot read or create the contact key")?;
+        let templates = Templates::new(&Messaging::address(&public_url))?;
+        let messaging = Messaging {
+            key: key.clone(),
+            templates,
+            l10n: Arc::new(L10n::new()?),
+            advice: Arc::new(RenderedAdvice::new(l10n)),
+            public_url,
+            mail: mailer.is_some(),
+            sms: sms.is_some(),
+        };
+        Ok(Some(Built {
+            outbox: Outbox { key, mailer, sms },
+            messaging,
+        }))
+    }
+
+    /// The lines `serve --check` prints.
+    pub fn describe(&self, data: &DataDir) -> String {
+        let mut out = String::new();
+        match &self.smtp_url {
+            Some(url) => {
+                out.push_str(&format!(
+                    "smtp             {}\n",
+                    lekradar_messages::mail::redact_url(url)
+                ));
+                out.push_str(&format!(
+                    "mail-from        {}\n",
+                    self.mail_from.as_deref().unwrap_or("(missing)")
+                ));
+                out.push_str(&format!(
+                    "dkim             {}\n",
+                    self.dkim_key_file.as_ref().map_or(
+                        "off (mails are not signed)".to_owned(),
+                        |k| format!("{} (selector {})", k.display(), self.dkim_selector)
+                    )
+                ));
+            }
+            None => out.push_str("smtp             off\n"),
+        }
+        out.push_str(&format!(
+            "sms-gateway      {}\n",
+            self.sms_gateway_url
+                .as_deref()
+                .map_or("off".to_owned(), lekradar_messages::mail::redact_url)
+        ));
+        out.push_str(&format!(
+            "public-url       {}\n",
+            self.public_url.as_deref().unwrap_or("(none)")
+        ));
+        if self.configured() {
+            out.push_str(&format!(
+                "contact-key      {}\n",
+                self.contact_key_path(data).display()
+            ));
+        }
+        out
+    }
+}

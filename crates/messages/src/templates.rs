@@ -1,0 +1,416 @@
+//! Messages per language, from template files (`crates/messages/templates/<lang>/`,
+//! embedded in the binary): for each mail a plain-text file whose first line
+//! is `Subject: …` and an HTML alternative, and one file per text message.
+//! HTML is escaped automatically; texts for SMS are checked to hold no link.
+//!
+//! Every template is compiled when a program starts, so a broken one stops
+//! the start rather than a send; a test renders each in each language.
+
+use lekradar_l10n::Lang;
+use minijinja::{AutoEscape, Environment};
+use serde::Serialize;
+
+use crate::sms::{defang, looks_like_link};
+
+/// Every template file, by name.
+const FILES: &[(&str, &str)] = &[
+    (
+        "nl/_advice.html",
+        include_str!("../templates/nl/_advice.html"),
+    ),
+    (
+        "nl/_advice.txt",
+        include_str!("../templates/nl/_advice.txt"),
+    ),
+    (
+        "nl/_breaches.html",
+        include_str!("../templates/nl/_breaches.html"),
+    ),
+    (
+        "nl/_breaches.txt",
+        include_str!("../templates/nl/_breaches.txt"),
+    ),
+    (
+        "nl/_footer.html",
+        include_str!("../templates/nl/_footer.html"),
+    ),
+    (
+        "nl/_footer.txt",
+        include_str!("../templates/nl/_footer.txt"),
+    ),
+    ("nl/alert.html", include_str!("../templates/nl/alert.html")),
+    ("nl/alert.txt", include_str!("../templates/nl/alert.txt")),
+    (
+        "nl/answer.html",
+        include_str!("../templates/nl/answer.html"),
+    ),
+    ("nl/answer.txt", include_str!("../templates/nl/answer.txt")),
+    (
+        "nl/confirm.html",
+        include_str!("../templates/nl/confirm.html"),
+    ),
+    (
+        "nl/confirm.txt",
+        include_str!("../templates/nl/confirm.txt"),
+    ),
+    (
+        "nl/report.html",
+        include_str!("../templates/nl/report.html"),
+    ),
+    ("nl/report.txt", include_str!("../templates/nl/report.txt")),
+    (
+        "nl/sms-alert.txt",
+        include_str!("../templates/nl/sms-alert.txt"),
+    ),
+    (
+        "nl/sms-answer.txt",
+        include_str!("../templates/nl/sms-answer.txt"),
+    ),
+    (
+        "nl/sms-code.txt",
+        include_str!("../templates/nl/sms-code.txt"),
+    ),
+    (
+        "fr/_advice.html",
+        include_str!("../templates/fr/_advice.html"),
+    ),
+    (
+        "fr/_advice.txt",
+        include_str!("../templates/fr/_advice.txt"),
+    ),
+    (
+        "fr/_breaches.html",
+        include_str!("../templates/fr/_breaches.html"),
+    ),
+    (
+        "fr/_breaches.txt",
+        include_str!("../templates/fr/_breaches.txt"),
+    ),
+    (
+        "fr/_footer.html",
+        include_str!("../templates/fr/_footer.html"),
+    ),
+    (
+        "fr/_footer.txt",
+        include_str!("../templates/fr/_footer.txt"),
+    ),
+    ("fr/alert.html", include_str!("../templates/fr/alert.html")),
+    ("fr/alert.txt", include_str!("../templates/fr/alert.txt")),
+    (
+        "fr/answer.html",
+        include_str!("../templates/fr/answer.html"),
+    ),
+    ("fr/answer.txt", include_str!("../templates/fr/answer.txt")),
+    (
+        "fr/confirm.html",
+        include_str!("../templates/fr/confirm.html"),
+    ),
+    (
+        "fr/confirm.txt",
+        include_str!("../templates/fr/confirm.txt"),
+    ),
+    (
+        "fr/report.html",
+        include_str!("../templates/fr/report.html"),
+    ),
+    ("fr/report.txt", include_str!("../templates/fr/report.txt")),
+    (
+        "fr/sms-alert.txt",
+        include_str!("../templates/fr/sms-alert.txt"),
+    ),
+    (
+        "fr/sms-answer.txt",
+        include_str!("../templates/fr/sms-answer.txt"),
+    ),
+    (
+        "fr/sms-code.txt",
+        include_str!("../templates/fr/sms-code.txt"),
+    ),
+    (
+        "en/_advice.html",
+        include_str!("../templates/en/_advice.html"),
+    ),
+    (
+        "en/_advice.txt",
+        include_str!("../templates/en/_advice.txt"),
+    ),
+    (
+        "en/_breaches.html",
+        include_str!("../templates/en/_breaches.html"),
+    ),
+    (
+        "en/_breaches.txt",
+        include_str!("../templates/en/_breaches.txt"),
+    ),
+    (
+        "en/_footer.html",
+        include_str!("../templates/en/_footer.html"),
+    ),
+    (
+        "en/_footer.txt",
+        include_str!("../templates/en/_footer.txt"),
+    ),
+    ("en/alert.html", include_str!("../templates/en/alert.html")),
+    ("en/alert.txt", include_str!("../templates/en/alert.txt")),
+    (
+        "en/answer.html",
+        include_str!("../templates/en/answer.html"),
+    ),
+    ("en/answer.txt", include_str!("../templates/en/answer.txt")),
+    (
+        "en/confirm.html",
+        include_str!("../templates/en/confirm.html"),
+    ),
+    (
+        "en/confirm.txt",
+        include_str!("../templates/en/confirm.txt"),
+    ),
+    (
+        "en/report.html",
+        include_str!("../templates/en/report.html"),
+    ),
+    ("en/report.txt", include_str!("../templates/en/report.txt")),
+    (
+        "en/sms-alert.txt",
+        include_str!("../templates/en/sms-alert.txt"),
+    ),
+    (
+        "en/sms-answer.txt",
+        include_str!("../templates/en/sms-answer.txt"),
+    ),
+    (
+        "en/sms-code.txt",
+        include_str!("../templates/en/sms-code.txt"),
+    ),
+];
+
+/// A mail, by what it is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum MailKind {
+    /// The answer of an owner-only check, to the address checked.
+    Answer,
+    /// The double opt-in link of a new subscription.
+    Confirm,
+    /// The first report, once a subscription is confirmed.
+    Report,
+    /// A new breach holds a subscribed identifier.
+    Alert,
+}
+
+impl MailKind {
+    pub const ALL: [MailKind; 4] = [
+        MailKind::Answer,
+        MailKind::Confirm,
+        MailKind::Report,
+        MailKind::Alert,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailKind::Answer => "answer",
+            MailKind::Confirm => "confirm",
+            MailKind::Report => "report",
+            MailKind::Alert => "alert",
+        }
+    }
+}
+
+/// A text message, by what it is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum SmsKind {
+    /// The six-digit code confirming a phone number.
+    Code,
+    /// The answer of an owner-only check of a phone number.
+    Answer,
+    /// A new breach holds a subscribed number.
+    Alert,
+}
+
+impl SmsKind {
+    pub const ALL: [SmsKind; 3] = [SmsKind::Code, SmsKind::Answer, SmsKind::Alert];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SmsKind::Code => "sms-code",
+            SmsKind::Answer => "sms-answer",
+            SmsKind::Alert => "sms-alert",
+        }
+    }
+}
+
+/// One breach as a message shows it, in the message's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BreachItem {
+    pub name: String,
+    pub title: String,
+    /// When it happened, written out.
+    pub breach_date: String,
+    /// When Lekradar loaded it, written out.
+    pub added: String,
+    /// The data classes of *this person's* record, written out.
+    pub classes: Vec<String>,
+}
+
+/// One advice item as a message shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AdviceItem {
+    pub title: String,
+    pub why: String,
+    pub steps: Vec<String>,
+}
+
+/// What a message says.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Content {
+    /// The identifier the message is about (the one that matched).
+    pub identifier: String,
+    pub breaches: Vec<BreachItem>,
+    pub advice: Vec<AdviceItem>,
+    /// The confirmation link (confirmation mails only).
+    pub link: Option<String>,
+    /// The one-click unsubscribe URL (subscription mails only).
+    pub unsubscribe: Option<String>,
+    /// The six-digit code (code SMS only).
+    pub code: Option<String>,
+}
+
+/// A rendered mail's three parts.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RenderedMail {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// A template that failed: a bug in the template files, never in the input.
+#[derive(Debug, thiserror::Error)]
+#[error("message template {name}: {reason}")]
+pub struct TemplateError {
+    pub name: String,
+    pub reason: String,
+}
+
+/// The compiled templates and the service's own address written out.
+pub struct Templates {
+    env: Environment<'static>,
+    address: String,
+}
+
+impl std::fmt::Debug for Templates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Templates")
+            .field("address", &self.address)
+            .finish()
+    }
+}
+
+#[derive(Serialize)]
+struct Context<'a> {
+    #[serde(flatten)]
+    content: &'a Content,
+    address: &'a str,
+}
+
+impl Templates {
+    /// `address` is how messages write the service's own address (its host
+    /// name, written out, not a link).
+    pub fn new(address: &str) -> Result<Templates, TemplateError> {
+        let mut env = Environment::new();
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".html") {
+                AutoEscape::Html
+            } else {
+                AutoEscape::None
+            }
+        });
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        for (name, source) in FILES {
+            env.add_template(name, source).map_err(|e| TemplateError {
+                name: (*name).to_owned(),
+                reason: e.to_string(),
+            })?;
+        }
+        Ok(Templates {
+            env,
+            address: address.to_owned(),
+        })
+    }
+
+    fn render(&self, name: &str, content: &Content) -> Result<String, TemplateError> {
+        let err = |e: minijinja::Error| TemplateError {
+            name: name.to_owned(),
+            reason: e.to_string(),
+        };
+        self.env
+            .get_template(name)
+            .map_err(err)?
+            .render(Context {
+                content,
+                address: &self.address,
+            })
+            .map_err(err)
+    }
+
+    /// The mail `kind` in `lang`.
+    pub fn mail(
+        &self,
+        kind: MailKind,
+        lang: Lang,
+        content: &Content,
+    ) -> Result<RenderedMail, TemplateError> {
+        let base = format!("{}/{}", lang.code(), kind.as_str());
+        let text = self.render(&format!("{base}.txt"), content)?;
+        let html_body = self.render(&format!("{base}.html"), content)?;
+        let Some((first, rest)) = text.split_once('\n') else {
+            return Err(TemplateError {
+                name: format!("{base}.txt"),
+                reason: "no body".into(),
+            });
+        };
+        let Some(subject) = first.strip_prefix("Subject: ") else {
+            return Err(TemplateError {
+                name: format!("{base}.txt"),
+                reason: "the first line is not `Subject: …`".into(),
+            });
+        };
+        let subject = subject.trim().to_owned();
+        let html = format!(
+            "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head>\n<body style=\"font-family:sans-serif;max-width:40em\">\n{}</body></html>\n",
+            lang.code(),
+            minijinja::HtmlEscape(&subject),
+            html_body
+        );
+        Ok(RenderedMail {
+            subject,
+            text: rest.trim_start_matches('\n').to_owned(),
+            html,
+        })
+    }
+
+    /// The text message `kind` in `lang`; the values it writes are defanged
+    /// so that none reads as a link, and the result is checked.
+    pub fn sms(
+        &self,
+        kind: SmsKind,
+        lang: Lang,
+        content: &Content,
+    ) -> Result<String, TemplateError> {
+        let mut safe = content.clone();
+        safe.identifier = defang(&safe.identifier);
+        for b in &mut safe.breaches {
+            b.title = defang(&b.title);
+            b.classes = b.classes.iter().map(|c| defang(c)).collect();
+        }
+        safe.link = None;
+        safe.unsubscribe = None;
+        let name = format!("{}/{}.txt", lang.code(), kind.as_str());
+        let text = self.render(&name, &safe)?.trim().to_owned();
+        if looks_like_link(&text) {
+            return Err(TemplateError {
+                name,
+                reason: "the text message would hold a link".into(),
+            });
+        }
+        Ok(text)
+    }
+}

@@ -1,0 +1,48 @@
+-- Alerts (crates/store/src/subscriptions.rs). A subscription is found by
+-- the keyed PRF output of its identifier (prf_output, never the identifier
+-- or an unkeyed hash of it); the address or number to write to is sealed
+-- with the contact key (mail.key), which is never in this database.
+-- secret_hash: SHA-256 of a pending email's confirmation token, or the
+-- contact key's HMAC of a pending phone's code; NULL once confirmed.
+-- Times are microseconds since the epoch.
+CREATE TABLE subscriptions (
+    id              BIGINT  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind            TEXT    NOT NULL CHECK (kind IN ('email', 'phone')),
+    prf_output      BYTEA   NOT NULL,
+    bucket          BIGINT  NOT NULL,
+    contact         BYTEA   NOT NULL,
+    lang            TEXT    NOT NULL,
+    state           TEXT    NOT NULL CHECK (state IN ('pending', 'active')),
+    secret_hash     BYTEA,
+    secret_tries    BIGINT  NOT NULL DEFAULT 0,
+    expires_at_us   BIGINT,
+    sent_at_us      BIGINT,
+    created_at_us   BIGINT  NOT NULL,
+    confirmed_at_us BIGINT,
+    CONSTRAINT subscriptions_prf_output_unique UNIQUE (prf_output),
+    CONSTRAINT subscriptions_secret_hash_unique UNIQUE (secret_hash)
+);
+CREATE INDEX subscriptions_state_id ON subscriptions (state, id);
+
+-- One row per (subscription, breach) ever alerted or reported: a second
+-- file of the same breach, or a second server, alerts nobody twice.
+CREATE TABLE alert_ledger (
+    subscription  BIGINT  NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
+    breach        TEXT    NOT NULL,
+    created_at_us BIGINT  NOT NULL,
+    PRIMARY KEY (subscription, breach)
+);
+
+-- Index segment files already matched against every subscription.
+CREATE TABLE alert_scans (
+    segment       TEXT    PRIMARY KEY,
+    scanned_at_us BIGINT  NOT NULL
+);
+
+-- Identifiers their verified owner hid from public search (HIBP's opt-out),
+-- by keyed PRF output.
+CREATE TABLE opt_outs (
+    prf_output    BYTEA   PRIMARY KEY,
+    bucket        BIGINT  NOT NULL,
+    created_at_us BIGINT  NOT NULL
+);
