@@ -8,220 +8,14 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use support::{all_files, assert_none_in, lekradar};
-
-/// A running `lekradar` process that serves, with its log lines collected.
-struct Server {
-    child: Child,
-    base: String,
-    stderr: Arc<Mutex<Vec<String>>>,
-    stdout: Arc<Mutex<Vec<String>>>,
-}
-
-fn collect(stream: impl std::io::Read + Send + 'static, into: Arc<Mutex<Vec<String>>>) {
-    std::thread::spawn(move || {
-        for line in BufReader::new(stream).lines() {
-            match line {
-                Ok(l) => into.lock().unwrap().push(l),
-                Err(_) => break,
-            }
-        }
-    });
-}
-
-impl Server {
-    /// Starts `lekradar --data-dir DATA ARGS...` (a serving command with
-    /// `--listen 127.0.0.1:0`) and waits until it listens.
-    fn start(data: &Path, args: &[&str], env: &[(&str, &str)]) -> Server {
-        Server::start_in(
-            Command::new(env!("CARGO_BIN_EXE_lekradar")),
-            data,
-            args,
-            env,
-        )
-    }
-
-    /// [`Server::start`] through `cmd` (a shell setting limits first).
-    fn start_in(mut cmd: Command, data: &Path, args: &[&str], env: &[(&str, &str)]) -> Server {
-        cmd.arg("--data-dir")
-            .arg(data)
-            .args(args)
-            .env("LEKRADAR_LOG", "debug")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let mut child = cmd.spawn().unwrap();
-        let stderr = Arc::new(Mutex::new(Vec::new()));
-        let stdout = Arc::new(Mutex::new(Vec::new()));
-        collect(child.stderr.take().unwrap(), Arc::clone(&stderr));
-        collect(child.stdout.take().unwrap(), Arc::clone(&stdout));
-        let start = Instant::now();
-        loop {
-            let found = stderr.lock().unwrap().iter().find_map(|l| {
-                l.split("listening on ")
-                    .nth(1)
-                    .map(|r| r.split(' ').next().unwrap().to_owned())
-            });
-            if let Some(base) = found {
-                return Server {
-                    child,
-                    base,
-                    stderr,
-                    stdout,
-                };
-            }
-            if let Some(status) = child.try_wait().unwrap() {
-                panic!(
-                    "server exited with {status} before listening:\n{}",
-                    stderr.lock().unwrap().join("\n")
-                );
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(120),
-                "server did not start"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn logs(&self) -> String {
-        self.stderr.lock().unwrap().join("\n")
-    }
-
-    /// The operator listener's base URL, when started with `--ops-listen`.
-    fn ops(&self) -> String {
-        let start = Instant::now();
-        loop {
-            let found = self.stderr.lock().unwrap().iter().find_map(|l| {
-                l.split("operator endpoints on ")
-                    .nth(1)
-                    .filter(|r| r.starts_with("http://"))
-                    .map(|r| r.split(' ').next().unwrap().to_owned())
-            });
-            if let Some(base) = found {
-                return base;
-            }
-            assert!(start.elapsed() < Duration::from_secs(10), "{}", self.logs());
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn output(&self) -> String {
-        self.stdout.lock().unwrap().join("\n")
-    }
-
-    /// Sends SIGTERM and waits for the exit.
-    fn terminate(mut self) -> (std::process::ExitStatus, String) {
-        let pid = self.child.id().to_string();
-        assert!(Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success());
-        let start = Instant::now();
-        let status = loop {
-            if let Some(s) = self.child.try_wait().unwrap() {
-                break s;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(15),
-                "no exit 15 s after SIGTERM"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        // Let the reader threads drain.
-        std::thread::sleep(Duration::from_millis(100));
-        (status, self.logs())
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// The loopback address the tests' requests come from; searched for in logs.
-const CLIENT_ADDR: &str = "127.0.0.77";
-
-/// curl from [`CLIENT_ADDR`]: status and body.
-fn curl(args: &[&str]) -> (u16, String) {
-    let out = Command::new("curl")
-        .args([
-            "-s",
-            "--interface",
-            CLIENT_ADDR,
-            "-A",
-            "lekradar-cli-tests",
-            "-w",
-            "\n%{http_code}",
-        ])
-        .args(args)
-        .output()
-        .expect("curl runs");
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    let (body, code) = text.rsplit_once('\n').unwrap_or(("", "0"));
-    (code.trim().parse().unwrap_or(0), body.to_owned())
-}
-
-/// The check form as a browser posts it, with curl: the form page first
-/// (its token, and the cookie the token is bound to, in a cookie jar), then
-/// the post with both. `args` are extra curl arguments for the post.
-fn curl_form(base: &str, fields: &[(&str, &str)], args: &[&str]) -> (u16, String) {
-    let jar = tempfile::NamedTempFile::new().unwrap();
-    let jar = jar.path().to_str().unwrap().to_owned();
-    let (code, page) = curl(&["-c", &jar, &format!("{base}/")]);
-    assert_eq!(code, 200, "{page}");
-    let token = page
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .expect("the form carries a token")
-        .to_owned();
-    let mut post: Vec<String> = vec!["-b".into(), jar.clone()];
-    for (k, v) in fields {
-        post.push("--data-urlencode".into());
-        post.push(format!("{k}={v}"));
-    }
-    post.push("--data-urlencode".into());
-    post.push(format!("csrf={token}"));
-    post.extend(args.iter().map(|a| a.to_string()));
-    post.push(format!("{base}/check"));
-    let post: Vec<&str> = post.iter().map(String::as_str).collect();
-    curl(&post)
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// A data directory with the demo breaches (small) and the examples it prints.
-fn demo_data(dir: &Path) -> (PathBuf, Vec<String>) {
-    let data = dir.join("data");
-    let out = lekradar(&data, &["demo", "--size", "2000", "--no-serve"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let found = stdout(&out)
-        .lines()
-        .filter(|l| l.contains("(in Demo"))
-        .filter_map(|l| l.strip_prefix("try "))
-        .map(|l| l.split_whitespace().next().unwrap().to_owned())
-        .collect();
-    (data, found)
-}
+use support::{
+    all_files, assert_none_in, curl, curl_form, demo_data, lekradar, stderr, stdout, Server,
+    CLIENT_ADDR,
+};
 
 #[test]
 fn bad_settings_stop_the_server_with_a_clear_message() {
@@ -241,6 +35,53 @@ fn bad_settings_stop_the_server_with_a_clear_message() {
             "invalid socket address",
         ),
         (&["serve", "--database-url", "mysql://x"], "database"),
+        // Owner-only answers go by mail: without mail, no start.
+        (
+            &["serve", "--mode", "owner-only", "--check"],
+            "owner-only mode sends every answer by mail",
+        ),
+        (
+            &[
+                "serve",
+                "--smtp-url",
+                "smtp://127.0.0.1:2525",
+                "--public-url",
+                "https://x.test",
+            ],
+            "--mail-from",
+        ),
+        (
+            &[
+                "serve",
+                "--smtp-url",
+                "smtp://127.0.0.1:2525",
+                "--mail-from",
+                "Lekradar <alerts@x.test>",
+            ],
+            "--public-url",
+        ),
+        (
+            &[
+                "serve",
+                "--smtp-url",
+                "imap://127.0.0.1:2525",
+                "--mail-from",
+                "Lekradar <alerts@x.test>",
+                "--public-url",
+                "https://x.test",
+            ],
+            "smtp or smtps",
+        ),
+        (
+            &[
+                "serve",
+                "--sms-gateway-url",
+                "http://127.0.0.1:13013/cgi-bin/sendsms",
+                "--public-url",
+                "https://x.test",
+            ],
+            "username=",
+        ),
     ];
     for (args, expected) in cases {
         let out = lekradar(&data, args);
@@ -283,6 +124,9 @@ fn check_prints_the_effective_settings_from_flags_and_environment() {
         .arg("--data-dir")
         .arg(&data)
         .args(["serve", "--check", "--rate-per-address", "5/min"])
+        .args(["--mail-from", "Lekradar <alerts@lekradar.test>"])
+        .args(["--public-url", "https://lekradar.test"])
+        .env("LEKRADAR_SMTP_URL", "smtp://mailer:pw@127.0.0.1:2525")
         .env("LEKRADAR_MODE", "owner-only")
         .env("LEKRADAR_DATABASE_URL_FILE", &file)
         .output()
@@ -291,6 +135,12 @@ fn check_prints_the_effective_settings_from_flags_and_environment() {
     let text = stdout(&out);
     assert!(text.contains("mode             owner-only"), "{text}");
     assert!(text.contains("rate-per-address 5/min"), "{text}");
+    assert!(
+        text.contains("smtp             smtp://mailer:***@127.0.0.1:2525"),
+        "{text}"
+    );
+    assert!(text.contains("dkim             off"), "{text}");
+    assert!(!text.contains(":pw@"), "{text}");
     assert!(
         text.contains("database         postgres://lek:***@db.internal/lekradar"),
         "{text}"

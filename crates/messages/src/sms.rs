@@ -132,8 +132,9 @@ impl SmsGateway {
             q.append_pair("to", to)
                 .append_pair("text", text)
                 .append_pair("charset", "UTF-8");
-            if !text.is_ascii() {
-                // UCS-2, so that every character arrives as written.
+            if !gsm_7bit(text) {
+                // UCS-2, so that every character arrives as written (70
+                // characters per SMS instead of 160).
                 q.append_pair("coding", "2");
             }
             if let Some(from) = &self.from {
@@ -174,7 +175,8 @@ pub fn looks_like_link(text: &str) -> bool {
 }
 
 /// `value` written so that no phone makes a link of it: a dot between a
-/// letter or digit and a letter becomes a middle dot (`Booking·com`).
+/// letter or digit and a letter becomes `[.]` (`Booking[.]com`, the usual
+/// way to write a name that must not be followed), in GSM characters.
 pub fn defang(value: &str) -> String {
     let chars: Vec<char> = value.chars().collect();
     let mut out = String::with_capacity(value.len());
@@ -183,14 +185,37 @@ pub fn defang(value: &str) -> String {
             && c == '.'
             && chars[i - 1].is_alphanumeric()
             && chars.get(i + 1).is_some_and(|n| n.is_alphabetic());
-        out.push(if between { '·' } else { c });
+        if between {
+            out.push_str("[.]");
+        } else {
+            out.push(c);
+        }
     }
     out.replace("://", " ").replace("www", "w w w")
+}
+
+/// Whether `text` is written in the GSM 7-bit alphabet (basic set and
+/// extension table), so that Kannel sends it as such, 160 characters per SMS.
+pub fn gsm_7bit(text: &str) -> bool {
+    const BASIC: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+    const EXTENSION: &str = "^{}\\[~]|€";
+    text.chars()
+        .all(|c| BASIC.contains(c) || EXTENSION.contains(c))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gsm_alphabet() {
+        assert!(gsm_7bit(
+            "Votre code : 123456 — é".replace('—', "-").as_str()
+        ));
+        assert!(gsm_7bit("Booking[.]com"));
+        assert!(!gsm_7bit("emoji 😀"));
+        assert!(!gsm_7bit("Łódź"));
+    }
 
     #[test]
     fn links_are_recognised_and_defanged_names_are_not_links() {
@@ -207,7 +232,7 @@ mod tests {
         for text in [
             "Your code: 123456. It expires in 10 minutes.",
             "Lekradar never asks for a code, a password or a payment.",
-            "Votre code : 123456 — é",
+            "Votre code : 123456 - é",
             "+31612345678 appeared in 1.5 M records.",
         ] {
             assert!(!looks_like_link(text), "{text}");

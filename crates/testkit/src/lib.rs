@@ -1,8 +1,9 @@
 //! Test support shared by the workspace's tests, so that each helper exists
 //! once: the repository root, a free port, a server process stopped when
 //! dropped, the examples `lekradar demo` prints, a fresh PostgreSQL schema,
-//! fixture breaches keyed with a server key, and searching every file for
-//! personal data that must not be there.
+//! fixture breaches keyed with a server key, searching every file for
+//! personal data that must not be there, and real mail, DNS and SMS
+//! servers on loopback ([`services`]).
 //!
 //! A dev-dependency only (a test checks that no crate depends on it
 //! otherwise); helpers panic with a message, as test code does.
@@ -16,6 +17,8 @@ use lekradar_check::filing;
 use lekradar_index::{IndexWriter, Transaction};
 use lekradar_normalize::{normalize, Region};
 use lekradar_prf::ServerKey;
+
+pub mod services;
 
 /// The repository's root directory.
 pub fn repo_root() -> PathBuf {

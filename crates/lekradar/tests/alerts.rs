@@ -1,0 +1,517 @@
+//! Reaching people, end to end through the binary and real parts: a real
+//! SMTP server (aiosmtpd into a Maildir), DKIM checked by an independent
+//! verifier (dkimpy) against a key published by a real DNS server (nsd), a
+//! real SMS gateway (Kannel with its fake SMS centre). Owner-only answers
+//! by mail, subscriptions with double opt-in and their first report,
+//! alerts when a breach is published (once per person and breach), RFC 8058
+//! one-click unsubscribe, SMS codes without links — and afterwards no
+//! address or number in the clear in the data directory or the logs.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use lekradar_testkit::services::{
+    dkim_signatures, dkim_txt_record, dkim_verify, Dns, Kannel, KannelOptions, SmtpSink,
+    SmtpSinkOptions,
+};
+use support::{all_files, assert_none_in, curl, demo_data, lekradar, stderr, Server};
+
+const DOMAIN: &str = "lekradar.test";
+const SELECTOR: &str = "mail2026";
+
+/// A mail as a person's client shows it.
+#[derive(Debug)]
+struct Mail {
+    raw: Vec<u8>,
+    to: String,
+    subject: String,
+    text: String,
+    html: String,
+    message_id: String,
+    list_unsubscribe: Option<String>,
+    list_unsubscribe_post: Option<String>,
+}
+
+fn parse(raw: &[u8]) -> Mail {
+    let m = mail_parser::MessageParser::default().parse(raw).unwrap();
+    let header = |name: &str| m.header_raw(name).map(|v| v.trim().to_owned());
+    Mail {
+        raw: raw.to_vec(),
+        to: m
+            .to()
+            .and_then(|a| a.first())
+            .and_then(|a| a.address())
+            .unwrap_or_default()
+            .to_owned(),
+        subject: m.subject().unwrap_or_default().to_owned(),
+        text: m.body_text(0).unwrap_or_default().into_owned(),
+        html: m.body_html(0).unwrap_or_default().into_owned(),
+        message_id: m.message_id().unwrap_or_default().to_owned(),
+        list_unsubscribe: header("List-Unsubscribe"),
+        list_unsubscribe_post: header("List-Unsubscribe-Post"),
+    }
+}
+
+/// An Ed25519 DKIM key made with openssl: the PEM file and the public key
+/// for the DNS record.
+fn dkim_key(dir: &Path) -> (PathBuf, String) {
+    let pem = dir.join("dkim.pem");
+    let ok = Command::new("openssl")
+        .args(["genpkey", "-algorithm", "ed25519", "-out"])
+        .arg(&pem)
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let out = Command::new("openssl")
+        .args(["pkey", "-pubout", "-outform", "DER", "-in"])
+        .arg(&pem)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let raw = &out.stdout[out.stdout.len() - 32..];
+    let b64 = Command::new("base64")
+        .arg("-w0")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin.take().unwrap().write_all(raw)?;
+            c.wait_with_output()
+        })
+        .unwrap();
+    (pem, String::from_utf8(b64.stdout).unwrap())
+}
+
+/// The mail side of a test: SMTP sink, DNS with the DKIM key, the key file.
+struct MailWorld {
+    smtp: SmtpSink,
+    dns: Dns,
+    key: PathBuf,
+}
+
+impl MailWorld {
+    fn start(dir: &Path) -> MailWorld {
+        let (key, public) = dkim_key(dir);
+        let dns = Dns::start(
+            DOMAIN,
+            &[(
+                &format!("{SELECTOR}._domainkey"),
+                "TXT",
+                &dkim_txt_record(&public, "ed25519"),
+            )],
+        );
+        MailWorld {
+            smtp: SmtpSink::start(SmtpSinkOptions::default()),
+            dns,
+            key,
+        }
+    }
+
+    fn args(&self) -> Vec<String> {
+        vec![
+            "--smtp-url".into(),
+            format!("smtp://127.0.0.1:{}", self.smtp.port()),
+            "--mail-from".into(),
+            format!("Lekradar <alerts@{DOMAIN}>"),
+            "--dkim-key-file".into(),
+            self.key.display().to_string(),
+            "--dkim-selector".into(),
+            SELECTOR.into(),
+            "--public-url".into(),
+            format!("https://{DOMAIN}"),
+        ]
+    }
+
+    /// Waits for `n` mails in all, parsed, and checks every signature.
+    fn mails(&self, n: usize) -> Vec<Mail> {
+        let raw = self.smtp.wait_for(n, Duration::from_secs(30));
+        assert_eq!(
+            raw.len(),
+            n,
+            "mails: {:?}",
+            raw.iter().map(|m| parse(m).subject).collect::<Vec<_>>()
+        );
+        for (i, verdict) in dkim_verify(self.dns.port(), &raw).into_iter().enumerate() {
+            assert_eq!(verdict, Ok(()), "mail {i} does not verify");
+        }
+        raw.iter().map(|m| parse(m)).collect()
+    }
+}
+
+fn start(data: &Path, extra: &[&str], mail: &[String]) -> Server {
+    let mut args: Vec<&str> = vec![
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--reload-interval",
+        "200ms",
+    ];
+    args.extend_from_slice(extra);
+    args.extend(mail.iter().map(String::as_str));
+    Server::start(data, &args, &[])
+}
+
+/// GET `path` (cookie jar `jar`), then POST the form in it with `fields`.
+fn post_form(
+    base: &str,
+    jar: &Path,
+    get: &str,
+    post: &str,
+    fields: &[(&str, &str)],
+) -> (u16, String) {
+    let jar = jar.to_str().unwrap();
+    let (code, page) = curl(&["-c", jar, "-b", jar, &format!("{base}{get}")]);
+    assert_eq!(code, 200, "{page}");
+    let token = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the form carries a token")
+        .to_owned();
+    let mut args: Vec<String> = vec!["-c".into(), jar.into(), "-b".into(), jar.into()];
+    for (k, v) in fields.iter().chain([&("csrf", token.as_str())]) {
+        args.push("--data-urlencode".into());
+        args.push(format!("{k}={v}"));
+    }
+    args.push(format!("{base}{post}"));
+    curl(&args.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+/// Adds a verified breach holding `emails` and publishes it with `lekradar ingest`.
+fn publish(data: &Path, dir: &Path, name: &str, emails: &[&str]) {
+    let add = lekradar(
+        data,
+        &[
+            "breach",
+            "add",
+            name,
+            "--title",
+            &format!("{name} shop"),
+            "--breach-date",
+            "2026-11-01",
+            "--verified",
+            "true",
+        ],
+    );
+    assert!(
+        add.status.success() || stderr(&add).contains("exists"),
+        "{}",
+        stderr(&add)
+    );
+    let file = dir.join(format!("{name}-{}.csv", emails.len()));
+    let mut text = String::from("email,name,iban\n");
+    for (i, e) in emails.iter().enumerate() {
+        text.push_str(&format!("{e},Person {i},NL91ABNA041716430{i}\n"));
+    }
+    std::fs::write(&file, text).unwrap();
+    let ing = lekradar(data, &["ingest", "--breach", name, file.to_str().unwrap()]);
+    assert!(ing.status.success(), "{}", stderr(&ing));
+    std::fs::remove_file(&file).unwrap();
+}
+
+fn token_of(link_text: &str, path: &str) -> String {
+    link_text
+        .split(&format!("https://{DOMAIN}{path}?token="))
+        .nth(1)
+        .unwrap_or_else(|| panic!("no {path} link in {link_text}"))
+        .split(|c: char| c.is_whitespace() || c == '>' || c == '"')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn owner_only_answers_go_by_signed_mail_only_for_a_breached_address_and_once_a_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, found) = demo_data(dir.path());
+    let breached = found.iter().find(|f| f.contains('@')).unwrap().clone();
+    let clean = "nobody.at.all@example.org";
+    let world = MailWorld::start(dir.path());
+    let server = start(&data, &["--mode", "owner-only"], &world.args());
+    let jar = dir.path().join("jar");
+    let mut pages = Vec::new();
+    for (account, lang) in [
+        (clean, "en"),
+        (breached.as_str(), "en"),
+        (breached.as_str(), "en"),
+    ] {
+        let (code, page) = post_form(
+            &server.base,
+            &jar,
+            &format!("/?lang={lang}"),
+            "/check",
+            &[("account", account)],
+        );
+        assert_eq!(code, 200, "{page}");
+        pages.push(page.replace(account, "ACCOUNT"));
+    }
+    // The same page whatever the outcome.
+    assert_eq!(pages[0], pages[1]);
+    let mails = world.mails(1);
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(
+        world.smtp.count(),
+        1,
+        "one answer per address per day, none for the clean one"
+    );
+    let m = &mails[0];
+    assert_eq!(m.to, breached);
+    assert!(m.subject.contains(&breached), "{}", m.subject);
+    assert!(m.text.contains("Demo"), "{}", m.text);
+    assert!(m
+        .text
+        .contains("never asks you for a code, a password or a payment"));
+    assert!(
+        m.list_unsubscribe.is_none(),
+        "an answer is not a subscription"
+    );
+    assert!(
+        m.message_id.ends_with(&format!("@{DOMAIN}")),
+        "{}",
+        m.message_id
+    );
+    assert!(!m.message_id.contains(&breached));
+    let sig = &dkim_signatures(&m.raw)[0];
+    assert_eq!(
+        (sig.domain.as_str(), sig.selector.as_str()),
+        (DOMAIN, SELECTOR)
+    );
+    for h in ["from", "to", "subject", "date", "message-id"] {
+        assert!(
+            sig.headers.iter().any(|s| s.eq_ignore_ascii_case(h)),
+            "{h} not signed: {sig:?}"
+        );
+    }
+    let (_, logs) = server.terminate();
+    let mut files = Vec::new();
+    all_files(&data, &mut files);
+    files.push(("server log".into(), logs.into_bytes()));
+    assert_none_in(&files, &[breached.as_str(), clean]);
+}
+
+#[test]
+fn subscribe_confirm_report_alert_once_and_unsubscribe_in_one_click() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, found) = demo_data(dir.path());
+    let person = found.iter().find(|f| f.contains('@')).unwrap().clone();
+    let world = MailWorld::start(dir.path());
+    let server = start(&data, &[], &world.args());
+    let jar = dir.path().join("jar");
+
+    // Ask, in French: a confirmation link by mail, the same page as always.
+    let (code, page) = post_form(
+        &server.base,
+        &jar,
+        "/alerts?lang=fr",
+        "/alerts",
+        &[("account", &person)],
+    );
+    assert_eq!(code, 200, "{page}");
+    assert!(page.contains("Regardez votre boîte mail"), "{page}");
+    let confirm = &world.mails(1)[0];
+    assert_eq!(confirm.to, person);
+    assert!(
+        confirm.subject.starts_with("Confirmez vos alertes"),
+        "{}",
+        confirm.subject
+    );
+    let token = token_of(&confirm.text, "/alerts/confirm");
+    // Asking again at once sends nothing more (resends are throttled).
+    post_form(
+        &server.base,
+        &jar,
+        "/alerts?lang=fr",
+        "/alerts",
+        &[("account", &person)],
+    );
+
+    // The link shows a button; pressing it confirms, once.
+    let (code, page) = curl(&[&format!("{}/alerts/confirm?token={token}", server.base)]);
+    assert_eq!(code, 200);
+    assert!(page.contains("name=\"token\""), "{page}");
+    let confirm_url = format!("{}/alerts/confirm", server.base);
+    let (code, page) = curl(&[
+        "--data-urlencode",
+        &format!("token={token}"),
+        "-b",
+        "lekradar_lang=fr",
+        &confirm_url,
+    ]);
+    assert_eq!(code, 200, "{page}");
+    let (code, _) = curl(&["--data-urlencode", &format!("token={token}"), &confirm_url]);
+    assert_eq!(code, 410, "a link works once");
+    let (code, _) = curl(&["--data-urlencode", "token=forged", &confirm_url]);
+    assert_eq!(code, 410);
+
+    // The first report: the breaches that already hold the address.
+    let mails = world.mails(2);
+    let report = &mails[1];
+    assert!(
+        report
+            .subject
+            .starts_with("Vos alertes Lekradar sont activées"),
+        "{}",
+        report.subject
+    );
+    assert!(report.text.contains("Demo"), "{}", report.text);
+    let unsubscribe = report.list_unsubscribe.clone().expect("List-Unsubscribe");
+    assert_eq!(
+        report.list_unsubscribe_post.as_deref(),
+        Some("List-Unsubscribe=One-Click")
+    );
+    let sig = &dkim_signatures(&report.raw)[0];
+    for h in ["list-unsubscribe", "list-unsubscribe-post"] {
+        assert!(
+            sig.headers.iter().any(|s| s.eq_ignore_ascii_case(h)),
+            "{h} not signed: {sig:?}"
+        );
+    }
+
+    // A new breach holding the person: one alert, naming it.
+    publish(
+        &data,
+        dir.path(),
+        "FreshShop",
+        &[&person, "someone.else@example.org"],
+    );
+    let mails = world.mails(3);
+    let alert = &mails[2];
+    assert!(
+        alert.subject.contains("FreshShop shop"),
+        "{}",
+        alert.subject
+    );
+    assert!(alert.text.contains(&person));
+    assert!(
+        alert.text.contains("compte bancaire"),
+        "the classes of the record: {}",
+        alert.text
+    );
+    assert!(
+        alert.text.contains("ne vous demande jamais de code"),
+        "{}",
+        alert.text
+    );
+    assert_eq!(
+        alert.text.matches("https://").count(),
+        1,
+        "only the unsubscribe link: {}",
+        alert.text
+    );
+    assert!(alert.html.contains("lang=\"fr\""));
+    // A second file of the same breach with the same person: nothing new.
+    publish(
+        &data,
+        dir.path(),
+        "FreshShop",
+        &[&person, "a.third@example.org"],
+    );
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(
+        world.smtp.count(),
+        3,
+        "a second file with the same person sends nothing new"
+    );
+
+    // One click (RFC 8058), as a mail provider makes it: 200, then silence.
+    let url = unsubscribe
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .replace(&format!("https://{DOMAIN}"), &server.base);
+    let (code, _) = curl(&["--data", "List-Unsubscribe=One-Click", &url]);
+    assert_eq!(code, 200);
+    let (code, _) = curl(&[
+        "--data",
+        "List-Unsubscribe=One-Click",
+        &format!("{}/alerts/unsubscribe?token=9-00", server.base),
+    ]);
+    assert_eq!(code, 200, "the same answer whatever the token");
+    publish(&data, dir.path(), "LaterShop", &[&person]);
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(world.smtp.count(), 3, "no alert after unsubscribing");
+
+    let (_, logs) = server.terminate();
+    let mut files = Vec::new();
+    all_files(&data, &mut files);
+    files.push(("server log".into(), logs.into_bytes()));
+    assert_none_in(&files, &[person.as_str(), "someone.else@example.org"]);
+}
+
+#[test]
+fn a_phone_number_is_confirmed_by_an_sms_code_that_holds_no_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, found) = demo_data(dir.path());
+    let phone = found.iter().find(|f| !f.contains('@')).unwrap().clone();
+    let world = MailWorld::start(dir.path());
+    let kannel = Kannel::start_with(KannelOptions { max_messages: 3 });
+    let password = dir.path().join("sms-password");
+    std::fs::write(&password, Kannel::PASSWORD).unwrap();
+    let mut mail = world.args();
+    mail.extend([
+        "--sms-gateway-url".into(),
+        format!("{}?username={}", kannel.sendsms_url(), Kannel::USERNAME),
+        "--sms-password-file".into(),
+        password.display().to_string(),
+    ]);
+    let server = start(&data, &[], &mail);
+    let jar = dir.path().join("jar");
+    let (code, page) = post_form(
+        &server.base,
+        &jar,
+        "/alerts?lang=nl",
+        "/alerts",
+        &[("account", &phone)],
+    );
+    assert_eq!(code, 200, "{page}");
+    assert!(
+        page.contains("name=\"code\""),
+        "the code is typed on the same page: {page}"
+    );
+    let sms = kannel.wait_for(1, Duration::from_secs(30));
+    assert_eq!(sms.len(), 1);
+    let text = &sms[0].text;
+    assert!(!text.contains("http") && !text.contains("www"), "{text}");
+    let code6: String = text
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .unwrap_or_else(|| panic!("no code in {text}"))
+        .to_owned();
+    // A wrong code: a clear answer, tries counted.
+    let wrong = if code6 == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    let (code, page) = post_form(
+        &server.base,
+        &jar,
+        "/alerts?lang=nl",
+        "/alerts/code",
+        &[("account", &phone), ("code", wrong)],
+    );
+    assert_eq!(code, 400, "{page}");
+    assert!(page.contains("Deze code klopt niet"), "{page}");
+    let (code, page) = post_form(
+        &server.base,
+        &jar,
+        "/alerts?lang=nl",
+        "/alerts/code",
+        &[("account", &phone), ("code", &code6)],
+    );
+    assert_eq!(code, 200, "{page}");
+    assert!(page.contains("Uw meldingen staan aan"), "{page}");
+    // The number is in the demo breach: the first report comes by SMS.
+    let sms = kannel.wait_for(2, Duration::from_secs(30));
+    assert!(sms[1].text.contains("Demo"), "{}", sms[1].text);
+    assert!(!sms[1].text.contains("http"), "{}", sms[1].text);
+    let (_, logs) = server.terminate();
+    let mut files = Vec::new();
+    all_files(&data, &mut files);
+    files.push(("server log".into(), logs.into_bytes()));
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    assert_none_in(&files, &[phone.as_str(), digits.as_str()]);
+}
