@@ -15,7 +15,7 @@ use lekradar_service::Messaging;
 
 use crate::data_dir::DataDir;
 
-#[derive(Debug, Clone, Default, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct MessagingArgs {
     /// SMTP server for mail: smtp://HOST:PORT (add ?tls=required for
     /// STARTTLS) or smtps://HOST:PORT; a user name may be in the URL
@@ -65,6 +65,49 @@ pub struct MessagingArgs {
     /// Jobs (messages) sent at once by this process's runner
     #[arg(long, env = "LEKRADAR_WORKER_CONCURRENCY", default_value_t = 8)]
     pub worker_concurrency: usize,
+    /// How long a claimed job is held before another runner may take it
+    /// (a runner that died mid-send holds it this long)
+    #[arg(long, env = "LEKRADAR_JOB_LEASE", default_value = "60s", value_parser = crate::cmd::serve::parse_duration)]
+    pub job_lease: std::time::Duration,
+    /// The first retry's delay after a temporary failure (doubled per
+    /// attempt, at most an hour)
+    #[arg(long, env = "LEKRADAR_JOB_RETRY_BASE", default_value = "2s", value_parser = crate::cmd::serve::parse_duration)]
+    pub job_retry_base: std::time::Duration,
+}
+
+impl Default for MessagingArgs {
+    /// No mail, no SMS; the runner's defaults (as the flags' defaults).
+    fn default() -> MessagingArgs {
+        let runner = lekradar_jobs::RunnerConfig::default();
+        MessagingArgs {
+            smtp_url: None,
+            smtp_password_file: None,
+            mail_from: None,
+            dkim_key_file: None,
+            dkim_selector: "lekradar".into(),
+            dkim_domain: None,
+            public_url: None,
+            sms_gateway_url: None,
+            sms_password_file: None,
+            sms_from: None,
+            contact_key_file: None,
+            worker_concurrency: 8,
+            job_lease: runner.lease,
+            job_retry_base: runner.backoff_base,
+        }
+    }
+}
+
+impl MessagingArgs {
+    /// The runner's settings from these flags.
+    pub fn runner_config(&self) -> lekradar_jobs::RunnerConfig {
+        lekradar_jobs::RunnerConfig {
+            concurrency: self.worker_concurrency.max(1),
+            lease: self.job_lease.max(std::time::Duration::from_secs(1)),
+            backoff_base: self.job_retry_base,
+            ..lekradar_jobs::RunnerConfig::default()
+        }
+    }
 }
 
 /// What the settings make.

@@ -86,7 +86,7 @@ impl BudgetsAt {
     }
 }
 
-fn parse_duration(s: &str) -> Result<Duration, String> {
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
     let (number, unit) = s
         .find(|c: char| !c.is_ascii_digit())
@@ -355,7 +355,7 @@ pub async fn serve(
     })?;
     config.shared_budgets = budgets.shared(store.backend());
     let l10n = L10n::new()?;
-    let concurrency = messaging.worker_concurrency;
+    let runner_config = messaging.runner_config();
     let built = messaging.build(data, &l10n)?;
     if config.mode == DeploymentMode::OwnerOnly && !built.as_ref().is_some_and(|b| b.messaging.mail)
     {
@@ -394,7 +394,7 @@ pub async fn serve(
         messaging,
     );
     let app = App::new(config, service.clone(), l10n);
-    let runner = crate::cmd::worker::runner(&store, &service, outbox.as_ref(), concurrency);
+    let runner = crate::cmd::worker::runner(&store, &service, outbox.as_ref(), runner_config);
     app.register_metrics(|registry| runner.register_metrics(registry));
     eprintln!(
         "lekradar: listening on http://{addr} ({mode} mode, {breaches} breaches, store {})",

@@ -22,12 +22,8 @@ pub fn runner(
     store: &Store,
     service: &Service,
     outbox: Option<&Outbox>,
-    concurrency: usize,
+    config: RunnerConfig,
 ) -> Runner {
-    let config = RunnerConfig {
-        concurrency: concurrency.max(1),
-        ..RunnerConfig::default()
-    };
     let mut runner = Runner::new(store.clone(), config);
     service.schedule(&mut runner);
     if let Some(outbox) = outbox {
@@ -98,11 +94,7 @@ async fn open(data: &DataDir, database: &DatabaseArgs) -> anyhow::Result<Store> 
 pub fn run(data: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
     crate::cmd::serve::runtime()?.block_on(async {
         let store = open(data, &args.database).await?;
-        let config = RunnerConfig {
-            concurrency: args.messaging.worker_concurrency.max(1),
-            ..RunnerConfig::default()
-        };
-        let mut runner = Runner::new(store.clone(), config);
+        let mut runner = Runner::new(store.clone(), args.messaging.runner_config());
         lekradar_service::schedule_cluster_work(&mut runner, &store);
         // Sends the outbox's messages when mail or SMS is configured here.
         let l10n = lekradar_l10n::L10n::new()?;
