@@ -515,3 +515,52 @@ fn a_phone_number_is_confirmed_by_an_sms_code_that_holds_no_link() {
     let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
     assert_none_in(&files, &[phone.as_str(), digits.as_str()]);
 }
+
+#[test]
+fn the_api_asks_confirms_and_unsubscribes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, found) = demo_data(dir.path());
+    let person = found.iter().find(|f| f.contains('@')).unwrap().clone();
+    let world = MailWorld::start(dir.path());
+    let server = start(&data, &[], &world.args());
+    let api = |path: &str, body: String| {
+        curl(&[
+            "-H",
+            "content-type: application/json",
+            "--data",
+            &body,
+            &format!("{}/api/v1/subscriptions{path}", server.base),
+        ])
+    };
+    let (code, body) = api("", format!(r#"{{"account":"{person}","lang":"en"}}"#));
+    assert_eq!((code, body.as_str()), (202, r#"{"status":"link_sent"}"#));
+    let (code, body) = api("", r#"{"account":"not an address"}"#.into());
+    assert_eq!(code, 400, "{body}");
+    let token = token_of(&world.mails(1)[0].text, "/alerts/confirm");
+    let (code, body) = api("/confirm", format!(r#"{{"token":"{token}"}}"#));
+    assert_eq!((code, body.as_str()), (200, r#"{"status":"active"}"#));
+    let (code, _) = api("/confirm", format!(r#"{{"token":"{token}"}}"#));
+    assert_eq!(code, 410, "a token works once");
+    let (code, _) = api("/confirm", "{}".into());
+    assert_eq!(code, 400);
+    let report = &world.mails(2)[1];
+    assert!(
+        report.subject.starts_with("Your Lekradar alerts are on"),
+        "{}",
+        report.subject
+    );
+    let unsubscribe = report.list_unsubscribe.clone().unwrap();
+    let token = unsubscribe
+        .split("token=")
+        .nth(1)
+        .unwrap()
+        .trim_end_matches('>')
+        .to_owned();
+    let (code, body) = api("/unsubscribe", format!(r#"{{"token":"{token}"}}"#));
+    assert_eq!((code, body.as_str()), (200, r#"{"status":"deleted"}"#));
+    // Deleted: a new breach holding the address alerts nobody.
+    publish(&data, dir.path(), "ApiShop", &[&person]);
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(world.smtp.count(), 2);
+    drop(server);
+}

@@ -4,6 +4,7 @@
 //! error has one JSON envelope (`crate::error::ErrorBody`).
 
 pub mod dto;
+pub mod subscriptions;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
@@ -26,6 +27,12 @@ use dto::*;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/check", post(check))
+        .route("/subscriptions", post(subscriptions::subscribe))
+        .route("/subscriptions/confirm", post(subscriptions::confirm))
+        .route(
+            "/subscriptions/unsubscribe",
+            post(subscriptions::unsubscribe),
+        )
         .route("/breaches", get(breaches))
         .route("/breaches/{name}", get(breach))
         .route("/advice", get(advice_catalogue))
