@@ -295,7 +295,10 @@ fn keyed(work: &Path, n: usize, m: usize) -> anyhow::Result<(PathBuf, Keyed)> {
     if let Ok(bytes) = std::fs::read(&path) {
         return Ok((key_file, decode_keyed(&bytes, n, m)?));
     }
-    ensure!(m > 0 && n % m == 0, "--breach must be a multiple of --matching");
+    ensure!(
+        m > 0 && n % m == 0,
+        "--breach must be a multiple of --matching"
+    );
     eprintln!("keying {n} addresses (cached in {}) ...", path.display());
     let started = Instant::now();
     let step = n / m;
@@ -448,7 +451,17 @@ impl Db {
 
     fn psql(&self, url: &str, sql: &str, stdin: Option<&[u8]>) -> anyhow::Result<Vec<u8>> {
         let mut child = Command::new("psql")
-            .args(["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql])
+            .args([
+                "-X",
+                "-q",
+                "-At",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-d",
+                url,
+                "-c",
+                sql,
+            ])
             .stdin(if stdin.is_some() {
                 Stdio::piped()
             } else {
@@ -1065,10 +1078,7 @@ impl Bench {
         let parallel = t.elapsed().as_secs_f64();
         ensure!(n1 == 0 && n2 == 0);
         line.push(("cpu_1thread_subs_per_s", f0(size as f64 / serial)));
-        line.push((
-            "cpu_all_cores_subs_per_s",
-            f0(size as f64 / parallel),
-        ));
+        line.push(("cpu_all_cores_subs_per_s", f0(size as f64 / parallel)));
         line.push(("threads", rayon::current_num_threads().to_string()));
         // 5. Reads overlapped with parallel matching: the best a pipelined,
         // parallel match_new_segments could do with this store.
@@ -1378,10 +1388,8 @@ async fn wait_done(store: &Store, m: usize) -> anyhow::Result<u128> {
     let started = Instant::now();
     loop {
         let counts = store.jobs().counts().await?;
-        let by: HashMap<(String, JobState), u64> = counts
-            .into_iter()
-            .map(|(k, s, n)| ((k, s), n))
-            .collect();
+        let by: HashMap<(String, JobState), u64> =
+            counts.into_iter().map(|(k, s, n)| ((k, s), n)).collect();
         let done = by
             .get(&("outbox.mail".to_owned(), JobState::Done))
             .copied()

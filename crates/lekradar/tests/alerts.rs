@@ -337,11 +337,10 @@ fn subscribe_confirm_report_alert_once_and_unsubscribe_in_one_click() {
     let (code, page) = curl(&[
         "--data-urlencode",
         &format!("token={token}"),
-        "-b",
-        "lekradar_lang=fr",
-        &confirm_url,
+        &format!("{confirm_url}?lang=fr"),
     ]);
     assert_eq!(code, 200, "{page}");
+    assert!(page.contains("Vos alertes sont activées"), "{page}");
     let (code, _) = curl(&["--data-urlencode", &format!("token={token}"), &confirm_url]);
     assert_eq!(code, 410, "a link works once");
     let (code, _) = curl(&["--data-urlencode", "token=forged", &confirm_url]);
@@ -493,7 +492,7 @@ fn a_phone_number_is_confirmed_by_an_sms_code_that_holds_no_link() {
         "/alerts/code",
         &[("account", &phone), ("code", wrong)],
     );
-    assert_eq!(code, 400, "{page}");
+    assert_eq!(code, 400, "{}", server.logs());
     assert!(page.contains("Deze code klopt niet"), "{page}");
     let (code, page) = post_form(
         &server.base,
@@ -563,4 +562,57 @@ fn the_api_asks_confirms_and_unsubscribes() {
     std::thread::sleep(Duration::from_secs(3));
     assert_eq!(world.smtp.count(), 2);
     drop(server);
+}
+
+#[test]
+fn an_owner_hides_their_address_from_public_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, found) = demo_data(dir.path());
+    let person = found.iter().find(|f| f.contains('@')).unwrap().clone();
+    let world = MailWorld::start(dir.path());
+    let server = start(&data, &[], &world.args());
+    let check = || {
+        let (code, body) = curl(&[
+            "-H",
+            "content-type: application/json",
+            "--data",
+            &format!(r#"{{"account":"{person}"}}"#),
+            &format!("{}/api/v1/check", server.base),
+        ]);
+        assert_eq!(code, 200, "{body}");
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()["found"]
+            .as_bool()
+            .unwrap()
+    };
+    assert!(check(), "in the demo breach before");
+    let jar = dir.path().join("jar");
+    let (code, page) = post_form(
+        &server.base,
+        &jar,
+        "/alerts/opt-out?lang=en",
+        "/alerts/opt-out",
+        &[("account", &person)],
+    );
+    assert_eq!(code, 200, "{page}\n{}", server.logs());
+    assert!(check(), "nothing changes before the owner confirms");
+    let mail = &world.mails(1)[0];
+    assert!(
+        mail.subject.starts_with("Confirm hiding"),
+        "{}",
+        mail.subject
+    );
+    let token = token_of(&mail.text, "/alerts/confirm");
+    let (code, page) = curl(&[
+        "--data-urlencode",
+        &format!("token={token}"),
+        &format!("{}/alerts/confirm?lang=en", server.base),
+    ]);
+    assert_eq!(code, 200, "{page}");
+    assert!(page.contains("Hidden from public search"), "{page}");
+    assert!(!check(), "answered as in no breach once hidden");
+    let (_, logs) = server.terminate();
+    let mut files = Vec::new();
+    all_files(&data, &mut files);
+    files.push(("server log".into(), logs.into_bytes()));
+    assert_none_in(&files, &[person.as_str()]);
 }

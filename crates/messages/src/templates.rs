@@ -12,177 +12,96 @@ use serde::Serialize;
 
 use crate::sms::{defang, looks_like_link};
 
+/// The template files of one language, by name (`LANG/FILE`).
+macro_rules! lang_files {
+    ($lang:literal) => {
+        [
+            (
+                concat!($lang, "/_advice.html"),
+                include_str!(concat!("../templates/", $lang, "/_advice.html")),
+            ),
+            (
+                concat!($lang, "/_advice.txt"),
+                include_str!(concat!("../templates/", $lang, "/_advice.txt")),
+            ),
+            (
+                concat!($lang, "/_breaches.html"),
+                include_str!(concat!("../templates/", $lang, "/_breaches.html")),
+            ),
+            (
+                concat!($lang, "/_breaches.txt"),
+                include_str!(concat!("../templates/", $lang, "/_breaches.txt")),
+            ),
+            (
+                concat!($lang, "/_footer.html"),
+                include_str!(concat!("../templates/", $lang, "/_footer.html")),
+            ),
+            (
+                concat!($lang, "/_footer.txt"),
+                include_str!(concat!("../templates/", $lang, "/_footer.txt")),
+            ),
+            (
+                concat!($lang, "/alert.html"),
+                include_str!(concat!("../templates/", $lang, "/alert.html")),
+            ),
+            (
+                concat!($lang, "/alert.txt"),
+                include_str!(concat!("../templates/", $lang, "/alert.txt")),
+            ),
+            (
+                concat!($lang, "/answer.html"),
+                include_str!(concat!("../templates/", $lang, "/answer.html")),
+            ),
+            (
+                concat!($lang, "/answer.txt"),
+                include_str!(concat!("../templates/", $lang, "/answer.txt")),
+            ),
+            (
+                concat!($lang, "/confirm.html"),
+                include_str!(concat!("../templates/", $lang, "/confirm.html")),
+            ),
+            (
+                concat!($lang, "/confirm.txt"),
+                include_str!(concat!("../templates/", $lang, "/confirm.txt")),
+            ),
+            (
+                concat!($lang, "/optout.html"),
+                include_str!(concat!("../templates/", $lang, "/optout.html")),
+            ),
+            (
+                concat!($lang, "/optout.txt"),
+                include_str!(concat!("../templates/", $lang, "/optout.txt")),
+            ),
+            (
+                concat!($lang, "/report.html"),
+                include_str!(concat!("../templates/", $lang, "/report.html")),
+            ),
+            (
+                concat!($lang, "/report.txt"),
+                include_str!(concat!("../templates/", $lang, "/report.txt")),
+            ),
+            (
+                concat!($lang, "/sms-alert.txt"),
+                include_str!(concat!("../templates/", $lang, "/sms-alert.txt")),
+            ),
+            (
+                concat!($lang, "/sms-answer.txt"),
+                include_str!(concat!("../templates/", $lang, "/sms-answer.txt")),
+            ),
+            (
+                concat!($lang, "/sms-code.txt"),
+                include_str!(concat!("../templates/", $lang, "/sms-code.txt")),
+            ),
+        ]
+    };
+}
+
+/// Template files per language.
+pub const FILES_PER_LANG: usize = 19;
+
 /// Every template file, by name.
-const FILES: &[(&str, &str)] = &[
-    (
-        "nl/_advice.html",
-        include_str!("../templates/nl/_advice.html"),
-    ),
-    (
-        "nl/_advice.txt",
-        include_str!("../templates/nl/_advice.txt"),
-    ),
-    (
-        "nl/_breaches.html",
-        include_str!("../templates/nl/_breaches.html"),
-    ),
-    (
-        "nl/_breaches.txt",
-        include_str!("../templates/nl/_breaches.txt"),
-    ),
-    (
-        "nl/_footer.html",
-        include_str!("../templates/nl/_footer.html"),
-    ),
-    (
-        "nl/_footer.txt",
-        include_str!("../templates/nl/_footer.txt"),
-    ),
-    ("nl/alert.html", include_str!("../templates/nl/alert.html")),
-    ("nl/alert.txt", include_str!("../templates/nl/alert.txt")),
-    (
-        "nl/answer.html",
-        include_str!("../templates/nl/answer.html"),
-    ),
-    ("nl/answer.txt", include_str!("../templates/nl/answer.txt")),
-    (
-        "nl/confirm.html",
-        include_str!("../templates/nl/confirm.html"),
-    ),
-    (
-        "nl/confirm.txt",
-        include_str!("../templates/nl/confirm.txt"),
-    ),
-    (
-        "nl/report.html",
-        include_str!("../templates/nl/report.html"),
-    ),
-    ("nl/report.txt", include_str!("../templates/nl/report.txt")),
-    (
-        "nl/sms-alert.txt",
-        include_str!("../templates/nl/sms-alert.txt"),
-    ),
-    (
-        "nl/sms-answer.txt",
-        include_str!("../templates/nl/sms-answer.txt"),
-    ),
-    (
-        "nl/sms-code.txt",
-        include_str!("../templates/nl/sms-code.txt"),
-    ),
-    (
-        "fr/_advice.html",
-        include_str!("../templates/fr/_advice.html"),
-    ),
-    (
-        "fr/_advice.txt",
-        include_str!("../templates/fr/_advice.txt"),
-    ),
-    (
-        "fr/_breaches.html",
-        include_str!("../templates/fr/_breaches.html"),
-    ),
-    (
-        "fr/_breaches.txt",
-        include_str!("../templates/fr/_breaches.txt"),
-    ),
-    (
-        "fr/_footer.html",
-        include_str!("../templates/fr/_footer.html"),
-    ),
-    (
-        "fr/_footer.txt",
-        include_str!("../templates/fr/_footer.txt"),
-    ),
-    ("fr/alert.html", include_str!("../templates/fr/alert.html")),
-    ("fr/alert.txt", include_str!("../templates/fr/alert.txt")),
-    (
-        "fr/answer.html",
-        include_str!("../templates/fr/answer.html"),
-    ),
-    ("fr/answer.txt", include_str!("../templates/fr/answer.txt")),
-    (
-        "fr/confirm.html",
-        include_str!("../templates/fr/confirm.html"),
-    ),
-    (
-        "fr/confirm.txt",
-        include_str!("../templates/fr/confirm.txt"),
-    ),
-    (
-        "fr/report.html",
-        include_str!("../templates/fr/report.html"),
-    ),
-    ("fr/report.txt", include_str!("../templates/fr/report.txt")),
-    (
-        "fr/sms-alert.txt",
-        include_str!("../templates/fr/sms-alert.txt"),
-    ),
-    (
-        "fr/sms-answer.txt",
-        include_str!("../templates/fr/sms-answer.txt"),
-    ),
-    (
-        "fr/sms-code.txt",
-        include_str!("../templates/fr/sms-code.txt"),
-    ),
-    (
-        "en/_advice.html",
-        include_str!("../templates/en/_advice.html"),
-    ),
-    (
-        "en/_advice.txt",
-        include_str!("../templates/en/_advice.txt"),
-    ),
-    (
-        "en/_breaches.html",
-        include_str!("../templates/en/_breaches.html"),
-    ),
-    (
-        "en/_breaches.txt",
-        include_str!("../templates/en/_breaches.txt"),
-    ),
-    (
-        "en/_footer.html",
-        include_str!("../templates/en/_footer.html"),
-    ),
-    (
-        "en/_footer.txt",
-        include_str!("../templates/en/_footer.txt"),
-    ),
-    ("en/alert.html", include_str!("../templates/en/alert.html")),
-    ("en/alert.txt", include_str!("../templates/en/alert.txt")),
-    (
-        "en/answer.html",
-        include_str!("../templates/en/answer.html"),
-    ),
-    ("en/answer.txt", include_str!("../templates/en/answer.txt")),
-    (
-        "en/confirm.html",
-        include_str!("../templates/en/confirm.html"),
-    ),
-    (
-        "en/confirm.txt",
-        include_str!("../templates/en/confirm.txt"),
-    ),
-    (
-        "en/report.html",
-        include_str!("../templates/en/report.html"),
-    ),
-    ("en/report.txt", include_str!("../templates/en/report.txt")),
-    (
-        "en/sms-alert.txt",
-        include_str!("../templates/en/sms-alert.txt"),
-    ),
-    (
-        "en/sms-answer.txt",
-        include_str!("../templates/en/sms-answer.txt"),
-    ),
-    (
-        "en/sms-code.txt",
-        include_str!("../templates/en/sms-code.txt"),
-    ),
-];
+const FILES: [[(&str, &str); FILES_PER_LANG]; 3] =
+    [lang_files!("nl"), lang_files!("fr"), lang_files!("en")];
 
 /// A mail, by what it is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -195,14 +114,18 @@ pub enum MailKind {
     Report,
     /// A new breach holds a subscribed identifier.
     Alert,
+    /// The confirmation link of a request to hide an identifier from
+    /// public search.
+    OptOut,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 4] = [
+    pub const ALL: [MailKind; 5] = [
         MailKind::Answer,
         MailKind::Confirm,
         MailKind::Report,
         MailKind::Alert,
+        MailKind::OptOut,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -211,6 +134,7 @@ impl MailKind {
             MailKind::Confirm => "confirm",
             MailKind::Report => "report",
             MailKind::Alert => "alert",
+            MailKind::OptOut => "optout",
         }
     }
 }
@@ -324,7 +248,7 @@ impl Templates {
             }
         });
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-        for (name, source) in FILES {
+        for (name, source) in FILES.iter().flatten() {
             env.add_template(name, source).map_err(|e| TemplateError {
                 name: (*name).to_owned(),
                 reason: e.to_string(),

@@ -49,7 +49,7 @@ fn every_mail_renders_in_every_language() {
     for (lang, never) in NEVER_ASKS {
         for kind in MailKind::ALL {
             let mut c = content();
-            if kind != MailKind::Confirm {
+            if !matches!(kind, MailKind::Confirm | MailKind::OptOut) {
                 c.link = None;
             }
             if !matches!(kind, MailKind::Alert | MailKind::Report) {
@@ -109,5 +109,21 @@ fn text_messages_hold_no_link_and_fit_the_gsm_alphabet() {
                 assert!(text.contains("Booking[.]com"), "{text}");
             }
         }
+    }
+}
+
+#[test]
+fn every_template_file_is_compiled_in() {
+    for lang in Lang::ALL {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("templates")
+            .join(lang.code());
+        let files = std::fs::read_dir(&dir).unwrap().count();
+        assert_eq!(
+            files,
+            lekradar_messages::templates::FILES_PER_LANG,
+            "{}: add new files to `lang_files!` in crates/messages/src/templates.rs",
+            dir.display()
+        );
     }
 }

@@ -37,7 +37,9 @@ use lekradar_messages::{
 use lekradar_normalize::{Identifier, IdentifierKind, Region};
 use lekradar_prf::OUTPUT_LEN;
 use lekradar_store::jobs::now_us;
-use lekradar_store::subscriptions::{self as subs, NewSubscription, Requested, SubscriptionKind};
+use lekradar_store::subscriptions::{
+    self as subs, NewSubscription, Purpose, Requested, SubscriptionKind,
+};
 use lekradar_store::{NewJob, Rate, StoreError};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -53,6 +55,9 @@ pub const CODE_TRIES: u32 = 5;
 /// A second confirmation for one identifier goes out at the earliest this
 /// long after the first.
 pub const RESEND_AFTER_US: i64 = 60 * 1_000_000;
+/// Opted-out identifiers by bucket: their PRF outputs.
+pub(crate) type OptOuts = std::collections::HashMap<u32, Vec<[u8; OUTPUT_LEN]>>;
+
 /// The job kind of matching a new index generation.
 pub const MATCH_KIND: &str = "alerts.match";
 /// Active subscriptions read per step of matching.
@@ -133,6 +138,8 @@ pub struct Confirmed {
     pub lang: Lang,
     /// Breaches already holding the identifier (reported by message).
     pub breaches: usize,
+    /// An opt-out was confirmed: the identifier is hidden from public search.
+    pub opted_out: bool,
 }
 
 /// What matching one generation did.
@@ -372,6 +379,29 @@ impl Service {
         region: Region,
         lang: Lang,
     ) -> Result<Subscribed, AlertError> {
+        self.request(ip, text, region, lang, Purpose::Alerts).await
+    }
+
+    /// Asks to hide `text` from public search (HIBP's opt-out): confirmed
+    /// like a subscription, by its owner's mailbox or phone.
+    pub async fn request_opt_out(
+        &self,
+        ip: IpAddr,
+        text: &str,
+        region: Region,
+        lang: Lang,
+    ) -> Result<Subscribed, AlertError> {
+        self.request(ip, text, region, lang, Purpose::OptOut).await
+    }
+
+    async fn request(
+        &self,
+        ip: IpAddr,
+        text: &str,
+        region: Region,
+        lang: Lang,
+        purpose: Purpose,
+    ) -> Result<Subscribed, AlertError> {
         if !self.offers_alerts() {
             return Err(AlertError::NotOffered);
         }
@@ -407,6 +437,7 @@ impl Service {
         };
         let new = NewSubscription {
             kind,
+            purpose,
             prf_output: output.to_vec(),
             bucket,
             contact: messaging.key.seal(b"contact", canonical.as_bytes()),
@@ -438,7 +469,16 @@ impl Service {
                                 ..Content::default()
                             };
                             let mail = messaging
-                                .mail(MailKind::Confirm, lang, &canonical, &event, &content)
+                                .mail(
+                                    match purpose {
+                                        Purpose::Alerts => MailKind::Confirm,
+                                        Purpose::OptOut => MailKind::OptOut,
+                                    },
+                                    lang,
+                                    &canonical,
+                                    &event,
+                                    &content,
+                                )
                                 .map_err(|_| StoreError::aborted("a message template failed"))?;
                             outbox::enqueue_mail(c, &messaging.key, &mail).await?;
                         }
@@ -480,14 +520,21 @@ impl Service {
             .ok_or(AlertError::LinkUnusable)
     }
 
-    /// Confirms a phone subscription by the code sent to it.
+    /// Confirms a phone subscription (or opt-out, by `purpose`) by the code
+    /// sent to it.
     pub async fn confirm_code(
         &self,
         ip: IpAddr,
         text: &str,
         region: Region,
         code: &str,
+        opt_out: bool,
     ) -> Result<Confirmed, AlertError> {
+        let purpose = if opt_out {
+            Purpose::OptOut
+        } else {
+            Purpose::Alerts
+        };
         let messaging = self.messaging()?;
         let id = read_identifier(text, region).map_err(AlertError::Invalid)?;
         // Every try costs a check, so codes cannot be guessed at speed.
@@ -506,7 +553,9 @@ impl Service {
         let sub = {
             let output = output.to_vec();
             store
-                .run(move |c| Box::pin(async move { subs::by_prf_output(c, &output).await }))
+                .run(move |c| {
+                    Box::pin(async move { subs::by_prf_output(c, &output, purpose).await })
+                })
                 .await?
         };
         let Some(sub) = sub.filter(|s| !s.active && s.kind == SubscriptionKind::Phone) else {
@@ -559,12 +608,88 @@ impl Service {
                     let Some(sub) = find(c, now).await? else {
                         return Ok(None);
                     };
+                    if sub.purpose == Purpose::OptOut {
+                        // Hidden from public search from now on; the request
+                        // row (and its sealed contact) is gone.
+                        subs::opt_out(c, &sub.prf_output, sub.bucket, now).await?;
+                        subs::delete(c, sub.id).await?;
+                        return Ok(Some(Confirmed {
+                            lang: parse_lang(&sub.lang),
+                            breaches: 0,
+                            opted_out: true,
+                        }));
+                    }
                     let done = service.report(c, &sub, now).await?;
                     Ok(Some(done))
                 })
             })
             .await?;
+        if confirmed.is_some_and(|c| c.opted_out) {
+            self.refresh_opt_outs().await;
+        }
         Ok(confirmed)
+    }
+
+    /// Reads the opted-out identifiers from the store (every server does,
+    /// on its index-reload tick).
+    pub async fn refresh_opt_outs(&self) {
+        match self.0.store.subscriptions().opt_outs().await {
+            Ok(rows) => {
+                let mut map: OptOuts = std::collections::HashMap::new();
+                for (output, bucket) in rows {
+                    if let Ok(output) = <[u8; OUTPUT_LEN]>::try_from(output.as_slice()) {
+                        map.entry(bucket).or_default().push(output);
+                    }
+                }
+                self.0.opt_outs.store(Arc::new(map));
+            }
+            Err(e) => tracing::warn!(error = %e, "could not read opt-outs; keeping the last known"),
+        }
+    }
+
+    /// Whether `id`'s owner hid it from public search.
+    pub fn opted_out(&self, id: &Identifier) -> bool {
+        let map = self.0.opt_outs.load();
+        if map.is_empty() {
+            return false;
+        }
+        let input = id.prf_input();
+        let Some(outputs) = map.get(&lekradar_prf::bucket(&input)) else {
+            return false;
+        };
+        // Only for the rare check whose bucket holds an opted-out identifier.
+        self.0
+            .key
+            .evaluate(&input)
+            .map(|o| outputs.contains(&o))
+            .unwrap_or(false)
+    }
+
+    /// The private-check tags of opted-out identifiers in the `bits`-bit
+    /// bucket prefix `prefix`, for every breach of `snapshot`.
+    pub(crate) fn opted_out_tags(
+        &self,
+        snapshot: &lekradar_index::Snapshot,
+        prefix: u32,
+        bits: u32,
+    ) -> HashSet<[u8; 8]> {
+        let map = self.0.opt_outs.load();
+        let mut tags = HashSet::new();
+        for (bucket, outputs) in map.iter() {
+            if bucket >> (24 - bits) != prefix {
+                continue;
+            }
+            for output in outputs {
+                let filing = filing_of_output(*bucket, output);
+                for view in snapshot.breaches() {
+                    let (key, _) = filing.in_breach(view.name());
+                    let mut tag = [0u8; 8];
+                    tag.copy_from_slice(key.tag());
+                    tags.insert(tag);
+                }
+            }
+        }
+        tags
     }
 
     /// Enqueues the first report of a just-confirmed subscription.
@@ -616,6 +741,7 @@ impl Service {
         Ok(Confirmed {
             lang,
             breaches: found.len(),
+            opted_out: false,
         })
     }
 
@@ -649,6 +775,9 @@ impl Service {
         let Ok((output, bucket)) = self.prf_output(id) else {
             return;
         };
+        if self.opted_out(id) {
+            return;
+        }
         let found: Vec<_> = self
             .exposures_of(&output, bucket)
             .into_iter()

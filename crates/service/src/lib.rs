@@ -127,6 +127,8 @@ struct Shared {
     /// The index generation whose matching was last enqueued (`u64::MAX`:
     /// none yet).
     matched_generation: std::sync::atomic::AtomicU64,
+    /// Identifiers hidden from public search by their owner.
+    opt_outs: ArcSwap<alerts::OptOuts>,
     key_cache: Mutex<KeyCache>,
     /// Salt of the address names in shared budgets, derived from the server
     /// key so that every server holding it computes the same names.
@@ -165,6 +167,7 @@ impl Service {
             owner_answers,
             messaging: messaging.map(Arc::new),
             matched_generation: std::sync::atomic::AtomicU64::new(u64::MAX),
+            opt_outs: ArcSwap::from_pointee(HashMap::new()),
             key_cache: Mutex::new(HashMap::new()),
             budget_salt,
         }))
@@ -252,6 +255,7 @@ impl Service {
                 if last != generation {
                     service.enqueue_matching().await;
                 }
+                service.refresh_opt_outs().await;
                 Ok(())
             })
         });
@@ -396,6 +400,10 @@ impl Service {
                         },
                     )?;
                 exposures.found.retain(|e| keep(&e.breach));
+                if !exposures.found.is_empty() && self.opted_out(&id) {
+                    // Hidden by its owner: answered as in no breach.
+                    exposures.found.clear();
+                }
                 metrics.check(
                     api,
                     policy::answer_label(delivery, !exposures.found.is_empty()),

@@ -69,6 +69,15 @@ pub fn bucket_message(snapshot: &Snapshot, catalogue: &Catalogue, prefix: Prefix
 }
 
 impl Service {
+    /// `message` without the entries of identifiers their owners hid.
+    fn without_opt_outs(&self, snapshot: &Snapshot, mut message: BucketMessage) -> BucketMessage {
+        let hidden = self.opted_out_tags(snapshot, message.prefix.value(), message.prefix.bits());
+        if !hidden.is_empty() {
+            message.entries.retain(|e| !hidden.contains(&e.tag));
+        }
+        message
+    }
+
     /// The prefix lengths a private check may ask of this catalogue.
     pub fn private_bounds(&self, catalogue: &Catalogue) -> PrefixBounds {
         prefix_bounds(
@@ -126,7 +135,7 @@ impl Service {
     pub fn private_bucket(&self, prefix: Prefix) -> Result<BucketMessage, PrivateError> {
         let (snapshot, catalogue) = self.snapshot();
         self.within_bounds(&catalogue, prefix)?;
-        Ok(bucket_message(&snapshot, &catalogue, prefix))
+        Ok(self.without_opt_outs(&snapshot, bucket_message(&snapshot, &catalogue, prefix)))
     }
 
     /// The generation a bucket request would be answered from (for its
@@ -147,7 +156,10 @@ impl Service {
         self.within_bounds(&catalogue, request.prefix)?;
         self.draw(admitted).await?;
         let evaluation = self.evaluate_element(&request.blinded)?;
-        let bucket = bucket_message(&snapshot, &catalogue, request.prefix);
+        let bucket = self.without_opt_outs(
+            &snapshot,
+            bucket_message(&snapshot, &catalogue, request.prefix),
+        );
         self.metrics()
             .check(admitted.interface.as_str(), "evaluated");
         Ok(CheckAnswer { evaluation, bucket })

@@ -38,11 +38,41 @@ impl SubscriptionKind {
     }
 }
 
+/// Why a row exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Alerts about new breaches.
+    Alerts,
+    /// A request to hide the identifier from public search (HIBP's
+    /// opt-out); confirmed like a subscription, then an `opt_outs` row.
+    OptOut,
+}
+
+impl Purpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Purpose::Alerts => "alerts",
+            Purpose::OptOut => "opt-out",
+        }
+    }
+
+    fn parse(s: &str) -> Result<Purpose, StoreError> {
+        match s {
+            "alerts" => Ok(Purpose::Alerts),
+            "opt-out" => Ok(Purpose::OptOut),
+            other => Err(StoreError::corrupt(format!(
+                "{other:?} is not a subscription purpose"
+            ))),
+        }
+    }
+}
+
 /// A subscription row (its secret hash aside).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Subscription {
     pub id: i64,
     pub kind: SubscriptionKind,
+    pub purpose: Purpose,
     pub prf_output: Vec<u8>,
     pub bucket: u32,
     /// Sealed with the contact key.
@@ -65,16 +95,18 @@ impl std::fmt::Debug for Subscription {
 }
 
 const COLUMNS: &str =
-    "id, kind, prf_output, bucket, contact, lang, state, secret_tries, expires_at_us, sent_at_us";
+    "id, kind, prf_output, bucket, contact, lang, state, secret_tries, expires_at_us, sent_at_us, purpose";
 
 fn row(r: &AnyRow<'_, '_>) -> Result<Subscription, StoreError> {
     let kind: String = r.get(1)?;
     let state: String = r.get(6)?;
     let bucket: i64 = r.get(3)?;
     let tries: i64 = r.get(7)?;
+    let purpose: String = r.get(10)?;
     Ok(Subscription {
         id: r.get(0)?,
         kind: SubscriptionKind::parse(&kind)?,
+        purpose: Purpose::parse(&purpose)?,
         prf_output: r.get(2)?,
         bucket: u32::try_from(bucket).map_err(|_| StoreError::corrupt("subscription bucket"))?,
         contact: r.get(4)?,
@@ -90,6 +122,7 @@ fn row(r: &AnyRow<'_, '_>) -> Result<Subscription, StoreError> {
 #[derive(Clone)]
 pub struct NewSubscription {
     pub kind: SubscriptionKind,
+    pub purpose: Purpose,
     pub prf_output: Vec<u8>,
     pub bucket: u32,
     pub contact: Vec<u8>,
@@ -120,7 +153,7 @@ pub async fn request(
     throttle_us: i64,
     now_us: i64,
 ) -> Result<Requested, StoreError> {
-    let existing = by_prf_output(c, &new.prf_output).await?;
+    let existing = by_prf_output(c, &new.prf_output, new.purpose).await?;
     match existing {
         Some(s) if s.active => Ok(Requested::AlreadyActive(s.id)),
         Some(s) if s.sent_at_us.is_some_and(|t| now_us - t < throttle_us) => {
@@ -143,8 +176,8 @@ pub async fn request(
                 c,
                 "adding a subscription request",
                 "INSERT INTO subscriptions (kind, prf_output, bucket, contact, lang, state, secret_hash, \
-                 expires_at_us, sent_at_us, created_at_us) \
-                 VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $8) RETURNING id",
+                 expires_at_us, sent_at_us, created_at_us, purpose) \
+                 VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $8, $9) RETURNING id",
                 &[
                     &new.kind.as_str(),
                     &new.prf_output,
@@ -154,6 +187,7 @@ pub async fn request(
                     &new.secret_hash,
                     &new.expires_at_us,
                     &now_us,
+                    &new.purpose.as_str(),
                 ],
                 |r| r.get::<i64>(0),
             )
@@ -166,19 +200,24 @@ pub async fn request(
     }
 }
 
-/// The subscription of this PRF output, if any.
+/// The row of this PRF output for `purpose`, if any.
 pub async fn by_prf_output(
     c: &mut Conn<'_>,
     prf_output: &[u8],
+    purpose: Purpose,
 ) -> Result<Option<Subscription>, StoreError> {
-    let sql = format!("SELECT {COLUMNS} FROM subscriptions WHERE prf_output = $1");
+    let sql = format!("SELECT {COLUMNS} FROM subscriptions WHERE prf_output = $1 AND purpose = $2");
     let prf_output = prf_output.to_vec();
-    Ok(
-        query(c, "finding a subscription", &sql, &[&prf_output], row)
-            .await?
-            .into_iter()
-            .next(),
+    Ok(query(
+        c,
+        "finding a subscription",
+        &sql,
+        &[&prf_output, &purpose.as_str()],
+        row,
     )
+    .await?
+    .into_iter()
+    .next())
 }
 
 /// The subscription `id`, if any.
@@ -277,7 +316,8 @@ pub async fn active_page(
     query(
         c,
         "reading active subscriptions",
-        "SELECT id, bucket, prf_output FROM subscriptions WHERE state = 'active' AND id > $1 ORDER BY id LIMIT $2",
+        "SELECT id, bucket, prf_output FROM subscriptions WHERE state = 'active' AND purpose = 'alerts' \
+         AND id > $1 ORDER BY id LIMIT $2",
         &[&after, &limit],
         |r| {
             let bucket: i64 = r.get(1)?;

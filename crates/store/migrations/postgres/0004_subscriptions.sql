@@ -4,10 +4,13 @@
 -- with the contact key (mail.key), which is never in this database.
 -- secret_hash: SHA-256 of a pending email's confirmation token, or the
 -- contact key's HMAC of a pending phone's code; NULL once confirmed.
+-- purpose: 'alerts', or 'opt-out' (a pending request to hide the identifier
+-- from public search, confirmed like a subscription, then moved to opt_outs).
 -- Times are microseconds since the epoch.
 CREATE TABLE subscriptions (
     id              BIGINT  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     kind            TEXT    NOT NULL CHECK (kind IN ('email', 'phone')),
+    purpose         TEXT    NOT NULL CHECK (purpose IN ('alerts', 'opt-out')),
     prf_output      BYTEA   NOT NULL,
     bucket          BIGINT  NOT NULL,
     contact         BYTEA   NOT NULL,
@@ -19,10 +22,10 @@ CREATE TABLE subscriptions (
     sent_at_us      BIGINT,
     created_at_us   BIGINT  NOT NULL,
     confirmed_at_us BIGINT,
-    CONSTRAINT subscriptions_prf_output_unique UNIQUE (prf_output),
+    CONSTRAINT subscriptions_prf_output_unique UNIQUE (prf_output, purpose),
     CONSTRAINT subscriptions_secret_hash_unique UNIQUE (secret_hash)
 );
-CREATE INDEX subscriptions_state_id ON subscriptions (state, id);
+CREATE INDEX subscriptions_state_id ON subscriptions (state, purpose, id);
 
 -- One row per (subscription, breach) ever alerted or reported: a second
 -- file of the same breach, or a second server, alerts nobody twice.

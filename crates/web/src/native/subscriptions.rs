@@ -175,7 +175,7 @@ pub async fn confirm(
             let region = region(&state, request.region.as_deref())?;
             state
                 .service
-                .confirm_code(ip, account, region, code)
+                .confirm_code(ip, account, region, code, false)
                 .await?
         }
         _ => {

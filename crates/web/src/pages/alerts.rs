@@ -23,6 +23,12 @@ use crate::state::AppState;
 #[template(path = "alerts.html")]
 struct AlertsPage<'a> {
     page: PageCtx<'a>,
+    heading: String,
+    intro: String,
+    action: &'static str,
+    submit: String,
+    /// `alerts` or `opt-out`.
+    purpose: &'static str,
     csrf: String,
     account: String,
     region: String,
@@ -50,6 +56,9 @@ pub struct AskForm {
     region: String,
     #[serde(default)]
     code: String,
+    /// `opt-out` on the code step of an opt-out.
+    #[serde(default)]
+    purpose: String,
     #[serde(default)]
     csrf: String,
 }
@@ -76,6 +85,7 @@ fn message(
     no_store(html(status, lang, page.render()))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn ask_page(
     state: &AppState,
     lang: &PageLang,
@@ -85,16 +95,39 @@ fn ask_page(
     region: Region,
     error: Option<String>,
     code_for: Option<String>,
+    opt_out: bool,
 ) -> Response {
     let tr = state.l10n.tr(lang.lang);
     let token = state.form_tokens.issue(headers);
+    let (heading, intro, action, submit, purpose) = if opt_out {
+        (
+            "alerts-optout-title",
+            "alerts-optout-intro",
+            "/alerts/opt-out",
+            "alerts-optout-submit",
+            "opt-out",
+        )
+    } else {
+        (
+            "alerts-title",
+            "alerts-intro",
+            "/alerts",
+            "alerts-submit",
+            "alerts",
+        )
+    };
     let title = if code_for.is_some() {
         "alerts-code-title"
     } else {
-        "alerts-title"
+        heading
     };
     let page = AlertsPage {
         page: PageCtx::new(tr, lang, tr.t(title)),
+        heading: tr.t(heading),
+        intro: tr.t(intro),
+        action,
+        submit: tr.t(submit),
+        purpose,
         csrf: token.field,
         account,
         region: region.as_str().to_owned(),
@@ -139,27 +172,68 @@ fn region_of(state: &AppState, lang: &PageLang, text: &str) -> Region {
 }
 
 pub async fn ask(State(state): State<AppState>, lang: PageLang, headers: HeaderMap) -> Response {
+    ask_form(&state, &lang, &headers, false)
+}
+
+pub async fn ask_opt_out(
+    State(state): State<AppState>,
+    lang: PageLang,
+    headers: HeaderMap,
+) -> Response {
+    ask_form(&state, &lang, &headers, true)
+}
+
+fn ask_form(state: &AppState, lang: &PageLang, headers: &HeaderMap, opt_out: bool) -> Response {
     if !state.service.offers_alerts() {
         let tr = state.l10n.tr(lang.lang);
         return message(
-            &state,
-            &lang,
+            state,
+            lang,
             StatusCode::NOT_FOUND,
             "alerts-title",
             tr.t("alerts-not-offered"),
         );
     }
-    let region = form_default_region(&state, lang.lang);
-    ask_page(
-        &state,
-        &lang,
-        &headers,
-        StatusCode::OK,
-        String::new(),
+    let region = form_default_region(state, lang.lang);
+    let page = Ask {
+        account: String::new(),
         region,
-        None,
-        None,
-    )
+        error: None,
+        code_for: None,
+        opt_out,
+    };
+    page.show(state, lang, headers, StatusCode::OK)
+}
+
+/// What an ask or code page shows.
+struct Ask {
+    account: String,
+    region: Region,
+    error: Option<String>,
+    code_for: Option<String>,
+    opt_out: bool,
+}
+
+impl Ask {
+    fn show(
+        self,
+        state: &AppState,
+        lang: &PageLang,
+        headers: &HeaderMap,
+        status: StatusCode,
+    ) -> Response {
+        ask_page(
+            state,
+            lang,
+            headers,
+            status,
+            self.account,
+            self.region,
+            self.error,
+            self.code_for,
+            self.opt_out,
+        )
+    }
 }
 
 pub async fn subscribe(
@@ -169,26 +243,53 @@ pub async fn subscribe(
     headers: HeaderMap,
     form: Result<Form<AskForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
+    request(state, ip, lang, headers, form, false).await
+}
+
+pub async fn opt_out(
+    State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
+    lang: PageLang,
+    headers: HeaderMap,
+    form: Result<Form<AskForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    request(state, ip, lang, headers, form, true).await
+}
+
+async fn request(
+    state: AppState,
+    ip: std::net::IpAddr,
+    lang: PageLang,
+    headers: HeaderMap,
+    form: Result<Form<AskForm>, axum::extract::rejection::FormRejection>,
+    opt_out: bool,
+) -> Response {
     let tr = state.l10n.tr(lang.lang);
     let form = form.map(|f| f.0).unwrap_or_default();
     let region = region_of(&state, &lang, &form.region);
+    let mut page = Ask {
+        account: String::new(),
+        region,
+        error: None,
+        code_for: None,
+        opt_out,
+    };
     if !state.form_tokens.verify(&headers, &form.csrf) {
-        return ask_page(
-            &state,
-            &lang,
-            &headers,
-            StatusCode::FORBIDDEN,
-            String::new(),
-            region,
-            Some(tr.t("error-form-expired")),
-            None,
-        );
+        page.error = Some(tr.t("error-form-expired"));
+        return page.show(&state, &lang, &headers, StatusCode::FORBIDDEN);
     }
-    match state
-        .service
-        .subscribe(ip, &form.account, region, lang.lang)
-        .await
-    {
+    let asked = if opt_out {
+        state
+            .service
+            .request_opt_out(ip, &form.account, region, lang.lang)
+            .await
+    } else {
+        state
+            .service
+            .subscribe(ip, &form.account, region, lang.lang)
+            .await
+    };
+    match asked {
         Ok(Subscribed::LinkSent) => message(
             &state,
             &lang,
@@ -196,28 +297,15 @@ pub async fn subscribe(
             "alerts-sent-title",
             tr.t("alerts-sent-text"),
         ),
-        Ok(Subscribed::CodeSent) => ask_page(
-            &state,
-            &lang,
-            &headers,
-            StatusCode::OK,
-            String::new(),
-            region,
-            None,
-            Some(form.account.trim().to_owned()),
-        ),
+        Ok(Subscribed::CodeSent) => {
+            page.code_for = Some(form.account.trim().to_owned());
+            page.show(&state, &lang, &headers, StatusCode::OK)
+        }
         Err(e) => {
             let (status, text) = explain(&tr, &e);
-            ask_page(
-                &state,
-                &lang,
-                &headers,
-                status,
-                form.account,
-                region,
-                Some(text),
-                None,
-            )
+            page.account = form.account;
+            page.error = Some(text);
+            page.show(&state, &lang, &headers, status)
         }
     }
 }
@@ -233,56 +321,58 @@ pub async fn code(
     let form = form.map(|f| f.0).unwrap_or_default();
     let region = region_of(&state, &lang, &form.region);
     let account = form.account.trim().to_owned();
+    let opt_out = form.purpose == "opt-out";
+    let mut page = Ask {
+        account: String::new(),
+        region,
+        error: None,
+        code_for: Some(account.clone()),
+        opt_out,
+    };
     if !state.form_tokens.verify(&headers, &form.csrf) {
-        return ask_page(
-            &state,
-            &lang,
-            &headers,
-            StatusCode::FORBIDDEN,
-            String::new(),
-            region,
-            Some(tr.t("error-form-expired")),
-            Some(account),
-        );
+        page.error = Some(tr.t("error-form-expired"));
+        return page.show(&state, &lang, &headers, StatusCode::FORBIDDEN);
     }
     match state
         .service
-        .confirm_code(ip, &account, region, &form.code)
+        .confirm_code(ip, &account, region, &form.code, opt_out)
         .await
     {
-        Ok(_) => message(
-            &state,
-            &lang,
-            StatusCode::OK,
-            "alerts-on-title",
-            tr.t("alerts-on-text"),
-        ),
+        Ok(done) => confirmed(&state, &lang, done),
         Err(e @ AlertError::WrongCode { .. }) => {
             let (status, text) = explain(&tr, &e);
-            ask_page(
-                &state,
-                &lang,
-                &headers,
-                status,
-                String::new(),
-                region,
-                Some(text),
-                Some(account),
-            )
+            page.error = Some(text);
+            page.show(&state, &lang, &headers, status)
         }
         Err(e) => {
             let (status, text) = explain(&tr, &e);
-            ask_page(
-                &state,
-                &lang,
-                &headers,
-                status,
-                account,
-                region,
-                Some(text),
-                None,
-            )
+            page.code_for = None;
+            page.account = account;
+            page.error = Some(text);
+            page.show(&state, &lang, &headers, status)
         }
+    }
+}
+
+/// The page after a confirmation.
+fn confirmed(state: &AppState, lang: &PageLang, done: lekradar_service::Confirmed) -> Response {
+    let tr = state.l10n.tr(lang.lang);
+    if done.opted_out {
+        message(
+            state,
+            lang,
+            StatusCode::OK,
+            "alerts-optout-done-title",
+            tr.t("alerts-optout-done-text"),
+        )
+    } else {
+        message(
+            state,
+            lang,
+            StatusCode::OK,
+            "alerts-on-title",
+            tr.t("alerts-on-text"),
+        )
     }
 }
 
@@ -331,13 +421,7 @@ pub async fn confirm(
     let tr = state.l10n.tr(lang.lang);
     let token = form.map(|f| f.0.token).unwrap_or_default();
     match state.service.confirm_link(&token).await {
-        Ok(_) => message(
-            &state,
-            &lang,
-            StatusCode::OK,
-            "alerts-on-title",
-            tr.t("alerts-on-text"),
-        ),
+        Ok(done) => confirmed(&state, &lang, done),
         Err(AlertError::LinkUnusable) => message(
             &state,
             &lang,

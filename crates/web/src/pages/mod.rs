@@ -60,6 +60,10 @@ pub fn router() -> Router<AppState> {
         .route("/alerts", get(alerts::ask).post(alerts::subscribe))
         .route("/alerts/code", axum::routing::post(alerts::code))
         .route(
+            "/alerts/opt-out",
+            get(alerts::ask_opt_out).post(alerts::opt_out),
+        )
+        .route(
             "/alerts/confirm",
             get(alerts::confirm_page).post(alerts::confirm),
         )
