@@ -55,6 +55,14 @@ pub const CODE_TRIES: u32 = 5;
 /// A second confirmation for one identifier goes out at the earliest this
 /// long after the first.
 pub const RESEND_AFTER_US: i64 = 60 * 1_000_000;
+/// A breach with segments no match has read yet.
+struct Fresh {
+    /// Its position in the snapshot's breaches.
+    index: usize,
+    breach: Arc<Breach>,
+    segments: Vec<Arc<Segment>>,
+}
+
 /// Opted-out identifiers by bucket: their PRF outputs.
 pub(crate) type OptOuts = std::collections::HashMap<u32, Vec<[u8; OUTPUT_LEN]>>;
 
@@ -848,7 +856,7 @@ impl Service {
             .await?
             .into_iter()
             .collect();
-        let mut work: Vec<(usize, Arc<Breach>, Vec<Arc<Segment>>)> = Vec::new();
+        let mut work: Vec<Fresh> = Vec::new();
         let mut all_new: Vec<String> = Vec::new();
         for (i, view) in snapshot.breaches().iter().enumerate() {
             let fresh: Vec<Arc<Segment>> = view
@@ -864,10 +872,14 @@ impl Service {
             if view.is_retired() || !alertable(breach) || fresh.is_empty() {
                 continue;
             }
-            work.push((i, Arc::clone(breach), fresh));
+            work.push(Fresh {
+                index: i,
+                breach: Arc::clone(breach),
+                segments: fresh,
+            });
         }
         let mut stats = MatchStats {
-            segments: work.iter().map(|w| w.2.len()).sum(),
+            segments: work.iter().map(|w| w.segments.len()).sum(),
             ..MatchStats::default()
         };
         if !work.is_empty() {
@@ -891,8 +903,8 @@ impl Service {
                 for (sub_id, breach_index, classes) in matches {
                     let breach = work
                         .iter()
-                        .find(|w| w.0 == breach_index)
-                        .map(|w| Arc::clone(&w.1));
+                        .find(|w| w.index == breach_index)
+                        .map(|w| Arc::clone(&w.breach));
                     let Some(breach) = breach else { continue };
                     if self.alert(messaging, sub_id, breach, classes).await? {
                         stats.enqueued += 1;
@@ -1067,9 +1079,12 @@ fn country_for(contact: &str, lang: Lang) -> Country {
 
 /// The (subscription, breach index, classes) of `page` found in the new
 /// segments of `work` (CPU only).
+///
+/// Per subscription and breach: one HKDF of the PRF output (the tag) and a
+/// binary search per new segment.
 fn match_page(
     snapshot: &lekradar_index::Snapshot,
-    work: &[(usize, Arc<Breach>, Vec<Arc<Segment>>)],
+    work: &[Fresh],
     page: &[subs::ActiveEntry],
 ) -> Vec<(i64, usize, u32)> {
     let mut out = Vec::new();
@@ -1078,7 +1093,12 @@ fn match_page(
             continue;
         };
         let filing = filing_of_output(sub.bucket, &output);
-        for (i, _, fresh) in work {
+        for Fresh {
+            index: i,
+            segments: fresh,
+            ..
+        } in work
+        {
             let view: &BreachView = &snapshot.breaches()[*i];
             let (key, _) = filing.in_breach(view.name());
             let v1 = filing.v1_key();
