@@ -2,7 +2,7 @@
 //! metadata` (ARCHITECTURE.md draws the graph):
 //!
 //! - nothing depends on `lekradar-web` but the binary: HTTP is one crate;
-//! - the service, store and job runner never depend on axum or hyper;
+//! - the service, store, job runner and messages never depend on axum or hyper;
 //! - `lekradar-index` depends on no Lekradar crate, `lekradar-breach` not on
 //!   the index;
 //! - the binary only wires crates together: it links no HTTP framework,
@@ -90,6 +90,7 @@ fn no_http_below_web() {
         "lekradar-l10n",
         "lekradar-private",
         "lekradar-catalogue",
+        "lekradar-messages",
     ] {
         let d = deps(&g.normal, name);
         for http in [
