@@ -502,7 +502,7 @@ fn a_phone_number_is_confirmed_by_an_sms_code_that_holds_no_link() {
         &[("account", &phone), ("code", &code6)],
     );
     assert_eq!(code, 200, "{page}");
-    assert!(page.contains("Uw meldingen staan aan"), "{page}");
+    assert!(page.contains("Je meldingen staan aan"), "{page}");
     // The number is in the demo breach: the first report comes by SMS.
     let sms = kannel.wait_for(2, Duration::from_secs(30));
     assert!(sms[1].text.contains("Demo"), "{}", sms[1].text);
@@ -615,4 +615,80 @@ fn an_owner_hides_their_address_from_public_search() {
     all_files(&data, &mut files);
     files.push(("server log".into(), logs.into_bytes()));
     assert_none_in(&files, &[person.as_str()]);
+}
+
+#[test]
+fn the_alerts_pages_in_chromium_in_three_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, found) = demo_data(dir.path());
+    let breached = found.iter().find(|f| f.contains('@')).unwrap().clone();
+    let world = MailWorld::start(dir.path());
+    let server = start(&data, &["--rate-per-address", "1000/min"], &world.args());
+    // A second server on its own data directory, in owner-only mode.
+    let owner_dir = dir.path().join("owner");
+    std::fs::create_dir_all(&owner_dir).unwrap();
+    let (owner_data, _) = demo_data(&owner_dir);
+    let owner = start(&owner_data, &["--mode", "owner-only"], &world.args());
+    let clean = "nobody.here@example.org";
+    let shots = support::repo_root().join("target/e2e-screenshots");
+    let config = dir.path().join("alerts.json");
+    std::fs::write(
+        &config,
+        serde_json::json!({
+            "baseUrl": server.base.trim_start_matches("http://").split('/').next().map(|h| format!("http://{h}")).unwrap(),
+            "ownerBaseUrl": owner.base,
+            "publicUrl": format!("https://{DOMAIN}"),
+            "maildir": world.smtp.maildir(),
+            "screenshots": shots,
+            "accounts": {"nl": breached, "fr": "marie@example.be", "en": "sam@example.org"},
+            "optOut": {"nl": "verberg@example.nl", "fr": "cache@example.be", "en": "hide@example.org"},
+            "ownerBreached": breached,
+            "ownerClean": clean,
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let out = Command::new("node")
+        .arg(support::repo_root().join("e2e/alerts.mjs"))
+        .arg(&config)
+        .output()
+        .expect("node runs; scripts/test-deps-e2e.sh installs Chromium and playwright-core");
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{report}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(report.contains("all alerts page checks passed"), "{report}");
+    // 3 × (confirmation, report, opt-out link), then one owner-only answer:
+    // for the breached address only.
+    let mails = world.mails(10);
+    let answers: Vec<&Mail> = mails
+        .iter()
+        .filter(|m| m.subject.starts_with("Your Lekradar check"))
+        .collect();
+    assert_eq!(
+        answers.len(),
+        1,
+        "{:?}",
+        mails.iter().map(|m| &m.subject).collect::<Vec<_>>()
+    );
+    assert_eq!(answers[0].to, breached);
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(world.smtp.count(), 10, "nothing for the clean address");
+    for (server, data) in [(server, &data), (owner, &owner_data)] {
+        let (_, logs) = server.terminate();
+        let mut files = Vec::new();
+        all_files(data, &mut files);
+        files.push(("server log".into(), logs.into_bytes()));
+        assert_none_in(
+            &files,
+            &[
+                breached.as_str(),
+                clean,
+                "marie@example.be",
+                "hide@example.org",
+            ],
+        );
+    }
 }

@@ -35,7 +35,7 @@ const NEVER_ASKS: [(Lang, &str); 3] = [
     ),
     (
         Lang::Nl,
-        "vraagt u nooit om een code, een wachtwoord of een betaling",
+        "vraagt je nooit om een code, een wachtwoord of een betaling",
     ),
     (
         Lang::Fr,

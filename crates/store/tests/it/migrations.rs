@@ -131,9 +131,15 @@ store_test!(a_newer_database_is_refused, |db| async move {
 
 store_test!(the_shipped_migrations_are_applied, |db| async move {
     drop(db.open().await);
-    // This build ships three: 0001_api_keys, 0002_rate_budgets, 0003_jobs.
-    assert_eq!(known_migrations(), 3);
-    for (version, name) in [(1, "api_keys"), (2, "rate_budgets"), (3, "jobs")] {
+    // This build ships four: 0001_api_keys, 0002_rate_budgets, 0003_jobs,
+    // 0004_subscriptions.
+    assert_eq!(known_migrations(), 4);
+    for (version, name) in [
+        (1, "api_keys"),
+        (2, "rate_budgets"),
+        (3, "jobs"),
+        (4, "subscriptions"),
+    ] {
         assert_eq!(
             db.query_i64(&format!(
                 "SELECT count(*) FROM schema_migrations WHERE version = {version} AND name = '{name}'"

@@ -196,6 +196,7 @@ pub async fn confirm(
     request_body = UnsubscribeRequest,
     responses(
         (status = 200, description = "No more alerts for the subscription of this token, if there was one (the same answer whatever the token)", body = SubscriptionStatus),
+        (status = 400, description = "The body is not valid JSON", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Body is not JSON", body = ErrorBody),
         (status = 422, description = "JSON of the wrong shape", body = ErrorBody),
