@@ -692,3 +692,52 @@ fn the_alerts_pages_in_chromium_in_three_languages() {
         );
     }
 }
+
+#[test]
+fn two_servers_on_one_postgresql_store_alert_each_person_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, found) = demo_data(dir.path());
+    let person = found.iter().find(|f| f.contains('@')).unwrap().clone();
+    let (_, url) = tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(lekradar_testkit::postgres_fresh_schema("alerts"));
+    let world = MailWorld::start(dir.path());
+    // Both on the same index, the same contact key (the data directory's
+    // mail.key) and the same PostgreSQL store.
+    let a = start(&data, &["--database-url", &url], &world.args());
+    let b = start(&data, &["--database-url", &url], &world.args());
+    let jar = dir.path().join("jar");
+    post_form(
+        &a.base,
+        &jar,
+        "/alerts?lang=en",
+        "/alerts",
+        &[("account", &person)],
+    );
+    let token = token_of(&world.mails(1)[0].text, "/alerts/confirm");
+    // Confirmed through the other server: the store is shared.
+    let (code, page) = curl(&[
+        "--data-urlencode",
+        &format!("token={token}"),
+        &format!("{}/alerts/confirm", b.base),
+    ]);
+    assert_eq!(code, 200, "{page}");
+    world.mails(2);
+    // A new breach: both servers see the generation; one alert in all.
+    publish(&data, dir.path(), "SharedShop", &[&person]);
+    let mails = world.mails(3);
+    assert!(
+        mails[2].subject.contains("SharedShop"),
+        "{}",
+        mails[2].subject
+    );
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(world.smtp.count(), 3, "one alert, not one per server");
+    let (_, logs_a) = a.terminate();
+    let (_, logs_b) = b.terminate();
+    let mut files = Vec::new();
+    all_files(&data, &mut files);
+    files.push(("server a".into(), logs_a.into_bytes()));
+    files.push(("server b".into(), logs_b.into_bytes()));
+    assert_none_in(&files, &[person.as_str()]);
+}

@@ -9,6 +9,7 @@ mod budgets;
 mod jobs;
 mod migrations;
 mod plain;
+mod subscriptions;
 mod transactions;
 
 use std::future::Future;
