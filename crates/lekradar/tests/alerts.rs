@@ -561,6 +561,20 @@ fn the_api_asks_confirms_and_unsubscribes() {
     publish(&data, dir.path(), "ApiShop", &[&person]);
     std::thread::sleep(Duration::from_secs(3));
     assert_eq!(world.smtp.count(), 2);
+    // A flood from one address is budgeted like checks (20/min by default):
+    // refused with 429 and a retry-after long before it could flood inboxes.
+    let mut refused_at = None;
+    for i in 0..40 {
+        let (code, body) = api("", format!(r#"{{"account":"flood{i}@example.org"}}"#));
+        if code == 429 {
+            assert!(body.contains("rate_limited") || body.contains("retry"), "{body}");
+            refused_at = Some(i);
+            break;
+        }
+        assert_eq!(code, 202, "{body}");
+    }
+    let refused_at = refused_at.expect("a flood is refused");
+    assert!(refused_at <= 20, "refused only after {refused_at} requests");
     drop(server);
 }
 

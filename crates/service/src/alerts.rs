@@ -846,7 +846,7 @@ impl Service {
     /// match has read yet, and enqueues one alert per (subscription,
     /// breach) not in the ledger.
     pub async fn match_new_segments(&self) -> Result<MatchStats, AlertError> {
-        let messaging = self.messaging()?;
+        self.messaging()?;
         let (snapshot, catalogue) = self.snapshot();
         let scanned: HashSet<String> = self
             .0
@@ -906,7 +906,7 @@ impl Service {
                         .find(|w| w.index == breach_index)
                         .map(|w| Arc::clone(&w.breach));
                     let Some(breach) = breach else { continue };
-                    if self.alert(messaging, sub_id, breach, classes).await? {
+                    if self.alert(sub_id, breach, classes).await? {
                         stats.enqueued += 1;
                     }
                 }
@@ -931,13 +931,11 @@ impl Service {
     /// `false` when the ledger had it (told already).
     async fn alert(
         &self,
-        messaging: &Messaging,
         sub_id: i64,
         breach: Arc<Breach>,
         classes: u32,
     ) -> Result<bool, AlertError> {
         let service = self.clone();
-        let _ = messaging;
         Ok(self
             .0
             .store
