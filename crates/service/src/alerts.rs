@@ -61,6 +61,28 @@ struct Fresh {
     index: usize,
     breach: Arc<Breach>,
     segments: Vec<Arc<Segment>>,
+    /// One bit per 24-bit bucket present in `segments` (2 MiB): a
+    /// subscription whose bucket is absent needs no HKDF for this breach.
+    buckets: Vec<u64>,
+}
+
+impl Fresh {
+    fn holds_bucket(&self, bucket: u32) -> bool {
+        let b = (bucket & 0x00ff_ffff) as usize;
+        self.buckets[b >> 6] & (1u64 << (b & 63)) != 0
+    }
+}
+
+/// The bucket bitset of `segments`.
+fn bucket_bits(segments: &[Arc<Segment>]) -> Vec<u64> {
+    let mut bits = vec![0u64; (1usize << 24) / 64];
+    for s in segments {
+        for e in s.iter() {
+            let b = (e.key.bucket() & 0x00ff_ffff) as usize;
+            bits[b >> 6] |= 1u64 << (b & 63);
+        }
+    }
+    bits
 }
 
 /// Opted-out identifiers by bucket: their PRF outputs.
@@ -70,6 +92,8 @@ pub(crate) type OptOuts = std::collections::HashMap<u32, Vec<[u8; OUTPUT_LEN]>>;
 pub const MATCH_KIND: &str = "alerts.match";
 /// Active subscriptions read per step of matching.
 const PAGE: i64 = 20_000;
+/// Alerts enqueued per transaction.
+const ALERT_BATCH: usize = 250;
 
 /// What messaging needs, given to [`Service::new`] when mail (or SMS) is
 /// configured.
@@ -872,10 +896,12 @@ impl Service {
             if view.is_retired() || !alertable(breach) || fresh.is_empty() {
                 continue;
             }
+            let buckets = bucket_bits(&fresh);
             work.push(Fresh {
                 index: i,
                 breach: Arc::clone(breach),
                 segments: fresh,
+                buckets,
             });
         }
         let mut stats = MatchStats {
@@ -900,15 +926,16 @@ impl Service {
                     .await
                     .map_err(|_| AlertError::Unavailable)?;
                 stats.matches += matches.len() as u64;
-                for (sub_id, breach_index, classes) in matches {
-                    let breach = work
-                        .iter()
-                        .find(|w| w.index == breach_index)
-                        .map(|w| Arc::clone(&w.breach));
-                    let Some(breach) = breach else { continue };
-                    if self.alert(sub_id, breach, classes).await? {
-                        stats.enqueued += 1;
-                    }
+                let alerts: Vec<(i64, Arc<Breach>, u32)> = matches
+                    .into_iter()
+                    .filter_map(|(sub_id, breach_index, classes)| {
+                        work.iter()
+                            .find(|w| w.index == breach_index)
+                            .map(|w| (sub_id, Arc::clone(&w.breach), classes))
+                    })
+                    .collect();
+                for batch in alerts.chunks(ALERT_BATCH) {
+                    stats.enqueued += self.alert_batch(batch.to_vec()).await?;
                 }
             }
         }
@@ -927,14 +954,10 @@ impl Service {
         Ok(stats)
     }
 
-    /// One alert: the ledger row and its message in one transaction;
-    /// `false` when the ledger had it (told already).
-    async fn alert(
-        &self,
-        sub_id: i64,
-        breach: Arc<Breach>,
-        classes: u32,
-    ) -> Result<bool, AlertError> {
+    /// Alerts, each with its ledger row and its message, in one
+    /// transaction per batch; how many were enqueued (a ledger row that
+    /// existed means told already: nothing is sent).
+    async fn alert_batch(&self, batch: Vec<(i64, Arc<Breach>, u32)>) -> Result<u64, AlertError> {
         let service = self.clone();
         Ok(self
             .0
@@ -945,42 +968,50 @@ impl Service {
                         .messaging()
                         .map_err(|_| StoreError::aborted("messaging is not configured"))?;
                     let now = now_us();
-                    let Some(sub) = subs::get(c, sub_id).await? else {
-                        return Ok(false);
-                    };
-                    if !sub.active
-                        || !subs::ledger_insert(c, sub_id, &breach.meta.name, now).await?
-                    {
-                        return Ok(false);
-                    }
-                    let Ok(contact) = messaging.key.open(b"contact", &sub.contact) else {
-                        tracing::warn!(
-                            "a subscription's contact does not open with this contact key"
-                        );
-                        return Ok(false);
-                    };
-                    let to = String::from_utf8_lossy(&contact).into_owned();
-                    let lang = parse_lang(&sub.lang);
-                    let found = vec![(Arc::clone(&breach), class_names(&breach, classes))];
-                    let mut content = messaging.content(lang, &to, &found, country_for(&to, lang));
-                    let event = format!("alert:{}:{}", sub.id, breach.meta.name);
-                    match sub.kind {
-                        SubscriptionKind::Email => {
-                            content.unsubscribe = Some(messaging.unsubscribe_url(sub.id));
-                            let mail = messaging
-                                .mail(MailKind::Alert, lang, &to, &event, &content)
-                                .map_err(|_| StoreError::aborted("a message template failed"))?;
-                            outbox::enqueue_mail(c, &messaging.key, &mail).await?;
+                    let mut enqueued = 0u64;
+                    for (sub_id, breach, classes) in &batch {
+                        let Some(sub) = subs::get(c, *sub_id).await? else {
+                            continue;
+                        };
+                        if !sub.active
+                            || !subs::ledger_insert(c, sub.id, &breach.meta.name, now).await?
+                        {
+                            continue;
                         }
-                        SubscriptionKind::Phone => {
-                            let sms = messaging.sms(SmsKind::Alert, lang, &to, &content).map_err(
-                                |_| StoreError::aborted("a message could not be written"),
-                            )?;
-                            let mid = message_id(&messaging.key, &to, &event);
-                            outbox::enqueue_sms(c, &messaging.key, &sms, &mid).await?;
+                        let Ok(contact) = messaging.key.open(b"contact", &sub.contact) else {
+                            tracing::warn!(
+                                "a subscription's contact does not open with this contact key"
+                            );
+                            continue;
+                        };
+                        let to = String::from_utf8_lossy(&contact).into_owned();
+                        let lang = parse_lang(&sub.lang);
+                        let found = vec![(Arc::clone(breach), class_names(breach, *classes))];
+                        let mut content =
+                            messaging.content(lang, &to, &found, country_for(&to, lang));
+                        let event = format!("alert:{}:{}", sub.id, breach.meta.name);
+                        match sub.kind {
+                            SubscriptionKind::Email => {
+                                content.unsubscribe = Some(messaging.unsubscribe_url(sub.id));
+                                let mail = messaging
+                                    .mail(MailKind::Alert, lang, &to, &event, &content)
+                                    .map_err(|_| {
+                                        StoreError::aborted("a message template failed")
+                                    })?;
+                                outbox::enqueue_mail(c, &messaging.key, &mail).await?;
+                            }
+                            SubscriptionKind::Phone => {
+                                let sms =
+                                    messaging.sms(SmsKind::Alert, lang, &to, &content).map_err(
+                                        |_| StoreError::aborted("a message could not be written"),
+                                    )?;
+                                let mid = message_id(&messaging.key, &to, &event);
+                                outbox::enqueue_sms(c, &messaging.key, &sms, &mid).await?;
+                            }
                         }
+                        enqueued += 1;
                     }
-                    Ok(true)
+                    Ok(enqueued)
                 })
             })
             .await?)
@@ -1078,8 +1109,9 @@ fn country_for(contact: &str, lang: Lang) -> Country {
 /// The (subscription, breach index, classes) of `page` found in the new
 /// segments of `work` (CPU only).
 ///
-/// Per subscription and breach: one HKDF of the PRF output (the tag) and a
-/// binary search per new segment.
+/// Per subscription: a bit test per breach with new segments; only where
+/// the subscription's bucket holds new entries, one HKDF of the PRF output
+/// (the tag) and a binary search per new segment.
 fn match_page(
     snapshot: &lekradar_index::Snapshot,
     work: &[Fresh],
@@ -1087,26 +1119,25 @@ fn match_page(
 ) -> Vec<(i64, usize, u32)> {
     let mut out = Vec::new();
     for sub in page {
+        // Most subscriptions' buckets hold no new entry: no HKDF for them.
+        if !work.iter().any(|w| w.holds_bucket(sub.bucket)) {
+            continue;
+        }
         let Ok(output) = <[u8; OUTPUT_LEN]>::try_from(sub.prf_output.as_slice()) else {
             continue;
         };
         let filing = filing_of_output(sub.bucket, &output);
-        for Fresh {
-            index: i,
-            segments: fresh,
-            ..
-        } in work
-        {
-            let view: &BreachView = &snapshot.breaches()[*i];
+        for fresh in work.iter().filter(|w| w.holds_bucket(sub.bucket)) {
+            let view: &BreachView = &snapshot.breaches()[fresh.index];
             let (key, _) = filing.in_breach(view.name());
             let v1 = filing.v1_key();
-            let hit = fresh.iter().any(|s| match s.format_version() {
+            let hit = fresh.segments.iter().any(|s| match s.format_version() {
                 1 => s.get(&v1).is_some(),
                 _ => s.get(&key).is_some(),
             });
             if hit {
                 if let Some(classes) = filing.classes_in(view) {
-                    out.push((sub.id, *i, classes));
+                    out.push((sub.id, fresh.index, classes));
                 }
             }
         }
