@@ -567,7 +567,10 @@ fn the_api_asks_confirms_and_unsubscribes() {
     for i in 0..40 {
         let (code, body) = api("", format!(r#"{{"account":"flood{i}@example.org"}}"#));
         if code == 429 {
-            assert!(body.contains("rate_limited") || body.contains("retry"), "{body}");
+            assert!(
+                body.contains("rate_limited") || body.contains("retry"),
+                "{body}"
+            );
             refused_at = Some(i);
             break;
         }

@@ -375,30 +375,44 @@ pub async fn claim_at(
                 ),
             )
             .map_err(StoreError::sqlite(context))?;
-            let sql = format!(
-                "UPDATE jobs SET state = 'running', attempts = attempts + 1, \
-                 lease_until_us = ?, lease_token = ? \
-                 WHERE id = (SELECT id FROM jobs WHERE kind IN ({marks}) AND \
-                   ((state = 'queued' AND run_at_us <= ?) OR (state = 'running' AND lease_until_us < ?)) \
-                   ORDER BY run_at_us, id LIMIT 1) {RETURNING}"
-            );
-            let values: Vec<rusqlite::types::Value> = [until.into(), token.into()]
-                .into_iter()
-                .chain(kinds.iter().map(|k| k.clone().into()))
-                .chain([now_us.into(), now_us.into()])
-                .collect();
-            let row = conn
-                .query_row(&sql, params_from_iter(values), |row| {
-                    Ok((
-                        row.get::<_, i64>(0)?,
-                        row.get::<_, String>(1)?,
-                        row.get::<_, Vec<u8>>(2)?,
-                        row.get::<_, i64>(3)?,
-                        row.get::<_, i64>(4)?,
-                    ))
-                })
-                .optional()
-                .map_err(StoreError::sqlite(context))?;
+            // Due queued jobs first, then running ones whose lease ran
+            // out: two statements, each served by the (state, run_at_us)
+            // index, instead of one OR that scans the whole table per claim.
+            let mut row = None;
+            for candidates in [
+                "state = 'queued' AND run_at_us <= ? ORDER BY run_at_us, id",
+                "state = 'running' AND lease_until_us < ? ORDER BY lease_until_us, id",
+            ] {
+                let sql = format!(
+                    "UPDATE jobs SET state = 'running', attempts = attempts + 1, \
+                     lease_until_us = ?, lease_token = ? \
+                     WHERE id = (SELECT id FROM jobs WHERE kind IN ({marks}) AND {candidates} \
+                     LIMIT 1) {RETURNING}"
+                );
+                let values: Vec<rusqlite::types::Value> = [until.into(), token.into()]
+                    .into_iter()
+                    .chain(kinds.iter().map(|k| k.clone().into()))
+                    .chain([now_us.into()])
+                    .collect();
+                row = conn
+                    .prepare_cached(&sql)
+                    .and_then(|mut stmt| {
+                        stmt.query_row(params_from_iter(values), |row| {
+                            Ok((
+                                row.get::<_, i64>(0)?,
+                                row.get::<_, String>(1)?,
+                                row.get::<_, Vec<u8>>(2)?,
+                                row.get::<_, i64>(3)?,
+                                row.get::<_, i64>(4)?,
+                            ))
+                        })
+                        .optional()
+                    })
+                    .map_err(StoreError::sqlite(context))?;
+                if row.is_some() {
+                    break;
+                }
+            }
             row.map(|(id, kind, payload, attempts, max)| {
                 Ok(Job {
                     id,
@@ -422,19 +436,29 @@ pub async fn claim_at(
             )
             .await
             .map_err(StoreError::postgres(context))?;
-            let row = pg
-                .query_opt(
-                    &format!(
-                        "UPDATE jobs SET state = 'running', attempts = attempts + 1, \
-                         lease_until_us = $1, lease_token = $2 \
-                         WHERE id = (SELECT id FROM jobs WHERE kind = ANY($3) AND \
-                           ((state = 'queued' AND run_at_us <= $4) OR (state = 'running' AND lease_until_us < $4)) \
-                           ORDER BY run_at_us, id LIMIT 1 FOR UPDATE SKIP LOCKED) {RETURNING}"
-                    ),
-                    &[&until, &token, &kinds, &now_us],
-                )
-                .await
-                .map_err(StoreError::postgres(context))?;
+            // As for SQLite: due queued jobs, then lapsed leases, each an
+            // index scan.
+            let mut row = None;
+            for candidates in [
+                "state = 'queued' AND run_at_us <= $4 ORDER BY run_at_us, id",
+                "state = 'running' AND lease_until_us < $4 ORDER BY lease_until_us, id",
+            ] {
+                row = pg
+                    .query_opt(
+                        &format!(
+                            "UPDATE jobs SET state = 'running', attempts = attempts + 1, \
+                             lease_until_us = $1, lease_token = $2 \
+                             WHERE id = (SELECT id FROM jobs WHERE kind = ANY($3) AND {candidates} \
+                             LIMIT 1 FOR UPDATE SKIP LOCKED) {RETURNING}"
+                        ),
+                        &[&until, &token, &kinds, &now_us],
+                    )
+                    .await
+                    .map_err(StoreError::postgres(context))?;
+                if row.is_some() {
+                    break;
+                }
+            }
             let get = StoreError::postgres(context);
             row.map(|row| {
                 let attempts: i32 = row.try_get(3).map_err(&get)?;

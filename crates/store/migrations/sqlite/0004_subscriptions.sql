@@ -49,3 +49,7 @@ CREATE TABLE opt_outs (
     bucket        INTEGER NOT NULL,
     created_at_us INTEGER NOT NULL
 );
+
+-- The outbox makes the job queue long: claims take the next due job in
+-- (run_at_us, id) order straight from this index.
+CREATE INDEX jobs_claim ON jobs (state, run_at_us, id);
