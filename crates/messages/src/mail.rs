@@ -39,6 +39,9 @@ pub struct MailConfig {
     /// The sender, `Name <address>` or an address.
     pub from: String,
     pub dkim: Option<DkimSettings>,
+    /// A PEM file of a CA to trust besides the public roots, for a TLS
+    /// server with a certificate of an internal CA (STARTTLS and smtps).
+    pub ca_file: Option<PathBuf>,
     /// Connections kept open to the SMTP server.
     pub pool_size: u32,
     pub timeout: Duration,
@@ -51,6 +54,7 @@ impl MailConfig {
             password_file: None,
             from: from.into(),
             dkim: None,
+            ca_file: None,
             pool_size: 10,
             timeout: Duration::from_secs(30),
         }
@@ -82,6 +86,8 @@ pub enum MailConfigError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("SMTP CA file {path}: {reason}")]
+    CaFile { path: PathBuf, reason: String },
     #[error("DKIM key file {path}: {reason}")]
     DkimKey { path: PathBuf, reason: String },
     #[error("DKIM selector {0:?}: letters, digits, '-' and '.' only")]
@@ -323,6 +329,11 @@ impl Mailer {
                 if let Some(c) = credentials {
                     builder = builder.credentials(c);
                 }
+                if config.ca_file.is_some() {
+                    builder = builder.tls(lettre::transport::smtp::client::Tls::Wrapper(
+                        tls_parameters(&host, config.ca_file.as_deref())?,
+                    ));
+                }
                 Transport::Lettre(
                     builder
                         .timeout(Some(config.timeout))
@@ -449,6 +460,27 @@ fn classify(e: &lettre::transport::smtp::Error) -> SendError {
     } else {
         SendError::Transient("the SMTP server could not be reached or closed the connection".into())
     }
+}
+
+/// TLS for `host`: the public roots, and the CA in `ca_file` if given.
+fn tls_parameters(host: &str, ca_file: Option<&Path>) -> Result<TlsParameters, MailConfigError> {
+    let mut builder = TlsParameters::builder(host.to_owned());
+    if let Some(path) = ca_file {
+        let err = |reason: String| MailConfigError::CaFile {
+            path: path.to_owned(),
+            reason,
+        };
+        let pem = std::fs::read(path).map_err(|e| err(e.to_string()))?;
+        let cert = lettre::transport::smtp::client::Certificate::from_pem(&pem)
+            .map_err(|e| err(e.to_string()))?;
+        builder = builder.add_root_certificate(cert);
+    }
+    builder
+        .build_rustls()
+        .map_err(|e| MailConfigError::SmtpUrl {
+            url: host.to_owned(),
+            reason: e.to_string(),
+        })
 }
 
 fn dkim_config(settings: &DkimSettings, from_domain: &str) -> Result<DkimConfig, MailConfigError> {

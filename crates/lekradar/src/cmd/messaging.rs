@@ -29,6 +29,10 @@ pub struct MessagingArgs {
     /// File holding the SMTP password
     #[arg(long, env = "LEKRADAR_SMTP_PASSWORD_FILE", value_name = "FILE")]
     pub smtp_password_file: Option<PathBuf>,
+    /// A CA certificate (PEM) to trust for the SMTP server's TLS, besides
+    /// the public roots
+    #[arg(long, env = "LEKRADAR_SMTP_CA_FILE", value_name = "FILE")]
+    pub smtp_ca_file: Option<PathBuf>,
     /// Sender of every mail, e.g. "Lekradar <alerts@example.org>"
     #[arg(long, env = "LEKRADAR_MAIL_FROM", value_name = "MAILBOX")]
     pub mail_from: Option<String>,
@@ -82,6 +86,7 @@ impl Default for MessagingArgs {
         MessagingArgs {
             smtp_url: None,
             smtp_password_file: None,
+            smtp_ca_file: None,
             mail_from: None,
             dkim_key_file: None,
             dkim_selector: "lekradar".into(),
@@ -145,6 +150,7 @@ impl MessagingArgs {
                     .context("--smtp-url needs --mail-from (the sender of every mail)")?;
                 let mut config = MailConfig::new(url.clone(), from);
                 config.password_file = self.smtp_password_file.clone();
+                config.ca_file = self.smtp_ca_file.clone();
                 config.dkim = self.dkim_key_file.as_ref().map(|key_file| DkimSettings {
                     key_file: key_file.clone(),
                     selector: self.dkim_selector.clone(),
