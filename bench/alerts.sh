@@ -10,10 +10,12 @@
 #     reads, HKDF, segment lookups), and that loop on every core;
 #   - delivery of the $MATCHING alert mails to a real SMTP server (aiosmtpd,
 #     scripts/mail/smtp_sink.py, Maildir in /dev/shm): by the outbox (the
-#     job runner at concurrency $CONCURRENCY, DKIM $DKIM), by the mailer
-#     alone (same mails, same concurrency, no store), and the ceiling: the
-#     sink's own acceptance rate for the same bytes sent by a plain SMTP
-#     client over as many connections, measured before and after;
+#     job runner at each concurrency of $CONCURRENCY, DKIM $DKIM), by the
+#     mailer alone (same mails, same concurrency, no store), by the mailer's
+#     work over connections with TCP_NODELAY (lettre 0.11.23 leaves Nagle
+#     on), and the ceiling: the sink's own acceptance rate for the same
+#     bytes sent by a plain SMTP client over as many connections, measured
+#     before and after;
 #   - the pipeline as `lekradar serve` runs it (runner with the service's
 #     periodic work and the outbox): publish to the last mail accepted.
 # Each on SQLite (a file on this disk, as a data directory) and PostgreSQL
@@ -29,8 +31,11 @@ BREACH=${BREACH:-1000000}
 SUBSCRIPTIONS=${SUBSCRIPTIONS:-100000}
 MATCHING=${MATCHING:-10000}
 SCAN=${SCAN:-10000,100000,1000000}
-CONCURRENCY=${CONCURRENCY:-8}
+CONCURRENCY=${CONCURRENCY:-8,64}
 DKIM=${DKIM:-ed25519}
+# The mailer's SMTP connection pool: match (= the concurrency), serve (10,
+# what `lekradar serve` builds whatever --worker-concurrency) or a number.
+POOL=${POOL:-match}
 STORES=${STORES:-sqlite postgres}
 PHASES=${PHASES:-scan,decompose,staged,pipeline}
 WORK=${WORK:-${TMPDIR:-/tmp}/lekradar-bench-alerts}
@@ -72,11 +77,15 @@ for store in $STORES; do
     TEST_DATABASE_URL=$(scripts/test-postgres.sh)
     export TEST_DATABASE_URL
   fi
-  echo "== $store" >&2
-  /usr/bin/time -v -o "$OUT/time-$store.txt" \
-    "$BIN" --work "$WORK" --store "$store" --breach "$BREACH" --subscriptions "$SUBSCRIPTIONS" \
-    --matching "$MATCHING" --scan "$SCAN" --concurrency "$CONCURRENCY" --dkim "$DKIM" \
-    --phases "$PHASES" --out "$RESULTS" 2> >(tee "$OUT/log-$store.txt" >&2)
+  : >"$OUT/log-$store.txt"
+  # One process per phase: each phase's memory is its own.
+  for phase in ${PHASES//,/ }; do
+    echo "== $store $phase" >&2
+    /usr/bin/time -v -o "$OUT/time-$store-$phase.txt" \
+      "$BIN" --work "$WORK" --store "$store" --breach "$BREACH" --subscriptions "$SUBSCRIPTIONS" \
+      --matching "$MATCHING" --scan "$SCAN" --concurrency "$CONCURRENCY" --pool-size "$POOL" --dkim "$DKIM" \
+      --phases "$phase" --out "$RESULTS" 2> >(tee -a "$OUT/log-$store.txt" >&2)
+  done
   if [ "$store" = postgres ]; then stop_pg; fi
 done
 
@@ -111,31 +120,38 @@ def num(x):
 scan = [f for k, f in rows if k == "scan"]
 table(
     "Matching alone (Service::match_new_segments; no subscription in the breach; two runs each):",
-    ["store", "subs", "run", "seconds", "subs/s", "cpu s", "pg cpu s", "RSS MiB before>peak", "anon MiB before>peak"],
-    [[f["store"], f["subs"], f["run"], f["seconds"], f["subs_per_s"], f["cpu_me_s"], f["cpu_pg_s"],
+    ["store", "subs", "run", "seconds", "subs/s", "cpu s", "pg cpu s", "other cpu s", "RSS MiB before>peak", "anon MiB before>peak"],
+    [[f["store"], f["subs"], f["run"], f["seconds"], f["subs_per_s"], f["cpu_me_s"], f.get("cpu_pg_mine_s", "-"), f["cpu_other_s"],
       f"{f['rss_before_mib']}>{f['rss_peak_mib']}", f"{f['anon_before_mib']}>{f['anon_peak_mib']}"] for f in scan],
-    ["cpu s: this process (user + system) during matching; pg cpu s: every postgres process.",
+    ["cpu s: this process (user + system) during matching; pg cpu s: the PostgreSQL backends of its connections;",
+     "other cpu s: the rest of the machine, all other postgres processes included (other work on these 2 cores",
+     "disturbs the figures when it is not near 0).",
      "RSS: VmRSS before and VmHWM (reset before the run) after, file pages (the index mmap) included;",
      "anon: anonymous RSS before and its largest value sampled every 2 ms."],
 )
 
 dec = [f for k, f in rows if k == "decompose"]
 table(
-    "One subscription's cost in matching, part by part (no subscription in the breach):",
-    ["store", "subs", "read us", "hkdf us", "lookup us", "1 thread subs/s", "all cores subs/s", "threads", "bound subs/s"],
-    [[f["store"], f["subs"], f["read_us"], f["hkdf_us"], f["lookup_us"], f["cpu_1thread_subs_per_s"],
+    "One subscription's cost in matching, part by part (no subscription in the breach), microseconds:",
+    ["store", "subs", "read", "bit test", "in bucket", "hkdf", "hkdf presalted", "expand only", "lookup",
+     "1 thread subs/s", "all cores subs/s", "threads", "bound subs/s"],
+    [[f["store"], f["subs"], f["read_us"], f.get("bit_test_us", "-"), f.get("bucket_hit_share", "-"), f["hkdf_us"],
+      f.get("hkdf_presalted_us", "-"), f.get("hkdf_expand_only_us", "-"), f["lookup_us"], f["cpu_1thread_subs_per_s"],
       f["cpu_all_cores_subs_per_s"], f["threads"], f["pipelined_bound_subs_per_s"]] for f in dec],
-    ["read: paging through the active subscriptions (20 000 a page, as matching does); hkdf: HKDF-SHA512",
-     "extract + expand per subscription (tag and v1 key); lookup: the breach's segments;",
-     "bound: reads overlapped with HKDF + lookups on every core (max of the two) — a pipelined, parallel matcher."],
+    ["read: paging through the active subscriptions (20 000 a page, as matching does); bit test: the bucket",
+     "bitset of the new segments; in bucket: the share of subscriptions whose bucket holds an entry of the",
+     "breach (only they need the HKDF); hkdf: HKDF-SHA512 extract + expand of one subscription (its tag);",
+     "presalted: the same with the salt's HMAC keyed once and cloned; expand only: from a kept HKDF state;",
+     "lookup: the breach's segments; 1 thread / all cores: bit test, then HKDF and lookup where needed;",
+     "bound: reads overlapped with that on every core (the slower of the two) — a pipelined, parallel matcher."],
 )
 
 match = [f for k, f in rows if k == "match"]
 table(
     "Matching with alerts (each alert: ledger row + rendered, sealed mail enqueued, one transaction):",
-    ["store", "subs", "alerts", "seconds", "subs/s", "alerts/s", "cpu s", "pg cpu s", "RSS MiB before>peak", "anon MiB before>peak"],
+    ["store", "subs", "alerts", "seconds", "subs/s", "alerts/s", "cpu s", "pg cpu s", "other cpu s", "RSS MiB before>peak", "anon MiB before>peak"],
     [[f["store"], f["subs"], f["alerts"], f["seconds"], f["subs_per_s"],
-      f"{int(f['alerts']) / num(f['seconds']):.0f}", f["cpu_me_s"], f["cpu_pg_s"],
+      f"{int(f['alerts']) / num(f['seconds']):.0f}", f["cpu_me_s"], f.get("cpu_pg_mine_s", "-"), f["cpu_other_s"],
       f"{f['rss_before_mib']}>{f['rss_peak_mib']}", f"{f['anon_before_mib']}>{f['anon_peak_mib']}"] for f in match],
 )
 
@@ -151,13 +167,15 @@ def of_ceiling(f):
     return f"{100 * num(f['msgs_per_s']) / (sum(c) / len(c)):.1f}%"
 table(
     "Delivery of the alert mails to the SMTP sink (staged: the queue full when the clock starts):",
-    ["store", "sender", "conc", "mails", "bytes", "first s", "last s", "msgs/s", "of ceiling", "us cpu/msg me", "sink", "pg", "sink busy"],
-    [[f["store"], f["name"], f["concurrency"], f["mails"], f["bytes_per_mail"], f["first_s"], f["last_s"], f["msgs_per_s"],
-      of_ceiling(f), f["cpu_me_us_per_msg"], f["cpu_sink_us_per_msg"], f["cpu_pg_us_per_msg"], f["sink_busy"]] for f in deliver],
+    ["store", "sender", "conc", "pool", "mails", "bytes", "first s", "last s", "msgs/s", "of ceiling", "us cpu/msg me", "sink", "pg", "sink busy", "other cpu s"],
+    [[f["store"], f["name"], f["concurrency"], f["pool"], f["mails"], f["bytes_per_mail"], f["first_s"], f["last_s"], f["msgs_per_s"],
+      of_ceiling(f), f["cpu_me_us_per_msg"], f["cpu_sink_us_per_msg"], f.get("cpu_pg_mine_us_per_msg", "-"), f["sink_busy"], f["cpu_other_s"]] for f in deliver],
     ["ceiling-1/-2: a plain SMTP client (one thread per connection, no pipelining, as lettre) sending the same",
      "signed bytes, before and after; of ceiling: msgs/s over the mean of both, same store run and concurrency;",
      "outbox: the runner (lekradar-jobs) claiming, opening, sending (lekradar-messages' Mailer) and completing each job;",
-     "mailer: the same Mailer::send calls without the outbox (no store); sink busy: the sink's CPU seconds per second",
+     "mailer: the same Mailer::send calls without the outbox (no store); mailer-nodelay: the Mailer's build and",
+     "signature sent over connections with TCP_NODELAY (NOOP before each mail, as lettre's pool does on reuse);",
+     "sink busy: the sink's CPU seconds per second",
      "(it is one Python process: 1.0 is one core); outbox all done: " +
      ", ".join(f"{f['store']} {f['all_done_s']} s" for f in deliver if "all_done_s" in f) + "."],
 )
@@ -165,9 +183,9 @@ table(
 pipe = [f for k, f in rows if k == "deliver" and f["name"] == "pipeline"]
 table(
     "Publish to the last mail (the runner as `lekradar serve` runs it: index reload every 1 s, poll every 1 s):",
-    ["store", "subs", "mails", "conc", "matched s", "first mail s", "last mail s", "all done s", "msgs/s", "us cpu/msg me", "sink", "pg", "retries", "RSS MiB before>peak"],
+    ["store", "subs", "mails", "conc", "matched s", "first mail s", "last mail s", "all done s", "msgs/s", "us cpu/msg me", "sink", "pg", "retries", "other cpu s", "RSS MiB before>peak"],
     [[f["store"], f["subs"], f["mails"], f["concurrency"], f["matched_s"], f["first_s"], f["last_s"], f["all_done_s"],
-      f["msgs_per_s"], f["cpu_me_us_per_msg"], f["cpu_sink_us_per_msg"], f["cpu_pg_us_per_msg"], f["retries"],
+      f["msgs_per_s"], f["cpu_me_us_per_msg"], f["cpu_sink_us_per_msg"], f.get("cpu_pg_mine_us_per_msg", "-"), f["retries"], f["cpu_other_s"],
       f"{f['rss_before_mib']}>{f['rss_peak_mib']}"] for f in pipe],
     ["matched: when the runner logged the match job's end (its alerts are enqueued one by one during it, and",
      "mails go out meanwhile); msgs/s: mails / (publish to last mail)."],
@@ -203,6 +221,6 @@ for path in sys.argv[2:]:
     wall = re.search(r"Elapsed \(wall clock\) time.*: (\S+)", text)
     name = path.rsplit("time-", 1)[-1].removesuffix(".txt")
     if rss:
-        print(f"whole {name} process (/usr/bin/time -v): max RSS {int(rss.group(1)) / 1024:.0f} MiB, wall {wall.group(1) if wall else '?'}")
+        print(f"process {name} (/usr/bin/time -v): max RSS {int(rss.group(1)) / 1024:.0f} MiB, wall {wall.group(1) if wall else '?'}")
 EOF
 } | tee "$OUT/summary-alerts.txt"

@@ -6,7 +6,8 @@
 //! outbox, `lekradar-messages`' mailer (lettre, DKIM) and the aiosmtpd sink
 //! of `lekradar-testkit` on loopback — beside baselines of the same run.
 //!
-//! Phases (`--phases`, comma-separated; each on a fresh store and index):
+//! Phases (`--phases`, comma-separated; each on a fresh store and index;
+//! `match` is `staged` without the deliveries, e.g. to profile it):
 //! - `scan`: matching alone, `--scan` subscriptions none of which is in the
 //!   breach (time linear? memory flat?);
 //! - `decompose`: what one subscription costs in matching, part by part
@@ -84,10 +85,14 @@ struct Args {
     /// phase, each on its own queue; the pipeline uses the first.
     #[arg(long, value_delimiter = ',', default_value = "8")]
     concurrency: Vec<usize>,
+    /// The mailer's SMTP connection pool: serve (10, what `lekradar
+    /// serve` builds), match (= the concurrency) or a number.
+    #[arg(long, default_value = "match")]
+    pool_size: String,
     /// DKIM signature of the mails: ed25519, rsa (2048 bits) or none.
     #[arg(long, default_value = "ed25519")]
     dkim: String,
-    /// Phases to run: scan, decompose, staged, pipeline.
+    /// Phases to run: scan, decompose, staged (match), pipeline.
     #[arg(
         long,
         value_delimiter = ',',
@@ -180,11 +185,86 @@ fn sink_pid(port: u16) -> Option<String> {
 }
 
 /// CPU seconds of this process, the sink and PostgreSQL's processes.
-#[derive(Clone, Copy, Default)]
+/// (All of them: the machine's busy time, to tell what else ran; `pg`
+/// counts every postgres process, `pg_mine` the backends of this process's
+/// connections, as the shared test cluster may serve others too.)
+#[derive(Clone, Default)]
 struct Cpu {
     me: f64,
     sink: f64,
     pg: f64,
+    all: f64,
+    pg_mine: f64,
+    backends: HashMap<String, f64>,
+}
+
+/// CPU seconds of the PostgreSQL backends serving this process's TCP
+/// connections, by PID (a backend's title names its client's port).
+fn my_backends() -> HashMap<String, f64> {
+    let mut inodes = std::collections::HashSet::new();
+    for fd in std::fs::read_dir("/proc/self/fd")
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        if let Ok(target) = std::fs::read_link(fd.path()) {
+            let t = target.to_string_lossy();
+            if let Some(inode) = t.strip_prefix("socket:[").and_then(|r| r.strip_suffix(']')) {
+                inodes.insert(inode.to_owned());
+            }
+        }
+    }
+    let mut ports = Vec::new();
+    for table in ["/proc/self/net/tcp", "/proc/self/net/tcp6"] {
+        for line in std::fs::read_to_string(table)
+            .unwrap_or_default()
+            .lines()
+            .skip(1)
+        {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            if f.len() > 9 && inodes.contains(f[9]) {
+                if let Some(port) = f[1]
+                    .rsplit(':')
+                    .next()
+                    .and_then(|p| u16::from_str_radix(p, 16).ok())
+                {
+                    ports.push(format!("({port})"));
+                }
+            }
+        }
+    }
+    let mut out = HashMap::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let pid = entry.file_name().to_string_lossy().into_owned();
+        if !pid.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
+            continue;
+        };
+        let title = String::from_utf8_lossy(&cmdline);
+        if title.starts_with("postgres:") && ports.iter().any(|p| title.contains(p.as_str())) {
+            out.insert(pid.clone(), cpu_of(&pid));
+        }
+    }
+    out
+}
+
+/// Busy CPU seconds of the whole machine (/proc/stat: all but idle and
+/// iowait).
+fn machine_busy() -> f64 {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let f: Vec<f64> = stat
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    let total: f64 = f.iter().take(8).sum();
+    let idle = f.get(3).copied().unwrap_or(0.0) + f.get(4).copied().unwrap_or(0.0);
+    (total - idle) / clk_tck()
 }
 
 fn cpu_now(sink: Option<&str>, pg: bool) -> Cpu {
@@ -192,16 +272,33 @@ fn cpu_now(sink: Option<&str>, pg: bool) -> Cpu {
         me: cpu_of("self"),
         sink: sink.map_or(0.0, cpu_of),
         pg: if pg { cpu_of_comm("postgres") } else { 0.0 },
+        all: machine_busy(),
+        pg_mine: 0.0,
+        backends: if pg { my_backends() } else { HashMap::new() },
     }
 }
 
 impl Cpu {
     fn since(self, before: Cpu) -> Cpu {
+        let pg_mine = self
+            .backends
+            .iter()
+            .map(|(pid, t)| t - before.backends.get(pid).copied().unwrap_or(0.0))
+            .sum::<f64>()
+            + 0.0;
         Cpu {
             me: self.me - before.me,
             sink: self.sink - before.sink,
             pg: self.pg - before.pg,
+            all: self.all - before.all,
+            pg_mine,
+            backends: HashMap::new(),
         }
+    }
+
+    /// CPU seconds of everything else on the machine.
+    fn other(&self) -> f64 {
+        (self.all - self.me - self.sink - self.pg).max(0.0)
     }
 }
 
@@ -296,7 +393,7 @@ fn keyed(work: &Path, n: usize, m: usize) -> anyhow::Result<(PathBuf, Keyed)> {
         return Ok((key_file, decode_keyed(&bytes, n, m)?));
     }
     ensure!(
-        m > 0 && n % m == 0,
+        m > 0 && n.is_multiple_of(m),
         "--breach must be a multiple of --matching"
     );
     eprintln!("keying {n} addresses (cached in {}) ...", path.display());
@@ -445,12 +542,9 @@ impl Db {
         Ok((db, store))
     }
 
-    fn is_pg(&self) -> bool {
-        self.schema.is_some()
-    }
-
     fn psql(&self, url: &str, sql: &str, stdin: Option<&[u8]>) -> anyhow::Result<Vec<u8>> {
         let mut child = Command::new("psql")
+            .env("PGOPTIONS", "-c client_min_messages=warning")
             .args([
                 "-X",
                 "-q",
@@ -507,8 +601,9 @@ impl Db {
                 let tx = c.transaction()?;
                 {
                     let mut stmt = tx.prepare(
-                        "INSERT INTO subscriptions (kind, prf_output, bucket, contact, lang, state, \
-                         created_at_us, confirmed_at_us) VALUES ('email', ?1, ?2, ?3, ?4, 'active', ?5, ?5)",
+                        "INSERT INTO subscriptions (kind, purpose, prf_output, bucket, contact, lang, state, \
+                         created_at_us, confirmed_at_us) \
+                         VALUES ('email', 'alerts', ?1, ?2, ?3, ?4, 'active', ?5, ?5)",
                     )?;
                     for r in rows {
                         stmt.execute(rusqlite::params![
@@ -523,23 +618,27 @@ impl Db {
                 tx.commit()?;
             }
             None => {
-                let mut csv = Vec::with_capacity(rows.len() * 300);
-                for r in rows {
-                    writeln!(
-                        csv,
-                        "email,\\x{},{},\\x{},{},active,{now},{now}",
-                        hex(&r.output),
-                        r.bucket,
-                        hex(&r.contact),
-                        r.lang
+                // In chunks: the setup's memory stays small beside what is
+                // measured.
+                for chunk in rows.chunks(100_000) {
+                    let mut csv = Vec::with_capacity(chunk.len() * 300);
+                    for r in chunk {
+                        writeln!(
+                            csv,
+                            "email,alerts,\\x{},{},\\x{},{},active,{now},{now}",
+                            hex(&r.output),
+                            r.bucket,
+                            hex(&r.contact),
+                            r.lang
+                        )?;
+                    }
+                    self.psql(
+                        &self.url,
+                        "COPY subscriptions (kind, purpose, prf_output, bucket, contact, lang, \
+                         state, created_at_us, confirmed_at_us) FROM STDIN (FORMAT csv)",
+                        Some(&csv),
                     )?;
                 }
-                self.psql(
-                    &self.url,
-                    "COPY subscriptions (kind, prf_output, bucket, contact, lang, state, created_at_us, \
-                     confirmed_at_us) FROM STDIN (FORMAT csv)",
-                    Some(&csv),
-                )?;
                 // What autovacuum would have done by the time a breach comes.
                 self.psql(&self.url, "ANALYZE subscriptions", None)?;
             }
@@ -721,13 +820,54 @@ fn dkim(work: &Path, kind: &str) -> anyhow::Result<Option<DkimSettings>> {
     }))
 }
 
-fn mailer(port: u16, dkim: &Option<DkimSettings>) -> anyhow::Result<Mailer> {
+fn mailer(port: u16, dkim: &Option<DkimSettings>, pool: u32) -> anyhow::Result<Mailer> {
     let mut config = MailConfig::new(format!("smtp://127.0.0.1:{port}"), FROM);
     config.dkim = dkim.clone();
+    config.pool_size = pool;
     Ok(Mailer::new(&config)?)
 }
 
-fn sink() -> (SmtpSink, String) {
+/// The mailer's work (build, sign) sent over connections with TCP_NODELAY
+/// (lettre 0.11.23 leaves Nagle on, and writes a message's final
+/// `CRLF.CRLF` apart from its body), with a NOOP before each mail as
+/// lettre's pool does on reuse.
+async fn nodelay_mailer(
+    port: u16,
+    builder: Mailer,
+    mails: Arc<Vec<OutgoingMail>>,
+    connections: usize,
+) -> anyhow::Result<()> {
+    use lettre::transport::smtp::client::AsyncSmtpConnection;
+    use lettre::transport::smtp::extension::ClientId;
+    let next = Arc::new(AtomicUsize::new(0));
+    let tasks: Vec<_> = (0..connections)
+        .map(|_| {
+            let (mails, next, builder) = (Arc::clone(&mails), Arc::clone(&next), builder.clone());
+            tokio::spawn(async move {
+                let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
+                tcp.set_nodelay(true)?;
+                let hello = ClientId::Domain("bench.lekradar.test".into());
+                let mut conn =
+                    AsyncSmtpConnection::connect_with_transport(Box::new(tcp), &hello).await?;
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(mail) = mails.get(i) else { break };
+                    let message = builder.build(mail).map_err(|e| anyhow::anyhow!("{e}"))?;
+                    ensure!(conn.test_connected().await, "connection lost");
+                    conn.send(message.envelope(), &message.formatted()).await?;
+                }
+                conn.quit().await?;
+                anyhow::Ok(())
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await??;
+    }
+    Ok(())
+}
+
+fn start_sink() -> (SmtpSink, String) {
     let sink = SmtpSink::start(SmtpSinkOptions::default());
     let pid = sink_pid(sink.port()).expect("the SMTP sink's PID");
     (sink, pid)
@@ -950,6 +1090,14 @@ impl Bench {
         self.args.store == "postgres"
     }
 
+    fn pool(&self, conc: usize) -> anyhow::Result<u32> {
+        Ok(match self.args.pool_size.as_str() {
+            "serve" => MailConfig::new("smtp://localhost", FROM).pool_size,
+            "match" => u32::try_from(conc)?,
+            n => n.parse()?,
+        })
+    }
+
     fn scratch(&self, name: &str) -> anyhow::Result<PathBuf> {
         let dir = self.args.work.join("scratch").join(name);
         let _ = std::fs::remove_dir_all(&dir);
@@ -994,6 +1142,8 @@ impl Bench {
                         ("subs_per_s", f0(size as f64 / secs)),
                         ("cpu_me_s", f3(cpu.me)),
                         ("cpu_pg_s", f3(cpu.pg)),
+                        ("cpu_pg_mine_s", f3(cpu.pg_mine)),
+                        ("cpu_other_s", f3(cpu.other())),
                         ("rss_before_mib", f1(rss0)),
                         ("rss_peak_mib", f1(rss)),
                         ("anon_before_mib", f1(anon0)),
@@ -1053,6 +1203,52 @@ impl Bench {
             .collect();
         let hkdf = t.elapsed().as_secs_f64();
         line.push(("hkdf_us", f3(hkdf * 1e6 / size as f64)));
+        // 2b. The same tags with the salt's HMAC keyed once and cloned per
+        // subscription (a change EntrySecrets::new could make): 6 SHA-512
+        // compressions instead of 8.
+        let template = hkdf::HkdfExtract::<sha2::Sha512>::new(Some(lekradar_prf::ENTRY_SALT));
+        let t = Instant::now();
+        let presalted: Vec<[u8; 8]> = rows
+            .iter()
+            .map(|s| {
+                let mut extract = template.clone();
+                extract.input_ikm(&s.prf_output);
+                let (_, hk) = extract.finalize();
+                let mut okm = [0u8; 12];
+                hk.expand(BREACH.as_bytes(), &mut okm).unwrap();
+                okm[..8].try_into().unwrap()
+            })
+            .collect();
+        let hkdf_presalted = t.elapsed().as_secs_f64();
+        ensure!(
+            presalted
+                .iter()
+                .zip(&keys)
+                .all(|(tag, (key, _))| tag == key.tag()),
+            "the pre-salted HKDF gives other tags"
+        );
+        line.push(("hkdf_presalted_us", f3(hkdf_presalted * 1e6 / size as f64)));
+        // 2c. Expand alone, from HKDF states made beforehand: the floor if
+        // a subscription kept its keyed HMAC state (2 compressions).
+        let states: Vec<hkdf::Hkdf<sha2::Sha512>> = rows
+            .iter()
+            .take(100_000)
+            .map(|s| hkdf::Hkdf::<sha2::Sha512>::new(Some(lekradar_prf::ENTRY_SALT), &s.prf_output))
+            .collect();
+        let t = Instant::now();
+        let mut x = 0u8;
+        for hk in &states {
+            let mut okm = [0u8; 12];
+            hk.expand(BREACH.as_bytes(), &mut okm).unwrap();
+            x ^= okm[0];
+        }
+        let expand = t.elapsed().as_secs_f64();
+        std::hint::black_box(x);
+        line.push((
+            "hkdf_expand_only_us",
+            f3(expand * 1e6 / states.len() as f64),
+        ));
+        drop(states);
         // 3. Lookups in the breach's segments.
         let t = Instant::now();
         let hits = keys
@@ -1062,9 +1258,38 @@ impl Bench {
         let lookup = t.elapsed().as_secs_f64();
         ensure!(hits == 0);
         line.push(("lookup_us", f3(lookup * 1e6 / size as f64)));
-        // 4. HKDF + lookup, as match_page does, on one thread and on all
-        // cores (what a parallel match_page would reach, reads aside).
+        // 3b. How many subscriptions' buckets hold an entry of the breach:
+        // only those need the HKDF (matching skips the others with a
+        // bitset of the new segments' buckets).
+        let mut bits = vec![0u64; (1usize << 24) / 64];
+        for seg in &segments {
+            for e in seg.iter() {
+                let b = (e.key.bucket() & 0x00ff_ffff) as usize;
+                bits[b >> 6] |= 1u64 << (b & 63);
+            }
+        }
+        let t = Instant::now();
+        let occupied = rows
+            .iter()
+            .filter(|s| {
+                let b = (s.bucket & 0x00ff_ffff) as usize;
+                bits[b >> 6] & (1u64 << (b & 63)) != 0
+            })
+            .count();
+        let bit_test = t.elapsed().as_secs_f64();
+        line.push((
+            "bucket_hit_share",
+            format!("{:.4}", occupied as f64 / size as f64),
+        ));
+        line.push(("bit_test_us", f3(bit_test * 1e6 / size as f64)));
+        // 4. Bit test, then HKDF + lookup, as match_page does, on one
+        // thread and on all cores (what a parallel match_page would reach,
+        // reads aside).
         let one = |s: &lekradar_store::subscriptions::ActiveEntry| {
+            let b = (s.bucket & 0x00ff_ffff) as usize;
+            if bits[b >> 6] & (1u64 << (b & 63)) == 0 {
+                return false;
+            }
             let output: [u8; OUTPUT_LEN] = s.prf_output.as_slice().try_into().unwrap();
             let filing = filing_of_output(s.bucket, &output);
             let (key, _) = filing.in_breach(BREACH);
@@ -1094,7 +1319,7 @@ impl Bench {
 
     /// Matching with alerts, then deliveries of the same queue: the plain
     /// client (ceiling), the outbox, the mailer alone, the ceiling again.
-    async fn staged(&mut self) -> anyhow::Result<()> {
+    async fn staged(&mut self, deliver: bool) -> anyhow::Result<()> {
         let total = self.args.subscriptions;
         let m = self.keyed.subscribed.len();
         for (round, &conc) in self.args.concurrency.clone().iter().enumerate() {
@@ -1128,12 +1353,20 @@ impl Bench {
                         ("subs_per_s", f0(total as f64 / secs)),
                         ("cpu_me_s", f3(cpu.me)),
                         ("cpu_pg_s", f3(cpu.pg)),
+                        ("cpu_pg_mine_s", f3(cpu.pg_mine)),
+                        ("cpu_other_s", f3(cpu.other())),
                         ("rss_before_mib", f1(rss0)),
                         ("rss_peak_mib", f1(rss)),
                         ("anon_before_mib", f1(anon0)),
                         ("anon_peak_mib", f1(anon)),
                     ],
                 );
+            }
+            if !deliver {
+                drop(svc);
+                drop(store);
+                db.drop_schema();
+                break;
             }
             // The same mails as the outbox sends, for the baselines.
             let mails: Vec<OutgoingMail> = db
@@ -1145,7 +1378,8 @@ impl Bench {
                 })
                 .collect();
             ensure!(mails.len() == m);
-            let builder = mailer(25, &self.dkim)?;
+            let pool = self.pool(conc)?;
+            let builder = mailer(25, &self.dkim, pool)?;
             let prepared: Arc<Vec<(String, Vec<u8>)>> = Arc::new(
                 mails
                     .iter()
@@ -1162,10 +1396,10 @@ impl Bench {
                 .await?;
 
             // The outbox: the runner draining the queue.
-            let (sink, pid) = sink();
+            let (sink, pid) = start_sink();
             let outbox = Outbox {
                 key: self.contact.clone(),
-                mailer: Some(mailer(sink.port(), &self.dkim)?),
+                mailer: Some(mailer(sink.port(), &self.dkim, pool)?),
                 sms: None,
             };
             let mut runner = Runner::new(
@@ -1206,8 +1440,8 @@ impl Bench {
             drop(sink);
 
             // The mailer without the outbox: same mails, same concurrency.
-            let (sink, pid) = sink();
-            let direct = mailer(sink.port(), &self.dkim)?;
+            let (sink, pid) = start_sink();
+            let direct = mailer(sink.port(), &self.dkim, pool)?;
             let mails = Arc::new(mails);
             let next = Arc::new(AtomicUsize::new(0));
             eprintln!("staged: the mailer alone sends {m} mails, concurrency {conc} ...");
@@ -1235,6 +1469,27 @@ impl Bench {
             self.delivery_line("mailer", conc, m, start, &times, cpu, mean_bytes, &[]);
             drop(sink);
 
+            // The same with TCP_NODELAY.
+            let (sink, pid) = start_sink();
+            eprintln!("staged: the mailer's work over TCP_NODELAY connections, {conc} ...");
+            let cpu0 = cpu_now(Some(&pid), self.pg());
+            let start = now_ns();
+            nodelay_mailer(sink.port(), builder.clone(), Arc::clone(&mails), conc).await?;
+            wait_mails(&sink, m, Duration::from_secs(60)).await?;
+            let cpu = cpu_now(Some(&pid), self.pg()).since(cpu0);
+            let times = arrivals(&sink);
+            self.delivery_line(
+                "mailer-nodelay",
+                conc,
+                m,
+                start,
+                &times,
+                cpu,
+                mean_bytes,
+                &[],
+            );
+            drop(sink);
+
             self.ceiling(&prepared, conc, "ceiling-2", mean_bytes)
                 .await?;
             drop(svc);
@@ -1251,7 +1506,7 @@ impl Bench {
         name: &str,
         mean_bytes: usize,
     ) -> anyhow::Result<()> {
-        let (sink, pid) = sink();
+        let (sink, pid) = start_sink();
         let m = prepared.len();
         eprintln!("{name}: a plain client sends the same {m} messages, {conc} connections ...");
         let cpu0 = cpu_now(Some(&pid), false);
@@ -1284,6 +1539,10 @@ impl Bench {
         let mut fields = vec![
             ("name", name.to_owned()),
             ("concurrency", conc.to_string()),
+            (
+                "pool",
+                self.pool(conc).map_or("?".into(), |p| p.to_string()),
+            ),
             ("dkim", self.args.dkim.clone()),
             ("mails", m.to_string()),
             ("bytes_per_mail", mean_bytes.to_string()),
@@ -1293,7 +1552,9 @@ impl Bench {
             ("cpu_me_us_per_msg", per(cpu.me)),
             ("cpu_sink_us_per_msg", per(cpu.sink)),
             ("cpu_pg_us_per_msg", per(cpu.pg)),
+            ("cpu_pg_mine_us_per_msg", per(cpu.pg_mine)),
             ("sink_busy", f3(cpu.sink / secs)),
+            ("cpu_other_s", f3(cpu.other())),
         ];
         fields.extend(extra.iter().cloned());
         self.out.line("deliver", &fields);
@@ -1310,10 +1571,10 @@ impl Bench {
         let (db, store) = Db::fresh(&self.args, "pipeline").await?;
         db.insert(&mixed(&self.contact, &self.keyed, total, 4321))?;
         let svc = service(&index, &self.key_file, &store, &self.contact)?;
-        let (sink, pid) = sink();
+        let (sink, pid) = start_sink();
         let outbox = Outbox {
             key: self.contact.clone(),
-            mailer: Some(mailer(sink.port(), &self.dkim)?),
+            mailer: Some(mailer(sink.port(), &self.dkim, self.pool(conc)?)?),
             sms: None,
         };
         let mut runner = Runner::new(
@@ -1350,7 +1611,11 @@ impl Bench {
         let matched = seen
             .matched_at
             .map_or("-".to_owned(), |t| f3(t.saturating_sub(start) as f64 / 1e9));
-        let mean_bytes = 0;
+        let mean_bytes = std::fs::read_dir(sink.maildir().join("new"))?
+            .flatten()
+            .map(|e| e.metadata().map_or(0, |m| m.len() as usize))
+            .sum::<usize>()
+            / m;
         self.delivery_line(
             "pipeline",
             conc,
@@ -1440,7 +1705,8 @@ async fn main() -> anyhow::Result<()> {
         match phase.as_str() {
             "scan" => bench.scan().await?,
             "decompose" => bench.decompose().await?,
-            "staged" => bench.staged().await?,
+            "staged" => bench.staged(true).await?,
+            "match" => bench.staged(false).await?,
             "pipeline" => bench.pipeline().await?,
             other => bail!("unknown phase {other}"),
         }
