@@ -1,7 +1,9 @@
 //! The mailer against a real SMTP server (aiosmtpd, `lekradar_testkit::services`):
-//! plain; a server requiring STARTTLS refusing a plain client; a
-//! certificate nobody vouches for refused; refusals classified as temporary
-//! (4xx, a server away: retried) or permanent (5xx), naming no recipient.
+//! plain; STARTTLS required with AUTH (a plain client refused for good, a
+//! certificate nobody vouches for refused, then sent once its CA is
+//! trusted through `ca_file`); TLS from the start (smtps); refusals
+//! classified as temporary (4xx, a server away: retried) or permanent
+//! (5xx), naming no recipient.
 
 use std::time::Duration;
 
@@ -20,7 +22,7 @@ fn mail(to: &str) -> OutgoingMail {
 }
 
 #[tokio::test]
-async fn plain_and_starttls_required() {
+async fn plain_starttls_with_auth_and_tls_from_the_start() {
     let dir = tempfile::tempdir().unwrap();
     // Plain.
     let plain = SmtpSink::start(SmtpSinkOptions::default());

@@ -170,8 +170,8 @@ fn terminate(process: &mut Process, grace: Duration) {
 // --------------------------------------------------------------------------
 // SMTP
 
-/// How the SMTP sink offers TLS (a self-signed certificate for `localhost`
-/// and `127.0.0.1`, made at start; [`SmtpSink::tls_cert_pem`]).
+/// How the SMTP sink offers TLS (a certificate for `localhost` and
+/// `127.0.0.1` issued by a test CA made at start; [`SmtpSink::tls_cert_pem`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum SmtpTls {
     /// Plain SMTP only.
@@ -256,10 +256,10 @@ impl SmtpSink {
         &self.maildir
     }
 
-    /// The sink's certificate (PEM) when it offers TLS: the root to trust.
+    /// The certificate (PEM) of the test CA that issued the sink's, when it
+    /// offers TLS: the root to trust.
     pub fn tls_cert_pem(&self) -> Option<Vec<u8>> {
-        (self.opts.tls != SmtpTls::None)
-            .then(|| fs::read(self.work.path().join("cert.pem")).unwrap())
+        (self.opts.tls != SmtpTls::None).then(|| fs::read(self.work.path().join("ca.pem")).unwrap())
     }
 
     /// Whether the server process is up.
@@ -404,32 +404,83 @@ fn first_line(child: &mut Child, timeout: Duration) -> String {
 /// that rustls/webpki accept it as its own trust anchor): `cert.pem` and
 /// `key.pem` in `dir`.
 fn self_signed_cert(dir: &Path) {
-    let config = dir.join("openssl.cnf");
+    // A test CA (`ca.pem`, what clients trust) and the server's certificate
+    // for localhost and 127.0.0.1 issued by it (`cert.pem`, `key.pem`):
+    // webpki does not take a self-signed server certificate as its own root.
+    let ext = dir.join("ext.cnf");
     fs::write(
-        &config,
-        "[req]\nprompt = no\ndistinguished_name = dn\nx509_extensions = ext\n\
-         [dn]\nCN = localhost\n\
-         [ext]\nsubjectAltName = DNS:localhost, IP:127.0.0.1\n\
+        &ext,
+        "[ext]\nsubjectAltName = DNS:localhost, IP:127.0.0.1\n\
          basicConstraints = critical, CA:FALSE\n\
          keyUsage = critical, digitalSignature\nextendedKeyUsage = serverAuth\n",
     )
     .unwrap();
-    let out = Command::new("openssl")
-        .args(["req", "-x509", "-newkey", "ec", "-pkeyopt"])
-        .args(["ec_paramgen_curve:prime256v1", "-nodes", "-days", "2"])
-        .arg("-config")
-        .arg(&config)
-        .arg("-keyout")
-        .arg(dir.join("key.pem"))
-        .arg("-out")
-        .arg(dir.join("cert.pem"))
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run openssl: {e}; {INSTALL}"));
-    assert!(
-        out.status.success(),
-        "openssl req failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let openssl = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .current_dir(dir)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run openssl: {e}; {INSTALL}"));
+        assert!(
+            out.status.success(),
+            "openssl {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
+    let mut ca = vec!["req", "-x509"];
+    ca.extend(ec);
+    ca.extend([
+        "-days",
+        "2",
+        "-subj",
+        "/CN=Lekradar test CA",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+        "-keyout",
+        "ca-key.pem",
+        "-out",
+        "ca.pem",
+    ]);
+    openssl(&ca);
+    let mut req = vec!["req"];
+    req.extend(ec);
+    req.extend([
+        "-subj",
+        "/CN=localhost",
+        "-keyout",
+        "key.pem",
+        "-out",
+        "server.csr",
+    ]);
+    openssl(&req);
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca-key.pem",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "ext.cnf",
+        "-extensions",
+        "ext",
+        "-out",
+        "cert.pem",
+    ]);
 }
 
 // --------------------------------------------------------------------------
