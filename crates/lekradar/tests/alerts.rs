@@ -758,3 +758,56 @@ fn two_servers_on_one_postgresql_store_alert_each_person_once() {
     files.push(("server b".into(), logs_b.into_bytes()));
     assert_none_in(&files, &[person.as_str()]);
 }
+
+#[test]
+fn owner_only_answers_a_phone_number_by_sms_only_when_it_is_breached() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, found) = demo_data(dir.path());
+    let phone = found.iter().find(|f| !f.contains('@')).unwrap().clone();
+    let clean = "+31 6 11 22 33 44";
+    let world = MailWorld::start(dir.path());
+    let kannel = Kannel::start_with(KannelOptions { max_messages: 3 });
+    let mut args = world.args();
+    args.extend([
+        "--sms-gateway-url".into(),
+        format!(
+            "{}?username={}&password={}",
+            kannel.sendsms_url(),
+            Kannel::USERNAME,
+            Kannel::PASSWORD
+        ),
+    ]);
+    let server = start(&data, &["--mode", "owner-only"], &args);
+    let jar = dir.path().join("jar");
+    let mut pages = Vec::new();
+    for account in [clean, phone.as_str()] {
+        let (code, page) = post_form(
+            &server.base,
+            &jar,
+            "/?lang=en",
+            "/check",
+            &[("account", account)],
+        );
+        assert_eq!(code, 200, "{page}");
+        pages.push(page.replace(account, "ACCOUNT"));
+    }
+    assert_eq!(pages[0], pages[1], "the same page whatever the outcome");
+    let sms = kannel.wait_for(1, Duration::from_secs(30));
+    std::thread::sleep(Duration::from_secs(2));
+    let sms_now = kannel.received();
+    assert_eq!(
+        sms_now.len(),
+        1,
+        "an answer for the breached number only: {sms_now:?}"
+    );
+    assert_eq!(sms[0].to, phone);
+    assert!(sms[0].text.contains("Demo"), "{}", sms[0].text);
+    assert!(!sms[0].text.contains("http"), "{}", sms[0].text);
+    assert_eq!(world.smtp.count(), 0);
+    let (_, logs) = server.terminate();
+    let mut files = Vec::new();
+    all_files(&data, &mut files);
+    files.push(("server log".into(), logs.into_bytes()));
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    assert_none_in(&files, &[phone.as_str(), digits.as_str()]);
+}
