@@ -578,6 +578,49 @@ fn the_api_asks_confirms_and_unsubscribes() {
     }
     let refused_at = refused_at.expect("a flood is refused");
     assert!(refused_at <= 20, "refused only after {refused_at} requests");
+    let (code, body) = api(
+        "",
+        format!(r#"{{"account":"{person}","purpose":"sideways"}}"#),
+    );
+    assert_eq!(code, 400, "{body}");
+    drop(server);
+}
+
+#[test]
+fn the_api_opts_an_owner_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, found) = demo_data(dir.path());
+    let person = found.iter().find(|f| f.contains('@')).unwrap().clone();
+    let world = MailWorld::start(dir.path());
+    let server = start(&data, &[], &world.args());
+    let post = |path: &str, body: String| {
+        curl(&[
+            "-H",
+            "content-type: application/json",
+            "--data",
+            &body,
+            &format!("{}/api/v1{path}", server.base),
+        ])
+    };
+    let found = || {
+        let (_, body) = post("/check", format!(r#"{{"account":"{person}"}}"#));
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()["found"]
+            .as_bool()
+            .unwrap()
+    };
+    assert!(found());
+    let (code, body) = post(
+        "/subscriptions",
+        format!(r#"{{"account":"{person}","purpose":"opt-out"}}"#),
+    );
+    assert_eq!((code, body.as_str()), (202, r#"{"status":"link_sent"}"#));
+    let token = token_of(&world.mails(1)[0].text, "/alerts/confirm");
+    let (code, body) = post(
+        "/subscriptions/confirm",
+        format!(r#"{{"token":"{token}"}}"#),
+    );
+    assert_eq!((code, body.as_str()), (200, r#"{"status":"opted_out"}"#));
+    assert!(!found());
     drop(server);
 }
 

@@ -31,6 +31,24 @@ pub struct SubscriptionRequest {
     /// Language of the messages: `nl` (default), `fr` or `en`.
     #[serde(default)]
     pub lang: Option<String>,
+    /// `alerts` (default), or `opt-out`: hide the identifier from public
+    /// search once its owner confirms.
+    #[serde(default)]
+    #[schema(example = "alerts")]
+    pub purpose: Option<String>,
+}
+
+/// Whether a request is for an opt-out.
+fn opt_out(purpose: Option<&str>) -> Result<bool, ApiError> {
+    match purpose.map(str::trim).filter(|p| !p.is_empty()) {
+        None | Some("alerts") => Ok(false),
+        Some("opt-out") => Ok(true),
+        Some(other) => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_purpose",
+            format!("purpose {other:?} is not `alerts` or `opt-out`"),
+        )),
+    }
 }
 
 /// Confirm a subscription: the token of the mailed link, or the number and
@@ -46,6 +64,9 @@ pub struct ConfirmRequest {
     pub region: Option<String>,
     #[serde(default)]
     pub code: Option<String>,
+    /// With a code: `alerts` (default) or `opt-out`, as asked.
+    #[serde(default)]
+    pub purpose: Option<String>,
 }
 
 /// Stop alerts: the token of the unsubscribe link.
@@ -59,7 +80,8 @@ pub struct UnsubscribeRequest {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SubscriptionStatus {
     /// `link_sent` (look in the mailbox), `code_sent` (type the SMS code),
-    /// `active` (confirmed; a first report was sent) or `deleted`.
+    /// `active` (confirmed; a first report was sent), `opted_out` (hidden
+    /// from public search) or `deleted`.
     pub status: &'static str,
 }
 
@@ -133,11 +155,18 @@ pub async fn subscribe(
     let Json(request) = body?;
     let lang = lang_of(request.lang.as_deref())?;
     let region = region(&state, request.region.as_deref())?;
-    let status = match state
-        .service
-        .subscribe(ip, &request.account, region, lang)
-        .await?
-    {
+    let asked = if opt_out(request.purpose.as_deref())? {
+        state
+            .service
+            .request_opt_out(ip, &request.account, region, lang)
+            .await?
+    } else {
+        state
+            .service
+            .subscribe(ip, &request.account, region, lang)
+            .await?
+    };
+    let status = match asked {
         Subscribed::LinkSent => "link_sent",
         Subscribed::CodeSent => "code_sent",
     };
@@ -169,13 +198,19 @@ pub async fn confirm(
 ) -> Result<Json<SubscriptionStatus>, ApiError> {
     offered(&state)?;
     let Json(request) = body?;
-    match (&request.token, &request.account, &request.code) {
+    let confirmed = match (&request.token, &request.account, &request.code) {
         (Some(token), None, None) => state.service.confirm_link(token).await?,
         (None, Some(account), Some(code)) => {
             let region = region(&state, request.region.as_deref())?;
             state
                 .service
-                .confirm_code(ip, account, region, code, false)
+                .confirm_code(
+                    ip,
+                    account,
+                    region,
+                    code,
+                    opt_out(request.purpose.as_deref())?,
+                )
                 .await?
         }
         _ => {
@@ -186,7 +221,13 @@ pub async fn confirm(
             ))
         }
     };
-    Ok(Json(SubscriptionStatus { status: "active" }))
+    Ok(Json(SubscriptionStatus {
+        status: if confirmed.opted_out {
+            "opted_out"
+        } else {
+            "active"
+        },
+    }))
 }
 
 #[utoipa::path(
