@@ -166,6 +166,7 @@ struct Shared {
     kinds: Vec<String>,
     metrics: RunnerMetrics,
     wake: Arc<Notify>,
+    completions: GroupCommit,
 }
 
 impl Runner {
@@ -178,6 +179,7 @@ impl Runner {
                 kinds: Vec::new(),
                 metrics: RunnerMetrics::default(),
                 wake: Arc::new(Notify::new()),
+                completions: GroupCommit::default(),
             }),
             periodic: Vec::new(),
             in_cluster: Vec::new(),
@@ -268,7 +270,7 @@ impl Runner {
     /// delay is not due, so it is left for later. Runs no periodic task.
     pub async fn drain(&self) -> Result<usize, StoreError> {
         let mut ran = 0;
-        while let Some(job) = self.shared.claim().await? {
+        while let Some(job) = self.shared.claim(1).await?.pop() {
             self.shared.execute(job).await;
             ran += 1;
         }
@@ -326,8 +328,16 @@ impl Runner {
                 .await
             });
         }
-        let permits = Arc::new(Semaphore::new(shared.config.concurrency.max(1)));
+        let concurrency = shared.config.concurrency.max(1);
+        let permits = Arc::new(Semaphore::new(concurrency));
         let mut running = JoinSet::new();
+        // Jobs claimed ahead of a free slot, with when they were claimed: a
+        // claim takes the free slots' jobs and as many again (up to
+        // CLAIM_BATCH), so that under load one transaction serves many jobs
+        // instead of each finishing job's slot claiming one.
+        let mut ready: std::collections::VecDeque<(Job, tokio::time::Instant)> =
+            std::collections::VecDeque::new();
+        let ahead = concurrency.min(CLAIM_BATCH);
         let mut shutdown = std::pin::pin!(shutdown);
         loop {
             while running.try_join_next().is_some() {}
@@ -338,25 +348,59 @@ impl Runner {
                     Err(_) => break,
                 },
             };
-            // Not cancelled by `shutdown`: a claim that committed must reach
-            // its job's handler.
-            match shared.claim().await {
-                Ok(Some(job)) => {
-                    let shared = Arc::clone(&shared);
-                    running.spawn(async move {
-                        shared.execute(job).await;
-                        drop(permit);
-                    });
-                    continue;
+            if ready.is_empty() {
+                let free = 1 + permits.available_permits();
+                // Not cancelled by `shutdown`: a claim that committed must
+                // reach its jobs' handlers (or be released).
+                match shared
+                    .claim((free + ahead).min(CLAIM_BATCH.max(free)))
+                    .await
+                {
+                    Ok(jobs) => {
+                        let now = tokio::time::Instant::now();
+                        ready.extend(jobs.into_iter().map(|job| (job, now)));
+                    }
+                    Err(e) => tracing::warn!(error = %e, "cannot claim a job; trying again"),
                 }
-                Ok(None) => {}
-                Err(e) => tracing::warn!(error = %e, "cannot claim a job; trying again"),
             }
-            drop(permit);
-            tokio::select! {
-                () = &mut shutdown => break,
-                () = shared.wake.notified() => {}
-                () = tokio::time::sleep(shared.config.poll_interval) => {}
+            let Some((job, claimed_at)) = ready.pop_front() else {
+                drop(permit);
+                tokio::select! {
+                    () = &mut shutdown => break,
+                    () = shared.wake.notified() => {}
+                    () = tokio::time::sleep(shared.config.poll_interval) => {}
+                }
+                continue;
+            };
+            let shared = Arc::clone(&shared);
+            running.spawn(async move {
+                // Waited long for a slot: renew the lease first; skip the
+                // job when another runner has it by now.
+                if claimed_at.elapsed() >= shared.config.lease / 3
+                    && !matches!(
+                        shared
+                            .store
+                            .jobs()
+                            .heartbeat(&job, shared.config.lease)
+                            .await,
+                        Ok(true)
+                    )
+                {
+                    tracing::warn!(
+                        id = job.id,
+                        "a job claimed ahead lost its lease before it started"
+                    );
+                    return;
+                }
+                shared.execute(job).await;
+                drop(permit);
+            });
+        }
+        if !ready.is_empty() {
+            let unstarted: Vec<(i64, i64)> =
+                ready.iter().map(|(j, _)| (j.id, j.lease_token)).collect();
+            if let Err(e) = shared.store.jobs().release(&unstarted).await {
+                tracing::warn!(jobs = unstarted.len(), error = %e, "cannot give back jobs claimed ahead; their leases will run out and another runner takes them");
             }
         }
         let _ = stop_tx.send(true);
@@ -491,11 +535,106 @@ async fn keep_lease(store: Store, job: Job, lease: Duration, kind: &'static str)
     }
 }
 
+/// Jobs claimed at once by one claim, at most (fewer when fewer slots are
+/// free).
+const CLAIM_BATCH: usize = 32;
+
+/// Completions recorded at once, at most.
+const COMPLETE_BATCH: usize = 64;
+
+/// Group commit of completions: the first job to finish while no commit is
+/// under way records its own completion and every one queued meanwhile, in
+/// one transaction, and goes on until none is left; the others wait for
+/// their answer. One commit (one fsync on SQLite, one round trip and WAL
+/// flush on PostgreSQL) then serves many jobs when many finish together,
+/// and a lone job is recorded at once.
+#[derive(Default)]
+struct GroupCommit {
+    state: std::sync::Mutex<GroupState>,
+}
+
+type Answer = tokio::sync::oneshot::Sender<Result<bool, StoreError>>;
+
+#[derive(Default)]
+struct GroupState {
+    pending: Vec<(i64, i64, Answer)>,
+    flushing: bool,
+}
+
+/// Hands the flush over when a leader is dropped mid-way (its task
+/// aborted): the jobs it held are answered with an error (their leases run
+/// out and they run again), the queued ones too, and the next completion
+/// leads.
+struct Leader<'a>(&'a GroupCommit);
+
+impl Drop for Leader<'_> {
+    fn drop(&mut self) {
+        let mut state = self.0.lock();
+        state.flushing = false;
+        state.pending.clear();
+    }
+}
+
+impl GroupCommit {
+    fn lock(&self) -> std::sync::MutexGuard<'_, GroupState> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Marks `job` done, with whatever else is waiting; `false` when its
+    /// lease was lost.
+    async fn complete(&self, store: &Store, job: &Job) -> Result<bool, StoreError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let lead = {
+            let mut state = self.lock();
+            state.pending.push((job.id, job.lease_token, tx));
+            !std::mem::replace(&mut state.flushing, true)
+        };
+        if lead {
+            let leader = Leader(self);
+            loop {
+                let batch: Vec<_> = {
+                    let mut state = self.lock();
+                    if state.pending.is_empty() {
+                        state.flushing = false;
+                        break;
+                    }
+                    let n = state.pending.len().min(COMPLETE_BATCH);
+                    state.pending.drain(..n).collect()
+                };
+                let ids: Vec<(i64, i64)> =
+                    batch.iter().map(|(id, token, _)| (*id, *token)).collect();
+                match store.jobs().complete_many(&ids).await {
+                    Ok(done) => {
+                        for ((_, _, answer), ok) in batch.into_iter().zip(done) {
+                            let _ = answer.send(Ok(ok));
+                        }
+                    }
+                    Err(e) => {
+                        let reason = e.to_string();
+                        for (_, _, answer) in batch {
+                            let _ = answer.send(Err(StoreError::aborted(reason.clone())));
+                        }
+                    }
+                }
+            }
+            std::mem::forget(leader);
+        }
+        // Dropped unanswered: the leader's task was aborted mid-commit.
+        rx.await.unwrap_or(Err(StoreError::TaskFailed))
+    }
+}
+
 impl Shared {
-    async fn claim(&self) -> Result<Option<Job>, StoreError> {
+    async fn claim(&self, limit: usize) -> Result<Vec<Job>, StoreError> {
         self.store
             .jobs()
-            .claim(&self.kinds, self.config.lease)
+            .claim_many(
+                &self.kinds,
+                self.config.lease,
+                u32::try_from(limit).unwrap_or(u32::MAX),
+            )
             .await
     }
 
@@ -564,8 +703,9 @@ impl Shared {
         drop(heartbeat);
         let jobs = self.store.jobs();
         let finished = match &outcome {
-            Ok(()) => jobs
-                .complete(&job)
+            Ok(()) => self
+                .completions
+                .complete(&self.store, &job)
                 .await
                 .map(|ok| ok.then_some(JobState::Done)),
             Err(JobError::Permanent(message)) => jobs.fail(&job, message, Retry::Never).await,

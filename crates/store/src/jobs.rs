@@ -203,6 +203,56 @@ impl Jobs<'_> {
             .await
     }
 
+    /// Claims up to `limit` jobs in one transaction (a runner with that
+    /// many free slots): as [`Jobs::claim`], several at once.
+    pub async fn claim_many(
+        &self,
+        kinds: &[String],
+        lease: Duration,
+        limit: u32,
+    ) -> Result<Vec<Job>, StoreError> {
+        let kinds = kinds.to_vec();
+        self.0
+            .transaction(move |c| {
+                Box::pin(async move { claim_many_at(c, &kinds, lease, now_us(), limit).await })
+            })
+            .await
+    }
+
+    /// Marks these jobs done in one transaction; for each, `false` when its
+    /// lease was lost (as [`Jobs::complete`]).
+    pub async fn complete_many(&self, jobs: &[(i64, i64)]) -> Result<Vec<bool>, StoreError> {
+        let jobs = jobs.to_vec();
+        self.0
+            .transaction(move |c| {
+                Box::pin(async move {
+                    let mut done = Vec::with_capacity(jobs.len());
+                    for (id, token) in jobs {
+                        done.push(complete(c, id, token).await?);
+                    }
+                    Ok(done)
+                })
+            })
+            .await
+    }
+
+    /// Gives claimed jobs back that were never started (a runner stopping
+    /// with jobs claimed ahead): queued again at once, the claim's attempt
+    /// not counted. A job whose lease was lost is left alone.
+    pub async fn release(&self, jobs: &[(i64, i64)]) -> Result<(), StoreError> {
+        let jobs = jobs.to_vec();
+        self.0
+            .transaction(move |c| {
+                Box::pin(async move {
+                    for (id, token) in jobs {
+                        release(c, id, token).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .await
+    }
+
     /// Marks the job done; `false` when the lease was lost (another worker
     /// holds the job now, or it was finished already).
     pub async fn complete(&self, job: &Job) -> Result<bool, StoreError> {
@@ -339,14 +389,35 @@ pub async fn claim_at(
     lease: Duration,
     now_us: i64,
 ) -> Result<Option<Job>, StoreError> {
-    if kinds.is_empty() {
-        return Ok(None);
+    Ok(claim_many_at(c, kinds, lease, now_us, 1).await?.pop())
+}
+
+/// Claims up to `limit` jobs on `c`, which should be a transaction (see
+/// [`Jobs::claim_many`]): due queued jobs first (oldest due first), then
+/// running ones whose lease ran out. All of them share one lease token.
+pub async fn claim_many_at(
+    c: &mut Conn<'_>,
+    kinds: &[String],
+    lease: Duration,
+    now_us: i64,
+    limit: u32,
+) -> Result<Vec<Job>, StoreError> {
+    if kinds.is_empty() || limit == 0 {
+        return Ok(Vec::new());
     }
     let context = "claiming a job";
     let token: i64 = rand::random();
     let until = now_us.saturating_add(micros(lease));
     const LOST: &str = "its lease ran out on the last attempt (the worker stopped or hung)";
     const RETURNING: &str = "RETURNING id, kind, payload, attempts, max_attempts";
+    // Due queued jobs first, then running ones whose lease ran out: two
+    // statements, each served by the (state, run_at_us) index, instead of
+    // one OR that scans the whole table per claim.
+    const CANDIDATES: [&str; 2] = [
+        "state = 'queued' AND run_at_us <= {now} ORDER BY run_at_us, id",
+        "state = 'running' AND lease_until_us < {now} ORDER BY lease_until_us, id",
+    ];
+    let mut rows: Vec<(i64, String, Vec<u8>, i64, i64)> = Vec::new();
     match c.side() {
         Side::Sqlite(conn) => {
             let marks = vec!["?"; kinds.len()].join(", ");
@@ -375,56 +446,40 @@ pub async fn claim_at(
                 ),
             )
             .map_err(StoreError::sqlite(context))?;
-            // Due queued jobs first, then running ones whose lease ran
-            // out: two statements, each served by the (state, run_at_us)
-            // index, instead of one OR that scans the whole table per claim.
-            let mut row = None;
-            for candidates in [
-                "state = 'queued' AND run_at_us <= ? ORDER BY run_at_us, id",
-                "state = 'running' AND lease_until_us < ? ORDER BY lease_until_us, id",
-            ] {
+            for candidates in CANDIDATES {
+                let want = i64::from(limit) - rows.len() as i64;
+                if want <= 0 {
+                    break;
+                }
                 let sql = format!(
                     "UPDATE jobs SET state = 'running', attempts = attempts + 1, \
                      lease_until_us = ?, lease_token = ? \
-                     WHERE id = (SELECT id FROM jobs WHERE kind IN ({marks}) AND {candidates} \
-                     LIMIT 1) {RETURNING}"
+                     WHERE id IN (SELECT id FROM jobs WHERE kind IN ({marks}) AND {} \
+                     LIMIT ?) {RETURNING}",
+                    candidates.replace("{now}", "?")
                 );
                 let values: Vec<rusqlite::types::Value> = [until.into(), token.into()]
                     .into_iter()
                     .chain(kinds.iter().map(|k| k.clone().into()))
-                    .chain([now_us.into()])
+                    .chain([now_us.into(), want.into()])
                     .collect();
-                row = conn
+                let mut stmt = conn
                     .prepare_cached(&sql)
-                    .and_then(|mut stmt| {
-                        stmt.query_row(params_from_iter(values), |row| {
-                            Ok((
-                                row.get::<_, i64>(0)?,
-                                row.get::<_, String>(1)?,
-                                row.get::<_, Vec<u8>>(2)?,
-                                row.get::<_, i64>(3)?,
-                                row.get::<_, i64>(4)?,
-                            ))
-                        })
-                        .optional()
-                    })
                     .map_err(StoreError::sqlite(context))?;
-                if row.is_some() {
-                    break;
-                }
+                let claimed = stmt
+                    .query_map(params_from_iter(values), |row| {
+                        Ok((
+                            row.get::<_, i64>(0)?,
+                            row.get::<_, String>(1)?,
+                            row.get::<_, Vec<u8>>(2)?,
+                            row.get::<_, i64>(3)?,
+                            row.get::<_, i64>(4)?,
+                        ))
+                    })
+                    .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+                    .map_err(StoreError::sqlite(context))?;
+                rows.extend(claimed);
             }
-            row.map(|(id, kind, payload, attempts, max)| {
-                Ok(Job {
-                    id,
-                    kind,
-                    payload,
-                    attempt: count_from_column(attempts)?,
-                    max_attempts: count_from_column(max)?,
-                    lease_token: token,
-                    lease_until_us: until,
-                })
-            })
-            .transpose()
         }
         Side::Postgres(pg) => {
             pg.execute(
@@ -436,46 +491,56 @@ pub async fn claim_at(
             )
             .await
             .map_err(StoreError::postgres(context))?;
-            // As for SQLite: due queued jobs, then lapsed leases, each an
-            // index scan.
-            let mut row = None;
-            for candidates in [
-                "state = 'queued' AND run_at_us <= $4 ORDER BY run_at_us, id",
-                "state = 'running' AND lease_until_us < $4 ORDER BY lease_until_us, id",
-            ] {
-                row = pg
-                    .query_opt(
+            for candidates in CANDIDATES {
+                let want = i64::from(limit) - rows.len() as i64;
+                if want <= 0 {
+                    break;
+                }
+                // `= ANY(ARRAY(...))`: the locked subquery runs once, as
+                // written (an `IN` may be planned as a join around it).
+                let claimed = pg
+                    .query(
                         &format!(
                             "UPDATE jobs SET state = 'running', attempts = attempts + 1, \
                              lease_until_us = $1, lease_token = $2 \
-                             WHERE id = (SELECT id FROM jobs WHERE kind = ANY($3) AND {candidates} \
-                             LIMIT 1 FOR UPDATE SKIP LOCKED) {RETURNING}"
+                             WHERE id = ANY(ARRAY(SELECT id FROM jobs WHERE kind = ANY($3) AND {} \
+                             LIMIT $5 FOR UPDATE SKIP LOCKED)) {RETURNING}",
+                            candidates.replace("{now}", "$4")
                         ),
-                        &[&until, &token, &kinds, &now_us],
+                        &[&until, &token, &kinds, &now_us, &want],
                     )
                     .await
                     .map_err(StoreError::postgres(context))?;
-                if row.is_some() {
-                    break;
+                let get = StoreError::postgres(context);
+                for row in claimed {
+                    let attempts: i32 = row.try_get(3).map_err(&get)?;
+                    let max: i32 = row.try_get(4).map_err(&get)?;
+                    rows.push((
+                        row.try_get(0).map_err(&get)?,
+                        row.try_get(1).map_err(&get)?,
+                        row.try_get(2).map_err(&get)?,
+                        attempts.into(),
+                        max.into(),
+                    ));
                 }
             }
-            let get = StoreError::postgres(context);
-            row.map(|row| {
-                let attempts: i32 = row.try_get(3).map_err(&get)?;
-                let max: i32 = row.try_get(4).map_err(&get)?;
-                Ok(Job {
-                    id: row.try_get(0).map_err(&get)?,
-                    kind: row.try_get(1).map_err(&get)?,
-                    payload: row.try_get(2).map_err(&get)?,
-                    attempt: count_from_column(attempts.into())?,
-                    max_attempts: count_from_column(max.into())?,
-                    lease_token: token,
-                    lease_until_us: until,
-                })
-            })
-            .transpose()
         }
     }
+    // RETURNING gives no order: oldest first, as they were chosen.
+    rows.sort_by_key(|r| r.0);
+    rows.into_iter()
+        .map(|(id, kind, payload, attempts, max)| {
+            Ok(Job {
+                id,
+                kind,
+                payload,
+                attempt: count_from_column(attempts)?,
+                max_attempts: count_from_column(max)?,
+                lease_token: token,
+                lease_until_us: until,
+            })
+        })
+        .collect()
 }
 
 /// Marks a claimed job done (see [`Jobs::complete`]).
@@ -484,12 +549,12 @@ pub async fn complete(c: &mut Conn<'_>, id: i64, token: i64) -> Result<bool, Sto
     let now = now_us();
     let n = match c.side() {
         Side::Sqlite(conn) => conn
-            .execute(
+            .prepare_cached(
                 "UPDATE jobs SET state = 'done', finished_at_us = ?1, lease_token = NULL, \
                  lease_until_us = NULL, last_error = NULL \
                  WHERE id = ?2 AND state = 'running' AND lease_token = ?3",
-                params![now, id, token],
             )
+            .and_then(|mut stmt| stmt.execute(params![now, id, token]))
             .map(|n| n as u64)
             .map_err(StoreError::sqlite(context))?,
         Side::Postgres(pg) => pg
@@ -573,6 +638,30 @@ pub async fn heartbeat(
                 "UPDATE jobs SET lease_until_us = $1 \
                  WHERE id = $2 AND state = 'running' AND lease_token = $3",
                 &[&until_us, &id, &token],
+            )
+            .await
+            .map_err(StoreError::postgres(context))?,
+    };
+    Ok(n == 1)
+}
+
+/// Gives a claimed job back unstarted (see [`Jobs::release`]).
+pub async fn release(c: &mut Conn<'_>, id: i64, token: i64) -> Result<bool, StoreError> {
+    let context = "releasing a job";
+    let n = match c.side() {
+        Side::Sqlite(conn) => conn
+            .execute(
+                "UPDATE jobs SET state = 'queued', attempts = attempts - 1, lease_token = NULL, \
+                 lease_until_us = NULL WHERE id = ?1 AND state = 'running' AND lease_token = ?2",
+                params![id, token],
+            )
+            .map(|n| n as u64)
+            .map_err(StoreError::sqlite(context))?,
+        Side::Postgres(pg) => pg
+            .execute(
+                "UPDATE jobs SET state = 'queued', attempts = attempts - 1, lease_token = NULL, \
+                 lease_until_us = NULL WHERE id = $1 AND state = 'running' AND lease_token = $2",
+                &[&id, &token],
             )
             .await
             .map_err(StoreError::postgres(context))?,

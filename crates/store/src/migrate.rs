@@ -44,6 +44,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "subscriptions",
         sql: include_str!("../migrations/sqlite/0004_subscriptions.sql"),
     },
+    Migration {
+        version: 5,
+        name: "subscription_mail_to",
+        sql: include_str!("../migrations/sqlite/0005_subscription_mail_to.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -66,6 +71,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 4,
         name: "subscriptions",
         sql: include_str!("../migrations/postgres/0004_subscriptions.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "subscription_mail_to",
+        sql: include_str!("../migrations/postgres/0005_subscription_mail_to.sql"),
     },
 ];
 

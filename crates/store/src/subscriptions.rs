@@ -82,6 +82,11 @@ pub struct Subscription {
     pub secret_tries: u32,
     pub expires_at_us: Option<i64>,
     pub sent_at_us: Option<i64>,
+    /// A phone subscription's email address for alerts, sealed with the
+    /// contact key, and whether its owner confirmed it (until then alerts
+    /// go by SMS).
+    pub mail_to: Option<Vec<u8>>,
+    pub mail_to_confirmed: bool,
 }
 
 impl std::fmt::Debug for Subscription {
@@ -95,7 +100,8 @@ impl std::fmt::Debug for Subscription {
 }
 
 const COLUMNS: &str =
-    "id, kind, prf_output, bucket, contact, lang, state, secret_tries, expires_at_us, sent_at_us, purpose";
+    "id, kind, prf_output, bucket, contact, lang, state, secret_tries, expires_at_us, sent_at_us, purpose, \
+     mail_to, mail_to_expires_us";
 
 fn row(r: &AnyRow<'_, '_>) -> Result<Subscription, StoreError> {
     let kind: String = r.get(1)?;
@@ -103,6 +109,9 @@ fn row(r: &AnyRow<'_, '_>) -> Result<Subscription, StoreError> {
     let bucket: i64 = r.get(3)?;
     let tries: i64 = r.get(7)?;
     let purpose: String = r.get(10)?;
+    let mail_to: Option<Vec<u8>> = r.get(11)?;
+    // Pending while its link can still be followed (or not yet sent).
+    let mail_to_expires: Option<i64> = r.get(12)?;
     Ok(Subscription {
         id: r.get(0)?,
         kind: SubscriptionKind::parse(&kind)?,
@@ -115,6 +124,8 @@ fn row(r: &AnyRow<'_, '_>) -> Result<Subscription, StoreError> {
         secret_tries: u32::try_from(tries).unwrap_or(u32::MAX),
         expires_at_us: r.get(8)?,
         sent_at_us: r.get(9)?,
+        mail_to_confirmed: mail_to.is_some() && mail_to_expires.is_none(),
+        mail_to,
     })
 }
 
@@ -129,6 +140,9 @@ pub struct NewSubscription {
     pub lang: String,
     pub secret_hash: Vec<u8>,
     pub expires_at_us: i64,
+    /// For a phone: an email address (sealed) to send alerts to once its
+    /// owner confirms, asked for with the number.
+    pub mail_to: Option<Vec<u8>>,
 }
 
 /// What [`request`] did.
@@ -154,6 +168,9 @@ pub async fn request(
     now_us: i64,
 ) -> Result<Requested, StoreError> {
     let existing = by_prf_output(c, &new.prf_output, new.purpose).await?;
+    // An address given with the request is pending until its own link is
+    // followed (see `confirm_mail_to`).
+    let mail_to_expires = new.mail_to.as_ref().map(|_| new.expires_at_us);
     match existing {
         Some(s) if s.active => Ok(Requested::AlreadyActive(s.id)),
         Some(s) if s.sent_at_us.is_some_and(|t| now_us - t < throttle_us) => {
@@ -164,8 +181,18 @@ pub async fn request(
                 c,
                 "renewing a subscription request",
                 "UPDATE subscriptions SET contact = $1, lang = $2, secret_hash = $3, secret_tries = 0, \
-                 expires_at_us = $4, sent_at_us = $5 WHERE id = $6 AND state = 'pending'",
-                &[&new.contact, &new.lang, &new.secret_hash, &new.expires_at_us, &now_us, &s.id],
+                 expires_at_us = $4, sent_at_us = $5, mail_to = $7, mail_to_expires_us = $8 \
+                 WHERE id = $6 AND state = 'pending'",
+                &[
+                    &new.contact,
+                    &new.lang,
+                    &new.secret_hash,
+                    &new.expires_at_us,
+                    &now_us,
+                    &s.id,
+                    &new.mail_to,
+                    &mail_to_expires,
+                ],
             )
             .await?;
             Ok(Requested::Renewed(s.id))
@@ -176,8 +203,8 @@ pub async fn request(
                 c,
                 "adding a subscription request",
                 "INSERT INTO subscriptions (kind, prf_output, bucket, contact, lang, state, secret_hash, \
-                 expires_at_us, sent_at_us, created_at_us, purpose) \
-                 VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $8, $9) RETURNING id",
+                 expires_at_us, sent_at_us, created_at_us, purpose, mail_to, mail_to_expires_us) \
+                 VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $8, $9, $10, $11) RETURNING id",
                 &[
                     &new.kind.as_str(),
                     &new.prf_output,
@@ -188,6 +215,8 @@ pub async fn request(
                     &new.expires_at_us,
                     &now_us,
                     &new.purpose.as_str(),
+                    &new.mail_to,
+                    &mail_to_expires,
                 ],
                 |r| r.get::<i64>(0),
             )
@@ -288,8 +317,62 @@ pub async fn delete(c: &mut Conn<'_>, id: i64) -> Result<bool, StoreError> {
         > 0)
 }
 
-/// Deletes pending subscriptions whose confirmation expired before `now_us`.
+/// Sets the token (its hash) that confirms an active phone subscription's
+/// `mail_to`, valid until `expires_at_us`.
+pub async fn set_mail_to_secret(
+    c: &mut Conn<'_>,
+    id: i64,
+    secret_hash: &[u8],
+    expires_at_us: i64,
+) -> Result<bool, StoreError> {
+    let secret_hash = secret_hash.to_vec();
+    Ok(execute(
+        c,
+        "asking to confirm a subscription's email address",
+        "UPDATE subscriptions SET mail_to_secret = $1, mail_to_expires_us = $2 \
+         WHERE id = $3 AND state = 'active' AND mail_to IS NOT NULL",
+        &[&secret_hash, &expires_at_us, &id],
+    )
+    .await?
+        > 0)
+}
+
+/// Confirms the `mail_to` whose token hashes to `secret_hash`, if it has
+/// not expired (single use); the subscription, alerted by mail from now on.
+pub async fn confirm_mail_to(
+    c: &mut Conn<'_>,
+    secret_hash: &[u8],
+    now_us: i64,
+) -> Result<Option<Subscription>, StoreError> {
+    let sql = format!(
+        "UPDATE subscriptions SET mail_to_secret = NULL, mail_to_expires_us = NULL \
+         WHERE mail_to_secret = $1 AND state = 'active' AND mail_to_expires_us > $2 \
+         RETURNING {COLUMNS}"
+    );
+    let secret_hash = secret_hash.to_vec();
+    Ok(query(
+        c,
+        "confirming a subscription's email address",
+        &sql,
+        &[&secret_hash, &now_us],
+        row,
+    )
+    .await?
+    .into_iter()
+    .next())
+}
+
+/// Deletes pending subscriptions whose confirmation expired before `now_us`,
+/// and the email addresses whose link was not confirmed in time.
 pub async fn delete_expired(c: &mut Conn<'_>, now_us: i64) -> Result<u64, StoreError> {
+    execute(
+        c,
+        "forgetting unconfirmed email addresses for alerts",
+        "UPDATE subscriptions SET mail_to = NULL, mail_to_secret = NULL, mail_to_expires_us = NULL \
+         WHERE mail_to IS NOT NULL AND mail_to_expires_us <= $1",
+        &[&now_us],
+    )
+    .await?;
     execute(
         c,
         "deleting expired subscription requests",

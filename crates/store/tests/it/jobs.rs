@@ -545,3 +545,107 @@ store_test!(two_stores_claim_every_job_once, |db| async move {
         [("work".to_owned(), JobState::Done, MANY as u64)]
     );
 });
+
+store_test!(
+    claim_many_takes_up_to_the_limit_oldest_first,
+    |db| async move {
+        let store = db.open().await;
+        let now = now_us();
+        let mut ids = Vec::new();
+        for i in 0..5i64 {
+            ids.push(
+                enqueue(
+                    &store,
+                    NewJob::new("mail", vec![i as u8]).run_at_us(now - 1000 + i),
+                )
+                .await,
+            );
+        }
+        // Not due yet, and of another kind: never in the batch.
+        enqueue(
+            &store,
+            NewJob::new("mail", vec![9]).run_at_us(now + HOUR_US),
+        )
+        .await;
+        enqueue(&store, NewJob::new("sms", vec![8])).await;
+        let jobs = store.jobs();
+        let first = jobs.claim_many(&kinds(&["mail"]), LEASE, 3).await.unwrap();
+        assert_eq!(first.iter().map(|j| j.id).collect::<Vec<_>>(), ids[..3]);
+        assert!(first.iter().all(|j| j.attempt == 1 && j.payload.len() == 1));
+        let rest = jobs.claim_many(&kinds(&["mail"]), LEASE, 10).await.unwrap();
+        assert_eq!(rest.iter().map(|j| j.id).collect::<Vec<_>>(), ids[3..]);
+        assert!(jobs
+            .claim_many(&kinds(&["mail"]), LEASE, 10)
+            .await
+            .unwrap()
+            .is_empty());
+
+        // One of them lost its lease to another claim: completing the batch
+        // marks the others done and says which one was lost.
+        let mut batch: Vec<(i64, i64)> = first.iter().map(|j| (j.id, j.lease_token)).collect();
+        batch[1].1 ^= 1;
+        assert_eq!(
+            jobs.complete_many(&batch).await.unwrap(),
+            [true, false, true]
+        );
+        assert_eq!(info(&store, ids[0]).await.state, JobState::Done);
+        assert_eq!(info(&store, ids[1]).await.state, JobState::Running);
+        assert_eq!(info(&store, ids[2]).await.state, JobState::Done);
+    }
+);
+
+store_test!(
+    two_stores_claiming_in_batches_take_every_job_once,
+    |db| async move {
+        let stores = [db.open().await, db.open().await];
+        stores[0]
+            .transaction(|c| {
+                Box::pin(async move {
+                    for i in 0..MANY {
+                        let job = NewJob::new("work", (i as u32).to_be_bytes().to_vec());
+                        jobs::enqueue(c, &job).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .await
+            .unwrap();
+        let mut tasks = Vec::new();
+        for store in &stores {
+            for _ in 0..CLAIMERS {
+                let store = store.clone();
+                tasks.push(tokio::spawn(async move {
+                    let kinds = kinds(&["work"]);
+                    let mut claimed = Vec::new();
+                    loop {
+                        let batch = store.jobs().claim_many(&kinds, LEASE, 7).await.unwrap();
+                        if batch.is_empty() {
+                            break claimed;
+                        }
+                        let done: Vec<(i64, i64)> =
+                            batch.iter().map(|j| (j.id, j.lease_token)).collect();
+                        assert!(store
+                            .jobs()
+                            .complete_many(&done)
+                            .await
+                            .unwrap()
+                            .iter()
+                            .all(|ok| *ok));
+                        claimed.extend(batch.iter().map(|j| j.id));
+                    }
+                }));
+            }
+        }
+        let mut claimed = Vec::new();
+        for task in tasks {
+            claimed.extend(task.await.unwrap());
+        }
+        let unique: HashSet<i64> = claimed.iter().copied().collect();
+        assert_eq!(claimed.len(), MANY, "every job claimed exactly once");
+        assert_eq!(unique.len(), MANY, "a job was claimed twice");
+        assert_eq!(
+            stores[1].jobs().counts().await.unwrap(),
+            [("work".to_owned(), JobState::Done, MANY as u64)]
+        );
+    }
+);

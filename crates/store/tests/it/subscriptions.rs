@@ -19,6 +19,7 @@ fn new(output: u8, secret: u8, expires_at_us: i64) -> NewSubscription {
         lang: "fr".into(),
         secret_hash: vec![secret; 32],
         expires_at_us,
+        mail_to: None,
     }
 }
 
@@ -138,6 +139,66 @@ store_test!(
         assert_eq!(
             store.subscriptions().opt_outs().await.unwrap(),
             vec![(vec![4u8; 64], 7)]
+        );
+    }
+);
+
+store_test!(
+    a_phone_subscriptions_mail_to_is_confirmed_once_or_forgotten,
+    |db| async move {
+        let store = db.open().await;
+        let now = now_us();
+        let minute = 60_000_000;
+        let phone = move |output: u8, secret: u8, mail_secret: u8| NewSubscription {
+            kind: SubscriptionKind::Phone,
+            mail_to: Some(vec![mail_secret; 48]),
+            ..new(output, secret, now + minute)
+        };
+        let (linked, again, forgotten, kept) = store
+            .transaction(move |c| {
+                Box::pin(async move {
+                    let mut ids = Vec::new();
+                    for (output, secret) in [(7u8, 70u8), (8, 80)] {
+                        let Requested::Created(id) =
+                            subs::request(c, &phone(output, secret, output), minute, now).await?
+                        else {
+                            panic!("not created");
+                        };
+                        let sub = subs::confirm(c, &[secret; 32], now).await?.unwrap();
+                        assert_eq!(sub.mail_to.as_deref(), Some(&[output; 48][..]));
+                        assert!(!sub.mail_to_confirmed, "not before its link is followed");
+                        // The link to the address: 71 for the first, 81 for the second.
+                        assert!(
+                            subs::set_mail_to_secret(c, id, &[secret + 1; 32], now + minute)
+                                .await?
+                        );
+                        ids.push(id);
+                    }
+                    // A token that is not the link's confirms nothing.
+                    assert!(subs::confirm_mail_to(c, &[99; 32], now).await?.is_none());
+                    let linked = subs::confirm_mail_to(c, &[71; 32], now + 1).await?;
+                    // Single use.
+                    let again = subs::confirm_mail_to(c, &[71; 32], now + 2).await?;
+                    // The second link expires unfollowed: its address is forgotten,
+                    // the subscription stays (alerts by SMS).
+                    subs::delete_expired(c, now + 2 * minute).await?;
+                    let forgotten = subs::get(c, ids[1]).await?.unwrap();
+                    assert!(subs::confirm_mail_to(c, &[81; 32], now + 1)
+                        .await?
+                        .is_none());
+                    let kept = subs::get(c, ids[0]).await?.unwrap();
+                    Ok((linked, again, forgotten, kept))
+                })
+            })
+            .await
+            .unwrap();
+        let linked = linked.expect("the link confirms the address");
+        assert!(linked.mail_to_confirmed);
+        assert!(again.is_none());
+        assert!(forgotten.active && forgotten.mail_to.is_none() && !forgotten.mail_to_confirmed);
+        assert!(
+            kept.active && kept.mail_to_confirmed,
+            "a confirmed address is kept"
         );
     }
 );
