@@ -9,7 +9,9 @@
 //! Phases (`--phases`, comma-separated; each on a fresh store and index;
 //! `match` is `staged` without the deliveries, e.g. to profile it):
 //! - `scan`: matching alone, `--scan` subscriptions none of which is in the
-//!   breach (time linear? memory flat?);
+//!   breach (time linear? memory flat?); `scan-dense` the same with every
+//!   subscription in a bucket of the breach (no HKDF skipped: a breach
+//!   filling nearly every bucket, ~100 M entries);
 //! - `decompose`: what one subscription costs in matching, part by part
 //!   (store page reads, HKDF, segment lookups), and the same loop on every
 //!   core;
@@ -48,7 +50,7 @@ use lekradar_messages::{
 use lekradar_normalize::Region;
 use lekradar_prf::{ServerKey, OUTPUT_LEN};
 use lekradar_service::{DeploymentMode, Messaging, Rates, Service, ServiceConfig};
-use lekradar_store::{JobState, Rate, Store};
+use lekradar_store::{Rate, Store};
 use lekradar_testkit::services::{SmtpSink, SmtpSinkOptions};
 use rand::{Rng, RngCore, SeedableRng};
 use rayon::prelude::*;
@@ -92,7 +94,7 @@ struct Args {
     /// DKIM signature of the mails: ed25519, rsa (2048 bits) or none.
     #[arg(long, default_value = "ed25519")]
     dkim: String,
-    /// Phases to run: scan, decompose, staged (match), pipeline.
+    /// Phases to run: scan, scan-dense, decompose, staged (match), pipeline.
     #[arg(
         long,
         value_delimiter = ',',
@@ -106,6 +108,9 @@ struct Args {
     /// deployment's data directory).
     #[arg(long)]
     store_dir: Option<PathBuf>,
+    /// The store's name in results (default: --store).
+    #[arg(long)]
+    label: Option<String>,
 }
 
 // ---------------------------------------------------------------------------
@@ -890,10 +895,23 @@ fn arrivals(sink: &SmtpSink) -> Vec<u128> {
     times
 }
 
+/// How many mails the sink stored. On tmpfs (the sink's Maildir is in
+/// /dev/shm) a directory's size is 40 + 20 bytes per entry: one stat
+/// instead of listing thousands of names, which would take CPU from the
+/// senders measured.
 fn count(sink: &SmtpSink) -> usize {
-    std::fs::read_dir(sink.maildir().join("new"))
-        .map(|d| d.count())
-        .unwrap_or(0)
+    let new = sink.maildir().join("new");
+    let on_tmpfs = {
+        use std::os::unix::ffi::OsStrExt as _;
+        let path = std::ffi::CString::new(new.as_os_str().as_bytes()).unwrap();
+        // SAFETY: statfs writes the struct it is given; `path` is a C string.
+        let mut fs: libc::statfs = unsafe { std::mem::zeroed() };
+        (unsafe { libc::statfs(path.as_ptr(), &mut fs) } == 0) && fs.f_type == 0x0102_1994
+    };
+    match std::fs::metadata(&new) {
+        Ok(meta) if on_tmpfs => (meta.len().saturating_sub(40) / 20) as usize,
+        _ => std::fs::read_dir(new).map(|d| d.count()).unwrap_or(0),
+    }
 }
 
 /// Waits (polling gently: listing thousands of files costs CPU the sender
@@ -910,8 +928,21 @@ async fn wait_mails(sink: &SmtpSink, n: usize, timeout: Duration) -> anyhow::Res
             started.elapsed() < timeout,
             "the sink got {c} of {n} mails in {timeout:?}"
         );
-        tokio::time::sleep(Duration::from_millis(50).max(t.elapsed() * 10)).await;
+        tokio::time::sleep(Duration::from_millis(20).max(t.elapsed() * 10)).await;
     }
+}
+
+/// CLOCK_MONOTONIC in seconds, as `perf record -k CLOCK_MONOTONIC` stamps
+/// samples: phases print it so that a profile can be cut to one of them
+/// (`perf report --time START,END`).
+fn monotonic() -> f64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes the timespec it is given.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+    ts.tv_sec as f64 + ts.tv_nsec as f64 / 1e9
 }
 
 fn now_ns() -> u128 {
@@ -1107,7 +1138,12 @@ impl Bench {
 
     /// Matching alone against growing numbers of subscriptions, none in
     /// the breach.
-    async fn scan(&mut self) -> anyhow::Result<()> {
+    /// `dense`: every subscription's bucket holds an entry of the breach
+    /// (its PRF output is still not in it), so matching cannot skip the
+    /// HKDF for any: the cost per subscription a breach of ~100 M entries
+    /// would have, when nearly every bucket holds one.
+    async fn scan(&mut self, dense: bool) -> anyhow::Result<()> {
+        let kind = if dense { "scan-dense" } else { "scan" };
         let index = self.scratch("scan-index")?;
         let (mut writer, tx) = build_index(&index, &self.keyed)?;
         writer.commit(tx)?;
@@ -1118,7 +1154,14 @@ impl Bench {
         sizes.sort_unstable();
         let mut have = 0;
         for &size in &sizes {
-            let add = outsiders(&self.contact, have, size - have, 7 + have as u64);
+            let mut add = outsiders(&self.contact, have, size - have, 7 + have as u64);
+            if dense {
+                let entries = &self.keyed.entries;
+                let mut rng = rand::rngs::StdRng::seed_from_u64(11 + have as u64);
+                for row in &mut add {
+                    row.bucket = entries[rng.gen_range(0..entries.len())].0;
+                }
+            }
             db.insert(&add)?;
             drop(add);
             have = size;
@@ -1133,7 +1176,7 @@ impl Bench {
                 let [rss0, rss, anon0, anon] = mem.finish();
                 ensure!(stats.subscriptions == size as u64 && stats.matches == 0);
                 self.out.line(
-                    "scan",
+                    kind,
                     &[
                         ("subs", size.to_string()),
                         ("run", run.to_string()),
@@ -1331,11 +1374,13 @@ impl Bench {
             db.insert(&mixed(&self.contact, &self.keyed, total, 1234))?;
             let svc = service(&index, &self.key_file, &store, &self.contact)?;
             eprintln!("staged: matching {total} subscriptions ({m} in the breach) ...");
+            eprintln!("mark match-start {:.6}", monotonic());
             let mem = MemoryPeak::start();
             let cpu0 = cpu_now(None, self.pg());
             let t = Instant::now();
             let stats = svc.match_new_segments().await?;
             let secs = t.elapsed().as_secs_f64();
+            eprintln!("mark match-end {:.6}", monotonic());
             let cpu = cpu_now(None, self.pg()).since(cpu0);
             let [rss0, rss, anon0, anon] = mem.finish();
             ensure!(
@@ -1410,16 +1455,19 @@ impl Bench {
                 },
             );
             outbox.register(&mut runner);
+            let metrics = runner.metrics().clone();
             let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
             eprintln!("staged: the outbox sends {m} mails, concurrency {conc} ...");
             let cpu0 = cpu_now(Some(&pid), self.pg());
             let start = now_ns();
+            eprintln!("mark outbox-start {:.6}", monotonic());
             let running = tokio::spawn(runner.run(async {
                 let _ = stopped.await;
             }));
             wait_mails(&sink, m, Duration::from_secs(600)).await?;
+            eprintln!("mark outbox-end {:.6}", monotonic());
             let cpu = cpu_now(Some(&pid), self.pg()).since(cpu0);
-            let done_at = wait_done(&store, m).await?;
+            let done_at = wait_done(&metrics, m).await?;
             let _ = stop.send(());
             running.await?;
             let times = arrivals(&sink);
@@ -1438,6 +1486,54 @@ impl Bench {
                 )],
             );
             drop(sink);
+
+            // The runner and the store alone: the same queue again, each
+            // job done at once by a handler that sends nothing.
+            db.execute(
+                "UPDATE jobs SET state = 'queued', attempts = 0, lease_token = NULL, \
+                 lease_until_us = NULL, finished_at_us = NULL, last_error = NULL \
+                 WHERE kind = 'outbox.mail'",
+            )?;
+            if self.pg() {
+                // What autovacuum does to a queue table between bursts.
+                db.execute("VACUUM ANALYZE jobs")?;
+            }
+            let mut runner = Runner::new(
+                store.clone(),
+                RunnerConfig {
+                    concurrency: conc,
+                    ..RunnerConfig::default()
+                },
+            );
+            runner.handle(lekradar_messages::outbox::MAIL, |_job| {
+                Box::pin(async { Ok(()) })
+            });
+            let metrics = runner.metrics().clone();
+            let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+            eprintln!("staged: the runner alone (no mail) on the same {m} jobs, {conc} ...");
+            let cpu0 = cpu_now(None, self.pg());
+            let start = now_ns();
+            let running = tokio::spawn(runner.run(async {
+                let _ = stopped.await;
+            }));
+            let done_at = wait_done(&metrics, m).await?;
+            let cpu = cpu_now(None, self.pg()).since(cpu0);
+            let _ = stop.send(());
+            running.await?;
+            let secs = done_at.saturating_sub(start) as f64 / 1e9;
+            let per = |s: f64| f0(s * 1e6 / m as f64);
+            self.out.line(
+                "runner",
+                &[
+                    ("concurrency", conc.to_string()),
+                    ("jobs", m.to_string()),
+                    ("seconds", f3(secs)),
+                    ("jobs_per_s", f0(m as f64 / secs)),
+                    ("cpu_me_us_per_job", per(cpu.me)),
+                    ("cpu_pg_mine_us_per_job", per(cpu.pg_mine)),
+                    ("cpu_other_s", f3(cpu.other())),
+                ],
+            );
 
             // The mailer without the outbox: same mails, same concurrency.
             let (sink, pid) = start_sink();
@@ -1586,6 +1682,7 @@ impl Bench {
         );
         svc.schedule(&mut runner);
         outbox.register(&mut runner);
+        let metrics = runner.metrics().clone();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let running = tokio::spawn(runner.run(async {
             let _ = stopped.await;
@@ -1601,7 +1698,7 @@ impl Bench {
         writer.commit(tx)?;
         wait_mails(&sink, m, Duration::from_secs(900)).await?;
         let cpu = cpu_now(Some(&pid), self.pg()).since(cpu0);
-        let done_at = wait_done(&store, m).await?;
+        let done_at = wait_done(&metrics, m).await?;
         let [rss0, rss, anon0, anon] = mem.finish();
         let _ = stop.send(());
         running.await?;
@@ -1648,25 +1745,25 @@ impl Bench {
     }
 }
 
-/// Waits until `m` outbox mails are done; when (ns since the epoch).
-async fn wait_done(store: &Store, m: usize) -> anyhow::Result<u128> {
+/// Waits until the runner whose metrics these are has finished `m`
+/// outbox jobs (its own counter: no store query competes with it); when
+/// (ns since the epoch).
+async fn wait_done(metrics: &lekradar_jobs::RunnerMetrics, m: usize) -> anyhow::Result<u128> {
     let started = Instant::now();
+    let labels = lekradar_jobs::RunLabels {
+        kind: lekradar_messages::outbox::MAIL.to_owned(),
+        outcome: "done",
+    };
     loop {
-        let counts = store.jobs().counts().await?;
-        let by: HashMap<(String, JobState), u64> =
-            counts.into_iter().map(|(k, s, n)| ((k, s), n)).collect();
-        let done = by
-            .get(&("outbox.mail".to_owned(), JobState::Done))
-            .copied()
-            .unwrap_or(0);
+        let done = metrics.runs.get_or_create(&labels).get();
         if done >= m as u64 {
             return Ok(now_ns());
         }
         ensure!(
-            started.elapsed() < Duration::from_secs(120),
+            started.elapsed() < Duration::from_secs(600),
             "{done} of {m} outbox jobs done"
         );
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        tokio::time::sleep(Duration::from_millis(5)).await;
     }
 }
 
@@ -1691,7 +1788,7 @@ async fn main() -> anyhow::Result<()> {
     let mut bench = Bench {
         out: Out {
             file,
-            backend: args.store.clone(),
+            backend: args.label.clone().unwrap_or_else(|| args.store.clone()),
         },
         args,
         key_file,
@@ -1703,7 +1800,8 @@ async fn main() -> anyhow::Result<()> {
     for phase in &phases {
         eprintln!("== {phase} ({})", bench.args.store);
         match phase.as_str() {
-            "scan" => bench.scan().await?,
+            "scan" => bench.scan(false).await?,
+            "scan-dense" => bench.scan(true).await?,
             "decompose" => bench.decompose().await?,
             "staged" => bench.staged(true).await?,
             "match" => bench.staged(false).await?,

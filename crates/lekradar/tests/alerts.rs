@@ -441,7 +441,7 @@ fn subscribe_confirm_report_alert_once_and_unsubscribe_in_one_click() {
 }
 
 #[test]
-fn a_phone_number_is_confirmed_by_an_sms_code_that_holds_no_link() {
+fn a_phone_number_is_confirmed_by_an_sms_code_that_holds_no_link_and_linked_to_a_mailbox() {
     let dir = tempfile::tempdir().unwrap();
     let (data, found) = demo_data(dir.path());
     let phone = found.iter().find(|f| !f.contains('@')).unwrap().clone();
@@ -463,7 +463,27 @@ fn a_phone_number_is_confirmed_by_an_sms_code_that_holds_no_link() {
         &jar,
         "/alerts?lang=nl",
         "/alerts",
-        &[("account", &phone)],
+        &[("account", &phone), ("mail_to", "not-an-address")],
+    );
+    assert_eq!(code, 400, "{page}");
+    assert!(page.contains("moet een e-mailadres zijn"), "{page}");
+    // The alerts of the number are to go by mail to this address, once it
+    // agrees; an address only goes with a number.
+    let mailbox = "ik.zelf@example.org";
+    let (code, page) = post_form(
+        &server.base,
+        &jar,
+        "/alerts?lang=nl",
+        "/alerts",
+        &[("account", mailbox), ("mail_to", "ander@example.org")],
+    );
+    assert_eq!(code, 400, "{page}");
+    let (code, page) = post_form(
+        &server.base,
+        &jar,
+        "/alerts?lang=nl",
+        "/alerts",
+        &[("account", &phone), ("mail_to", mailbox)],
     );
     assert_eq!(code, 200, "{page}");
     assert!(
@@ -503,16 +523,85 @@ fn a_phone_number_is_confirmed_by_an_sms_code_that_holds_no_link() {
     );
     assert_eq!(code, 200, "{page}");
     assert!(page.contains("Je meldingen staan aan"), "{page}");
+    assert!(page.contains("We stuurden ook een link"), "{page}");
     // The number is in the demo breach: the first report comes by SMS.
     let sms = kannel.wait_for(2, Duration::from_secs(30));
     assert!(sms[1].text.contains("Demo"), "{}", sms[1].text);
     assert!(!sms[1].text.contains("http"), "{}", sms[1].text);
+
+    // Only now, with the number confirmed, the mailbox is asked to agree.
+    let link = &world.mails(1)[0];
+    assert_eq!(link.to, mailbox);
+    assert!(link.subject.contains(&phone), "{}", link.subject);
+    let token = token_of(&link.text, "/alerts/confirm");
+    // A new breach before the mailbox agreed: the alert goes by SMS.
+    let publish_phone = |name: &str| {
+        let add = lekradar(
+            &data,
+            &[
+                "breach",
+                "add",
+                name,
+                "--breach-date",
+                "2026-11-01",
+                "--verified",
+                "true",
+            ],
+        );
+        assert!(add.status.success(), "{}", stderr(&add));
+        let file = dir.path().join(format!("{name}.csv"));
+        std::fs::write(
+            &file,
+            format!("phone,name\n{phone},Iemand\n+31612345670,Ander\n"),
+        )
+        .unwrap();
+        let ing = lekradar(
+            &data,
+            &[
+                "ingest",
+                "--breach",
+                name,
+                "--region",
+                "NL",
+                file.to_str().unwrap(),
+            ],
+        );
+        assert!(ing.status.success(), "{}", stderr(&ing));
+        std::fs::remove_file(&file).unwrap();
+    };
+    publish_phone("Belshop");
+    let sms = kannel.wait_for(3, Duration::from_secs(30));
+    assert!(sms[2].text.contains("Belshop"), "{}", sms[2].text);
+    let confirm_url = format!("{}/alerts/confirm", server.base);
+    let (code, page) = curl(&[
+        "--data-urlencode",
+        &format!("token={token}"),
+        &format!("{confirm_url}?lang=nl"),
+    ]);
+    assert_eq!(code, 200, "{page}");
+    assert!(page.contains("Meldingen per mail"), "{page}");
+    let (code, _) = curl(&["--data-urlencode", &format!("token={token}"), &confirm_url]);
+    assert_eq!(code, 410, "a link works once");
+    // From now on: by mail, naming the number, with its unsubscribe link.
+    publish_phone("Belwinkel");
+    let mails = world.mails(2);
+    let alert = &mails[1];
+    assert_eq!(alert.to, mailbox);
+    assert!(alert.subject.contains("Belwinkel"), "{}", alert.subject);
+    assert!(alert.text.contains(&phone), "{}", alert.text);
+    assert!(alert.list_unsubscribe.is_some());
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(
+        kannel.wait_for(3, Duration::from_secs(1)).len(),
+        3,
+        "no SMS once linked"
+    );
     let (_, logs) = server.terminate();
     let mut files = Vec::new();
     all_files(&data, &mut files);
     files.push(("server log".into(), logs.into_bytes()));
     let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
-    assert_none_in(&files, &[phone.as_str(), digits.as_str()]);
+    assert_none_in(&files, &[phone.as_str(), digits.as_str(), mailbox]);
 }
 
 #[test]
@@ -535,6 +624,13 @@ fn the_api_asks_confirms_and_unsubscribes() {
     assert_eq!((code, body.as_str()), (202, r#"{"status":"link_sent"}"#));
     let (code, body) = api("", r#"{"account":"not an address"}"#.into());
     assert_eq!(code, 400, "{body}");
+    // An address for a number's alerts goes with a number only.
+    let (code, body) = api(
+        "",
+        format!(r#"{{"account":"{person}","mail_to":"other@example.org"}}"#),
+    );
+    assert_eq!(code, 400, "{body}");
+    assert!(body.contains("invalid_mail_to"), "{body}");
     let token = token_of(&world.mails(1)[0].text, "/alerts/confirm");
     let (code, body) = api("/confirm", format!(r#"{{"token":"{token}"}}"#));
     assert_eq!((code, body.as_str()), (200, r#"{"status":"active"}"#));

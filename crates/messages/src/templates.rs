@@ -65,6 +65,14 @@ macro_rules! lang_files {
                 include_str!(concat!("../templates/", $lang, "/confirm.txt")),
             ),
             (
+                concat!($lang, "/link.html"),
+                include_str!(concat!("../templates/", $lang, "/link.html")),
+            ),
+            (
+                concat!($lang, "/link.txt"),
+                include_str!(concat!("../templates/", $lang, "/link.txt")),
+            ),
+            (
                 concat!($lang, "/optout.html"),
                 include_str!(concat!("../templates/", $lang, "/optout.html")),
             ),
@@ -97,7 +105,7 @@ macro_rules! lang_files {
 }
 
 /// Template files per language.
-pub const FILES_PER_LANG: usize = 19;
+pub const FILES_PER_LANG: usize = 21;
 
 /// Every template file, by name.
 const FILES: [[(&str, &str); FILES_PER_LANG]; 3] =
@@ -117,15 +125,19 @@ pub enum MailKind {
     /// The confirmation link of a request to hide an identifier from
     /// public search.
     OptOut,
+    /// The link confirming the email address a phone subscription's alerts
+    /// go to.
+    Link,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 5] = [
+    pub const ALL: [MailKind; 6] = [
         MailKind::Answer,
         MailKind::Confirm,
         MailKind::Report,
         MailKind::Alert,
         MailKind::OptOut,
+        MailKind::Link,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -135,6 +147,7 @@ impl MailKind {
             MailKind::Report => "report",
             MailKind::Alert => "alert",
             MailKind::OptOut => "optout",
+            MailKind::Link => "link",
         }
     }
 }

@@ -142,6 +142,11 @@ pub enum AlertError {
     /// No code is pending for this number (expired, used up, or none asked).
     #[error("no code is waiting for this number: ask for a new one")]
     NoCode,
+    /// An address to send a phone number's alerts to that is no email
+    /// address, or given with something other than a phone number (an
+    /// email address is written to itself).
+    #[error("an address for alerts by mail must be an email address, given with a phone number")]
+    MailToUnusable,
     #[error("the service is unavailable")]
     Unavailable,
 }
@@ -172,6 +177,12 @@ pub struct Confirmed {
     pub breaches: usize,
     /// An opt-out was confirmed: the identifier is hidden from public search.
     pub opted_out: bool,
+    /// A phone subscription's email address was confirmed: alerts about
+    /// the number go there from now on.
+    pub mail_linked: bool,
+    /// A phone subscription was confirmed with an email address for its
+    /// alerts: a link to confirm that address went to it.
+    pub mail_link_sent: bool,
 }
 
 /// What matching one generation did.
@@ -362,6 +373,12 @@ impl Service {
         self.0.messaging.is_some() && self.mode() != crate::DeploymentMode::Private
     }
 
+    /// Whether a phone subscription's alerts can go by mail instead (mail
+    /// and SMS both configured).
+    pub fn links_mail(&self) -> bool {
+        self.0.messaging.as_ref().is_some_and(|m| m.sms && m.mail)
+    }
+
     /// Whether phone numbers can be subscribed and answered (SMS configured).
     pub fn sends_sms(&self) -> bool {
         self.0.messaging.as_ref().is_some_and(|m| m.sms)
@@ -404,14 +421,20 @@ impl Service {
     /// Asks for alerts about `text` (an email address or, with SMS, a phone
     /// number): a confirmation link by mail, or a code by SMS. Draws one
     /// check from the caller's budgets.
+    ///
+    /// `mail_to`, with a phone number: an email address to send its alerts
+    /// to instead of SMS. Once the code confirmed the number, a link goes
+    /// to that address; alerts go there once its owner follows it.
     pub async fn subscribe(
         &self,
         ip: IpAddr,
         text: &str,
         region: Region,
         lang: Lang,
+        mail_to: Option<&str>,
     ) -> Result<Subscribed, AlertError> {
-        self.request(ip, text, region, lang, Purpose::Alerts).await
+        self.request(ip, text, region, lang, Purpose::Alerts, mail_to)
+            .await
     }
 
     /// Asks to hide `text` from public search (HIBP's opt-out): confirmed
@@ -423,7 +446,8 @@ impl Service {
         region: Region,
         lang: Lang,
     ) -> Result<Subscribed, AlertError> {
-        self.request(ip, text, region, lang, Purpose::OptOut).await
+        self.request(ip, text, region, lang, Purpose::OptOut, None)
+            .await
     }
 
     async fn request(
@@ -433,6 +457,7 @@ impl Service {
         region: Region,
         lang: Lang,
         purpose: Purpose,
+        mail_to: Option<&str>,
     ) -> Result<Subscribed, AlertError> {
         if !self.offers_alerts() {
             return Err(AlertError::NotOffered);
@@ -444,6 +469,24 @@ impl Service {
             IdentifierKind::Phone if messaging.sms => SubscriptionKind::Phone,
             IdentifierKind::Email => return Err(AlertError::NotOffered),
             IdentifierKind::Phone => return Err(AlertError::NoSms),
+        };
+        let mail_to = match mail_to.map(str::trim).filter(|m| !m.is_empty()) {
+            None => None,
+            Some(_) if kind != SubscriptionKind::Phone || purpose != Purpose::Alerts => {
+                return Err(AlertError::MailToUnusable)
+            }
+            Some(_) if !messaging.mail => return Err(AlertError::NotOffered),
+            Some(m) => {
+                let address = read_identifier(m, region).map_err(|_| AlertError::MailToUnusable)?;
+                if address.kind() != IdentifierKind::Email {
+                    return Err(AlertError::MailToUnusable);
+                }
+                Some(
+                    messaging
+                        .key
+                        .seal(b"contact", address.canonical().as_bytes()),
+                )
+            }
         };
         self.draw_budgets(&Caller::Anonymous { ip })
             .await
@@ -476,6 +519,7 @@ impl Service {
             lang: lang.code().to_owned(),
             secret_hash,
             expires_at_us: expires,
+            mail_to,
         };
         let service = self.clone();
         self.0
@@ -547,9 +591,27 @@ impl Service {
             .filter(|t| t.len() == 32)
             .ok_or(AlertError::LinkUnusable)?;
         let hash = Sha256::digest(&token).to_vec();
-        self.confirm(move |c, now| Box::pin(async move { subs::confirm(c, &hash, now).await }))
+        let link = hash.clone();
+        if let Some(done) = self
+            .confirm(move |c, now| Box::pin(async move { subs::confirm(c, &hash, now).await }))
             .await?
-            .ok_or(AlertError::LinkUnusable)
+        {
+            return Ok(done);
+        }
+        // Else the link that confirms a phone subscription's email address.
+        let sub = self
+            .0
+            .store
+            .run(move |c| Box::pin(async move { subs::confirm_mail_to(c, &link, now_us()).await }))
+            .await?
+            .ok_or(AlertError::LinkUnusable)?;
+        Ok(Confirmed {
+            lang: parse_lang(&sub.lang),
+            breaches: 0,
+            opted_out: false,
+            mail_linked: true,
+            mail_link_sent: false,
+        })
     }
 
     /// Confirms a phone subscription (or opt-out, by `purpose`) by the code
@@ -649,6 +711,8 @@ impl Service {
                             lang: parse_lang(&sub.lang),
                             breaches: 0,
                             opted_out: true,
+                            mail_linked: false,
+                            mail_link_sent: false,
                         }));
                     }
                     let done = service.report(c, &sub, now).await?;
@@ -770,10 +834,43 @@ impl Service {
             }
             SubscriptionKind::Phone => {}
         }
+        // The number is its holder's now: ask the address they gave for
+        // its alerts to agree (a link of its own, single use).
+        let mut mail_link_sent = false;
+        if let (SubscriptionKind::Phone, Some(sealed), false) =
+            (sub.kind, &sub.mail_to, sub.mail_to_confirmed)
+        {
+            let address = messaging
+                .key
+                .open(b"contact", sealed)
+                .map_err(|_| StoreError::aborted("a message could not be written"))?;
+            let address = String::from_utf8_lossy(&address).into_owned();
+            let mut token = [0u8; 32];
+            rand::rngs::OsRng.fill_bytes(&mut token);
+            let hash = Sha256::digest(token).to_vec();
+            subs::set_mail_to_secret(c, sub.id, &hash, now + LINK_VALID_US).await?;
+            let content = Content {
+                identifier: to.clone(),
+                link: Some(format!(
+                    "{}/alerts/confirm?token={}",
+                    messaging.public_url,
+                    b64(&token)
+                )),
+                ..Content::default()
+            };
+            let event = format!("link:{}:{now}", sub.id);
+            let mail = messaging
+                .mail(MailKind::Link, lang, &address, &event, &content)
+                .map_err(|_| StoreError::aborted("a message could not be written"))?;
+            outbox::enqueue_mail(c, &messaging.key, &mail).await?;
+            mail_link_sent = true;
+        }
         Ok(Confirmed {
             lang,
             breaches: found.len(),
             opted_out: false,
+            mail_linked: false,
+            mail_link_sent,
         })
     }
 
@@ -995,6 +1092,26 @@ impl Service {
                                 content.unsubscribe = Some(messaging.unsubscribe_url(sub.id));
                                 let mail = messaging
                                     .mail(MailKind::Alert, lang, &to, &event, &content)
+                                    .map_err(|_| {
+                                        StoreError::aborted("a message template failed")
+                                    })?;
+                                outbox::enqueue_mail(c, &messaging.key, &mail).await?;
+                            }
+                            SubscriptionKind::Phone if sub.mail_to_confirmed => {
+                                // Linked: by mail to the person's confirmed
+                                // address, naming the number that matched.
+                                let Some(address) = sub
+                                    .mail_to
+                                    .as_deref()
+                                    .and_then(|m| messaging.key.open(b"contact", m).ok())
+                                else {
+                                    tracing::warn!("a subscription's address for alerts does not open with this contact key");
+                                    continue;
+                                };
+                                let address = String::from_utf8_lossy(&address).into_owned();
+                                content.unsubscribe = Some(messaging.unsubscribe_url(sub.id));
+                                let mail = messaging
+                                    .mail(MailKind::Alert, lang, &address, &event, &content)
                                     .map_err(|_| {
                                         StoreError::aborted("a message template failed")
                                     })?;

@@ -36,6 +36,11 @@ pub struct SubscriptionRequest {
     #[serde(default)]
     #[schema(example = "alerts")]
     pub purpose: Option<String>,
+    /// With a phone number: an email address to send its alerts to
+    /// instead of SMS. Once the number's code is confirmed, a link goes to
+    /// this address; alerts go there once it is followed (`mail_linked`).
+    #[serde(default)]
+    pub mail_to: Option<String>,
 }
 
 /// Whether a request is for an opt-out.
@@ -81,8 +86,13 @@ pub struct UnsubscribeRequest {
 pub struct SubscriptionStatus {
     /// `link_sent` (look in the mailbox), `code_sent` (type the SMS code),
     /// `active` (confirmed; a first report was sent), `opted_out` (hidden
-    /// from public search) or `deleted`.
+    /// from public search), `mail_linked` (a phone number's alerts go by
+    /// mail to the address that followed the link) or `deleted`.
     pub status: &'static str,
+    /// On `active` for a phone number asked with `mail_to`: a link to
+    /// confirm that address was mailed to it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub mail_link_sent: bool,
 }
 
 fn region(state: &AppState, text: Option<&str>) -> Result<Region, ApiError> {
@@ -114,6 +124,9 @@ impl From<AlertError> for ApiError {
                 format!("wrong code; {tries_left} tries left"),
             ),
             AlertError::NoCode => ApiError::new(StatusCode::BAD_REQUEST, "no_code", e.to_string()),
+            AlertError::MailToUnusable => {
+                ApiError::new(StatusCode::BAD_REQUEST, "invalid_mail_to", e.to_string())
+            }
             AlertError::Unavailable => Refusal::Unavailable.into(),
         }
     }
@@ -136,7 +149,7 @@ fn offered(state: &AppState) -> Result<(), ApiError> {
     request_body = SubscriptionRequest,
     responses(
         (status = 202, description = "A confirmation is on its way (by mail, or a code by SMS); the same answer whether or not the identifier was subscribed already", body = SubscriptionStatus),
-        (status = 400, description = "Not an email address or phone number, a bad region or language, or a phone number where no SMS is sent", body = ErrorBody),
+        (status = 400, description = "Not an email address or phone number, a bad region or language, a phone number where no SMS is sent, or a `mail_to` that is no email address or comes without a phone number", body = ErrorBody),
         (status = 403, description = "The server is in private mode", body = ErrorBody),
         (status = 404, description = "This server sends no alerts", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
@@ -156,6 +169,13 @@ pub async fn subscribe(
     let lang = lang_of(request.lang.as_deref())?;
     let region = region(&state, request.region.as_deref())?;
     let asked = if opt_out(request.purpose.as_deref())? {
+        if request
+            .mail_to
+            .as_deref()
+            .is_some_and(|m| !m.trim().is_empty())
+        {
+            return Err(AlertError::MailToUnusable.into());
+        }
         state
             .service
             .request_opt_out(ip, &request.account, region, lang)
@@ -163,14 +183,27 @@ pub async fn subscribe(
     } else {
         state
             .service
-            .subscribe(ip, &request.account, region, lang)
+            .subscribe(
+                ip,
+                &request.account,
+                region,
+                lang,
+                request.mail_to.as_deref(),
+            )
             .await?
     };
     let status = match asked {
         Subscribed::LinkSent => "link_sent",
         Subscribed::CodeSent => "code_sent",
     };
-    Ok((StatusCode::ACCEPTED, Json(SubscriptionStatus { status })).into_response())
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(SubscriptionStatus {
+            status,
+            mail_link_sent: false,
+        }),
+    )
+        .into_response())
 }
 
 #[utoipa::path(
@@ -179,7 +212,7 @@ pub async fn subscribe(
     tag = "native",
     request_body = ConfirmRequest,
     responses(
-        (status = 200, description = "Confirmed; the first report is on its way", body = SubscriptionStatus),
+        (status = 200, description = "Confirmed; the first report is on its way (`active`), the identifier is hidden (`opted_out`), or a phone number's alerts go by mail from now on (`mail_linked`)", body = SubscriptionStatus),
         (status = 400, description = "A wrong or missing code, or neither a token nor an account and code", body = ErrorBody),
         (status = 403, description = "The server is in private mode", body = ErrorBody),
         (status = 404, description = "This server sends no alerts", body = ErrorBody),
@@ -224,9 +257,12 @@ pub async fn confirm(
     Ok(Json(SubscriptionStatus {
         status: if confirmed.opted_out {
             "opted_out"
+        } else if confirmed.mail_linked {
+            "mail_linked"
         } else {
             "active"
         },
+        mail_link_sent: confirmed.mail_link_sent,
     }))
 }
 
@@ -249,5 +285,8 @@ pub async fn unsubscribe(
 ) -> Result<Json<SubscriptionStatus>, ApiError> {
     let Json(request) = body?;
     state.service.unsubscribe(&request.token).await;
-    Ok(Json(SubscriptionStatus { status: "deleted" }))
+    Ok(Json(SubscriptionStatus {
+        status: "deleted",
+        mail_link_sent: false,
+    }))
 }

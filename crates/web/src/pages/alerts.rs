@@ -35,6 +35,9 @@ struct AlertsPage<'a> {
     error: Option<String>,
     /// The code step, for this number.
     code_for: Option<String>,
+    /// The optional address for a number's alerts (mail and SMS offered).
+    offer_mail_to: bool,
+    mail_to: String,
 }
 
 #[derive(Template)]
@@ -59,6 +62,9 @@ pub struct AskForm {
     /// `opt-out` on the code step of an opt-out.
     #[serde(default)]
     purpose: String,
+    /// With a mobile number: an email address for its alerts.
+    #[serde(default)]
+    mail_to: String,
     #[serde(default)]
     csrf: String,
 }
@@ -96,6 +102,7 @@ fn ask_page(
     error: Option<String>,
     code_for: Option<String>,
     opt_out: bool,
+    mail_to: String,
 ) -> Response {
     let tr = state.l10n.tr(lang.lang);
     let token = state.form_tokens.issue(headers);
@@ -133,6 +140,8 @@ fn ask_page(
         region: region.as_str().to_owned(),
         error,
         code_for,
+        offer_mail_to: !opt_out && state.service.links_mail(),
+        mail_to,
     };
     let mut response = no_store(html(status, lang, page.render()));
     if let Some(cookie) = token.set_cookie {
@@ -157,6 +166,7 @@ fn explain(tr: &Tr<'_>, e: &AlertError) -> (StatusCode, String) {
             tr.ta("alerts-code-wrong", &[("tries", &tries_left.to_string())]),
         ),
         AlertError::NoCode => (StatusCode::BAD_REQUEST, tr.t("alerts-code-none")),
+        AlertError::MailToUnusable => (StatusCode::BAD_REQUEST, tr.t("alerts-mail-to-invalid")),
         AlertError::LinkUnusable => (StatusCode::GONE, tr.t("alerts-link-text")),
         AlertError::Refused(_) | AlertError::Unavailable => {
             (StatusCode::SERVICE_UNAVAILABLE, tr.t("alerts-unavailable"))
@@ -201,6 +211,7 @@ fn ask_form(state: &AppState, lang: &PageLang, headers: &HeaderMap, opt_out: boo
         error: None,
         code_for: None,
         opt_out,
+        mail_to: String::new(),
     };
     page.show(state, lang, headers, StatusCode::OK)
 }
@@ -212,6 +223,7 @@ struct Ask {
     error: Option<String>,
     code_for: Option<String>,
     opt_out: bool,
+    mail_to: String,
 }
 
 impl Ask {
@@ -232,6 +244,7 @@ impl Ask {
             self.error,
             self.code_for,
             self.opt_out,
+            self.mail_to,
         )
     }
 }
@@ -273,6 +286,7 @@ async fn request(
         error: None,
         code_for: None,
         opt_out,
+        mail_to: String::new(),
     };
     if !state.form_tokens.verify(&headers, &form.csrf) {
         page.error = Some(tr.t("error-form-expired"));
@@ -286,7 +300,7 @@ async fn request(
     } else {
         state
             .service
-            .subscribe(ip, &form.account, region, lang.lang)
+            .subscribe(ip, &form.account, region, lang.lang, Some(&form.mail_to))
             .await
     };
     match asked {
@@ -304,6 +318,7 @@ async fn request(
         Err(e) => {
             let (status, text) = explain(&tr, &e);
             page.account = form.account;
+            page.mail_to = form.mail_to;
             page.error = Some(text);
             page.show(&state, &lang, &headers, status)
         }
@@ -328,6 +343,7 @@ pub async fn code(
         error: None,
         code_for: Some(account.clone()),
         opt_out,
+        mail_to: String::new(),
     };
     if !state.form_tokens.verify(&headers, &form.csrf) {
         page.error = Some(tr.t("error-form-expired"));
@@ -364,6 +380,26 @@ fn confirmed(state: &AppState, lang: &PageLang, done: lekradar_service::Confirme
             StatusCode::OK,
             "alerts-optout-done-title",
             tr.t("alerts-optout-done-text"),
+        )
+    } else if done.mail_linked {
+        message(
+            state,
+            lang,
+            StatusCode::OK,
+            "alerts-linked-title",
+            tr.t("alerts-linked-text"),
+        )
+    } else if done.mail_link_sent {
+        message(
+            state,
+            lang,
+            StatusCode::OK,
+            "alerts-on-title",
+            format!(
+                "{} {}",
+                tr.t("alerts-on-text"),
+                tr.t("alerts-link-sent-text")
+            ),
         )
     } else {
         message(
