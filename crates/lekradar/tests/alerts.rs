@@ -301,6 +301,11 @@ fn subscribe_confirm_report_alert_once_and_unsubscribe_in_one_click() {
     let world = MailWorld::start(dir.path());
     let server = start(&data, &[], &world.args());
     let jar = dir.path().join("jar");
+    let (_, home) = curl(&[&format!("{}/?lang=fr", server.base)]);
+    assert!(
+        home.contains("href=\"/alerts\""),
+        "the navigation links the alerts"
+    );
 
     // Ask, in French: a confirmation link by mail, the same page as always.
     let (code, page) = post_form(

@@ -72,7 +72,11 @@ impl App {
                 middleware::observe,
             ));
         let max_body = state.config.max_body_bytes;
-        router = router.layer(DefaultBodyLimit::max(max_body));
+        router = router
+            .layer(DefaultBodyLimit::max(max_body))
+            .layer(axum::Extension(pages::Offers {
+                alerts: state.service.offers_alerts(),
+            }));
         router.with_state(state)
     }
 

@@ -20,6 +20,16 @@ pub struct PageLang {
     /// The request path made safe for the language switch's links: always a
     /// path on this site ([`on_site_path`]).
     pub path: String,
+    /// What this server offers, for the navigation.
+    pub offers: Offers,
+}
+
+/// What this server offers people beyond checks, for the navigation (put
+/// on every request by the router).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Offers {
+    /// The alerts pages (mail or SMS configured, not private mode).
+    pub alerts: bool,
 }
 
 /// `raw` (a request path) as a link that stays on this site: empty segments
@@ -69,11 +79,17 @@ impl<S: Send + Sync> FromRequestParts<S> for PageLang {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let path = on_site_path(parts.uri.path());
+        let offers = parts
+            .extensions
+            .get::<Offers>()
+            .copied()
+            .unwrap_or_default();
         if let Some(lang) = from_query(parts.uri.query()) {
             return Ok(PageLang {
                 lang,
                 chosen: true,
                 path,
+                offers,
             });
         }
         let lang = from_cookie(parts).unwrap_or_else(|| {
@@ -88,6 +104,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PageLang {
             lang,
             chosen: false,
             path,
+            offers,
         })
     }
 }

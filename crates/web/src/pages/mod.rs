@@ -29,7 +29,7 @@ use serde::Deserialize;
 
 use crate::auth::ClientAddr;
 use crate::state::AppState;
-pub use lang::PageLang;
+pub use lang::{Offers, PageLang};
 use templates::*;
 
 /// The stylesheet and icon, embedded.

@@ -15,6 +15,8 @@ pub struct PageCtx<'a> {
     pub lang: &'static str,
     pub title: String,
     pub langs: Vec<LangLink>,
+    /// Whether the navigation links the alerts pages.
+    pub alerts: bool,
 }
 
 /// One entry of the language switch.
@@ -41,6 +43,7 @@ impl<'a> PageCtx<'a> {
             lang: lang.lang.code(),
             title,
             langs,
+            alerts: lang.offers.alerts,
         }
     }
 }

@@ -211,6 +211,10 @@ async fn pages_use_no_script_and_nothing_from_elsewhere() {
         assert!(html.contains("<link rel=\"stylesheet\" href=\"/assets/style.css\">"));
         assert!(html.contains("<a class=\"skip\" href=\"#main\">"));
         assert!(html.contains("<main id=\"main\""));
+        assert!(
+            !html.contains("href=\"/alerts\""),
+            "no link to alerts this server does not offer"
+        );
     }
     let r = app
         .client
