@@ -49,6 +49,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "subscription_mail_to",
         sql: include_str!("../migrations/sqlite/0005_subscription_mail_to.sql"),
     },
+    Migration {
+        version: 6,
+        name: "jobs_partial_indexes",
+        sql: include_str!("../migrations/sqlite/0006_jobs_partial_indexes.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -76,6 +81,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 5,
         name: "subscription_mail_to",
         sql: include_str!("../migrations/postgres/0005_subscription_mail_to.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "jobs_partial_indexes",
+        sql: include_str!("../migrations/postgres/0006_jobs_partial_indexes.sql"),
     },
 ];
 

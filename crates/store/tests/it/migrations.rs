@@ -131,14 +131,16 @@ store_test!(a_newer_database_is_refused, |db| async move {
 
 store_test!(the_shipped_migrations_are_applied, |db| async move {
     drop(db.open().await);
-    // This build ships four: 0001_api_keys, 0002_rate_budgets, 0003_jobs,
-    // 0004_subscriptions.
-    assert_eq!(known_migrations(), 4);
+    // This build ships six: 0001_api_keys, 0002_rate_budgets, 0003_jobs,
+    // 0004_subscriptions, 0005_subscription_mail_to, 0006_jobs_partial_indexes.
+    assert_eq!(known_migrations(), 6);
     for (version, name) in [
         (1, "api_keys"),
         (2, "rate_budgets"),
         (3, "jobs"),
         (4, "subscriptions"),
+        (5, "subscription_mail_to"),
+        (6, "jobs_partial_indexes"),
     ] {
         assert_eq!(
             db.query_i64(&format!(
