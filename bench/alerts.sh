@@ -37,8 +37,9 @@ MATCHING=${MATCHING:-10000}
 SCAN=${SCAN:-10000,100000,1000000}
 CONCURRENCY=${CONCURRENCY:-8,64}
 DKIM=${DKIM:-ed25519}
-# The mailer's SMTP connection pool: match (= the concurrency), serve (10,
-# what `lekradar serve` builds whatever --worker-concurrency) or a number.
+# The mailer's SMTP connection pool: match (= the concurrency, as `lekradar
+# serve` builds it from --worker-concurrency), default (MailConfig's own
+# default, 10) or a number.
 POOL=${POOL:-match}
 # sqlite-tmpfs: the staged phase again with the SQLite file in /dev/shm,
 # where a commit's fsync costs nothing (what fsync costs the outbox).

@@ -1123,7 +1123,7 @@ impl Bench {
 
     fn pool(&self, conc: usize) -> anyhow::Result<u32> {
         Ok(match self.args.pool_size.as_str() {
-            "serve" => MailConfig::new("smtp://localhost", FROM).pool_size,
+            "default" => MailConfig::new("smtp://localhost", FROM).pool_size,
             "match" => u32::try_from(conc)?,
             n => n.parse()?,
         })

@@ -746,6 +746,28 @@ fn an_owner_hides_their_address_from_public_search() {
             .unwrap()
     };
     assert!(check(), "in the demo breach before");
+    // A private-check bucket's ETag: an opt-out changes what buckets hold.
+    let (_, config) = curl(&[&format!("{}/api/v1/private/config", server.base)]);
+    let bits = serde_json::from_str::<serde_json::Value>(&config).unwrap()["bucketBits"]
+        .as_u64()
+        .unwrap();
+    let etag = || {
+        let (code, headers) = curl(&[
+            "-D",
+            "-",
+            "-o",
+            "/dev/null",
+            &format!("{}/api/v1/private/buckets/{bits}/0", server.base),
+        ]);
+        assert_eq!(code, 200, "{headers}");
+        headers
+            .lines()
+            .find_map(|l| l.strip_prefix("etag: "))
+            .unwrap_or_else(|| panic!("no ETag in {headers}"))
+            .trim()
+            .to_owned()
+    };
+    let etag_before = etag();
     let jar = dir.path().join("jar");
     let (code, page) = post_form(
         &server.base,
@@ -771,6 +793,11 @@ fn an_owner_hides_their_address_from_public_search() {
     assert_eq!(code, 200, "{page}");
     assert!(page.contains("Hidden from public search"), "{page}");
     assert!(!check(), "answered as in no breach once hidden");
+    assert_ne!(
+        etag(),
+        etag_before,
+        "cached buckets are stale after an opt-out"
+    );
     let (_, logs) = server.terminate();
     let mut files = Vec::new();
     all_files(&data, &mut files);

@@ -732,15 +732,38 @@ impl Service {
         match self.0.store.subscriptions().opt_outs().await {
             Ok(rows) => {
                 let mut map: OptOuts = std::collections::HashMap::new();
+                let mut sorted: Vec<&[u8]> = rows.iter().map(|(o, _)| o.as_slice()).collect();
+                sorted.sort_unstable();
+                let version = if sorted.is_empty() {
+                    0
+                } else {
+                    let mut digest = Sha256::new();
+                    for output in sorted {
+                        digest.update(output);
+                    }
+                    let d = digest.finalize();
+                    u64::from_be_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]]).max(1)
+                };
                 for (output, bucket) in rows {
                     if let Ok(output) = <[u8; OUTPUT_LEN]>::try_from(output.as_slice()) {
                         map.entry(bucket).or_default().push(output);
                     }
                 }
                 self.0.opt_outs.store(Arc::new(map));
+                self.0
+                    .opt_outs_version
+                    .store(version, std::sync::atomic::Ordering::Relaxed);
             }
             Err(e) => tracing::warn!(error = %e, "could not read opt-outs; keeping the last known"),
         }
+    }
+
+    /// A digest of the opt-outs in force (0: none), for caches of what
+    /// they change (the private buckets' ETags).
+    pub fn opt_outs_version(&self) -> u64 {
+        self.0
+            .opt_outs_version
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Whether `id`'s owner hid it from public search.

@@ -129,6 +129,11 @@ struct Shared {
     matched_generation: std::sync::atomic::AtomicU64,
     /// Identifiers hidden from public search by their owner.
     opt_outs: ArcSwap<alerts::OptOuts>,
+    /// A digest of the opt-outs (0: none), in the private buckets' ETags:
+    /// an opt-out changes every bucket's ETag, so no cache keeps serving a
+    /// bucket that still holds the entries. The same on every server
+    /// reading the same store; it tells nothing of which bucket changed.
+    opt_outs_version: std::sync::atomic::AtomicU64,
     key_cache: Mutex<KeyCache>,
     /// Salt of the address names in shared budgets, derived from the server
     /// key so that every server holding it computes the same names.
@@ -168,6 +173,7 @@ impl Service {
             messaging: messaging.map(Arc::new),
             matched_generation: std::sync::atomic::AtomicU64::new(u64::MAX),
             opt_outs: ArcSwap::from_pointee(HashMap::new()),
+            opt_outs_version: std::sync::atomic::AtomicU64::new(0),
             key_cache: Mutex::new(HashMap::new()),
             budget_salt,
         }))

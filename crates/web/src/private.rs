@@ -191,7 +191,9 @@ pub async fn bucket(
         })?;
     let prefix = Prefix::new(bits, value).map_err(|e| wire_error(&state, e))?;
     let generation = service.private_bucket_generation(prefix)?;
-    let etag = format!("\"g{generation}-{bits}-{value:x}\"");
+    // The opt-outs in force are part of what a bucket holds.
+    let optouts = service.opt_outs_version();
+    let etag = format!("\"g{generation}-o{optouts:x}-{bits}-{value:x}\"");
     if headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -204,7 +206,7 @@ pub async fn bucket(
         return Ok(response);
     }
     let bucket = service.private_bucket(prefix)?;
-    let etag = format!("\"g{}-{bits}-{value:x}\"", bucket.generation);
+    let etag = format!("\"g{}-o{optouts:x}-{bits}-{value:x}\"", bucket.generation);
     let mut response = binary(bucket.encode(), "public, max-age=60");
     if let Ok(v) = HeaderValue::from_str(&etag) {
         response.headers_mut().insert(header::ETAG, v);
