@@ -1030,16 +1030,19 @@ impl Service {
         };
         if !work.is_empty() {
             let work = Arc::new(work);
-            let mut after = 0i64;
-            loop {
-                let page = self
-                    .0
-                    .store
-                    .subscriptions()
-                    .active_page(after, PAGE)
-                    .await?;
+            // The next page is read while this one is matched (the store,
+            // PostgreSQL's process or SQLite's thread, on the other core).
+            let read = |after: i64| {
+                let store = self.0.store.clone();
+                tokio::spawn(async move { store.subscriptions().active_page(after, PAGE).await })
+            };
+            let mut next = Some(read(0));
+            while let Some(reading) = next.take() {
+                let page = reading.await.map_err(|_| AlertError::Unavailable)??;
                 let Some(last) = page.last() else { break };
-                after = last.id;
+                if page.len() as i64 == PAGE {
+                    next = Some(read(last.id));
+                }
                 stats.subscriptions += page.len() as u64;
                 let (w, snap) = (Arc::clone(&work), Arc::clone(&snapshot));
                 let matches = tokio::task::spawn_blocking(move || match_page(&snap, &w, &page))
