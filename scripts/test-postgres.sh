@@ -10,7 +10,8 @@
 # connection: it is reachable from this machine only and holds test data
 # only. It runs with fsync off (a crash may lose it; `rm -rf target/pg`
 # and run this again). Installs PostgreSQL with apt-get when missing.
-# Stop it with: pg_ctl -D target/pg/data stop (as user postgres when root).
+# Stop it with: scripts/test-postgres.sh --stop (scripts/test stops it at
+# its end when it started it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -95,6 +96,16 @@ ours_running() {
     dir=$(pg_q postgres "SHOW data_directory" 2>/dev/null) || return 1
     [[ $dir -ef $data ]]
 }
+
+# `--stop`: stops our server (pg_ctl, by its postmaster.pid) if it runs;
+# scripts/test does at its end when it started it.
+if [[ ${1:-} == --stop ]]; then
+    if ours_running; then
+        say "stopping the test server (pid $(head -n 1 "$data/postmaster.pid" 2>/dev/null))"
+        as_pg "$bindir/pg_ctl" -D "$data" -m fast -w -t 60 stop >&2 3>&- 9>&- || true
+    fi
+    exit 0
+fi
 
 # Servers of ours whose data directory was deleted under them (rm -rf
 # target while the server ran): postmasters whose working directory is gone.

@@ -982,3 +982,55 @@ fn owner_only_answers_a_phone_number_by_sms_only_when_it_is_breached() {
     let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
     assert_none_in(&files, &[phone.as_str(), digits.as_str()]);
 }
+
+/// A breach published while someone confirms, before the server picked
+/// the new index up on its reload tick (here: an hour), is in their first
+/// report: the report is made from the newest published index, or no match
+/// job would ever tell them (it ran, or runs, before they were active).
+#[test]
+fn the_first_report_holds_a_breach_published_before_the_server_reloaded() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, _) = demo_data(dir.path());
+    let person = "laat.bevestigd@example.org";
+    let world = MailWorld::start(dir.path());
+    let mut args = vec![
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--reload-interval",
+        "1h",
+    ];
+    let mail = world.args();
+    args.extend(mail.iter().map(String::as_str));
+    let server = Server::start(&data, &args, &[]);
+    let jar = dir.path().join("jar");
+    let (code, page) = post_form(
+        &server.base,
+        &jar,
+        "/alerts?lang=en",
+        "/alerts",
+        &[("account", person)],
+    );
+    assert_eq!(code, 200, "{page}");
+    let token = token_of(&world.mails(1)[0].text, "/alerts/confirm");
+    // Published now; this server has not reloaded since it started.
+    publish(
+        &data,
+        dir.path(),
+        "LateShop",
+        &[person, "other@example.org"],
+    );
+    let (code, page) = curl(&[
+        "--data-urlencode",
+        &format!("token={token}"),
+        &format!("{}/alerts/confirm?lang=en", server.base),
+    ]);
+    assert_eq!(code, 200, "{page}");
+    let report = &world.mails(2)[1];
+    assert!(
+        report.text.contains("LateShop shop"),
+        "the report misses the breach: {}",
+        report.text
+    );
+    drop(server);
+}

@@ -692,6 +692,15 @@ impl Service {
             + Send
             + 'static,
     {
+        // The first report is made from the newest published index, not
+        // the one this server last picked up on its reload tick: a
+        // generation published before now is either in the report or
+        // matched after this subscription is active (its match job starts
+        // after it is published), so no breach falls between the two.
+        let reloading = self.clone();
+        tokio::task::spawn_blocking(move || reloading.reload())
+            .await
+            .map_err(|_| AlertError::Unavailable)?;
         let service = self.clone();
         let confirmed = self
             .0
