@@ -1122,19 +1122,11 @@ impl Service {
                         let mut content =
                             messaging.content(lang, &to, &found, country_for(&to, lang));
                         let event = format!("alert:{}:{}", sub.id, breach.meta.name);
-                        match sub.kind {
-                            SubscriptionKind::Email => {
-                                content.unsubscribe = Some(messaging.unsubscribe_url(sub.id));
-                                let mail = messaging
-                                    .mail(MailKind::Alert, lang, &to, &event, &content)
-                                    .map_err(|_| {
-                                        StoreError::aborted("a message template failed")
-                                    })?;
-                                outbox::enqueue_mail(c, &messaging.key, &mail).await?;
-                            }
+                        // By mail to an address (a linked number: its
+                        // confirmed one, naming the number), else by SMS.
+                        let address = match sub.kind {
+                            SubscriptionKind::Email => Some(to.clone()),
                             SubscriptionKind::Phone if sub.mail_to_confirmed => {
-                                // Linked: by mail to the person's confirmed
-                                // address, naming the number that matched.
                                 let Some(address) = sub
                                     .mail_to
                                     .as_deref()
@@ -1143,7 +1135,12 @@ impl Service {
                                     tracing::warn!("a subscription's address for alerts does not open with this contact key");
                                     continue;
                                 };
-                                let address = String::from_utf8_lossy(&address).into_owned();
+                                Some(String::from_utf8_lossy(&address).into_owned())
+                            }
+                            SubscriptionKind::Phone => None,
+                        };
+                        match address {
+                            Some(address) => {
                                 content.unsubscribe = Some(messaging.unsubscribe_url(sub.id));
                                 let mail = messaging
                                     .mail(MailKind::Alert, lang, &address, &event, &content)
@@ -1152,7 +1149,7 @@ impl Service {
                                     })?;
                                 outbox::enqueue_mail(c, &messaging.key, &mail).await?;
                             }
-                            SubscriptionKind::Phone => {
+                            None => {
                                 let sms =
                                     messaging.sms(SmsKind::Alert, lang, &to, &content).map_err(
                                         |_| StoreError::aborted("a message could not be written"),

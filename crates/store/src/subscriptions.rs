@@ -270,17 +270,22 @@ pub async fn confirm(
          confirmed_at_us = $2 WHERE secret_hash = $1 AND state = 'pending' AND expires_at_us > $2 \
          RETURNING {COLUMNS}"
     );
+    one_by_secret(c, "confirming a subscription", &sql, secret_hash, now_us).await
+}
+
+/// The row an `UPDATE … WHERE <secret> = $1 … $2 … RETURNING` changed, if any.
+async fn one_by_secret(
+    c: &mut Conn<'_>,
+    context: &'static str,
+    sql: &str,
+    secret_hash: &[u8],
+    now_us: i64,
+) -> Result<Option<Subscription>, StoreError> {
     let secret_hash = secret_hash.to_vec();
-    Ok(query(
-        c,
-        "confirming a subscription",
-        &sql,
-        &[&secret_hash, &now_us],
-        row,
-    )
-    .await?
-    .into_iter()
-    .next())
+    Ok(query(c, context, sql, &[&secret_hash, &now_us], row)
+        .await?
+        .into_iter()
+        .next())
 }
 
 /// Counts a wrong code against subscription `id`; its tries now.
@@ -349,17 +354,14 @@ pub async fn confirm_mail_to(
          WHERE mail_to_secret = $1 AND state = 'active' AND mail_to_expires_us > $2 \
          RETURNING {COLUMNS}"
     );
-    let secret_hash = secret_hash.to_vec();
-    Ok(query(
+    one_by_secret(
         c,
         "confirming a subscription's email address",
         &sql,
-        &[&secret_hash, &now_us],
-        row,
+        secret_hash,
+        now_us,
     )
-    .await?
-    .into_iter()
-    .next())
+    .await
 }
 
 /// Deletes pending subscriptions whose confirmation expired before `now_us`,
