@@ -755,12 +755,13 @@ fn messaging(contact: &ContactKey) -> anyhow::Result<Messaging> {
     let l10n = L10n::new()?;
     Ok(Messaging {
         key: contact.clone(),
-        templates: Templates::new(&Messaging::address(PUBLIC_URL))?,
+        templates: Arc::new(Templates::new(&Messaging::address(PUBLIC_URL))?),
         advice: Arc::new(RenderedAdvice::new(&l10n)),
         l10n: Arc::new(l10n),
         public_url: PUBLIC_URL.into(),
         mail: true,
         sms: false,
+        orgs: None,
     })
 }
 

@@ -47,7 +47,7 @@ enum Command {
     /// Serve the pages, the HIBP-compatible API and the native API (with the job runner)
     Serve(Box<cmd::serve::Args>),
     /// Run the background jobs without serving (every `serve` runs them too)
-    Worker(cmd::worker::Args),
+    Worker(Box<cmd::worker::Args>),
     /// See the job queue and retry dead jobs
     #[command(subcommand)]
     Jobs(cmd::worker::JobsCommand),
@@ -87,7 +87,7 @@ fn main() -> ExitCode {
         Command::Lookup(args) => cmd::lookup::run(&data_dir, args),
         Command::Index(c) => cmd::index::run(&data_dir, c),
         Command::Serve(args) => cmd::serve::run(&data_dir, *args),
-        Command::Worker(args) => cmd::worker::run(&data_dir, args),
+        Command::Worker(args) => cmd::worker::run(&data_dir, *args),
         Command::Jobs(c) => cmd::worker::jobs(&data_dir, c, None),
         Command::Outbox(c) => cmd::worker::jobs(&data_dir, c, Some("outbox.")),
         Command::Apikey(c) => cmd::apikey::run(&data_dir, c),

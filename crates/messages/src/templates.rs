@@ -73,6 +73,30 @@ macro_rules! lang_files {
                 include_str!(concat!("../templates/", $lang, "/link.txt")),
             ),
             (
+                concat!($lang, "/org-domain.html"),
+                include_str!(concat!("../templates/", $lang, "/org-domain.html")),
+            ),
+            (
+                concat!($lang, "/org-domain.txt"),
+                include_str!(concat!("../templates/", $lang, "/org-domain.txt")),
+            ),
+            (
+                concat!($lang, "/org-invite.html"),
+                include_str!(concat!("../templates/", $lang, "/org-invite.html")),
+            ),
+            (
+                concat!($lang, "/org-invite.txt"),
+                include_str!(concat!("../templates/", $lang, "/org-invite.txt")),
+            ),
+            (
+                concat!($lang, "/org-signin.html"),
+                include_str!(concat!("../templates/", $lang, "/org-signin.html")),
+            ),
+            (
+                concat!($lang, "/org-signin.txt"),
+                include_str!(concat!("../templates/", $lang, "/org-signin.txt")),
+            ),
+            (
                 concat!($lang, "/optout.html"),
                 include_str!(concat!("../templates/", $lang, "/optout.html")),
             ),
@@ -105,7 +129,7 @@ macro_rules! lang_files {
 }
 
 /// Template files per language.
-pub const FILES_PER_LANG: usize = 21;
+pub const FILES_PER_LANG: usize = 27;
 
 /// Every template file, by name.
 const FILES: [[(&str, &str); FILES_PER_LANG]; 3] =
@@ -128,16 +152,25 @@ pub enum MailKind {
     /// The link confirming the email address a phone subscription's alerts
     /// go to.
     Link,
+    /// An organisation's single-use sign-in link.
+    OrgSignIn,
+    /// An invitation to join an organisation (signs the invitee in).
+    OrgInvite,
+    /// Proof of a domain, sent to one of its role addresses.
+    OrgDomain,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 6] = [
+    pub const ALL: [MailKind; 9] = [
         MailKind::Answer,
         MailKind::Confirm,
         MailKind::Report,
         MailKind::Alert,
         MailKind::OptOut,
         MailKind::Link,
+        MailKind::OrgSignIn,
+        MailKind::OrgInvite,
+        MailKind::OrgDomain,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -148,6 +181,9 @@ impl MailKind {
             MailKind::Alert => "alert",
             MailKind::OptOut => "optout",
             MailKind::Link => "link",
+            MailKind::OrgSignIn => "org-signin",
+            MailKind::OrgInvite => "org-invite",
+            MailKind::OrgDomain => "org-domain",
         }
     }
 }
@@ -209,6 +245,8 @@ pub struct Content {
     pub unsubscribe: Option<String>,
     /// The six-digit code (code SMS only).
     pub code: Option<String>,
+    /// The organisation's name (organisation mails only).
+    pub org: Option<String>,
 }
 
 /// A rendered mail's three parts.

@@ -25,6 +25,7 @@ fn content() -> Content {
         link: Some("https://lekradar.test/alerts/confirm?token=abc".into()),
         unsubscribe: Some("https://lekradar.test/alerts/unsubscribe?token=1-ff".into()),
         code: Some("123456".into()),
+        org: Some("Acme <b>BV</b>".into()),
     }
 }
 
@@ -49,7 +50,11 @@ fn every_mail_renders_in_every_language() {
     for (lang, never) in NEVER_ASKS {
         for kind in MailKind::ALL {
             let mut c = content();
-            if !matches!(kind, MailKind::Confirm | MailKind::OptOut | MailKind::Link) {
+            let org_mail = matches!(
+                kind,
+                MailKind::OrgSignIn | MailKind::OrgInvite | MailKind::OrgDomain
+            );
+            if !matches!(kind, MailKind::Confirm | MailKind::OptOut | MailKind::Link) && !org_mail {
                 c.link = None;
             }
             if !matches!(kind, MailKind::Alert | MailKind::Report) {
@@ -66,11 +71,21 @@ fn every_mail_renders_in_every_language() {
                 "the service's address written out"
             );
             assert!(m.html.contains(&format!("lang=\"{}\"", lang.code())));
+            let shows_identifier = !matches!(kind, MailKind::OrgSignIn | MailKind::OrgInvite);
             assert!(
-                !m.html.contains("<script>") && m.html.contains("&lt;script&gt;"),
+                !m.html.contains("<script>")
+                    && (m.html.contains("&lt;script&gt;") || !shows_identifier),
                 "escaped"
             );
-            if kind != MailKind::Confirm {
+            if matches!(kind, MailKind::OrgInvite | MailKind::OrgDomain) {
+                assert!(m.text.contains("Acme <b>BV</b>"), "{}", m.text);
+                assert!(
+                    m.html.contains("Acme &lt;b&gt;BV&lt;&#x2f;b&gt;"),
+                    "{}",
+                    m.html
+                );
+            }
+            if shows_identifier && kind != MailKind::Confirm {
                 assert!(
                     m.text.contains("jan<script>@example.org"),
                     "plain text is not escaped"

@@ -99,7 +99,7 @@ const ALERT_BATCH: usize = 250;
 /// configured.
 pub struct Messaging {
     pub key: ContactKey,
-    pub templates: Templates,
+    pub templates: Arc<Templates>,
     pub l10n: Arc<L10n>,
     pub advice: Arc<RenderedAdvice>,
     /// Where the pages are, for links in mails (no trailing slash).
@@ -108,6 +108,8 @@ pub struct Messaging {
     pub mail: bool,
     /// Whether SMS are sent (a gateway is configured).
     pub sms: bool,
+    /// Organisations (`/org`), offered when mail is sent.
+    pub orgs: Option<lekradar_orgs::Orgs>,
 }
 
 impl std::fmt::Debug for Messaging {
@@ -366,6 +368,11 @@ fn parse_unsubscribe_token(key: &ContactKey, token: &str) -> Option<i64> {
 impl Service {
     fn messaging(&self) -> Result<&Messaging, AlertError> {
         self.0.messaging.as_deref().ok_or(AlertError::NotOffered)
+    }
+
+    /// Organisations, when offered (mail configured, not private mode).
+    pub fn orgs(&self) -> Option<&lekradar_orgs::Orgs> {
+        self.0.messaging.as_ref()?.orgs.as_ref()
     }
 
     /// Whether alerts are offered (mail or SMS configured).

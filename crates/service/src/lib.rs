@@ -266,6 +266,9 @@ impl Service {
             })
         });
         self.schedule_alerts(runner);
+        if let Some(orgs) = self.orgs() {
+            orgs.schedule(runner);
+        }
         let service = self.clone();
         runner.every("memory-budgets", Duration::from_secs(60), move || {
             service.0.memory_budgets.housekeeping();
@@ -437,6 +440,12 @@ impl Service {
             self.0.metrics.limited(denied.budget.as_str());
         }
         drawn
+    }
+
+    /// Draws one request from an anonymous caller's budgets (a form that
+    /// sends mail costs what a check costs).
+    pub async fn draw_anonymous(&self, ip: std::net::IpAddr) -> Result<(), Refusal> {
+        self.draw_budgets(&Caller::Anonymous { ip }).await
     }
 
     async fn draw_budgets(&self, caller: &Caller) -> Result<(), Refusal> {

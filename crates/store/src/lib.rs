@@ -1,5 +1,5 @@
 //! The metadata store: the server's mutable state (API keys, shared rate
-//! budgets, the job queue, alert subscriptions; next organisations), behind one
+//! budgets, the job queue, alert subscriptions, organisations), behind one
 //! async API with two backends chosen at run time by the database URL.
 //!
 //! - **SQLite** (`sqlite:PATH`), the embedded default: a file created on
@@ -38,6 +38,7 @@ mod error;
 pub mod jobs;
 mod key;
 mod migrate;
+pub mod orgs;
 mod portable;
 mod postgres;
 mod rate;

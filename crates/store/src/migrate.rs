@@ -54,6 +54,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "jobs_partial_indexes",
         sql: include_str!("../migrations/sqlite/0006_jobs_partial_indexes.sql"),
     },
+    Migration {
+        version: 7,
+        name: "orgs",
+        sql: include_str!("../migrations/sqlite/0007_orgs.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -86,6 +91,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 6,
         name: "jobs_partial_indexes",
         sql: include_str!("../migrations/postgres/0006_jobs_partial_indexes.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "orgs",
+        sql: include_str!("../migrations/postgres/0007_orgs.sql"),
     },
 ];
 

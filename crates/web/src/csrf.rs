@@ -129,6 +129,27 @@ impl FormToken {
         }
     }
 
+    /// The form token of a signed-in organisation session: bound to the
+    /// session's cookie value, so a form works only in its own session.
+    pub fn session_field(&self, session: &str) -> String {
+        let mut mac = self.mac("");
+        mac.update(b"|org-session:");
+        mac.update(session.as_bytes());
+        hex(&mac.finalize().into_bytes()[..16])
+    }
+
+    /// Whether `field` is the form token of `session`.
+    pub fn verify_session(&self, session: &str, field: &str) -> bool {
+        let expected = self.session_field(session);
+        // Constant time: both are 32 hex digits.
+        expected.len() == field.len()
+            && expected
+                .bytes()
+                .zip(field.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
+    }
+
     /// Whether `field` is the token of the cookie this request carries.
     pub fn verify(&self, headers: &HeaderMap, field: &str) -> bool {
         let Some(cookie) = Self::cookie(headers) else {
@@ -217,5 +238,17 @@ mod tests {
         assert!(!tokens.verify(&with_cookie, ""));
         assert!(!tokens.verify(&with_cookie, "é"));
         assert!(!FormToken::new([8; 32]).verify(&with_cookie, &first.field));
+    }
+
+    #[test]
+    fn a_session_token_is_bound_to_its_session() {
+        let tokens = FormToken::new([7; 32]);
+        let field = tokens.session_field("session-a");
+        assert!(tokens.verify_session("session-a", &field));
+        assert!(!tokens.verify_session("session-b", &field));
+        assert!(!tokens.verify_session("session-a", ""));
+        assert!(!FormToken::new([8; 32]).verify_session("session-a", &field));
+        // Not the same as the anonymous form's token of that cookie value.
+        assert_ne!(field, tokens.field_for("session-a"));
     }
 }

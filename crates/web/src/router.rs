@@ -76,6 +76,7 @@ impl App {
             .layer(DefaultBodyLimit::max(max_body))
             .layer(axum::Extension(pages::Offers {
                 alerts: state.service.offers_alerts(),
+                orgs: state.service.orgs().is_some(),
             }));
         router.with_state(state)
     }

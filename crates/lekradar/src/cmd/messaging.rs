@@ -75,10 +75,42 @@ pub struct MessagingArgs {
     /// (a runner that died mid-send holds it this long)
     #[arg(long, env = "LEKRADAR_JOB_LEASE", default_value = "60s", value_parser = crate::cmd::serve::parse_duration)]
     pub job_lease: std::time::Duration,
+    #[command(flatten)]
+    pub orgs: OrgsArgs,
     /// The first retry's delay after a temporary failure (doubled per
     /// attempt, at most an hour)
     #[arg(long, env = "LEKRADAR_JOB_RETRY_BASE", default_value = "2s", value_parser = crate::cmd::serve::parse_duration)]
     pub job_retry_base: std::time::Duration,
+}
+
+/// Organisations' settings (`/org`, offered when mail is configured).
+#[derive(Debug, Clone, clap::Args)]
+pub struct OrgsArgs {
+    /// Name servers that domain proofs are looked up at (IP:PORT, comma
+    /// separated); default: the system's resolver
+    #[arg(
+        long,
+        env = "LEKRADAR_ORG_DNS_SERVERS",
+        value_delimiter = ',',
+        value_name = "ADDR"
+    )]
+    pub org_dns_servers: Vec<std::net::SocketAddr>,
+    /// How often verified domains are checked again (a gone record lapses)
+    #[arg(long, env = "LEKRADAR_ORG_DOMAIN_RECHECK", default_value = "24h", value_parser = crate::cmd::serve::parse_duration)]
+    pub org_domain_recheck: std::time::Duration,
+    /// How long organisations' audit log entries are kept
+    #[arg(long, env = "LEKRADAR_ORG_AUDIT_RETENTION", default_value = "365d", value_parser = crate::cmd::serve::parse_duration)]
+    pub org_audit_retention: std::time::Duration,
+}
+
+impl Default for OrgsArgs {
+    fn default() -> OrgsArgs {
+        OrgsArgs {
+            org_dns_servers: Vec::new(),
+            org_domain_recheck: std::time::Duration::from_secs(24 * 3600),
+            org_audit_retention: std::time::Duration::from_secs(365 * 24 * 3600),
+        }
+    }
 }
 
 impl Default for MessagingArgs {
@@ -94,6 +126,7 @@ impl Default for MessagingArgs {
             dkim_selector: "lekradar".into(),
             dkim_domain: None,
             public_url: None,
+            orgs: OrgsArgs::default(),
             sms_gateway_url: None,
             sms_password_file: None,
             sms_from: None,
@@ -186,7 +219,7 @@ impl MessagingArgs {
         data.create()?;
         let key = ContactKey::load_or_create(&self.contact_key_path(data))
             .context("cannot read or create the contact key")?;
-        let templates = Templates::new(&Messaging::address(&public_url))?;
+        let templates = Arc::new(Templates::new(&Messaging::address(&public_url))?);
         let messaging = Messaging {
             key: key.clone(),
             templates,
@@ -195,11 +228,39 @@ impl MessagingArgs {
             public_url,
             mail: mailer.is_some(),
             sms: sms.is_some(),
+            orgs: None,
         };
         Ok(Some(Built {
             outbox: Outbox { key, mailer, sms },
             messaging,
         }))
+    }
+
+    /// Organisations on `store`, when mail is sent (people sign in by a
+    /// mailed link).
+    pub fn orgs(
+        &self,
+        store: &lekradar_store::Store,
+        messaging: &Messaging,
+    ) -> anyhow::Result<Option<lekradar_orgs::Orgs>> {
+        if !messaging.mail {
+            return Ok(None);
+        }
+        let config = lekradar_orgs::OrgsConfig {
+            dns_servers: self.orgs.org_dns_servers.clone(),
+            domain_recheck: self.orgs.org_domain_recheck,
+            audit_retention: self.orgs.org_audit_retention,
+            ..lekradar_orgs::OrgsConfig::default()
+        };
+        let mail = lekradar_orgs::OrgMail {
+            key: messaging.key.clone(),
+            templates: Arc::clone(&messaging.templates),
+            public_url: messaging.public_url.clone(),
+        };
+        Ok(Some(
+            lekradar_orgs::Orgs::new(store.clone(), mail, config)
+                .context("cannot set up DNS lookups for organisations' domains")?,
+        ))
     }
 
     /// The lines `serve --check` prints.

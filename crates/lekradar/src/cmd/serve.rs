@@ -100,7 +100,8 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         "s" | "" => Ok(Duration::from_secs(n)),
         "min" | "m" => Ok(Duration::from_secs(n * 60)),
         "h" => Ok(Duration::from_secs(n * 3600)),
-        other => Err(format!("{other:?} is not a unit: use ms, s, min or h")),
+        "d" => Ok(Duration::from_secs(n * 24 * 3600)),
+        other => Err(format!("{other:?} is not a unit: use ms, s, min, h or d")),
     }
 }
 
@@ -366,7 +367,12 @@ pub async fn serve(
     let (owner_answers, mut answers) = tokio::sync::mpsc::channel::<OwnerAnswer>(1024);
     tokio::spawn(async move { while answers.recv().await.is_some() {} });
     let (outbox, messaging) = match built {
-        Some(b) => (Some(b.outbox), Some(b.messaging)),
+        Some(mut b) => {
+            if config.mode != DeploymentMode::Private {
+                b.messaging.orgs = messaging.orgs(&store, &b.messaging)?;
+            }
+            (Some(b.outbox), Some(b.messaging))
+        }
         None => (None, None),
     };
     let listener = lekradar_web::bind(config.listen).await?;

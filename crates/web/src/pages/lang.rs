@@ -30,6 +30,8 @@ pub struct PageLang {
 pub struct Offers {
     /// The alerts pages (mail or SMS configured, not private mode).
     pub alerts: bool,
+    /// The organisation pages (mail configured, not private mode).
+    pub orgs: bool,
 }
 
 /// `raw` (a request path) as a link that stays on this site: empty segments

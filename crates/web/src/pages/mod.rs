@@ -11,12 +11,13 @@
 mod alerts;
 pub mod charts;
 mod lang;
+mod orgs;
 mod templates;
 
 use axum::extract::{Form, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use lekradar_catalogue::Breach;
 use lekradar_l10n::{Lang, Tr};
@@ -70,6 +71,28 @@ pub fn router() -> Router<AppState> {
         .route(
             "/alerts/unsubscribe",
             get(alerts::unsubscribe_page).post(alerts::unsubscribe),
+        )
+        .route("/org", get(orgs::home))
+        .route("/org/sign-in", post(orgs::sign_in))
+        .route("/org/link", get(orgs::link_page).post(orgs::follow))
+        .route("/org/sign-out", post(orgs::sign_out))
+        .route("/org/sign-out-everywhere", post(orgs::sign_out_everywhere))
+        .route("/org/new", post(orgs::create))
+        .route("/org/{id}", get(orgs::show))
+        .route("/org/{id}/audit", get(orgs::audit))
+        .route("/org/{id}/invite", post(orgs::invite))
+        .route("/org/{id}/members/{person}/role", post(orgs::set_role))
+        .route(
+            "/org/{id}/members/{person}/remove",
+            post(orgs::remove_member),
+        )
+        .route("/org/{id}/delete", post(orgs::delete))
+        .route("/org/{id}/domains", post(orgs::add_domain))
+        .route("/org/{id}/domains/{domain}/check", post(orgs::check_domain))
+        .route("/org/{id}/domains/{domain}/mail", post(orgs::mail_domain))
+        .route(
+            "/org/{id}/domains/{domain}/remove",
+            post(orgs::remove_domain),
         )
         .route("/assets/letter.js", get(letter_js))
         .route("/assets/private-check.js", get(private_check_js))

@@ -17,6 +17,8 @@ pub struct PageCtx<'a> {
     pub langs: Vec<LangLink>,
     /// Whether the navigation links the alerts pages.
     pub alerts: bool,
+    /// Whether the navigation links the organisation pages.
+    pub orgs: bool,
 }
 
 /// One entry of the language switch.
@@ -44,6 +46,7 @@ impl<'a> PageCtx<'a> {
             title,
             langs,
             alerts: lang.offers.alerts,
+            orgs: lang.offers.orgs,
         }
     }
 }

@@ -1,0 +1,844 @@
+//! Organisations (migration `0007_orgs`): people who sign in, organisations
+//! and their members, single-use links, sessions, domains and the audit log.
+//!
+//! A person is found by a keyed hash of their address (`address_key`,
+//! computed by the caller with the contact key) and reached through the
+//! address sealed by the caller (`address`, opaque bytes here). Links and
+//! sessions are found by the SHA-256 of their token; the token itself is
+//! never stored. Every statement about an organisation's contents is
+//! scoped by the organisation's row id, which callers take only from a
+//! membership: that is what keeps one organisation from reading another's.
+
+use crate::conn::Conn;
+use crate::portable::{execute, query, AnyRow};
+use crate::StoreError;
+
+/// A member's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    Viewer,
+    Owner,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "owner" => Some(Role::Owner),
+            "viewer" => Some(Role::Viewer),
+            _ => None,
+        }
+    }
+
+    fn read(s: &str) -> Result<Role, StoreError> {
+        Role::parse(s).ok_or_else(|| StoreError::corrupt(format!("{s:?} is not a role")))
+    }
+}
+
+/// A person who can sign in.
+#[derive(Clone)]
+pub struct Person {
+    pub id: i64,
+    /// Sealed by the caller.
+    pub address: Vec<u8>,
+    pub lang: String,
+}
+
+impl std::fmt::Debug for Person {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Person")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The person with `address_key`, created (with `address`, `lang`) when
+/// there is none.
+pub async fn person_for(
+    c: &mut Conn<'_>,
+    address_key: &[u8],
+    address: &[u8],
+    lang: &str,
+    now_us: i64,
+) -> Result<Person, StoreError> {
+    execute(
+        c,
+        "create a person",
+        "INSERT INTO org_people (address_key, address, lang, created_at_us) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (address_key) DO NOTHING",
+        &[&address_key, &address, &lang, &now_us],
+    )
+    .await?;
+    person_by_key(c, address_key)
+        .await?
+        .ok_or_else(|| StoreError::corrupt("a person just created is missing"))
+}
+
+fn person_row(r: &AnyRow<'_, '_>) -> Result<Person, StoreError> {
+    Ok(Person {
+        id: r.get(0)?,
+        address: r.get(1)?,
+        lang: r.get(2)?,
+    })
+}
+
+pub async fn person_by_key(
+    c: &mut Conn<'_>,
+    address_key: &[u8],
+) -> Result<Option<Person>, StoreError> {
+    Ok(query(
+        c,
+        "find a person",
+        "SELECT id, address, lang FROM org_people WHERE address_key = $1",
+        &[&address_key],
+        person_row,
+    )
+    .await?
+    .pop())
+}
+
+pub async fn person(c: &mut Conn<'_>, id: i64) -> Result<Option<Person>, StoreError> {
+    Ok(query(
+        c,
+        "read a person",
+        "SELECT id, address, lang FROM org_people WHERE id = $1",
+        &[&id],
+        person_row,
+    )
+    .await?
+    .pop())
+}
+
+/// Deletes person `id` (their sessions and memberships with them) when they
+/// belong to no organisation; whether they were deleted.
+pub async fn forget_person_if_alone(c: &mut Conn<'_>, id: i64) -> Result<bool, StoreError> {
+    Ok(execute(
+        c,
+        "forget a person",
+        "DELETE FROM org_people WHERE id = $1
+         AND NOT EXISTS (SELECT 1 FROM org_members WHERE person = $1)",
+        &[&id],
+    )
+    .await?
+        > 0)
+}
+
+// ---------------------------------------------------------------- links
+
+/// What a single-use link is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkPurpose {
+    SignIn,
+    Invitation,
+    Domain,
+}
+
+impl LinkPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkPurpose::SignIn => "sign-in",
+            LinkPurpose::Invitation => "invitation",
+            LinkPurpose::Domain => "domain",
+        }
+    }
+
+    fn read(s: &str) -> Result<LinkPurpose, StoreError> {
+        match s {
+            "sign-in" => Ok(LinkPurpose::SignIn),
+            "invitation" => Ok(LinkPurpose::Invitation),
+            "domain" => Ok(LinkPurpose::Domain),
+            other => Err(StoreError::corrupt(format!(
+                "{other:?} is not a link purpose"
+            ))),
+        }
+    }
+}
+
+/// A single-use link.
+#[derive(Clone)]
+pub struct Link {
+    pub token_hash: Vec<u8>,
+    pub purpose: LinkPurpose,
+    pub address_key: Vec<u8>,
+    /// Sealed by the caller.
+    pub address: Vec<u8>,
+    pub lang: String,
+    pub org: Option<i64>,
+    pub role: Option<Role>,
+    pub domain: Option<i64>,
+    pub expires_at_us: i64,
+}
+
+impl std::fmt::Debug for Link {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Link")
+            .field("purpose", &self.purpose)
+            .field("org", &self.org)
+            .field("domain", &self.domain)
+            .finish_non_exhaustive()
+    }
+}
+
+pub async fn insert_link(c: &mut Conn<'_>, link: &Link, now_us: i64) -> Result<(), StoreError> {
+    let role = link.role.map(Role::as_str);
+    execute(
+        c,
+        "store a link",
+        "INSERT INTO org_links (token_hash, purpose, address_key, address, lang, org, role, domain, expires_at_us, created_at_us)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        &[
+            &link.token_hash,
+            &link.purpose.as_str(),
+            &link.address_key,
+            &link.address,
+            &link.lang,
+            &link.org,
+            &role,
+            &link.domain,
+            &link.expires_at_us,
+            &now_us,
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Whether a link for `purpose` went to `address_key` at or after `since_us`.
+pub async fn link_sent_since(
+    c: &mut Conn<'_>,
+    address_key: &[u8],
+    purpose: LinkPurpose,
+    since_us: i64,
+) -> Result<bool, StoreError> {
+    Ok(!query(
+        c,
+        "look for a recent link",
+        "SELECT 1 FROM org_links WHERE address_key = $1 AND purpose = $2 AND created_at_us >= $3 LIMIT 1",
+        &[&address_key, &purpose.as_str(), &since_us],
+        |_| Ok(()),
+    )
+    .await?
+    .is_empty())
+}
+
+/// Takes (deletes and returns) the unexpired link with `token_hash`: a link
+/// works once.
+pub async fn take_link(
+    c: &mut Conn<'_>,
+    token_hash: &[u8],
+    now_us: i64,
+) -> Result<Option<Link>, StoreError> {
+    let taken = query(
+        c,
+        "take a link",
+        "DELETE FROM org_links WHERE token_hash = $1
+         RETURNING token_hash, purpose, address_key, address, lang, org, role, domain, expires_at_us",
+        &[&token_hash],
+        |r| {
+            let role: Option<String> = r.get(6)?;
+            Ok(Link {
+                token_hash: r.get(0)?,
+                purpose: LinkPurpose::read(&r.get::<String>(1)?)?,
+                address_key: r.get(2)?,
+                address: r.get(3)?,
+                lang: r.get(4)?,
+                org: r.get(5)?,
+                role: role.as_deref().map(Role::read).transpose()?,
+                domain: r.get(7)?,
+                expires_at_us: r.get(8)?,
+            })
+        },
+    )
+    .await?
+    .pop();
+    Ok(taken.filter(|l| l.expires_at_us > now_us))
+}
+
+// ---------------------------------------------------------------- sessions
+
+/// A session's row.
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    pub person: i64,
+    pub created_at_us: i64,
+    pub last_seen_at_us: i64,
+    pub expires_at_us: i64,
+}
+
+pub async fn insert_session(
+    c: &mut Conn<'_>,
+    token_hash: &[u8],
+    person: i64,
+    now_us: i64,
+    expires_at_us: i64,
+) -> Result<(), StoreError> {
+    execute(
+        c,
+        "store a session",
+        "INSERT INTO org_sessions (token_hash, person, created_at_us, last_seen_at_us, expires_at_us)
+         VALUES ($1, $2, $3, $3, $4)",
+        &[&token_hash, &person, &now_us, &expires_at_us],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn session(
+    c: &mut Conn<'_>,
+    token_hash: &[u8],
+) -> Result<Option<SessionRow>, StoreError> {
+    Ok(query(
+        c,
+        "read a session",
+        "SELECT person, created_at_us, last_seen_at_us, expires_at_us FROM org_sessions WHERE token_hash = $1",
+        &[&token_hash],
+        |r| {
+            Ok(SessionRow {
+                person: r.get(0)?,
+                created_at_us: r.get(1)?,
+                last_seen_at_us: r.get(2)?,
+                expires_at_us: r.get(3)?,
+            })
+        },
+    )
+    .await?
+    .pop())
+}
+
+pub async fn touch_session(
+    c: &mut Conn<'_>,
+    token_hash: &[u8],
+    now_us: i64,
+) -> Result<(), StoreError> {
+    execute(
+        c,
+        "touch a session",
+        "UPDATE org_sessions SET last_seen_at_us = $2 WHERE token_hash = $1",
+        &[&token_hash, &now_us],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_session(c: &mut Conn<'_>, token_hash: &[u8]) -> Result<u64, StoreError> {
+    execute(
+        c,
+        "end a session",
+        "DELETE FROM org_sessions WHERE token_hash = $1",
+        &[&token_hash],
+    )
+    .await
+}
+
+/// Ends every session of `person`; how many there were.
+pub async fn delete_sessions_of(c: &mut Conn<'_>, person: i64) -> Result<u64, StoreError> {
+    execute(
+        c,
+        "end a person's sessions",
+        "DELETE FROM org_sessions WHERE person = $1",
+        &[&person],
+    )
+    .await
+}
+
+/// Deletes expired links and sessions (sessions idle since before
+/// `idle_before_us` too); how many rows went.
+pub async fn purge_expired(
+    c: &mut Conn<'_>,
+    now_us: i64,
+    idle_before_us: i64,
+) -> Result<u64, StoreError> {
+    let links = execute(
+        c,
+        "purge links",
+        "DELETE FROM org_links WHERE expires_at_us <= $1",
+        &[&now_us],
+    )
+    .await?;
+    let sessions = execute(
+        c,
+        "purge sessions",
+        "DELETE FROM org_sessions WHERE expires_at_us <= $1 OR last_seen_at_us < $2",
+        &[&now_us, &idle_before_us],
+    )
+    .await?;
+    Ok(links + sessions)
+}
+
+// ---------------------------------------------------------------- orgs
+
+/// A person's membership of an organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Membership {
+    pub org: i64,
+    pub public_id: String,
+    pub name: String,
+    pub person: i64,
+    pub role: Role,
+}
+
+fn membership_row(r: &AnyRow<'_, '_>) -> Result<Membership, StoreError> {
+    Ok(Membership {
+        org: r.get(0)?,
+        public_id: r.get(1)?,
+        name: r.get(2)?,
+        person: r.get(3)?,
+        role: Role::read(&r.get::<String>(4)?)?,
+    })
+}
+
+/// Creates an organisation; its row id.
+pub async fn create_org(
+    c: &mut Conn<'_>,
+    public_id: &str,
+    name: &str,
+    now_us: i64,
+) -> Result<i64, StoreError> {
+    query(
+        c,
+        "create an organisation",
+        "INSERT INTO orgs (public_id, name, created_at_us) VALUES ($1, $2, $3) RETURNING id",
+        &[&public_id, &name, &now_us],
+        |r| r.get(0),
+    )
+    .await?
+    .pop()
+    .ok_or_else(|| StoreError::corrupt("INSERT … RETURNING gave no row"))
+}
+
+pub async fn delete_org(c: &mut Conn<'_>, org: i64) -> Result<u64, StoreError> {
+    execute(
+        c,
+        "delete an organisation",
+        "DELETE FROM orgs WHERE id = $1",
+        &[&org],
+    )
+    .await
+}
+
+/// Makes `person` a member of `org` with `role`; an existing member keeps
+/// the higher of the two roles. Whether they were not a member before.
+pub async fn add_member(
+    c: &mut Conn<'_>,
+    org: i64,
+    person: i64,
+    role: Role,
+    now_us: i64,
+) -> Result<bool, StoreError> {
+    let added = execute(
+        c,
+        "add a member",
+        "INSERT INTO org_members (org, person, role, created_at_us) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (org, person) DO NOTHING",
+        &[&org, &person, &role.as_str(), &now_us],
+    )
+    .await?;
+    if added == 0 && role == Role::Owner {
+        set_role(c, org, person, Role::Owner).await?;
+    }
+    Ok(added > 0)
+}
+
+pub async fn set_role(
+    c: &mut Conn<'_>,
+    org: i64,
+    person: i64,
+    role: Role,
+) -> Result<u64, StoreError> {
+    execute(
+        c,
+        "change a role",
+        "UPDATE org_members SET role = $3 WHERE org = $1 AND person = $2",
+        &[&org, &person, &role.as_str()],
+    )
+    .await
+}
+
+pub async fn remove_member(c: &mut Conn<'_>, org: i64, person: i64) -> Result<u64, StoreError> {
+    execute(
+        c,
+        "remove a member",
+        "DELETE FROM org_members WHERE org = $1 AND person = $2",
+        &[&org, &person],
+    )
+    .await
+}
+
+pub async fn owner_count(c: &mut Conn<'_>, org: i64) -> Result<i64, StoreError> {
+    query(
+        c,
+        "count owners",
+        "SELECT count(*) FROM org_members WHERE org = $1 AND role = 'owner'",
+        &[&org],
+        |r| r.get(0),
+    )
+    .await?
+    .pop()
+    .ok_or_else(|| StoreError::corrupt("count gave no row"))
+}
+
+/// The organisations `person` belongs to, by name.
+pub async fn memberships(c: &mut Conn<'_>, person: i64) -> Result<Vec<Membership>, StoreError> {
+    query(
+        c,
+        "list memberships",
+        "SELECT o.id, o.public_id, o.name, m.person, m.role FROM org_members m JOIN orgs o ON o.id = m.org
+         WHERE m.person = $1 ORDER BY o.name, o.id",
+        &[&person],
+        membership_row,
+    )
+    .await
+}
+
+/// `person`'s membership of the organisation named `public_id` in URLs.
+pub async fn membership(
+    c: &mut Conn<'_>,
+    person: i64,
+    public_id: &str,
+) -> Result<Option<Membership>, StoreError> {
+    Ok(query(
+        c,
+        "read a membership",
+        "SELECT o.id, o.public_id, o.name, m.person, m.role FROM org_members m JOIN orgs o ON o.id = m.org
+         WHERE m.person = $1 AND o.public_id = $2",
+        &[&person, &public_id],
+        membership_row,
+    )
+    .await?
+    .pop())
+}
+
+/// A member as the members page lists them.
+#[derive(Clone)]
+pub struct MemberRow {
+    pub person: i64,
+    /// Sealed by the caller.
+    pub address: Vec<u8>,
+    pub role: Role,
+    pub since_us: i64,
+}
+
+impl std::fmt::Debug for MemberRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemberRow")
+            .field("person", &self.person)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+pub async fn members(c: &mut Conn<'_>, org: i64) -> Result<Vec<MemberRow>, StoreError> {
+    query(
+        c,
+        "list members",
+        "SELECT m.person, p.address, m.role, m.created_at_us FROM org_members m JOIN org_people p ON p.id = m.person
+         WHERE m.org = $1 ORDER BY m.created_at_us, m.person",
+        &[&org],
+        |r| {
+            Ok(MemberRow {
+                person: r.get(0)?,
+                address: r.get(1)?,
+                role: Role::read(&r.get::<String>(2)?)?,
+                since_us: r.get(3)?,
+            })
+        },
+    )
+    .await
+}
+
+// ---------------------------------------------------------------- domains
+
+/// A domain's verification state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DomainState {
+    Pending,
+    Verified,
+    Lapsed,
+}
+
+impl DomainState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DomainState::Pending => "pending",
+            DomainState::Verified => "verified",
+            DomainState::Lapsed => "lapsed",
+        }
+    }
+
+    fn read(s: &str) -> Result<DomainState, StoreError> {
+        match s {
+            "pending" => Ok(DomainState::Pending),
+            "verified" => Ok(DomainState::Verified),
+            "lapsed" => Ok(DomainState::Lapsed),
+            other => Err(StoreError::corrupt(format!(
+                "{other:?} is not a domain state"
+            ))),
+        }
+    }
+}
+
+/// How a domain was verified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DomainMethod {
+    Dns,
+    Mail,
+}
+
+impl DomainMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DomainMethod::Dns => "dns",
+            DomainMethod::Mail => "mail",
+        }
+    }
+
+    fn read(s: &str) -> Result<DomainMethod, StoreError> {
+        match s {
+            "dns" => Ok(DomainMethod::Dns),
+            "mail" => Ok(DomainMethod::Mail),
+            other => Err(StoreError::corrupt(format!("{other:?} is not a method"))),
+        }
+    }
+}
+
+/// A domain of an organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DomainRow {
+    pub id: i64,
+    pub org: i64,
+    /// ASCII (IDNA), lower case.
+    pub domain: String,
+    pub token: String,
+    pub state: DomainState,
+    pub method: Option<DomainMethod>,
+    pub verified_at_us: Option<i64>,
+    pub checked_at_us: Option<i64>,
+}
+
+const DOMAIN_COLUMNS: &str = "id, org, domain, token, state, method, verified_at_us, checked_at_us";
+
+fn domain_row(r: &AnyRow<'_, '_>) -> Result<DomainRow, StoreError> {
+    let method: Option<String> = r.get(5)?;
+    Ok(DomainRow {
+        id: r.get(0)?,
+        org: r.get(1)?,
+        domain: r.get(2)?,
+        token: r.get(3)?,
+        state: DomainState::read(&r.get::<String>(4)?)?,
+        method: method.as_deref().map(DomainMethod::read).transpose()?,
+        verified_at_us: r.get(6)?,
+        checked_at_us: r.get(7)?,
+    })
+}
+
+/// Adds `domain` to `org`, pending; `None` when the organisation has it
+/// already.
+pub async fn add_domain(
+    c: &mut Conn<'_>,
+    org: i64,
+    domain: &str,
+    token: &str,
+    now_us: i64,
+) -> Result<Option<i64>, StoreError> {
+    Ok(query(
+        c,
+        "add a domain",
+        "INSERT INTO org_domains (org, domain, token, state, created_at_us) VALUES ($1, $2, $3, 'pending', $4)
+         ON CONFLICT (org, domain) DO NOTHING RETURNING id",
+        &[&org, &domain, &token, &now_us],
+        |r| r.get(0),
+    )
+    .await?
+    .pop())
+}
+
+pub async fn domains(c: &mut Conn<'_>, org: i64) -> Result<Vec<DomainRow>, StoreError> {
+    query(
+        c,
+        "list domains",
+        &format!("SELECT {DOMAIN_COLUMNS} FROM org_domains WHERE org = $1 ORDER BY domain"),
+        &[&org],
+        domain_row,
+    )
+    .await
+}
+
+/// Domain `id`, when it is `org`'s.
+pub async fn domain(c: &mut Conn<'_>, org: i64, id: i64) -> Result<Option<DomainRow>, StoreError> {
+    Ok(query(
+        c,
+        "read a domain",
+        &format!("SELECT {DOMAIN_COLUMNS} FROM org_domains WHERE id = $1 AND org = $2"),
+        &[&id, &org],
+        domain_row,
+    )
+    .await?
+    .pop())
+}
+
+/// Verified domains last checked before `before_us` (or never), oldest
+/// first, at most `limit`.
+pub async fn domains_to_recheck(
+    c: &mut Conn<'_>,
+    before_us: i64,
+    limit: i64,
+) -> Result<Vec<DomainRow>, StoreError> {
+    query(
+        c,
+        "list domains to check",
+        &format!(
+            "SELECT {DOMAIN_COLUMNS} FROM org_domains WHERE state = 'verified' AND COALESCE(checked_at_us, 0) < $1
+             ORDER BY COALESCE(checked_at_us, 0), id LIMIT $2"
+        ),
+        &[&before_us, &limit],
+        domain_row,
+    )
+    .await
+}
+
+/// Marks domain `id` verified by `method`.
+pub async fn verify_domain(
+    c: &mut Conn<'_>,
+    id: i64,
+    method: DomainMethod,
+    now_us: i64,
+) -> Result<u64, StoreError> {
+    execute(
+        c,
+        "verify a domain",
+        "UPDATE org_domains SET state = 'verified', method = $2, verified_at_us = $3, checked_at_us = $3 WHERE id = $1",
+        &[&id, &method.as_str(), &now_us],
+    )
+    .await
+}
+
+/// Records that domain `id` was checked and still holds.
+pub async fn domain_checked(c: &mut Conn<'_>, id: i64, now_us: i64) -> Result<u64, StoreError> {
+    execute(
+        c,
+        "record a domain check",
+        "UPDATE org_domains SET checked_at_us = $2 WHERE id = $1",
+        &[&id, &now_us],
+    )
+    .await
+}
+
+/// Marks verified domain `id` lapsed; whether it was verified.
+pub async fn lapse_domain(c: &mut Conn<'_>, id: i64, now_us: i64) -> Result<bool, StoreError> {
+    Ok(execute(
+        c,
+        "lapse a domain",
+        "UPDATE org_domains SET state = 'lapsed', checked_at_us = $2 WHERE id = $1 AND state = 'verified'",
+        &[&id, &now_us],
+    )
+    .await?
+        > 0)
+}
+
+pub async fn remove_domain(c: &mut Conn<'_>, org: i64, id: i64) -> Result<u64, StoreError> {
+    execute(
+        c,
+        "remove a domain",
+        "DELETE FROM org_domains WHERE id = $1 AND org = $2",
+        &[&id, &org],
+    )
+    .await
+}
+
+// ---------------------------------------------------------------- audit
+
+/// One audit entry.
+#[derive(Clone)]
+pub struct AuditRow {
+    pub at_us: i64,
+    /// The actor's address, sealed by the caller; `None` for the system.
+    pub actor: Option<Vec<u8>>,
+    pub action: String,
+    /// The address acted on, sealed by the caller.
+    pub subject: Option<Vec<u8>>,
+    /// What else; names no person.
+    pub detail: String,
+}
+
+impl std::fmt::Debug for AuditRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuditRow")
+            .field("at_us", &self.at_us)
+            .field("action", &self.action)
+            .field("detail", &self.detail)
+            .finish_non_exhaustive()
+    }
+}
+
+pub async fn audit(c: &mut Conn<'_>, org: i64, entry: &AuditRow) -> Result<(), StoreError> {
+    execute(
+        c,
+        "write the audit log",
+        "INSERT INTO org_audit (org, at_us, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5, $6)",
+        &[
+            &org,
+            &entry.at_us,
+            &entry.actor,
+            &entry.action,
+            &entry.subject,
+            &entry.detail,
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// `org`'s newest `limit` entries, newest first.
+pub async fn audit_entries(
+    c: &mut Conn<'_>,
+    org: i64,
+    limit: i64,
+) -> Result<Vec<AuditRow>, StoreError> {
+    query(
+        c,
+        "read the audit log",
+        "SELECT at_us, actor, action, subject, detail FROM org_audit WHERE org = $1 ORDER BY at_us DESC, id DESC LIMIT $2",
+        &[&org, &limit],
+        |r| {
+            Ok(AuditRow {
+                at_us: r.get(0)?,
+                actor: r.get(1)?,
+                action: r.get(2)?,
+                subject: r.get(3)?,
+                detail: r.get(4)?,
+            })
+        },
+    )
+    .await
+}
+
+/// Deletes audit entries older than `before_us`; how many.
+pub async fn purge_audit(c: &mut Conn<'_>, before_us: i64) -> Result<u64, StoreError> {
+    execute(
+        c,
+        "purge the audit log",
+        "DELETE FROM org_audit WHERE at_us < $1",
+        &[&before_us],
+    )
+    .await
+}
+
+/// The name of organisation `org`.
+pub async fn org_name(c: &mut Conn<'_>, org: i64) -> Result<String, StoreError> {
+    query(
+        c,
+        "read an organisation's name",
+        "SELECT name FROM orgs WHERE id = $1",
+        &[&org],
+        |r| r.get(0),
+    )
+    .await?
+    .pop()
+    .ok_or_else(|| StoreError::corrupt("an organisation is missing"))
+}
