@@ -1075,7 +1075,7 @@ impl Orgs {
             org: Some(m.name.clone()),
             ..Content::default()
         };
-        let entry = self.entry(m, "domain.proof-mailed", None, &to);
+        let entry = self.entry(m, "domain.proof-mailed", Some(self.seal(&to)), &row.domain);
         self.send_link(link, MailKind::OrgDomain, to, content, Some((m.org, entry)))
             .await
     }

@@ -8,6 +8,7 @@ mod api_keys;
 mod budgets;
 mod jobs;
 mod migrations;
+mod orgs;
 mod plain;
 mod subscriptions;
 mod transactions;

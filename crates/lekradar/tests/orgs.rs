@@ -1,0 +1,638 @@
+//! Organisations end to end, through the binary and real parts: sign-in
+//! links read from a real SMTP server (aiosmtpd), domain proofs looked up
+//! at a real authoritative DNS server (nsd) whose zone the test edits —
+//! the record added among other TXT strings, changed, removed — and proofs
+//! mailed to a role address. Sessions, CSRF, roles, invitations, the audit
+//! log, isolation between two organisations; afterwards no address in the
+//! clear in the data directory or the logs.
+
+mod support;
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use lekradar_testkit::services::{Dns, SmtpSink, SmtpSinkOptions};
+use support::{all_files, assert_none_in, curl, demo_data, Server};
+
+const PUBLIC: &str = "https://lekradar.test";
+const ZONE: &str = "acme.test";
+
+/// A response: status, headers (lower-case names), body.
+struct Reply {
+    code: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The form token on this page.
+    fn csrf(&self) -> String {
+        self.body
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_else(|| panic!("no form token in {}", self.body))
+            .to_owned()
+    }
+}
+
+fn request(args: &[&str]) -> Reply {
+    let mut all = vec!["-i"];
+    all.extend_from_slice(args);
+    let (code, text) = curl(&all);
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let headers = head
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    Reply {
+        code,
+        headers,
+        body: body.to_owned(),
+    }
+}
+
+/// One person's browser: the anonymous form cookie in a jar, the session
+/// cookie by hand (it is `Secure`, which curl keeps for HTTPS only).
+struct Browser {
+    base: String,
+    jar: String,
+    session: Option<String>,
+}
+
+impl Browser {
+    fn new(base: &str, dir: &Path, name: &str) -> Browser {
+        Browser {
+            base: base.to_owned(),
+            jar: dir.join(format!("{name}.jar")).display().to_string(),
+            session: None,
+        }
+    }
+
+    fn args<'a>(&'a self, extra: &[&'a str]) -> Vec<String> {
+        let mut a: Vec<String> = vec!["-c".into(), self.jar.clone(), "-b".into(), self.jar.clone()];
+        if let Some(s) = &self.session {
+            a.push("-H".into());
+            a.push(format!("Cookie: lekradar_org={s}"));
+        }
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        let url = format!("{}{path}", self.base);
+        let args = self.args(&[&url]);
+        request(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    }
+
+    fn post(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        self.post_with(path, fields, &[])
+    }
+
+    fn post_with(&self, path: &str, fields: &[(&str, &str)], extra: &[&str]) -> Reply {
+        let mut args = self.args(extra);
+        for (k, v) in fields {
+            args.push("--data-urlencode".into());
+            args.push(format!("{k}={v}"));
+        }
+        if fields.is_empty() {
+            args.push("-X".into());
+            args.push("POST".into());
+        }
+        args.push(format!("{}{path}", self.base));
+        request(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    }
+
+    /// POSTs `fields` and this session's form token (read from `page`).
+    fn act(&self, page: &str, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let token = self.get(page).csrf();
+        let mut all = fields.to_vec();
+        all.push(("csrf", &token));
+        self.post(path, &all)
+    }
+}
+
+/// The mails of the test, each returned once.
+struct Mailbox {
+    smtp: SmtpSink,
+    seen: HashSet<Vec<u8>>,
+}
+
+struct Mail {
+    to: String,
+    subject: String,
+    text: String,
+}
+
+impl Mailbox {
+    /// The next unseen mail to `to`.
+    fn next_to(&mut self, to: &str) -> Mail {
+        let start = Instant::now();
+        loop {
+            for raw in self.smtp.messages() {
+                if self.seen.contains(&raw) {
+                    continue;
+                }
+                let m = mail_parser::MessageParser::default().parse(&raw).unwrap();
+                let mail = Mail {
+                    to: m
+                        .to()
+                        .and_then(|a| a.first())
+                        .and_then(|a| a.address())
+                        .unwrap_or_default()
+                        .to_owned(),
+                    subject: m.subject().unwrap_or_default().to_owned(),
+                    text: m.body_text(0).unwrap_or_default().into_owned(),
+                };
+                if mail.to == to {
+                    self.seen.insert(raw);
+                    return mail;
+                }
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "no mail to {to} came"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+fn link_token(mail: &Mail) -> String {
+    mail.text
+        .split(&format!("{PUBLIC}/org/link?token="))
+        .nth(1)
+        .unwrap_or_else(|| panic!("no link in {}", mail.text))
+        .split(|c: char| c.is_whitespace())
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+/// Follows a mailed link by its button; the response.
+fn follow(browser: &Browser, token: &str) -> Reply {
+    let page = browser.get(&format!("/org/link?token={token}"));
+    assert_eq!(page.code, 200, "{}", page.body);
+    assert!(
+        page.body.contains("name=\"token\""),
+        "a button, not a GET that acts"
+    );
+    browser.post("/org/link", &[("token", token)])
+}
+
+/// Signs `address` in; the session cookie's value.
+fn sign_in(browser: &mut Browser, mailbox: &mut Mailbox, address: &str) -> String {
+    let token = browser.get("/org?lang=en").csrf();
+    let sent = browser.post("/org/sign-in", &[("address", address), ("csrf", &token)]);
+    assert_eq!(sent.code, 200, "{}", sent.body);
+    assert!(sent.body.contains("Look in your mailbox"), "{}", sent.body);
+    let mail = mailbox.next_to(address);
+    assert!(mail.subject.contains("sign-in link"), "{}", mail.subject);
+    let token = link_token(&mail);
+    let signed = follow(browser, &token);
+    assert_eq!(signed.code, 303, "{}", signed.body);
+    let cookie = signed.header("set-cookie").expect("a session cookie");
+    for attribute in ["Secure", "HttpOnly", "SameSite=Strict", "Path=/org"] {
+        assert!(cookie.contains(attribute), "{attribute} missing: {cookie}");
+    }
+    let value = cookie
+        .strip_prefix("lekradar_org=")
+        .and_then(|v| v.split(';').next())
+        .unwrap()
+        .to_owned();
+    // The link works once.
+    let again = browser.post("/org/link", &[("token", &token)]);
+    assert_eq!(again.code, 410, "{}", again.body);
+    browser.session = Some(value.clone());
+    value
+}
+
+fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(start.elapsed() < Duration::from_secs(30), "{what}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+fn domain_token(page: &str, domain: &str) -> String {
+    page.split(&format!("{domain}. TXT &quot;lekradar-verification="))
+        .nth(1)
+        .or_else(|| {
+            page.split(&format!("{domain}. TXT \"lekradar-verification="))
+                .nth(1)
+        })
+        .unwrap_or_else(|| panic!("no record for {domain} in {page}"))
+        .split(['&', '"'])
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+/// The id of `domain` in the page's forms.
+fn domain_id(page: &str, org: &str, domain: &str) -> String {
+    let section = page
+        .split("<section class=\"domain\"")
+        .find(|s| s.contains(&format!(">{domain} — ")))
+        .unwrap_or_else(|| panic!("no {domain} on {page}"));
+    section
+        .split(&format!("/org/{org}/domains/"))
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+fn state_of(page: &str, domain: &str) -> String {
+    page.split(&format!(">{domain} — <span class=\"state-"))
+        .nth(1)
+        .unwrap_or_else(|| panic!("no {domain} on {page}"))
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn organisations_sign_in_by_mail_prove_domains_by_dns_and_mail_and_keep_to_themselves() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, _) = demo_data(dir.path());
+    let others = [
+        ("@", "TXT", "v=spf1 -all"),
+        ("@", "TXT", "google-site-verification=abc123"),
+    ];
+    let mut dns = Dns::start(ZONE, &others);
+    let mut mailbox = Mailbox {
+        smtp: SmtpSink::start(SmtpSinkOptions::default()),
+        seen: HashSet::new(),
+    };
+    let smtp = format!("smtp://127.0.0.1:{}", mailbox.smtp.port());
+    let dns_server = format!("127.0.0.1:{}", dns.port());
+    let server = Server::start(
+        &data,
+        &[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--rate-per-address",
+            "1000/min",
+            "--smtp-url",
+            &smtp,
+            "--mail-from",
+            "Lekradar <orgs@lekradar.test>",
+            "--public-url",
+            PUBLIC,
+            "--org-dns-servers",
+            &dns_server,
+            "--org-domain-recheck",
+            "1s",
+        ],
+        &[],
+    );
+    let owner_address = "owner@acme.test";
+    let viewer_address = "viewer@acme.test";
+    let stranger_address = "someone@elsewhere.test";
+    let mut owner = Browser::new(&server.base, dir.path(), "owner");
+
+    // The nav links the pages; signing in needs the form's token and an address.
+    let home = owner.get("/org?lang=en");
+    assert_eq!(home.code, 200);
+    assert!(home.body.contains("href=\"/org\""), "nav link");
+    let no_token = owner.post("/org/sign-in", &[("address", owner_address)]);
+    assert_eq!(no_token.code, 403, "{}", no_token.body);
+    let token = owner.get("/org").csrf();
+    let bad = owner.post(
+        "/org/sign-in",
+        &[("address", "not an address"), ("csrf", &token)],
+    );
+    assert_eq!(bad.code, 400, "{}", bad.body);
+    let forged = owner.post("/org/link", &[("token", "forged-token")]);
+    assert_eq!(forged.code, 410, "{}", forged.body);
+    assert!(forged
+        .header("set-cookie")
+        .is_none_or(|c| !c.starts_with("lekradar_org=")));
+    assert_eq!(
+        mailbox.smtp.count(),
+        0,
+        "nothing was mailed for refused forms"
+    );
+
+    sign_in(&mut owner, &mut mailbox, owner_address);
+    let home = owner.get("/org?lang=en");
+    assert!(home.body.contains(owner_address), "{}", home.body);
+
+    // Create the organisation: only with the session's own form token.
+    let refused = owner.post("/org/new", &[("name", "Acme")]);
+    assert_eq!(refused.code, 403);
+    let created = owner.act("/org", "/org/new", &[("name", "Acme <BV>")]);
+    assert_eq!(created.code, 303, "{}", created.body);
+    let org_path = created.header("location").unwrap().to_owned();
+    let org = org_path.trim_start_matches("/org/").to_owned();
+    let page = owner.get(&format!("{org_path}?lang=en"));
+    assert_eq!(page.code, 200);
+    assert!(
+        page.body.contains("Acme &") && !page.body.contains("Acme <BV>"),
+        "escaped name: {}",
+        page.body
+    );
+
+    // A domain proved by DNS: missing, then found among other TXT strings.
+    let added = owner.act(
+        &org_path,
+        &format!("{org_path}/domains"),
+        &[("domain", "ACME.test.")],
+    );
+    assert_eq!(added.code, 303, "{}", added.body);
+    let page = owner.get(&org_path).body;
+    let record = domain_token(&page, ZONE);
+    let acme = domain_id(&page, &org, ZONE);
+    assert_eq!(state_of(&page, ZONE), "pending");
+    let check = format!("{org_path}/domains/{acme}/check");
+    let missing = owner.act(&org_path, &check, &[]);
+    assert_eq!(missing.code, 409, "{}", missing.body);
+    assert!(
+        missing.body.contains("2 other TXT records"),
+        "{}",
+        missing.body
+    );
+    let proof = format!("lekradar-verification={record}");
+    let mut with_proof = others.to_vec();
+    with_proof.push(("@", "TXT", &proof));
+    dns.set_records(&with_proof);
+    let proved = owner.act(&org_path, &check, &[]);
+    assert_eq!(proved.code, 200, "{}", proved.body);
+    assert!(
+        proved.body.contains("The domain is proved"),
+        "{}",
+        proved.body
+    );
+    assert_eq!(state_of(&proved.body, ZONE), "verified");
+
+    // Bad domains, and one the organisation does not control.
+    for (domain, code) in [
+        ("not a domain", 400),
+        ("192.0.2.1", 400),
+        ("localhost", 400),
+        ("acme.test", 409),
+    ] {
+        let r = owner.act(
+            &org_path,
+            &format!("{org_path}/domains"),
+            &[("domain", domain)],
+        );
+        assert_eq!(r.code, code, "{domain}: {}", r.body);
+    }
+    let added = owner.act(
+        &org_path,
+        &format!("{org_path}/domains"),
+        &[("domain", "sub.acme.test")],
+    );
+    assert_eq!(added.code, 303);
+    let page = owner.get(&org_path).body;
+    let sub = domain_id(&page, &org, "sub.acme.test");
+    let nothing = owner.act(&org_path, &format!("{org_path}/domains/{sub}/check"), &[]);
+    assert_eq!(nothing.code, 409, "{}", nothing.body);
+    assert_eq!(state_of(&nothing.body, "sub.acme.test"), "pending");
+
+    // …proved instead by a link mailed to one of its role addresses.
+    let wrong = owner.act(
+        &org_path,
+        &format!("{org_path}/domains/{sub}/mail"),
+        &[("local", "ceo")],
+    );
+    assert_eq!(wrong.code, 400, "{}", wrong.body);
+    let mailed = owner.act(
+        &org_path,
+        &format!("{org_path}/domains/{sub}/mail"),
+        &[("local", "security")],
+    );
+    assert_eq!(mailed.code, 200, "{}", mailed.body);
+    let mail = mailbox.next_to("security@sub.acme.test");
+    assert!(
+        mail.text.contains("sub.acme.test") && mail.text.contains("Acme <BV>"),
+        "{}",
+        mail.text
+    );
+    let stranger = Browser::new(&server.base, dir.path(), "postmaster");
+    let done = follow(&stranger, &link_token(&mail));
+    assert_eq!(done.code, 200, "{}", done.body);
+    assert!(done.body.contains("sub.acme.test"), "{}", done.body);
+    let page = owner.get(&org_path).body;
+    assert_eq!(state_of(&page, "sub.acme.test"), "verified");
+    assert!(page.contains("by mail"), "{page}");
+
+    // The periodic re-check: a changed record lapses the domain, the right
+    // one proves it again, a removed one lapses it again. The mailed proof holds.
+    let changed = "lekradar-verification=someone-elses-token".to_owned();
+    let mut changed_records = others.to_vec();
+    changed_records.push(("@", "TXT", &changed));
+    dns.set_records(&changed_records);
+    wait_until("the changed record lapses the domain", || {
+        state_of(&owner.get(&org_path).body, ZONE) == "lapsed"
+    });
+    dns.set_records(&with_proof);
+    let again = owner.act(&org_path, &check, &[]);
+    assert_eq!(state_of(&again.body, ZONE), "verified");
+    dns.set_records(&others);
+    wait_until("the removed record lapses the domain", || {
+        state_of(&owner.get(&org_path).body, ZONE) == "lapsed"
+    });
+    assert_eq!(
+        state_of(&owner.get(&org_path).body, "sub.acme.test"),
+        "verified"
+    );
+
+    // An invitation signs the viewer in and makes them a member.
+    let invited = owner.act(
+        &org_path,
+        &format!("{org_path}/invite"),
+        &[("address", viewer_address), ("role", "viewer")],
+    );
+    assert_eq!(invited.code, 200, "{}", invited.body);
+    let mail = mailbox.next_to(viewer_address);
+    assert!(mail.subject.contains("Acme <BV>"), "{}", mail.subject);
+    let mut viewer = Browser::new(&server.base, dir.path(), "viewer");
+    let joined = follow(&viewer, &link_token(&mail));
+    assert_eq!(joined.code, 303, "{}", joined.body);
+    assert_eq!(joined.header("location"), Some(org_path.as_str()));
+    viewer.session = joined
+        .header("set-cookie")
+        .and_then(|c| c.strip_prefix("lekradar_org="))
+        .and_then(|c| c.split(';').next())
+        .map(str::to_owned);
+    let seen = viewer.get(&org_path);
+    assert_eq!(seen.code, 200);
+    assert!(seen.body.contains(owner_address) && seen.body.contains(viewer_address));
+    // A viewer reads; only owners change things or read the audit log.
+    let r = viewer.act(
+        &org_path,
+        &format!("{org_path}/domains"),
+        &[("domain", "viewer.test")],
+    );
+    assert_eq!(r.code, 403, "{}", r.body);
+    assert_eq!(viewer.get(&format!("{org_path}/audit")).code, 403);
+    // One session's form token does not work in another's.
+    let owners_token = owner.get(&org_path).csrf();
+    let r = viewer.post(
+        &format!("{org_path}/members/1/remove"),
+        &[("csrf", &owners_token)],
+    );
+    assert_eq!(r.code, 403);
+    // A cross-site post is refused before anything.
+    let token = owner.get(&org_path).csrf();
+    let r = owner.post_with(
+        &format!("{org_path}/domains"),
+        &[("domain", "evil.test"), ("csrf", &token)],
+        &["-H", "Sec-Fetch-Site: cross-site"],
+    );
+    assert_eq!(r.code, 403);
+
+    // Another organisation sees nothing of this one, on any route.
+    let mut other = Browser::new(&server.base, dir.path(), "other");
+    sign_in(&mut other, &mut mailbox, stranger_address);
+    let created = other.act("/org", "/org/new", &[("name", "Other")]);
+    let other_path = created.header("location").unwrap().to_owned();
+    assert!(!other.get("/org").body.contains("Acme"));
+    assert_eq!(other.get(&org_path).code, 404);
+    assert_eq!(other.get(&format!("{org_path}/audit")).code, 404);
+    let token = other.get(&other_path).csrf();
+    for path in [
+        format!("{org_path}/domains"),
+        format!("{org_path}/domains/{acme}/check"),
+        format!("{org_path}/domains/{acme}/remove"),
+        format!("{org_path}/domains/{sub}/mail"),
+        format!("{org_path}/invite"),
+        format!("{org_path}/members/1/role"),
+        format!("{org_path}/members/1/remove"),
+        format!("{org_path}/delete"),
+    ] {
+        let r = other.post(
+            &path,
+            &[
+                ("csrf", &token),
+                ("domain", "x.test"),
+                ("local", "security"),
+                ("address", "x@x.test"),
+                ("role", "owner"),
+                ("confirm", "yes"),
+            ],
+        );
+        assert_eq!(r.code, 404, "{path}: {}", r.body);
+    }
+    // Its own domain ids do not reach this organisation's rows either.
+    let r = other.act(
+        &other_path,
+        &format!("{other_path}/domains/{acme}/remove"),
+        &[],
+    );
+    assert_eq!(r.code, 404);
+    assert_eq!(
+        state_of(&owner.get(&org_path).body, "sub.acme.test"),
+        "verified"
+    );
+    assert!(
+        owner.get(&org_path).body.contains(viewer_address),
+        "nothing changed"
+    );
+
+    // The last owner can neither leave nor become a viewer.
+    let page = owner.get(&org_path).body;
+    let leave = owner.act(
+        &org_path,
+        &format!("{org_path}/members/{}/remove", person_id(&page, &org)),
+        &[],
+    );
+    assert_eq!(leave.code, 409, "{}", leave.body);
+
+    // The audit log, for owners.
+    let audit = owner.get(&format!("{org_path}/audit?lang=en"));
+    assert_eq!(audit.code, 200);
+    for line in [
+        "signed in",
+        "created the organisation",
+        "added a domain",
+        "proved a domain",
+        "mailed a domain proof",
+        "a domain&#39;s proof lapsed",
+        "invited: viewer@acme.test (viewer)",
+        "joined",
+    ] {
+        assert!(
+            audit.body.contains(line) || audit.body.contains(&line.replace("&#39;", "'")),
+            "{line} missing from the audit log: {}",
+            audit.body
+        );
+    }
+    assert!(
+        !audit.body.contains(stranger_address),
+        "another organisation's sign-in"
+    );
+
+    // Sign out everywhere ends every session of the person.
+    let mut second = Browser::new(&server.base, dir.path(), "owner2");
+    sign_in(&mut second, &mut mailbox, owner_address);
+    assert_eq!(second.get(&org_path).code, 200);
+    let out = second.act("/org", "/org/sign-out-everywhere", &[]);
+    assert_eq!(out.code, 200, "{}", out.body);
+    assert_eq!(second.get(&org_path).code, 401);
+    assert_eq!(
+        owner.get(&org_path).code,
+        401,
+        "the first session ended too"
+    );
+
+    // Deleting an organisation deletes its member left in none.
+    let deleted = other.act(
+        &other_path,
+        &format!("{other_path}/delete"),
+        &[("confirm", "yes")],
+    );
+    assert_eq!(deleted.code, 303, "{}", deleted.body);
+    assert_eq!(other.get("/org").code, 200);
+    assert!(
+        !other.get("/org").body.contains(stranger_address),
+        "signed out: deleted"
+    );
+
+    let (_, logs) = server.terminate();
+    let mut files = Vec::new();
+    all_files(&data, &mut files);
+    files.push(("server log".into(), logs.into_bytes()));
+    assert_none_in(
+        &files,
+        &[
+            owner_address,
+            viewer_address,
+            stranger_address,
+            "security@sub.acme.test",
+        ],
+    );
+}
+
+/// The signed-in person's own id on the organisation page (the leave form).
+fn person_id(page: &str, org: &str) -> String {
+    let leave = page
+        .split("<h2>Leave or delete</h2>")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no leave form in {page}"));
+    leave
+        .split(&format!("/org/{org}/members/"))
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned()
+}

@@ -1,0 +1,199 @@
+//! Organisations on both backends: links work once and not after expiry,
+//! sessions end, memberships are per organisation, domains move between
+//! their states, the audit log is purged by age, and deleting an
+//! organisation takes everything it holds.
+
+use lekradar_store::jobs::now_us;
+use lekradar_store::orgs::{
+    self as db, AuditRow, DomainMethod, DomainState, Link, LinkPurpose, Role,
+};
+
+use crate::store_test;
+
+fn link(hash: u8, purpose: LinkPurpose, org: Option<i64>, expires_at_us: i64) -> Link {
+    Link {
+        token_hash: vec![hash; 32],
+        purpose,
+        address_key: vec![hash; 32],
+        address: vec![0xee; 40],
+        lang: "nl".into(),
+        org,
+        role: org.map(|_| Role::Viewer),
+        domain: None,
+        expires_at_us,
+    }
+}
+
+fn entry(at_us: i64, action: &str) -> AuditRow {
+    AuditRow {
+        at_us,
+        actor: Some(vec![1; 40]),
+        action: action.into(),
+        subject: None,
+        detail: String::new(),
+    }
+}
+
+store_test!(
+    a_link_works_once_and_not_after_it_expired,
+    |db| async move {
+        let store = db.open().await;
+        let now = now_us();
+        let (first, again, expired, recent, old) = store
+            .transaction(move |c| {
+                Box::pin(async move {
+                    db::insert_link(c, &link(1, LinkPurpose::SignIn, None, now + 1000), now)
+                        .await?;
+                    db::insert_link(c, &link(2, LinkPurpose::SignIn, None, now - 1), now - 10)
+                        .await?;
+                    let first = db::take_link(c, &[1; 32], now).await?;
+                    let again = db::take_link(c, &[1; 32], now).await?;
+                    let expired = db::take_link(c, &[2; 32], now).await?;
+                    let recent =
+                        db::link_sent_since(c, &[1; 32], LinkPurpose::SignIn, now - 5).await?;
+                    let old = db::link_sent_since(c, &[3; 32], LinkPurpose::SignIn, 0).await?;
+                    Ok((first, again, expired, recent, old))
+                })
+            })
+            .await
+            .unwrap();
+        let first = first.expect("the link works");
+        assert_eq!(first.purpose, LinkPurpose::SignIn);
+        assert_eq!(first.lang, "nl");
+        assert!(again.is_none(), "a link works once");
+        assert!(expired.is_none(), "an expired link does not work");
+        // Taking a link deletes it, so it no longer counts as recently sent.
+        assert!(!recent && !old);
+        assert_eq!(db.query_i64("SELECT count(*) FROM org_links").await, 0);
+    }
+);
+
+store_test!(
+    sessions_end_alone_everywhere_or_when_expired,
+    |db| async move {
+        let store = db.open().await;
+        let now = now_us();
+        let (found, gone, others) = store
+            .transaction(move |c| {
+                Box::pin(async move {
+                    let p = db::person_for(c, &[7; 32], &[0xaa; 40], "en", now).await?;
+                    let same = db::person_for(c, &[7; 32], &[0xbb; 40], "fr", now).await?;
+                    assert_eq!(p.id, same.id, "one person per address");
+                    assert_eq!(same.address, vec![0xaa; 40], "the first address stays");
+                    for h in 1..=3u8 {
+                        db::insert_session(c, &[h; 32], p.id, now, now + 1000).await?;
+                    }
+                    db::insert_session(c, &[9; 32], p.id, now - 10, now - 1).await?;
+                    let found = db::session(c, &[1; 32]).await?;
+                    db::delete_session(c, &[1; 32]).await?;
+                    let gone = db::session(c, &[1; 32]).await?;
+                    let purged = db::purge_expired(c, now, now - 100).await?;
+                    assert_eq!(purged, 1, "the expired session");
+                    let others = db::delete_sessions_of(c, p.id).await?;
+                    Ok((found, gone, others))
+                })
+            })
+            .await
+            .unwrap();
+        assert!(found.is_some() && gone.is_none());
+        assert_eq!(others, 2, "sign out everywhere ends the other two");
+        assert_eq!(db.query_i64("SELECT count(*) FROM org_sessions").await, 0);
+    }
+);
+
+store_test!(
+    members_domains_and_audit_belong_to_one_organisation,
+    |db| async move {
+        let store = db.open().await;
+        let now = now_us();
+        store
+            .transaction(move |c| {
+                Box::pin(async move {
+                    let alice = db::person_for(c, &[1; 32], &[1; 40], "en", now).await?;
+                    let bob = db::person_for(c, &[2; 32], &[2; 40], "en", now).await?;
+                    let a = db::create_org(c, "pub-a", "Acme", now).await?;
+                    let b = db::create_org(c, "pub-b", "Bolt", now).await?;
+                    assert!(db::add_member(c, a, alice.id, Role::Owner, now).await?);
+                    assert!(db::add_member(c, b, bob.id, Role::Owner, now).await?);
+                    assert!(db::add_member(c, a, bob.id, Role::Viewer, now).await?);
+                    // Joining again keeps the higher role.
+                    assert!(!db::add_member(c, a, bob.id, Role::Viewer, now).await?);
+                    assert!(!db::add_member(c, a, alice.id, Role::Viewer, now).await?);
+                    let m = db::membership(c, alice.id, "pub-a").await?.unwrap();
+                    assert_eq!((m.org, m.role), (a, Role::Owner));
+                    assert!(db::membership(c, alice.id, "pub-b").await?.is_none());
+                    assert_eq!(db::memberships(c, bob.id).await?.len(), 2);
+                    assert_eq!(db::owner_count(c, a).await?, 1);
+
+                    let d = db::add_domain(c, a, "acme.test", "tok", now)
+                        .await?
+                        .unwrap();
+                    assert!(db::add_domain(c, a, "acme.test", "tok2", now)
+                        .await?
+                        .is_none());
+                    // Another organisation may claim the same domain: it
+                    // must prove it itself.
+                    let d_b = db::add_domain(c, b, "acme.test", "tok3", now)
+                        .await?
+                        .unwrap();
+                    assert!(db::domain(c, b, d).await?.is_none(), "not B's row");
+                    assert_eq!(
+                        db::domain(c, a, d).await?.unwrap().state,
+                        DomainState::Pending
+                    );
+                    assert!(
+                        !db::lapse_domain(c, d, now).await?,
+                        "a pending domain does not lapse"
+                    );
+                    db::verify_domain(c, d, DomainMethod::Dns, now - 100).await?;
+                    let row = db::domain(c, a, d).await?.unwrap();
+                    assert_eq!(
+                        (row.state, row.method),
+                        (DomainState::Verified, Some(DomainMethod::Dns))
+                    );
+                    let due = db::domains_to_recheck(c, now, 10).await?;
+                    assert_eq!(due.iter().map(|r| r.id).collect::<Vec<_>>(), vec![d]);
+                    db::domain_checked(c, d, now).await?;
+                    assert!(db::domains_to_recheck(c, now, 10).await?.is_empty());
+                    assert!(db::lapse_domain(c, d, now + 1).await?);
+                    assert_eq!(
+                        db::domain(c, a, d).await?.unwrap().state,
+                        DomainState::Lapsed
+                    );
+                    assert_eq!(db::remove_domain(c, a, d_b).await?, 0, "not A's domain");
+
+                    db::audit(c, a, &entry(now - 10_000, "old")).await?;
+                    db::audit(c, a, &entry(now, "new")).await?;
+                    db::audit(c, b, &entry(now, "other")).await?;
+                    let log = db::audit_entries(c, a, 10).await?;
+                    assert_eq!(
+                        log.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+                        ["new", "old"]
+                    );
+                    assert_eq!(db::purge_audit(c, now - 5_000).await?, 1);
+
+                    // Bob leaves A: he stays, being in B.
+                    db::remove_member(c, a, bob.id).await?;
+                    assert!(!db::forget_person_if_alone(c, bob.id).await?);
+                    // B is deleted: Bob, alone now, can be forgotten.
+                    db::insert_link(
+                        c,
+                        &link(5, LinkPurpose::Invitation, Some(b), now + 1000),
+                        now,
+                    )
+                    .await?;
+                    db::delete_org(c, b).await?;
+                    assert!(db::forget_person_if_alone(c, bob.id).await?);
+                    assert!(db::person(c, bob.id).await?.is_none());
+                    Ok(())
+                })
+            })
+            .await
+            .unwrap();
+        // B's domain, audit entries and invitation went with it.
+        assert_eq!(db.query_i64("SELECT count(*) FROM org_domains").await, 1);
+        assert_eq!(db.query_i64("SELECT count(*) FROM org_audit").await, 1);
+        assert_eq!(db.query_i64("SELECT count(*) FROM org_links").await, 0);
+        assert_eq!(db.query_i64("SELECT count(*) FROM org_members").await, 1);
+    }
+);
