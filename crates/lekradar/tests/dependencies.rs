@@ -91,6 +91,7 @@ fn no_http_below_web() {
         "lekradar-private",
         "lekradar-catalogue",
         "lekradar-messages",
+        "lekradar-orgs",
     ] {
         let d = deps(&g.normal, name);
         for http in [

@@ -14,7 +14,7 @@
 //! than this program or were edited after being applied.
 //!
 //! One module per resource ([`api_keys`], [`budgets`], [`jobs`],
-//! [`subscriptions`]), each
+//! [`subscriptions`], [`orgs`]), each
 //! holding its SQL for both backends side by side, as functions on a
 //! [`Conn`]. [`Store::transaction`] gives a `Conn` whose statements commit
 //! together, across resources (an event and the jobs it causes);
