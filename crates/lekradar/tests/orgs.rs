@@ -113,6 +113,16 @@ impl Browser {
         request(&args.iter().map(String::as_str).collect::<Vec<_>>())
     }
 
+    /// Uploads `file` as a watchlist with this session's form token.
+    fn upload(&self, page: &str, path: &str, file: &Path) -> Reply {
+        let token = self.get(page).csrf();
+        let csrf = format!("csrf={token}");
+        let file = format!("file=@{};filename=staff.csv", file.display());
+        let url = format!("{}{path}", self.base);
+        let args = self.args(&["-F", &csrf, "-F", &file, &url]);
+        request(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    }
+
     /// POSTs `fields` and this session's form token (read from `page`).
     fn act(&self, page: &str, path: &str, fields: &[(&str, &str)]) -> Reply {
         let token = self.get(page).csrf();
@@ -433,6 +443,144 @@ fn organisations_sign_in_by_mail_prove_domains_by_dns_and_mail_and_keep_to_thems
     assert_eq!(state_of(&page, "sub.acme.test"), "verified");
     assert!(page.contains("by mail"), "{page}");
 
+    // A breach holding some of the organisation's people.
+    let leak = dir.path().join("leak.csv");
+    std::fs::write(
+        &leak,
+        "email,phone,name,iban\n\
+         jan@acme.test,,Leaked One,NL91ABNA0417164300\n\
+         piet@sub.acme.test,,Leaked Two,NL91ABNA0417164301\n\
+         ,+31612345678,Leaked Three,\n\
+         filler@example.org,,Leaked Four,\n",
+    )
+    .unwrap();
+    let add = support::lekradar(
+        &data,
+        &[
+            "breach",
+            "add",
+            "AcmeLeak",
+            "--title",
+            "Acme supplier leak",
+            "--breach-date",
+            "2026-10-01",
+            "--verified",
+            "true",
+        ],
+    );
+    assert!(add.status.success(), "{}", support::stderr(&add));
+    let ing = support::lekradar(
+        &data,
+        &["ingest", "--breach", "AcmeLeak", leak.to_str().unwrap()],
+    );
+    assert!(ing.status.success(), "{}", support::stderr(&ing));
+    std::fs::remove_file(&leak).unwrap();
+    wait_until("the server loads the new breach", || {
+        owner.get("/breaches/AcmeLeak").code == 200
+    });
+
+    // A watchlist file: what it holds is added, what it may not hold is
+    // refused by line, and the report shows each person's breaches.
+    let staff = dir.path().join("staff.csv");
+    std::fs::write(
+        &staff,
+        "name,email,mobile,staff\n\
+         Jan Jansen,jan@acme.test,,S1\n\
+         Piet Pieters,piet@sub.acme.test,,S2\n\
+         Eve Outsider,eve@elsewhere.test,,S3\n\
+         Mo Bile,,+31 6 12345678,S4\n\
+         No Contact,,,S5\n\
+         Clean Person,clean@acme.test,,S6\n",
+    )
+    .unwrap();
+    let uploaded = owner.upload(&org_path, &format!("{org_path}/watchlist/upload"), &staff);
+    std::fs::remove_file(&staff).unwrap();
+    assert_eq!(uploaded.code, 200, "{}", uploaded.body);
+    assert!(
+        uploaded.body.contains("4 added, 0 updated, 2 not added"),
+        "{}",
+        uploaded.body
+    );
+    assert!(
+        uploaded
+            .body
+            .contains("Line 4: the address is not at one of your proved domains"),
+        "{}",
+        uploaded.body
+    );
+    assert!(
+        uploaded
+            .body
+            .contains("Line 6: no email address or phone number"),
+        "{}",
+        uploaded.body
+    );
+    let one = owner.act(
+        &org_path,
+        &format!("{org_path}/watchlist"),
+        &[("identifier", "boss@elsewhere.test"), ("reference", "Boss")],
+    );
+    assert!(
+        one.body.contains("0 added, 0 updated, 1 not added"),
+        "{}",
+        one.body
+    );
+    let bad = owner.act(
+        &org_path,
+        &format!("{org_path}/watchlist"),
+        &[("identifier", "nonsense"), ("reference", "")],
+    );
+    assert_eq!(bad.code, 400);
+    let empty = dir.path().join("empty.csv");
+    std::fs::write(&empty, "name,staff\nNobody,S9\n").unwrap();
+    let nothing = owner.upload(&org_path, &format!("{org_path}/watchlist/upload"), &empty);
+    assert_eq!(
+        nothing.code, 422,
+        "a file that yields nothing is an error: {}",
+        nothing.body
+    );
+    let report = owner.get(&format!("{org_path}/report?lang=en"));
+    assert_eq!(report.code, 200);
+    let line = |who: &str| -> String {
+        report
+            .body
+            .split("<tr class=\"person\">")
+            .find(|r| r.contains(who))
+            .unwrap_or_else(|| panic!("{who} not in {}", report.body))
+            .to_owned()
+    };
+    assert!(
+        line("Jan Jansen · S1").contains("AcmeLeak")
+            && line("Jan Jansen").contains("Bank account numbers"),
+        "{}",
+        line("Jan Jansen")
+    );
+    assert!(line("Mo Bile · S4").contains("AcmeLeak"));
+    assert!(line("Mo Bile").contains("+31612345678"));
+    assert!(line("Clean Person").contains("no breach"));
+    let breach_line = report
+        .body
+        .split("<tr class=\"breach-line\">")
+        .nth(1)
+        .unwrap();
+    assert!(
+        breach_line.contains("Acme supplier leak") && breach_line.contains(">3<"),
+        "{breach_line}"
+    );
+    assert!(
+        breach_line.contains("/breaches/AcmeLeak/staff-message.txt"),
+        "{breach_line}"
+    );
+    let csv = owner.get(&format!("{org_path}/report.csv"));
+    assert_eq!(csv.code, 200);
+    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    assert!(
+        csv.body
+            .contains("\"Jan Jansen · S1\",\"jan@acme.test\",\"AcmeLeak\""),
+        "{}",
+        csv.body
+    );
+
     // The periodic re-check: a changed record lapses the domain, the right
     // one proves it again, a removed one lapses it again. The mailed proof holds.
     let changed = "lekradar-verification=someone-elses-token".to_owned();
@@ -453,6 +601,24 @@ fn organisations_sign_in_by_mail_prove_domains_by_dns_and_mail_and_keep_to_thems
         state_of(&owner.get(&org_path).body, "sub.acme.test"),
         "verified"
     );
+    // A lapsed domain shows no results; the proved one still does.
+    let report = owner.get(&format!("{org_path}/report"));
+    let jan = report
+        .body
+        .split("<tr class=\"person\">")
+        .find(|r| r.contains("Jan Jansen"))
+        .unwrap();
+    assert!(
+        jan.contains("the domain&#39;s proof lapsed") || jan.contains("the domain's proof lapsed"),
+        "{jan}"
+    );
+    assert!(!jan.contains("AcmeLeak"), "{jan}");
+    let piet = report
+        .body
+        .split("<tr class=\"person\">")
+        .find(|r| r.contains("Piet Pieters"))
+        .unwrap();
+    assert!(piet.contains("AcmeLeak"), "{piet}");
 
     // An invitation signs the viewer in and makes them a member.
     let invited = owner.act(
@@ -483,6 +649,17 @@ fn organisations_sign_in_by_mail_prove_domains_by_dns_and_mail_and_keep_to_thems
     );
     assert_eq!(r.code, 403, "{}", r.body);
     assert_eq!(viewer.get(&format!("{org_path}/audit")).code, 403);
+    assert_eq!(
+        viewer.get(&format!("{org_path}/report")).code,
+        200,
+        "viewers read the report"
+    );
+    let r = viewer.act(
+        &org_path,
+        &format!("{org_path}/watchlist"),
+        &[("identifier", "x@sub.acme.test")],
+    );
+    assert_eq!(r.code, 403, "{}", r.body);
     // One session's form token does not work in another's.
     let owners_token = owner.get(&org_path).csrf();
     let r = viewer.post(
@@ -507,6 +684,8 @@ fn organisations_sign_in_by_mail_prove_domains_by_dns_and_mail_and_keep_to_thems
     assert!(!other.get("/org").body.contains("Acme"));
     assert_eq!(other.get(&org_path).code, 404);
     assert_eq!(other.get(&format!("{org_path}/audit")).code, 404);
+    assert_eq!(other.get(&format!("{org_path}/report")).code, 404);
+    assert_eq!(other.get(&format!("{org_path}/report.csv")).code, 404);
     let token = other.get(&other_path).csrf();
     for path in [
         format!("{org_path}/domains"),
@@ -517,6 +696,8 @@ fn organisations_sign_in_by_mail_prove_domains_by_dns_and_mail_and_keep_to_thems
         format!("{org_path}/members/1/role"),
         format!("{org_path}/members/1/remove"),
         format!("{org_path}/delete"),
+        format!("{org_path}/watchlist"),
+        format!("{org_path}/watchlist/1/remove"),
     ] {
         let r = other.post(
             &path,
@@ -531,6 +712,14 @@ fn organisations_sign_in_by_mail_prove_domains_by_dns_and_mail_and_keep_to_thems
         );
         assert_eq!(r.code, 404, "{path}: {}", r.body);
     }
+    let stolen = dir.path().join("stolen.csv");
+    std::fs::write(&stolen, "email\nx@sub.acme.test\n").unwrap();
+    let r = other.upload(
+        &other_path,
+        &format!("{org_path}/watchlist/upload"),
+        &stolen,
+    );
+    assert_eq!(r.code, 404, "{}", r.body);
     // Its own domain ids do not reach this organisation's rows either.
     let r = other.act(
         &other_path,
@@ -560,6 +749,9 @@ fn organisations_sign_in_by_mail_prove_domains_by_dns_and_mail_and_keep_to_thems
     let audit = owner.get(&format!("{org_path}/audit?lang=en"));
     assert_eq!(audit.code, 200);
     for line in [
+        "added to the watchlist",
+        "read the report",
+        "exported the report",
         "signed in",
         "created the organisation",
         "added a domain",
@@ -617,6 +809,12 @@ fn organisations_sign_in_by_mail_prove_domains_by_dns_and_mail_and_keep_to_thems
             viewer_address,
             stranger_address,
             "security@sub.acme.test",
+            "jan@acme.test",
+            "piet@sub.acme.test",
+            "Jan Jansen",
+            "Piet Pieters",
+            "+31612345678",
+            "clean@acme.test",
         ],
     );
 }

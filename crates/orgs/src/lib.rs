@@ -30,6 +30,7 @@
 //! cannot name another's rows.
 
 mod dns;
+pub mod watchlist;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -47,7 +48,10 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 pub use dns::{DnsError, TxtAnswer, TxtResolver};
-pub use lekradar_store::orgs::{DomainState, Role};
+pub use lekradar_store::orgs::{DomainState, Role, WatchKind};
+pub use watchlist::{ReadEntry, ReadError, ReadFile, Refused, RefusedReason};
+
+use lekradar_normalize::{Identifier, IdentifierKind};
 
 /// How long a sign-in link works.
 pub const SIGN_IN_VALID_US: i64 = 15 * 60 * 1_000_000;
@@ -68,6 +72,8 @@ pub const TXT_PREFIX: &str = "lekradar-verification=";
 pub const MAX_NAME_LEN: usize = 100;
 /// Domains per organisation.
 pub const MAX_DOMAINS: usize = 50;
+/// The largest watchlist file taken, in bytes.
+pub const MAX_UPLOAD_BYTES: usize = 16 << 20;
 /// Audit entries a page shows.
 pub const AUDIT_PAGE: i64 = 500;
 
@@ -83,6 +89,10 @@ pub struct OrgsConfig {
     pub domain_recheck: Duration,
     /// How long a proof by mail holds.
     pub mail_proof_valid: Duration,
+    /// Watchlist entries per organisation.
+    pub max_entries: usize,
+    /// Mobile numbers per organisation (each can be watched in any country).
+    pub max_phones: usize,
 }
 
 impl Default for OrgsConfig {
@@ -94,6 +104,8 @@ impl Default for OrgsConfig {
             audit_retention: Duration::from_secs(365 * 24 * 3600),
             domain_recheck: Duration::from_secs(24 * 3600),
             mail_proof_valid: Duration::from_secs(365 * 24 * 3600),
+            max_entries: 200_000,
+            max_phones: 10_000,
         }
     }
 }
@@ -272,6 +284,43 @@ pub struct AuditView {
     pub action: String,
     pub subject: Option<String>,
     pub detail: String,
+}
+
+/// An entry the service keyed and matched, ready to store.
+pub struct KeyedEntry {
+    pub entry: ReadEntry,
+    pub prf_output: Vec<u8>,
+    pub bucket: u32,
+    /// (breach, its data classes in this person's record, joined by ", ").
+    pub hits: Vec<(String, String)>,
+}
+
+/// What checking entries against the organisation's rules left.
+#[derive(Debug, Default)]
+pub struct Accepted {
+    pub entries: Vec<ReadEntry>,
+    pub refused: Vec<Refused>,
+}
+
+/// What storing entries did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct WatchAdded {
+    pub added: usize,
+    pub updated: usize,
+}
+
+/// One watched person as the report shows them.
+#[derive(Debug, Clone)]
+pub struct WatchView {
+    pub id: i64,
+    pub kind: WatchKind,
+    pub identifier: String,
+    pub reference: String,
+    /// Whether results are shown: a phone number, or an address at a
+    /// domain proved now (a lapsed domain shows none).
+    pub shown: bool,
+    /// (breach, data classes of this person's record); empty when not shown.
+    pub hits: Vec<(String, String)>,
 }
 
 /// What a periodic re-check did.
@@ -1241,6 +1290,192 @@ impl Orgs {
                 })
             })
             .await?)
+    }
+
+    /// Checks `entries` against the organisation's rules (owners only):
+    /// addresses only at its proved domains, mobile numbers only, within
+    /// the caps. What passes still has to be keyed by the service.
+    pub async fn accept(&self, m: &Member, entries: Vec<ReadEntry>) -> Result<Accepted, OrgError> {
+        m.owner()?;
+        let verified = self.verified_domains(m).await?;
+        let org = m.org;
+        let (phones, emails) = self
+            .0
+            .store
+            .run(move |c| {
+                Box::pin(async move {
+                    Ok((
+                        db::watch_count(c, org, WatchKind::Phone).await?,
+                        db::watch_count(c, org, WatchKind::Email).await?,
+                    ))
+                })
+            })
+            .await?;
+        let mut phones = usize::try_from(phones).unwrap_or(usize::MAX);
+        let mut total = phones.saturating_add(usize::try_from(emails).unwrap_or(usize::MAX));
+        let mut out = Accepted::default();
+        for e in entries {
+            let refuse = |reason| Refused {
+                line: e.line,
+                reason,
+            };
+            let refused = match &e.identifier {
+                Identifier::Email(a) if !verified.iter().any(|d| d == a.domain()) => {
+                    Some(RefusedReason::DomainNotProved)
+                }
+                Identifier::Phone(p) if !p.is_mobile() => Some(RefusedReason::NotMobile),
+                Identifier::Phone(_) if phones >= self.0.config.max_phones => {
+                    Some(RefusedReason::PhoneCap)
+                }
+                _ if total >= self.0.config.max_entries => Some(RefusedReason::EntryCap),
+                _ => None,
+            };
+            match refused {
+                Some(reason) => out.refused.push(refuse(reason)),
+                None => {
+                    total += 1;
+                    if e.identifier.kind() == IdentifierKind::Phone {
+                        phones += 1;
+                    }
+                    out.entries.push(e);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Stores keyed entries (a second entry for one identifier replaces the
+    /// reference of the first); `source` says where they came from, for the
+    /// audit log.
+    pub async fn store_watch(
+        &self,
+        m: &Member,
+        keyed: Vec<KeyedEntry>,
+        source: &str,
+    ) -> Result<WatchAdded, OrgError> {
+        m.owner()?;
+        let mut done = WatchAdded::default();
+        let rows: Vec<db::NewWatch> = keyed
+            .into_iter()
+            .map(|k| {
+                let (kind, domain) = match &k.entry.identifier {
+                    Identifier::Email(a) => (WatchKind::Email, Some(a.domain().to_owned())),
+                    Identifier::Phone(_) => (WatchKind::Phone, None),
+                };
+                let plain = format!(
+                    "{}\u{1f}{}",
+                    k.entry.identifier.canonical(),
+                    k.entry.reference
+                );
+                db::NewWatch {
+                    kind,
+                    prf_output: k.prf_output,
+                    bucket: i64::from(k.bucket),
+                    domain,
+                    entry: self.0.mail.key.seal(b"org-watch", plain.as_bytes()),
+                    hits: k.hits,
+                }
+            })
+            .collect();
+        let org = m.org;
+        let now = now_us();
+        let mut chunks = rows
+            .chunks(500)
+            .map(<[db::NewWatch]>::to_vec)
+            .collect::<Vec<_>>();
+        for chunk in chunks.drain(..) {
+            let (added, updated) = self
+                .0
+                .store
+                .transaction(move |c| {
+                    Box::pin(async move {
+                        let (mut added, mut updated) = (0, 0);
+                        for w in &chunk {
+                            if db::put_watch(c, org, w, now).await? {
+                                added += 1;
+                            } else {
+                                updated += 1;
+                            }
+                        }
+                        Ok((added, updated))
+                    })
+                })
+                .await?;
+            done.added += added;
+            done.updated += updated;
+        }
+        let detail = format!("{} added, {} updated ({source})", done.added, done.updated);
+        self.record(m, "watchlist.added", &detail).await?;
+        Ok(done)
+    }
+
+    /// The watchlist with what the index held for each person when they
+    /// were last matched.
+    pub async fn watchlist(&self, m: &Member) -> Result<Vec<WatchView>, OrgError> {
+        let verified = self.verified_domains(m).await?;
+        let org = m.org;
+        let (rows, hits) = self
+            .0
+            .store
+            .run(move |c| {
+                Box::pin(async move {
+                    Ok((
+                        db::watch_entries(c, org).await?,
+                        db::watch_hits(c, org).await?,
+                    ))
+                })
+            })
+            .await?;
+        let mut by_entry: std::collections::HashMap<i64, Vec<(String, String)>> =
+            std::collections::HashMap::new();
+        for (id, breach, classes) in hits {
+            by_entry.entry(id).or_default().push((breach, classes));
+        }
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let plain = self
+                    .0
+                    .mail
+                    .key
+                    .open(b"org-watch", &r.entry)
+                    .ok()
+                    .and_then(|p| String::from_utf8(p.to_vec()).ok())
+                    .unwrap_or_default();
+                let (identifier, reference) = plain.split_once('\u{1f}').unwrap_or((&plain, ""));
+                let shown = match &r.domain {
+                    Some(d) => verified.iter().any(|v| v == d),
+                    None => true,
+                };
+                WatchView {
+                    id: r.id,
+                    kind: r.kind,
+                    identifier: identifier.to_owned(),
+                    reference: reference.to_owned(),
+                    shown,
+                    hits: if shown {
+                        by_entry.remove(&r.id).unwrap_or_default()
+                    } else {
+                        Vec::new()
+                    },
+                }
+            })
+            .collect())
+    }
+
+    /// Removes watchlist entry `id` (owners only).
+    pub async fn remove_watch(&self, m: &Member, id: i64) -> Result<(), OrgError> {
+        m.owner()?;
+        let org = m.org;
+        let removed = self
+            .0
+            .store
+            .run(move |c| Box::pin(async move { db::remove_watch(c, org, id).await }))
+            .await?;
+        if removed == 0 {
+            return Err(OrgError::NotFound);
+        }
+        self.record(m, "watchlist.removed", "1").await
     }
 
     /// Puts the periodic work on `runner`, once across the servers: the

@@ -33,6 +33,7 @@ pub mod identifiers;
 mod metrics;
 pub mod policy;
 pub mod private;
+pub mod watchlists;
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -57,6 +58,7 @@ pub use exposures::{Exposure, Exposures};
 pub use identifiers::{read_identifier, IdentifierError, MAX_IDENTIFIER_BYTES};
 pub use metrics::{BudgetLabels, CheckLabels, ServiceMetrics};
 pub use policy::{Caller, Delivery, Interface, Refusal};
+pub use watchlists::Watched;
 
 /// An owner-only check's answer, handed to the mailer: it goes only to the
 /// address that was checked, never to the screen.

@@ -59,6 +59,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "orgs",
         sql: include_str!("../migrations/sqlite/0007_orgs.sql"),
     },
+    Migration {
+        version: 8,
+        name: "org_watchlists",
+        sql: include_str!("../migrations/sqlite/0008_org_watchlists.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -96,6 +101,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 7,
         name: "orgs",
         sql: include_str!("../migrations/postgres/0007_orgs.sql"),
+    },
+    Migration {
+        version: 8,
+        name: "org_watchlists",
+        sql: include_str!("../migrations/postgres/0008_org_watchlists.sql"),
     },
 ];
 

@@ -842,3 +842,207 @@ pub async fn org_name(c: &mut Conn<'_>, org: i64) -> Result<String, StoreError> 
     .pop()
     .ok_or_else(|| StoreError::corrupt("an organisation is missing"))
 }
+
+// ---------------------------------------------------------------- watchlists
+
+/// What a watchlist entry watches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WatchKind {
+    Email,
+    Phone,
+}
+
+impl WatchKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WatchKind::Email => "email",
+            WatchKind::Phone => "phone",
+        }
+    }
+
+    fn read(s: &str) -> Result<WatchKind, StoreError> {
+        match s {
+            "email" => Ok(WatchKind::Email),
+            "phone" => Ok(WatchKind::Phone),
+            other => Err(StoreError::corrupt(format!(
+                "{other:?} is not a watch kind"
+            ))),
+        }
+    }
+}
+
+/// A watchlist entry to add.
+#[derive(Clone)]
+pub struct NewWatch {
+    pub kind: WatchKind,
+    pub prf_output: Vec<u8>,
+    pub bucket: i64,
+    pub domain: Option<String>,
+    /// The identifier and the reference, sealed by the caller.
+    pub entry: Vec<u8>,
+    /// (breach, data classes) the index holds for it.
+    pub hits: Vec<(String, String)>,
+}
+
+/// A stored watchlist entry.
+#[derive(Clone)]
+pub struct WatchRow {
+    pub id: i64,
+    pub kind: WatchKind,
+    pub domain: Option<String>,
+    pub entry: Vec<u8>,
+    pub created_at_us: i64,
+}
+
+impl std::fmt::Debug for WatchRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WatchRow")
+            .field("id", &self.id)
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Adds `watch` to `org`, or replaces the entry (reference) and hits of the
+/// one with the same PRF output; whether it is new.
+pub async fn put_watch(
+    c: &mut Conn<'_>,
+    org: i64,
+    watch: &NewWatch,
+    now_us: i64,
+) -> Result<bool, StoreError> {
+    let existing: Option<i64> = query(
+        c,
+        "find a watch entry",
+        "SELECT id FROM org_watch WHERE org = $1 AND prf_output = $2",
+        &[&org, &watch.prf_output],
+        |r| r.get(0),
+    )
+    .await?
+    .pop();
+    let (id, new) = match existing {
+        Some(id) => {
+            execute(
+                c,
+                "update a watch entry",
+                "UPDATE org_watch SET entry = $2 WHERE id = $1",
+                &[&id, &watch.entry],
+            )
+            .await?;
+            execute(
+                c,
+                "clear a watch entry's hits",
+                "DELETE FROM org_watch_hits WHERE watch = $1",
+                &[&id],
+            )
+            .await?;
+            (id, false)
+        }
+        None => {
+            let id = query(
+                c,
+                "add a watch entry",
+                "INSERT INTO org_watch (org, kind, prf_output, bucket, domain, entry, created_at_us)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                &[
+                    &org,
+                    &watch.kind.as_str(),
+                    &watch.prf_output,
+                    &watch.bucket,
+                    &watch.domain,
+                    &watch.entry,
+                    &now_us,
+                ],
+                |r| r.get(0),
+            )
+            .await?
+            .pop()
+            .ok_or_else(|| StoreError::corrupt("INSERT … RETURNING gave no row"))?;
+            (id, true)
+        }
+    };
+    for (breach, classes) in &watch.hits {
+        execute(
+            c,
+            "record a watch hit",
+            "INSERT INTO org_watch_hits (watch, breach, classes) VALUES ($1, $2, $3)
+             ON CONFLICT (watch, breach) DO NOTHING",
+            &[&id, breach, classes],
+        )
+        .await?;
+    }
+    Ok(new)
+}
+
+/// How many entries of `kind` `org` watches.
+pub async fn watch_count(c: &mut Conn<'_>, org: i64, kind: WatchKind) -> Result<i64, StoreError> {
+    query(
+        c,
+        "count watch entries",
+        "SELECT count(*) FROM org_watch WHERE org = $1 AND kind = $2",
+        &[&org, &kind.as_str()],
+        |r| r.get(0),
+    )
+    .await?
+    .pop()
+    .ok_or_else(|| StoreError::corrupt("count gave no row"))
+}
+
+/// Whether `org` watches the identifier with `prf_output`.
+pub async fn watches(c: &mut Conn<'_>, org: i64, prf_output: &[u8]) -> Result<bool, StoreError> {
+    Ok(!query(
+        c,
+        "find a watch entry",
+        "SELECT 1 FROM org_watch WHERE org = $1 AND prf_output = $2",
+        &[&org, &prf_output],
+        |_| Ok(()),
+    )
+    .await?
+    .is_empty())
+}
+
+/// `org`'s entries, oldest first.
+pub async fn watch_entries(c: &mut Conn<'_>, org: i64) -> Result<Vec<WatchRow>, StoreError> {
+    query(
+        c,
+        "list watch entries",
+        "SELECT id, kind, domain, entry, created_at_us FROM org_watch WHERE org = $1 ORDER BY id",
+        &[&org],
+        |r| {
+            Ok(WatchRow {
+                id: r.get(0)?,
+                kind: WatchKind::read(&r.get::<String>(1)?)?,
+                domain: r.get(2)?,
+                entry: r.get(3)?,
+                created_at_us: r.get(4)?,
+            })
+        },
+    )
+    .await
+}
+
+/// `org`'s hits: (entry id, breach, data classes).
+pub async fn watch_hits(
+    c: &mut Conn<'_>,
+    org: i64,
+) -> Result<Vec<(i64, String, String)>, StoreError> {
+    query(
+        c,
+        "list watch hits",
+        "SELECT h.watch, h.breach, h.classes FROM org_watch_hits h JOIN org_watch w ON w.id = h.watch
+         WHERE w.org = $1 ORDER BY h.watch, h.breach",
+        &[&org],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
+    .await
+}
+
+pub async fn remove_watch(c: &mut Conn<'_>, org: i64, id: i64) -> Result<u64, StoreError> {
+    execute(
+        c,
+        "remove a watch entry",
+        "DELETE FROM org_watch WHERE id = $1 AND org = $2",
+        &[&id, &org],
+    )
+    .await
+}

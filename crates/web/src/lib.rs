@@ -83,7 +83,13 @@ pub async fn serve_with_operator(
 ) -> Result<(), ServeError> {
     let config = app.config();
     let limits = workers::ListenerLimits {
-        max_body: config.max_body_bytes,
+        // Every route but a watchlist upload holds to `max_body_bytes`
+        // (axum's `DefaultBodyLimit`); this outer cap lets an upload through.
+        max_body: if app.offers_orgs() {
+            config.max_body_bytes.max(lekradar_orgs::MAX_UPLOAD_BYTES)
+        } else {
+            config.max_body_bytes
+        },
         timeout: config.request_timeout,
         connections: config.connections(),
     };

@@ -37,6 +37,12 @@ impl App {
         self.state.metrics.register_more(register);
     }
 
+    /// Whether the organisation pages are served (their uploads are larger
+    /// than other requests).
+    pub fn offers_orgs(&self) -> bool {
+        self.state.service.orgs().is_some()
+    }
+
     pub(crate) fn config(&self) -> &ServerConfig {
         &self.state.config
     }

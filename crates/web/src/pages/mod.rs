@@ -87,6 +87,19 @@ pub fn router() -> Router<AppState> {
             post(orgs::remove_member),
         )
         .route("/org/{id}/delete", post(orgs::delete))
+        .route("/org/{id}/watchlist", post(orgs::watch_one))
+        .route(
+            "/org/{id}/watchlist/upload",
+            post(orgs::upload).layer(axum::extract::DefaultBodyLimit::max(
+                lekradar_orgs::MAX_UPLOAD_BYTES,
+            )),
+        )
+        .route(
+            "/org/{id}/watchlist/{entry}/remove",
+            post(orgs::remove_watch),
+        )
+        .route("/org/{id}/report", get(orgs::report))
+        .route("/org/{id}/report.csv", get(orgs::report_csv))
         .route("/org/{id}/domains", post(orgs::add_domain))
         .route("/org/{id}/domains/{domain}/check", post(orgs::check_domain))
         .route("/org/{id}/domains/{domain}/mail", post(orgs::mail_domain))

@@ -1,0 +1,142 @@
+//! Organisations' watchlists, the part that needs the server key: entries
+//! the organisation's rules accepted (`lekradar_orgs::Orgs::accept`) are
+//! keyed (one PRF evaluation each, on every core) and matched against the
+//! current index snapshot — the breaches holding each person, with the data
+//! classes of *their* record, sensitive and retired breaches left out as in
+//! any check — then stored by `lekradar-orgs`.
+
+use std::sync::Arc;
+
+use lekradar_catalogue::Catalogue;
+use lekradar_check::filing_of_output;
+use lekradar_index::Snapshot;
+use lekradar_orgs::{KeyedEntry, Member, OrgError, Orgs, ReadEntry, Refused, WatchAdded};
+use lekradar_prf::{ServerKey, OUTPUT_LEN};
+
+use crate::Service;
+
+/// What adding to a watchlist did.
+#[derive(Debug, Default)]
+pub struct Watched {
+    pub added: WatchAdded,
+    /// Entries not taken, with their line and reason.
+    pub refused: Vec<Refused>,
+}
+
+/// The breaches of `snapshot` holding the identifier with `output`, with
+/// the data classes of its record.
+pub fn matches_of(
+    snapshot: &Snapshot,
+    catalogue: &Catalogue,
+    output: &[u8; OUTPUT_LEN],
+    bucket: u32,
+) -> Vec<(String, String)> {
+    let filing = filing_of_output(bucket, output);
+    let mut found = Vec::new();
+    for view in snapshot.breaches().iter().filter(|b| !b.is_retired()) {
+        let Some(breach) = catalogue.of_index(view.name()) else {
+            continue;
+        };
+        if !breach.listable_for_accounts() {
+            continue;
+        }
+        if let Some(classes) = filing.classes_in(view) {
+            found.push((
+                breach.meta.name.clone(),
+                breach.meta.class_names(classes).join(", "),
+            ));
+        }
+    }
+    found
+}
+
+/// Keys and matches `entries` on up to `threads` threads.
+fn key_and_match(
+    key: &ServerKey,
+    snapshot: &Snapshot,
+    catalogue: &Catalogue,
+    entries: Vec<ReadEntry>,
+    threads: usize,
+) -> Result<Vec<KeyedEntry>, lekradar_prf::PrfError> {
+    let chunk = entries.len().div_ceil(threads.max(1)).max(1);
+    let mut parts: Vec<Vec<ReadEntry>> = Vec::new();
+    let mut rest = entries;
+    while rest.len() > chunk {
+        let tail = rest.split_off(chunk);
+        parts.push(rest);
+        rest = tail;
+    }
+    parts.push(rest);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = parts
+            .into_iter()
+            .map(|part| {
+                scope.spawn(move || {
+                    part.into_iter()
+                        .map(|entry| {
+                            let input = entry.identifier.prf_input();
+                            let output = key.evaluate(&input)?;
+                            let bucket = lekradar_prf::bucket(&input);
+                            let hits = matches_of(snapshot, catalogue, &output, bucket);
+                            Ok(KeyedEntry {
+                                entry,
+                                prf_output: output.to_vec(),
+                                bucket,
+                                hits,
+                            })
+                        })
+                        .collect::<Result<Vec<_>, lekradar_prf::PrfError>>()
+                })
+            })
+            .collect();
+        let mut out = Vec::new();
+        for h in handles {
+            match h.join() {
+                Ok(part) => out.extend(part?),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        Ok(out)
+    })
+}
+
+impl Service {
+    /// Adds `entries` to `member`'s organisation's watchlist: the
+    /// organisation's rules first, then one keyed evaluation per entry.
+    pub async fn watch(
+        &self,
+        orgs: &Orgs,
+        member: &Member,
+        entries: Vec<ReadEntry>,
+        source: &str,
+    ) -> Result<Watched, OrgError> {
+        let accepted = orgs.accept(member, entries).await?;
+        let (snapshot, catalogue) = self.snapshot();
+        let service = self.clone();
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let to_key = accepted.entries;
+        let keyed = tokio::task::spawn_blocking(move || {
+            key_and_match(service.key(), &snapshot, &catalogue, to_key, threads)
+        })
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "keying a watchlist did not finish");
+            OrgError::Unavailable
+        })?
+        .map_err(|e| {
+            tracing::error!(error = %e, "keyed PRF failed");
+            OrgError::Unavailable
+        })?;
+        let added = orgs.store_watch(member, keyed, source).await?;
+        Ok(Watched {
+            added,
+            refused: accepted.refused,
+        })
+    }
+
+    /// The catalogue's breach `name`, for reports.
+    pub fn breach_named(&self, name: &str) -> Option<Arc<lekradar_catalogue::Breach>> {
+        let (_, catalogue) = self.snapshot();
+        catalogue.of_index(name).cloned()
+    }
+}
