@@ -539,7 +539,7 @@ fn organisations_sign_in_by_mail_prove_domains_by_dns_and_mail_and_keep_to_thems
         "a file that yields nothing is an error: {}",
         nothing.body
     );
-    let report = owner.get(&format!("{org_path}/report?lang=en"));
+    let report = owner.get(&format!("{org_path}/report?lang=en&all=1"));
     assert_eq!(report.code, 200);
     let line = |who: &str| -> String {
         report
@@ -558,6 +558,9 @@ fn organisations_sign_in_by_mail_prove_domains_by_dns_and_mail_and_keep_to_thems
     assert!(line("Mo Bile · S4").contains("AcmeLeak"));
     assert!(line("Mo Bile").contains("+31612345678"));
     assert!(line("Clean Person").contains("no breach"));
+    // By default the report lists only the people in a breach.
+    let exposed = owner.get(&format!("{org_path}/report"));
+    assert!(exposed.body.contains("Jan Jansen") && !exposed.body.contains("Clean Person"));
     let breach_line = report
         .body
         .split("<tr class=\"breach-line\">")
@@ -602,7 +605,7 @@ fn organisations_sign_in_by_mail_prove_domains_by_dns_and_mail_and_keep_to_thems
         "verified"
     );
     // A lapsed domain shows no results; the proved one still does.
-    let report = owner.get(&format!("{org_path}/report"));
+    let report = owner.get(&format!("{org_path}/report?all=1"));
     let jan = report
         .body
         .split("<tr class=\"person\">")

@@ -323,6 +323,15 @@ pub struct WatchView {
     pub hits: Vec<(String, String)>,
 }
 
+/// The watchlist in numbers.
+#[derive(Debug, Clone, Default)]
+pub struct WatchSummary {
+    pub total: usize,
+    pub exposed: usize,
+    /// (breach, people shown in it, the union of their data classes).
+    pub breaches: Vec<(String, usize, Vec<String>)>,
+}
+
 /// What a periodic re-check did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Recheck {
@@ -1434,15 +1443,7 @@ impl Orgs {
         Ok(rows
             .into_iter()
             .map(|r| {
-                let plain = self
-                    .0
-                    .mail
-                    .key
-                    .open(b"org-watch", &r.entry)
-                    .ok()
-                    .and_then(|p| String::from_utf8(p.to_vec()).ok())
-                    .unwrap_or_default();
-                let (identifier, reference) = plain.split_once('\u{1f}').unwrap_or((&plain, ""));
+                let (identifier, reference) = self.open_entry(&r.entry);
                 let shown = match &r.domain {
                     Some(d) => verified.iter().any(|v| v == d),
                     None => true,
@@ -1450,14 +1451,114 @@ impl Orgs {
                 WatchView {
                     id: r.id,
                     kind: r.kind,
-                    identifier: identifier.to_owned(),
-                    reference: reference.to_owned(),
+                    identifier,
+                    reference,
                     shown,
                     hits: if shown {
                         by_entry.remove(&r.id).unwrap_or_default()
                     } else {
                         Vec::new()
                     },
+                }
+            })
+            .collect())
+    }
+
+    fn open_entry(&self, sealed: &[u8]) -> (String, String) {
+        let plain = self
+            .0
+            .mail
+            .key
+            .open(b"org-watch", sealed)
+            .ok()
+            .and_then(|p| String::from_utf8(p.to_vec()).ok())
+            .unwrap_or_default();
+        match plain.split_once('\u{1f}') {
+            Some((i, r)) => (i.to_owned(), r.to_owned()),
+            None => (plain, String::new()),
+        }
+    }
+
+    /// The watchlist in numbers: entries, entries shown in a breach, and
+    /// per breach how many people with the union of their data classes
+    /// (most people first). Nothing is unsealed.
+    pub async fn watch_summary(&self, m: &Member) -> Result<WatchSummary, OrgError> {
+        let org = m.org;
+        let ((total, exposed), rows) = self
+            .0
+            .store
+            .run(move |c| {
+                Box::pin(async move {
+                    Ok((
+                        db::watch_counts(c, org).await?,
+                        db::watch_breach_counts(c, org).await?,
+                    ))
+                })
+            })
+            .await?;
+        let mut breaches: Vec<(String, usize, Vec<String>)> = Vec::new();
+        for (breach, classes, n) in rows {
+            let i = match breaches.iter().position(|(b, _, _)| *b == breach) {
+                Some(i) => i,
+                None => {
+                    breaches.push((breach, 0, Vec::new()));
+                    breaches.len() - 1
+                }
+            };
+            breaches[i].1 += usize::try_from(n).unwrap_or(0);
+            for class in classes.split(", ").filter(|c| !c.is_empty()) {
+                if !breaches[i].2.iter().any(|k| k == class) {
+                    breaches[i].2.push(class.to_owned());
+                }
+            }
+        }
+        breaches.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(WatchSummary {
+            total: usize::try_from(total).unwrap_or(0),
+            exposed: usize::try_from(exposed).unwrap_or(0),
+            breaches,
+        })
+    }
+
+    /// Up to `limit` entries after entry id `after` (only those shown in a
+    /// breach when `exposed_only`), unsealed.
+    pub async fn watch_page(
+        &self,
+        m: &Member,
+        after: i64,
+        limit: usize,
+        exposed_only: bool,
+    ) -> Result<Vec<WatchView>, OrgError> {
+        let org = m.org;
+        let limit = i64::try_from(limit.min(1000)).unwrap_or(100);
+        let (rows, hits) = self
+            .0
+            .store
+            .run(move |c| {
+                Box::pin(async move {
+                    let rows = db::watch_page(c, org, after, limit, exposed_only).await?;
+                    let shown: Vec<i64> =
+                        rows.iter().filter(|(_, s)| *s).map(|(r, _)| r.id).collect();
+                    let hits = db::hits_of(c, &shown).await?;
+                    Ok((rows, hits))
+                })
+            })
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(r, shown)| {
+                let (identifier, reference) = self.open_entry(&r.entry);
+                WatchView {
+                    id: r.id,
+                    kind: r.kind,
+                    identifier,
+                    reference,
+                    shown,
+                    hits: hits
+                        .iter()
+                        .filter(|(id, _, _)| *id == r.id)
+                        .map(|(_, b, c)| (b.clone(), c.clone()))
+                        .collect(),
                 }
             })
             .collect())

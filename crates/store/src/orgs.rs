@@ -1046,3 +1046,114 @@ pub async fn remove_watch(c: &mut Conn<'_>, org: i64, id: i64) -> Result<u64, St
     )
     .await
 }
+
+/// The filter of entries whose results may be shown: phone numbers, and
+/// addresses at a domain the organisation has proved now.
+const SHOWN: &str = "(w.domain IS NULL OR EXISTS (SELECT 1 FROM org_domains d
+     WHERE d.org = w.org AND d.domain = w.domain AND d.state = 'verified'))";
+
+/// `org`'s watchlist in numbers: entries, and entries shown with a hit.
+pub async fn watch_counts(c: &mut Conn<'_>, org: i64) -> Result<(i64, i64), StoreError> {
+    let total: i64 = query(
+        c,
+        "count watch entries",
+        "SELECT count(*) FROM org_watch WHERE org = $1",
+        &[&org],
+        |r| r.get(0),
+    )
+    .await?
+    .pop()
+    .unwrap_or(0);
+    let exposed: i64 = query(
+        c,
+        "count exposed watch entries",
+        &format!(
+            "SELECT count(*) FROM org_watch w WHERE w.org = $1 AND {SHOWN}
+             AND EXISTS (SELECT 1 FROM org_watch_hits h WHERE h.watch = w.id)"
+        ),
+        &[&org],
+        |r| r.get(0),
+    )
+    .await?
+    .pop()
+    .unwrap_or(0);
+    Ok((total, exposed))
+}
+
+/// Per breach and data classes, how many of `org`'s shown entries.
+pub async fn watch_breach_counts(
+    c: &mut Conn<'_>,
+    org: i64,
+) -> Result<Vec<(String, String, i64)>, StoreError> {
+    query(
+        c,
+        "count watch hits per breach",
+        &format!(
+            "SELECT h.breach, h.classes, count(*) FROM org_watch_hits h JOIN org_watch w ON w.id = h.watch
+             WHERE w.org = $1 AND {SHOWN} GROUP BY h.breach, h.classes"
+        ),
+        &[&org],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
+    .await
+}
+
+/// A page of `org`'s entries (by id, from `after`), with whether each is
+/// shown; only entries with a shown hit when `exposed_only`.
+pub async fn watch_page(
+    c: &mut Conn<'_>,
+    org: i64,
+    after: i64,
+    limit: i64,
+    exposed_only: bool,
+) -> Result<Vec<(WatchRow, bool)>, StoreError> {
+    let filter = if exposed_only {
+        format!("AND {SHOWN} AND EXISTS (SELECT 1 FROM org_watch_hits h WHERE h.watch = w.id)")
+    } else {
+        String::new()
+    };
+    query(
+        c,
+        "page watch entries",
+        &format!(
+            "SELECT w.id, w.kind, w.domain, w.entry, w.created_at_us, CASE WHEN {SHOWN} THEN 1 ELSE 0 END
+             FROM org_watch w WHERE w.org = $1 AND w.id > $2 {filter} ORDER BY w.id LIMIT $3"
+        ),
+        &[&org, &after, &limit],
+        |r| {
+            let shown: i32 = r.get(5)?;
+            Ok((
+                WatchRow {
+                    id: r.get(0)?,
+                    kind: WatchKind::read(&r.get::<String>(1)?)?,
+                    domain: r.get(2)?,
+                    entry: r.get(3)?,
+                    created_at_us: r.get(4)?,
+                },
+                shown == 1,
+            ))
+        },
+    )
+    .await
+}
+
+/// The hits of entries `ids`: (entry id, breach, data classes).
+pub async fn hits_of(
+    c: &mut Conn<'_>,
+    ids: &[i64],
+) -> Result<Vec<(i64, String, String)>, StoreError> {
+    let mut out = Vec::new();
+    for id in ids {
+        out.extend(
+            query(
+                c,
+                "read watch hits",
+                "SELECT watch, breach, classes FROM org_watch_hits WHERE watch = $1 ORDER BY breach",
+                &[id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .await?,
+        );
+    }
+    Ok(out)
+}

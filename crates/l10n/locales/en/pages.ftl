@@ -382,3 +382,6 @@ org-audit-watchlist-added = added to the watchlist
 org-audit-watchlist-removed = removed from the watchlist
 org-audit-report-viewed = read the report
 org-audit-report-exported = exported the report
+org-report-only-exposed = Only the people in a breach
+org-report-everybody = Everybody on the watchlist
+org-report-next = Next people

@@ -382,3 +382,6 @@ org-audit-watchlist-added = a ajouté à la liste de surveillance
 org-audit-watchlist-removed = a retiré de la liste de surveillance
 org-audit-report-viewed = a lu le rapport
 org-audit-report-exported = a exporté le rapport
+org-report-only-exposed = Seulement les personnes dans une fuite
+org-report-everybody = Toute la liste de surveillance
+org-report-next = Personnes suivantes

@@ -382,3 +382,6 @@ org-audit-watchlist-added = heeft toegevoegd aan de bewakingslijst
 org-audit-watchlist-removed = heeft verwijderd van de bewakingslijst
 org-audit-report-viewed = heeft het rapport gelezen
 org-audit-report-exported = heeft het rapport geëxporteerd
+org-report-only-exposed = Alleen de mensen in een lek
+org-report-everybody = Iedereen op de bewakingslijst
+org-report-next = Volgende mensen

@@ -5,7 +5,7 @@
 
 use lekradar_store::jobs::now_us;
 use lekradar_store::orgs::{
-    self as db, AuditRow, DomainMethod, DomainState, Link, LinkPurpose, Role,
+    self as db, AuditRow, DomainMethod, DomainState, Link, LinkPurpose, NewWatch, Role, WatchKind,
 };
 
 use crate::store_test;
@@ -195,5 +195,78 @@ store_test!(
         assert_eq!(db.query_i64("SELECT count(*) FROM org_audit").await, 1);
         assert_eq!(db.query_i64("SELECT count(*) FROM org_links").await, 0);
         assert_eq!(db.query_i64("SELECT count(*) FROM org_members").await, 1);
+    }
+);
+
+store_test!(
+    a_watchlist_counts_and_pages_only_what_its_proved_domains_show,
+    |db| async move {
+        let store = db.open().await;
+        let now = now_us();
+        store
+            .transaction(move |c| {
+                Box::pin(async move {
+                    let a = db::create_org(c, "pub-a", "Acme", now).await?;
+                    let b = db::create_org(c, "pub-b", "Bolt", now).await?;
+                    let d = db::add_domain(c, a, "acme.test", "t", now).await?.unwrap();
+                    db::verify_domain(c, d, DomainMethod::Dns, now).await?;
+                    let watch = |n: u8, domain: Option<&str>, hits: &[(&str, &str)]| NewWatch {
+                        kind: if domain.is_some() {
+                            WatchKind::Email
+                        } else {
+                            WatchKind::Phone
+                        },
+                        prf_output: vec![n; 64],
+                        bucket: i64::from(n),
+                        domain: domain.map(str::to_owned),
+                        entry: vec![n; 30],
+                        hits: hits
+                            .iter()
+                            .map(|(b, c)| (b.to_string(), c.to_string()))
+                            .collect(),
+                    };
+                    let leak = [("Leak", "Email addresses, Names")];
+                    assert!(db::put_watch(c, a, &watch(1, Some("acme.test"), &leak), now).await?);
+                    assert!(
+                        db::put_watch(c, a, &watch(2, None, &[("Leak", "Phone numbers")]), now)
+                            .await?
+                    );
+                    assert!(db::put_watch(c, a, &watch(3, Some("acme.test"), &[]), now).await?);
+                    assert!(db::put_watch(c, a, &watch(4, Some("other.test"), &leak), now).await?);
+                    // The same identifier again replaces the entry, not adds one.
+                    assert!(!db::put_watch(c, a, &watch(1, Some("acme.test"), &leak), now).await?);
+                    // Another organisation's entry for the same person.
+                    assert!(db::put_watch(c, b, &watch(1, Some("acme.test"), &leak), now).await?);
+                    assert_eq!(db::watch_count(c, a, WatchKind::Phone).await?, 1);
+                    // other.test is not proved: its entry is not shown.
+                    assert_eq!(db::watch_counts(c, a).await?, (4, 2));
+                    let mut per_breach = db::watch_breach_counts(c, a).await?;
+                    per_breach.sort();
+                    assert_eq!(
+                        per_breach,
+                        vec![
+                            ("Leak".to_owned(), "Email addresses, Names".to_owned(), 1),
+                            ("Leak".to_owned(), "Phone numbers".to_owned(), 1)
+                        ]
+                    );
+                    let exposed = db::watch_page(c, a, 0, 10, true).await?;
+                    assert_eq!(exposed.len(), 2);
+                    let first = db::watch_page(c, a, 0, 2, false).await?;
+                    let rest = db::watch_page(c, a, first[1].0.id, 10, false).await?;
+                    assert_eq!(first.len() + rest.len(), 4);
+                    assert!(!rest.last().unwrap().1, "other.test is not shown");
+                    // The domain lapses: its entries stop showing.
+                    db::lapse_domain(c, d, now).await?;
+                    assert_eq!(db::watch_counts(c, a).await?, (4, 1));
+                    let hits = db::hits_of(c, &[first[0].0.id]).await?;
+                    assert_eq!(hits.len(), 1);
+                    assert_eq!(db::remove_watch(c, b, first[0].0.id).await?, 0, "not B's");
+                    assert_eq!(db::remove_watch(c, a, first[0].0.id).await?, 1);
+                    Ok(())
+                })
+            })
+            .await
+            .unwrap();
+        assert_eq!(db.query_i64("SELECT count(*) FROM org_watch_hits").await, 3);
     }
 );
