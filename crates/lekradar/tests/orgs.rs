@@ -574,6 +574,42 @@ fn organisations_sign_in_by_mail_prove_domains_by_dns_and_mail_and_keep_to_thems
         breach_line.contains("/breaches/AcmeLeak/staff-message.txt"),
         "{breach_line}"
     );
+    // A breach published after the upload reaches the report through the
+    // matching of the new index generation.
+    let later = dir.path().join("later.csv");
+    std::fs::write(
+        &later,
+        "email,name\nclean@acme.test,Leaked Five\nfiller2@example.org,Leaked Six\n",
+    )
+    .unwrap();
+    let add = support::lekradar(
+        &data,
+        &[
+            "breach",
+            "add",
+            "LaterLeak",
+            "--title",
+            "A later leak",
+            "--breach-date",
+            "2026-11-15",
+            "--verified",
+            "true",
+        ],
+    );
+    assert!(add.status.success(), "{}", support::stderr(&add));
+    let ing = support::lekradar(
+        &data,
+        &["ingest", "--breach", "LaterLeak", later.to_str().unwrap()],
+    );
+    assert!(ing.status.success(), "{}", support::stderr(&ing));
+    std::fs::remove_file(&later).unwrap();
+    wait_until("the new breach is matched against the watchlist", || {
+        let r = owner.get(&format!("{org_path}/report?all=1"));
+        r.body
+            .split("<tr class=\"person\">")
+            .find(|row| row.contains("Clean Person"))
+            .is_some_and(|row| row.contains("LaterLeak"))
+    });
     let csv = owner.get(&format!("{org_path}/report.csv"));
     assert_eq!(csv.code, 200);
     assert!(csv.header("content-type").unwrap().starts_with("text/csv"));

@@ -349,6 +349,10 @@ struct Inner {
     mail: OrgMail,
     config: OrgsConfig,
     resolver: TxtResolver,
+    /// Per organisation: the watchlist version and proved domains the
+    /// summary was computed for, and the summary.
+    summaries:
+        std::sync::Mutex<std::collections::HashMap<i64, (i64, Vec<String>, Arc<WatchSummary>)>>,
 }
 
 impl std::fmt::Debug for Orgs {
@@ -429,6 +433,7 @@ impl Orgs {
             mail,
             config,
             resolver,
+            summaries: std::sync::Mutex::new(std::collections::HashMap::new()),
         })))
     }
 
@@ -1399,6 +1404,7 @@ impl Orgs {
                 .transaction(move |c| {
                     Box::pin(async move {
                         let (mut added, mut updated) = (0, 0);
+                        db::bump_watch_version(c, org).await?;
                         for w in &chunk {
                             if db::put_watch(c, org, w, now).await? {
                                 added += 1;
@@ -1415,6 +1421,8 @@ impl Orgs {
         }
         let detail = format!("{} added, {} updated ({source})", done.added, done.updated);
         self.record(m, "watchlist.added", &detail).await?;
+        // Counted now, not by the first reader.
+        self.watch_summary(m).await?;
         Ok(done)
     }
 
@@ -1482,8 +1490,22 @@ impl Orgs {
     /// The watchlist in numbers: entries, entries shown in a breach, and
     /// per breach how many people with the union of their data classes
     /// (most people first). Nothing is unsealed.
-    pub async fn watch_summary(&self, m: &Member) -> Result<WatchSummary, OrgError> {
+    pub async fn watch_summary(&self, m: &Member) -> Result<Arc<WatchSummary>, OrgError> {
         let org = m.org;
+        let verified = self.verified_domains(m).await?;
+        let version = self
+            .0
+            .store
+            .run(move |c| Box::pin(async move { db::watch_version(c, org).await }))
+            .await?;
+        {
+            let cache = self.0.summaries.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some((v, d, summary)) = cache.get(&org) {
+                if *v == version && *d == verified {
+                    return Ok(Arc::clone(summary));
+                }
+            }
+        }
         let ((total, exposed), rows) = self
             .0
             .store
@@ -1513,11 +1535,19 @@ impl Orgs {
             }
         }
         breaches.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        Ok(WatchSummary {
+        let summary = Arc::new(WatchSummary {
             total: usize::try_from(total).unwrap_or(0),
             exposed: usize::try_from(exposed).unwrap_or(0),
             breaches,
-        })
+        });
+        // Counted at `version` or later: a change meanwhile bumped it again
+        // and the next read counts anew.
+        self.0
+            .summaries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(org, (version, verified, Arc::clone(&summary)));
+        Ok(summary)
     }
 
     /// Up to `limit` entries after entry id `after` (only those shown in a

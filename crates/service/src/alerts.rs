@@ -56,10 +56,10 @@ pub const CODE_TRIES: u32 = 5;
 /// long after the first.
 pub const RESEND_AFTER_US: i64 = 60 * 1_000_000;
 /// A breach with segments no match has read yet.
-struct Fresh {
+pub(crate) struct Fresh {
     /// Its position in the snapshot's breaches.
-    index: usize,
-    breach: Arc<Breach>,
+    pub(crate) index: usize,
+    pub(crate) breach: Arc<Breach>,
     segments: Vec<Arc<Segment>>,
     /// One bit per 24-bit bucket present in `segments` (2 MiB): a
     /// subscription whose bucket is absent needs no HKDF for this breach.
@@ -194,6 +194,9 @@ pub struct MatchStats {
     pub subscriptions: u64,
     pub matches: u64,
     pub enqueued: u64,
+    /// Organisations' watchlist entries read, and new hits recorded.
+    pub watched: u64,
+    pub watch_hits: u64,
 }
 
 fn b64(bytes: &[u8]) -> String {
@@ -1077,6 +1080,14 @@ impl Service {
                     stats.enqueued += self.alert_batch(batch.to_vec()).await?;
                 }
             }
+            if self.orgs().is_some() {
+                let (watched, hits) = self
+                    .match_watchlists(&snapshot, &work)
+                    .await
+                    .map_err(AlertError::from)?;
+                stats.watched = watched;
+                stats.watch_hits = hits;
+            }
         }
         let store = self.0.store.clone();
         let now = now_us();
@@ -1268,7 +1279,7 @@ fn country_for(contact: &str, lang: Lang) -> Country {
 /// Per subscription: a bit test per breach with new segments; only where
 /// the subscription's bucket holds new entries, one HKDF of the PRF output
 /// (the tag) and a binary search per new segment.
-fn match_page(
+pub(crate) fn match_page(
     snapshot: &lekradar_index::Snapshot,
     work: &[Fresh],
     page: &[subs::ActiveEntry],

@@ -13,7 +13,11 @@ use lekradar_index::Snapshot;
 use lekradar_orgs::{KeyedEntry, Member, OrgError, Orgs, ReadEntry, Refused, WatchAdded};
 use lekradar_prf::{ServerKey, OUTPUT_LEN};
 
+use crate::alerts::{match_page, Fresh};
 use crate::Service;
+
+/// Watchlist entries read per step of matching.
+const PAGE: i64 = 20_000;
 
 /// What adding to a watchlist did.
 #[derive(Debug, Default)]
@@ -38,6 +42,15 @@ pub fn matches_of(
             continue;
         };
         if !breach.listable_for_accounts() {
+            continue;
+        }
+        // No entry of the breach in the identifier's bucket: no HKDF needed.
+        let b = bucket & 0x00ff_ffff;
+        if !view
+            .segments()
+            .iter()
+            .any(|s| s.scan_prefix(b, 24).next().is_some())
+        {
             continue;
         }
         if let Some(classes) = filing.classes_in(view) {
@@ -132,6 +145,65 @@ impl Service {
             added,
             refused: accepted.refused,
         })
+    }
+
+    /// Matches every organisation's watchlist against the new segments
+    /// `work` of a new index generation (part of the `alerts.match` job, so
+    /// once per generation across the servers): (entries read, new hits).
+    pub(crate) async fn match_watchlists(
+        &self,
+        snapshot: &Arc<Snapshot>,
+        work: &Arc<Vec<Fresh>>,
+    ) -> Result<(u64, u64), lekradar_store::StoreError> {
+        let (mut read, mut added) = (0u64, 0u64);
+        let mut after = 0;
+        loop {
+            let page = self
+                .store()
+                .run(move |c| {
+                    Box::pin(
+                        async move { lekradar_store::orgs::watch_scan_page(c, after, PAGE).await },
+                    )
+                })
+                .await?;
+            let Some(last) = page.last() else { break };
+            after = last.id;
+            read += page.len() as u64;
+            let full = page.len() as i64 == PAGE;
+            let (w, snap) = (Arc::clone(work), Arc::clone(snapshot));
+            let hits = tokio::task::spawn_blocking(move || {
+                match_page(&snap, &w, &page)
+                    .into_iter()
+                    .filter_map(|(id, index, classes)| {
+                        let fresh = w.iter().find(|f| f.index == index)?;
+                        if !fresh.breach.listable_for_accounts() {
+                            return None;
+                        }
+                        Some((
+                            id,
+                            fresh.breach.meta.name.clone(),
+                            fresh.breach.meta.class_names(classes).join(", "),
+                        ))
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .await
+            .map_err(|_| lekradar_store::StoreError::aborted("matching a page did not finish"))?;
+            for batch in hits.chunks(500).map(<[_]>::to_vec) {
+                added += self
+                    .store()
+                    .transaction(move |c| {
+                        Box::pin(
+                            async move { lekradar_store::orgs::add_watch_hits(c, &batch).await },
+                        )
+                    })
+                    .await?;
+            }
+            if !full {
+                break;
+            }
+        }
+        Ok((read, added))
     }
 
     /// The catalogue's breach `name`, for reports.

@@ -904,31 +904,46 @@ impl std::fmt::Debug for WatchRow {
 }
 
 /// Adds `watch` to `org`, or replaces the entry (reference) and hits of the
-/// one with the same PRF output; whether it is new.
+/// one with the same PRF output; whether it is new. The caller marks the
+/// watchlist changed ([`bump_watch_version`]) in the same transaction.
 pub async fn put_watch(
     c: &mut Conn<'_>,
     org: i64,
     watch: &NewWatch,
     now_us: i64,
 ) -> Result<bool, StoreError> {
-    let existing: Option<i64> = query(
+    let inserted: Option<i64> = query(
         c,
-        "find a watch entry",
-        "SELECT id FROM org_watch WHERE org = $1 AND prf_output = $2",
-        &[&org, &watch.prf_output],
+        "add a watch entry",
+        "INSERT INTO org_watch (org, kind, prf_output, bucket, domain, entry, created_at_us)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (org, prf_output) DO NOTHING RETURNING id",
+        &[
+            &org,
+            &watch.kind.as_str(),
+            &watch.prf_output,
+            &watch.bucket,
+            &watch.domain,
+            &watch.entry,
+            &now_us,
+        ],
         |r| r.get(0),
     )
     .await?
     .pop();
-    let (id, new) = match existing {
-        Some(id) => {
-            execute(
+    let (id, new) = match inserted {
+        Some(id) => (id, true),
+        None => {
+            let id: i64 = query(
                 c,
                 "update a watch entry",
-                "UPDATE org_watch SET entry = $2 WHERE id = $1",
-                &[&id, &watch.entry],
+                "UPDATE org_watch SET entry = $3 WHERE org = $1 AND prf_output = $2 RETURNING id",
+                &[&org, &watch.prf_output, &watch.entry],
+                |r| r.get(0),
             )
-            .await?;
+            .await?
+            .pop()
+            .ok_or_else(|| StoreError::corrupt("a watch entry vanished"))?;
             execute(
                 c,
                 "clear a watch entry's hits",
@@ -938,38 +953,22 @@ pub async fn put_watch(
             .await?;
             (id, false)
         }
-        None => {
-            let id = query(
-                c,
-                "add a watch entry",
-                "INSERT INTO org_watch (org, kind, prf_output, bucket, domain, entry, created_at_us)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                &[
-                    &org,
-                    &watch.kind.as_str(),
-                    &watch.prf_output,
-                    &watch.bucket,
-                    &watch.domain,
-                    &watch.entry,
-                    &now_us,
-                ],
-                |r| r.get(0),
-            )
-            .await?
-            .pop()
-            .ok_or_else(|| StoreError::corrupt("INSERT … RETURNING gave no row"))?;
-            (id, true)
-        }
     };
-    for (breach, classes) in &watch.hits {
-        execute(
-            c,
-            "record a watch hit",
-            "INSERT INTO org_watch_hits (watch, breach, classes) VALUES ($1, $2, $3)
-             ON CONFLICT (watch, breach) DO NOTHING",
-            &[&id, breach, classes],
-        )
-        .await?;
+    // One statement for all of an entry's hits (a person is in a few).
+    for chunk in watch.hits.chunks(32) {
+        let mut sql = String::from("INSERT INTO org_watch_hits (watch, breach, classes) VALUES ");
+        let mut params: Vec<&dyn crate::portable::Param> = Vec::with_capacity(1 + 2 * chunk.len());
+        params.push(&id);
+        for (i, (breach, classes)) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("($1, ${}, ${})", 2 + 2 * i, 3 + 2 * i));
+            params.push(breach);
+            params.push(classes);
+        }
+        sql.push_str(" ON CONFLICT (watch, breach) DO NOTHING");
+        execute(c, "record watch hits", &sql, &params).await?;
     }
     Ok(new)
 }
@@ -1037,14 +1036,19 @@ pub async fn watch_hits(
     .await
 }
 
+/// Removes entry `id` of `org` (and marks the watchlist changed).
 pub async fn remove_watch(c: &mut Conn<'_>, org: i64, id: i64) -> Result<u64, StoreError> {
-    execute(
+    let n = execute(
         c,
         "remove a watch entry",
         "DELETE FROM org_watch WHERE id = $1 AND org = $2",
         &[&id, &org],
     )
-    .await
+    .await?;
+    if n > 0 {
+        bump_watch_version(c, org).await?;
+    }
+    Ok(n)
 }
 
 /// The filter of entries whose results may be shown: phone numbers, and
@@ -1156,4 +1160,96 @@ pub async fn hits_of(
         );
     }
     Ok(out)
+}
+
+/// Marks `org`'s watchlist changed.
+pub async fn bump_watch_version(c: &mut Conn<'_>, org: i64) -> Result<(), StoreError> {
+    execute(
+        c,
+        "bump a watchlist's version",
+        "INSERT INTO org_watch_state (org, version) VALUES ($1, 1)
+         ON CONFLICT (org) DO UPDATE SET version = org_watch_state.version + 1",
+        &[&org],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The version of `org`'s watchlist (0: never changed).
+pub async fn watch_version(c: &mut Conn<'_>, org: i64) -> Result<i64, StoreError> {
+    Ok(query(
+        c,
+        "read a watchlist's version",
+        "SELECT version FROM org_watch_state WHERE org = $1",
+        &[&org],
+        |r| r.get(0),
+    )
+    .await?
+    .pop()
+    .unwrap_or(0))
+}
+
+/// Up to `limit` watchlist entries of every organisation with an id above
+/// `after`, by id, as matching reads them.
+pub async fn watch_scan_page(
+    c: &mut Conn<'_>,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<crate::subscriptions::ActiveEntry>, StoreError> {
+    query(
+        c,
+        "page every watchlist",
+        "SELECT id, bucket, prf_output FROM org_watch WHERE id > $1 ORDER BY id LIMIT $2",
+        &[&after, &limit],
+        |r| {
+            let bucket: i64 = r.get(1)?;
+            Ok(crate::subscriptions::ActiveEntry {
+                id: r.get(0)?,
+                bucket: u32::try_from(bucket)
+                    .map_err(|_| StoreError::corrupt("a bucket out of range"))?,
+                prf_output: r.get(2)?,
+            })
+        },
+    )
+    .await
+}
+
+/// Records hits (entry id, breach, data classes) found by matching a new
+/// index generation, and marks the watchlists they belong to changed; how
+/// many were new.
+pub async fn add_watch_hits(
+    c: &mut Conn<'_>,
+    hits: &[(i64, String, String)],
+) -> Result<u64, StoreError> {
+    let mut added = 0;
+    let mut orgs: Vec<i64> = Vec::new();
+    for (watch, breach, classes) in hits {
+        let n = execute(
+            c,
+            "record a watch hit",
+            "INSERT INTO org_watch_hits (watch, breach, classes) VALUES ($1, $2, $3)
+             ON CONFLICT (watch, breach) DO NOTHING",
+            &[watch, breach, classes],
+        )
+        .await?;
+        if n > 0 {
+            added += n;
+            let org: Option<i64> = query(
+                c,
+                "find a watch entry's organisation",
+                "SELECT org FROM org_watch WHERE id = $1",
+                &[watch],
+                |r| r.get(0),
+            )
+            .await?
+            .pop();
+            if let Some(org) = org.filter(|o| !orgs.contains(o)) {
+                orgs.push(org);
+            }
+        }
+    }
+    for org in orgs {
+        bump_watch_version(c, org).await?;
+    }
+    Ok(added)
 }

@@ -16,10 +16,19 @@ CREATE TABLE org_watch (
     created_at_us BIGINT  NOT NULL,
     CONSTRAINT org_watch_org_output_unique UNIQUE (org, prf_output)
 );
+-- Pages of the report walk an organisation's entries in id order.
+CREATE INDEX org_watch_org_id ON org_watch (org, id);
 
 CREATE TABLE org_watch_hits (
     watch   BIGINT  NOT NULL REFERENCES org_watch (id) ON DELETE CASCADE,
     breach  TEXT    NOT NULL,
     classes TEXT    NOT NULL,
     PRIMARY KEY (watch, breach)
+);
+
+-- Bumped by every change of an organisation's watchlist or its hits: a
+-- server caches the watchlist's counts per version.
+CREATE TABLE org_watch_state (
+    org     BIGINT  PRIMARY KEY REFERENCES orgs (id) ON DELETE CASCADE,
+    version BIGINT  NOT NULL
 );

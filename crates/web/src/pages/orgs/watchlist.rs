@@ -350,19 +350,19 @@ pub async fn report(
     let class = |c: &str| tr.class(c);
     let breaches: Vec<BreachLine> = summary
         .breaches
-        .into_iter()
+        .iter()
         .map(|(name, people, classes)| BreachLine {
             title: state
                 .service
-                .breach_named(&name)
+                .breach_named(name)
                 .map_or_else(|| name.clone(), |b| b.meta.title.clone()),
             classes: classes
                 .iter()
                 .map(|c| class(c))
                 .collect::<Vec<_>>()
                 .join(", "),
-            name,
-            people,
+            name: name.clone(),
+            people: *people,
         })
         .collect();
     let chart = crate::pages::charts::BarChart::new(
