@@ -351,9 +351,11 @@ struct Inner {
     resolver: TxtResolver,
     /// Per organisation: the watchlist version and proved domains the
     /// summary was computed for, and the summary.
-    summaries:
-        std::sync::Mutex<std::collections::HashMap<i64, (i64, Vec<String>, Arc<WatchSummary>)>>,
+    summaries: std::sync::Mutex<std::collections::HashMap<i64, CachedSummary>>,
 }
+
+/// A watchlist's version, the proved domains, and the summary counted then.
+type CachedSummary = (i64, Vec<String>, Arc<WatchSummary>);
 
 impl std::fmt::Debug for Orgs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
