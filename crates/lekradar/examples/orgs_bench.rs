@@ -51,7 +51,7 @@ struct Args {
 }
 
 fn person(j: usize) -> String {
-    if j % 20 == 0 {
+    if j.is_multiple_of(20) {
         format!("+316{:08}", 10_000_000 + j)
     } else {
         format!("staff{j:06}@{DOMAIN}")
@@ -166,7 +166,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
             .fold(0, |a, b| a | b);
         let mut builder = writer.segment_builder(64 << 20)?;
         for (j, (output, bucket)) in keyed.iter().enumerate() {
-            if (j + i) % args.every == 0 {
+            if (j + i).is_multiple_of(args.every) {
                 let (k, pad) = filing_of_output(*bucket, output).in_breach(&name);
                 builder.push_sealed(Key::masked(k.bucket(), *k.tag()), classes, pad, 0)?;
             }
@@ -360,7 +360,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let _ = server.await;
 
     let exposed = (0..args.people)
-        .filter(|j| (0..args.breaches).any(|i| (j + i) % args.every == 0))
+        .filter(|j| (0..args.breaches).any(|i| (j + i).is_multiple_of(args.every)))
         .count();
     println!(
         "orgs benchmark: {} people ({} exposed), {} breaches, store {}, {threads} threads",
