@@ -308,6 +308,8 @@ fn organisations_sign_in_by_mail_prove_domains_by_dns_and_mail_and_keep_to_thems
             &dns_server,
             "--org-domain-recheck",
             "1s",
+            "--request-timeout",
+            "2s",
         ],
         &[],
     );
@@ -619,6 +621,23 @@ fn organisations_sign_in_by_mail_prove_domains_by_dns_and_mail_and_keep_to_thems
         "{}",
         csv.body
     );
+
+    // A list too long for the request's time is kept whole all the same.
+    let bulk = dir.path().join("bulk.csv");
+    let mut text = String::from("email,staff\n");
+    for i in 0..60_000 {
+        text.push_str(&format!("bulk{i}@acme.test,B{i}\n"));
+    }
+    std::fs::write(&bulk, text).unwrap();
+    let long = owner.upload(&org_path, &format!("{org_path}/watchlist/upload"), &bulk);
+    std::fs::remove_file(&bulk).unwrap();
+    assert!(matches!(long.code, 200 | 202), "{}", long.body);
+    if long.code == 202 {
+        assert!(long.body.contains("still being added"), "{}", long.body);
+    }
+    wait_until("the long list is kept whole", || {
+        owner.get(&org_path).body.contains("in a breach: 60004 /")
+    });
 
     // The periodic re-check: a changed record lapses the domain, the right
     // one proves it again, a removed one lapses it again. The mailed proof holds.

@@ -385,3 +385,4 @@ org-audit-report-exported = exported the report
 org-report-only-exposed = Only the people in a breach
 org-report-everybody = Everybody on the watchlist
 org-report-next = Next people
+org-watch-still-working = Your list is long: it is still being added and keyed. Reload this page in a minute; the audit log will say how many were added.

@@ -385,3 +385,4 @@ org-audit-report-exported = a exporté le rapport
 org-report-only-exposed = Seulement les personnes dans une fuite
 org-report-everybody = Toute la liste de surveillance
 org-report-next = Personnes suivantes
+org-watch-still-working = Votre liste est longue : elle est encore en cours d'ajout. Rechargez cette page dans une minute ; le journal d'audit dira combien ont été ajoutés.

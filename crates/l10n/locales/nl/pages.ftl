@@ -385,3 +385,4 @@ org-audit-report-exported = heeft het rapport geëxporteerd
 org-report-only-exposed = Alleen de mensen in een lek
 org-report-everybody = Iedereen op de bewakingslijst
 org-report-next = Volgende mensen
+org-watch-still-working = Je lijst is lang: ze wordt nog toegevoegd. Laad deze pagina over een minuut opnieuw; het auditlog zegt hoeveel er zijn toegevoegd.

@@ -45,11 +45,30 @@ async fn watch_and_show(
     source: &str,
 ) -> Response {
     let tr = state.l10n.tr(lang.lang);
-    match state
-        .service
-        .watch(&signed.orgs, member, entries, source)
-        .await
-    {
+    // The work goes on by itself: a long list outlasting the request's
+    // time gets a page saying so instead of a timeout, and is kept whole.
+    let work = {
+        let (service, orgs, member) = (state.service.clone(), signed.orgs.clone(), member.clone());
+        let source = source.to_owned();
+        tokio::spawn(async move { service.watch(&orgs, &member, entries, &source).await })
+    };
+    let patience = state.config.request_timeout.mul_f64(0.75);
+    let outcome = tokio::select! {
+        joined = work => joined.unwrap_or(Err(lekradar_orgs::OrgError::Unavailable)),
+        () = tokio::time::sleep(patience) => {
+            return org_page(
+                state,
+                lang,
+                signed,
+                member,
+                StatusCode::ACCEPTED,
+                Some(tr.t("org-watch-still-working")),
+                None,
+            )
+            .await;
+        }
+    };
+    match outcome {
         Ok(done) => {
             refused.extend(done.refused);
             refused.sort_by_key(|r| r.line);
