@@ -428,7 +428,11 @@ pub async fn report(
                             .map(&class)
                             .collect::<Vec<_>>()
                             .join(", ");
-                        (b, classes)
+                        let title = state
+                            .service
+                            .breach_named(&b)
+                            .map_or(b, |breach| breach.meta.title.clone());
+                        (title, classes)
                     })
                     .collect(),
             })
