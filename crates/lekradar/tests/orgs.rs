@@ -612,6 +612,80 @@ fn organisations_sign_in_by_mail_prove_domains_by_dns_and_mail_and_keep_to_thems
             .find(|row| row.contains("Clean Person"))
             .is_some_and(|row| row.contains("A later leak"))
     });
+    // The HIBP domain API, with an API key of the organisation, through
+    // the npm `hibp` client unchanged.
+    let made = owner.act(
+        &org_path,
+        &format!("{org_path}/api-keys"),
+        &[("label", "SOC")],
+    );
+    assert_eq!(made.code, 200, "{}", made.body);
+    let org_key = made
+        .body
+        .split("not shown again: ")
+        .nth(1)
+        .and_then(|r| r.split(['<', ' ', '\n']).next())
+        .unwrap_or_else(|| panic!("no key in {}", made.body))
+        .to_owned();
+    let plain = support::lekradar(&data, &["apikey", "create", "plain"]);
+    assert!(plain.status.success());
+    let plain_key = String::from_utf8_lossy(&plain.stdout).trim().to_owned();
+    let hibp_config = dir.path().join("hibp-domain.json");
+    std::fs::write(
+        &hibp_config,
+        serde_json::json!({
+            "baseUrl": format!("{}/api/v3", server.base),
+            "apiKey": org_key,
+            "domain": ZONE,
+            "unproved": "elsewhere.test",
+            "plainKey": plain_key,
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let out = std::process::Command::new("node")
+        .arg(support::repo_root().join("e2e/hibp-domain.mjs"))
+        .arg(&hibp_config)
+        .output()
+        .expect("node runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let calls: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        calls["breachedDomain"]["ok"],
+        serde_json::json!({"clean": ["LaterLeak"], "jan": ["AcmeLeak"]}),
+        "{calls}"
+    );
+    assert!(calls["unproved"]["error"].is_string(), "{calls}");
+    let domains = calls["subscribedDomains"]["ok"].as_array().unwrap();
+    let count = |d: &str| {
+        domains
+            .iter()
+            .find(|x| x["DomainName"] == d)
+            .map(|x| x["PwnCount"].clone())
+    };
+    assert_eq!(count(ZONE), Some(serde_json::json!(2)), "{calls}");
+    assert_eq!(
+        count("sub.acme.test"),
+        Some(serde_json::json!(1)),
+        "{calls}"
+    );
+    assert_eq!(
+        calls["subscriptionStatus"]["ok"]["SubscriptionName"],
+        "Lekradar organisation"
+    );
+    assert!(
+        calls["plainKey"]["error"].is_string(),
+        "a key of no organisation: {calls}"
+    );
+    assert_eq!(
+        calls["noKey"]["error"], "Access denied due to missing hibp-api-key.",
+        "{calls}"
+    );
+
     let csv = owner.get(&format!("{org_path}/report.csv"));
     assert_eq!(csv.code, 200);
     assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
@@ -739,6 +813,24 @@ fn organisations_sign_in_by_mail_prove_domains_by_dns_and_mail_and_keep_to_thems
     sign_in(&mut other, &mut mailbox, stranger_address);
     let created = other.act("/org", "/org/new", &[("name", "Other")]);
     let other_path = created.header("location").unwrap().to_owned();
+    let made = other.act(
+        &other_path,
+        &format!("{other_path}/api-keys"),
+        &[("label", "x")],
+    );
+    let other_key = made
+        .body
+        .split("not shown again: ")
+        .nth(1)
+        .and_then(|r| r.split(['<', ' ', '\n']).next())
+        .unwrap()
+        .to_owned();
+    let (code, _) = curl(&[
+        "-H",
+        &format!("hibp-api-key: {other_key}"),
+        &format!("{}/api/v3/breacheddomain/sub.acme.test", server.base),
+    ]);
+    assert_eq!(code, 403, "another organisation's domain");
     assert!(!other.get("/org").body.contains("Acme"));
     assert_eq!(other.get(&org_path).code, 404);
     assert_eq!(other.get(&format!("{org_path}/audit")).code, 404);

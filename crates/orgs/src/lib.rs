@@ -152,6 +152,9 @@ pub enum OrgError {
     /// The lookup failed: try again.
     #[error("{0}")]
     Dns(DnsError),
+    /// The domain is not among the organisation's proved domains.
+    #[error("the domain is not proved by this organisation")]
+    DomainNotProved,
     #[error("this cannot be done right now")]
     Unavailable,
 }
@@ -323,6 +326,25 @@ pub struct WatchView {
     pub hits: Vec<(String, String)>,
 }
 
+/// An organisation as its API key names it: what every domain API call
+/// takes (only [`Orgs::org_for_key`] makes one).
+#[derive(Debug, Clone)]
+pub struct ApiOrg {
+    org: i64,
+    pub public_id: String,
+    pub name: String,
+}
+
+/// One proved domain as the HIBP domain API lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubscribedDomain {
+    pub domain: String,
+    /// Watched addresses at the domain in a breach.
+    pub breached: usize,
+    /// The same, not counting spam lists.
+    pub breached_excluding_spam: usize,
+}
+
 /// The watchlist in numbers.
 #[derive(Debug, Clone, Default)]
 pub struct WatchSummary {
@@ -376,6 +398,10 @@ fn token() -> (String, Vec<u8>) {
     let text = b64(&t);
     let hash = Sha256::digest(text.as_bytes()).to_vec();
     (text, hash)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn hash(token: &str) -> Vec<u8> {
@@ -980,8 +1006,9 @@ impl Orgs {
             .await?
     }
 
-    /// Deletes the organisation and everything it holds (owners only);
-    /// members left in no organisation are deleted.
+    /// Deletes the organisation and everything it holds (owners only):
+    /// its API keys are revoked; members left in no organisation are
+    /// deleted.
     pub async fn delete(&self, m: &Member) -> Result<(), OrgError> {
         m.owner()?;
         let org = m.org;
@@ -989,6 +1016,9 @@ impl Orgs {
             .store
             .transaction(move |c| {
                 Box::pin(async move {
+                    for key in db::org_api_keys(c, org).await? {
+                        lekradar_store::api_keys::revoke(c, &key.to_string()).await?;
+                    }
                     let people: Vec<i64> = db::members(c, org)
                         .await?
                         .into_iter()
@@ -1609,6 +1639,189 @@ impl Orgs {
             return Err(OrgError::NotFound);
         }
         self.record(m, "watchlist.removed", "1").await
+    }
+
+    /// Creates an API key for the HIBP domain API (owners only); its
+    /// secret is in the result only.
+    pub async fn create_api_key(
+        &self,
+        m: &Member,
+        label: &str,
+    ) -> Result<lekradar_store::NewApiKey, OrgError> {
+        m.owner()?;
+        // Key names are unique and plain (`[A-Za-z0-9._-]`, 64 at most).
+        let label: String = label
+            .trim()
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .take(32)
+            .collect();
+        let label = if label.is_empty() {
+            "api".to_owned()
+        } else {
+            label
+        };
+        let mut tag = [0u8; 3];
+        rand::rngs::OsRng.fill_bytes(&mut tag);
+        let name = format!("org-{}-{}-{label}", m.public_id, hex(&tag));
+        let rate = lekradar_store::Rate::new(100, 60).map_err(|_| OrgError::Unavailable)?;
+        let org = m.org;
+        let entry = self.entry(m, "apikey.created", None, &label);
+        Ok(self
+            .0
+            .store
+            .transaction(move |c| {
+                Box::pin(async move {
+                    let key = lekradar_store::api_keys::create(c, &name, rate).await?;
+                    db::link_api_key(c, key.info.id, org).await?;
+                    db::audit(c, org, &entry).await?;
+                    Ok(key)
+                })
+            })
+            .await?)
+    }
+
+    /// The organisation's API keys (owners only), revoked ones included.
+    pub async fn api_keys(&self, m: &Member) -> Result<Vec<lekradar_store::ApiKeyInfo>, OrgError> {
+        m.owner()?;
+        let org = m.org;
+        Ok(self
+            .0
+            .store
+            .run(move |c| {
+                Box::pin(async move {
+                    let ids = db::org_api_keys(c, org).await?;
+                    Ok(lekradar_store::api_keys::list(c)
+                        .await?
+                        .into_iter()
+                        .filter(|k| ids.contains(&k.id))
+                        .collect())
+                })
+            })
+            .await?)
+    }
+
+    /// Revokes the organisation's API key `id` (owners only).
+    pub async fn revoke_api_key(&self, m: &Member, id: i64) -> Result<(), OrgError> {
+        m.owner()?;
+        let org = m.org;
+        let entry = self.entry(m, "apikey.revoked", None, &id.to_string());
+        self.0
+            .store
+            .transaction(move |c| {
+                Box::pin(async move {
+                    if !db::org_api_keys(c, org).await?.contains(&id) {
+                        return Ok(Err(OrgError::NotFound));
+                    }
+                    lekradar_store::api_keys::revoke(c, &id.to_string()).await?;
+                    db::audit(c, org, &entry).await?;
+                    Ok(Ok(()))
+                })
+            })
+            .await?
+    }
+
+    /// The organisation of a valid API key (the caller authenticated it).
+    pub async fn org_for_key(&self, key_id: i64) -> Result<Option<ApiOrg>, OrgError> {
+        Ok(self
+            .0
+            .store
+            .run(move |c| Box::pin(async move { db::org_of_key(c, key_id).await }))
+            .await?
+            .map(|(org, public_id, name)| ApiOrg {
+                org,
+                public_id,
+                name,
+            }))
+    }
+
+    async fn verified_of(&self, org: i64) -> Result<Vec<String>, OrgError> {
+        Ok(self
+            .0
+            .store
+            .run(move |c| Box::pin(async move { db::domains(c, org).await }))
+            .await?
+            .into_iter()
+            .filter(|d| d.state == DomainState::Verified)
+            .map(|d| d.domain)
+            .collect())
+    }
+
+    /// HIBP's `breacheddomain`: for the watched addresses at `domain` (one
+    /// of the organisation's proved domains), alias → the breaches holding
+    /// it. Empty when none is in a breach.
+    pub async fn breached_domain(
+        &self,
+        o: &ApiOrg,
+        domain: &str,
+    ) -> Result<std::collections::BTreeMap<String, Vec<String>>, OrgError> {
+        let domain = read_domain(domain).map_err(|_| OrgError::DomainNotProved)?;
+        if !self.verified_of(o.org).await?.contains(&domain) {
+            return Err(OrgError::DomainNotProved);
+        }
+        let org = o.org;
+        let d = domain.clone();
+        let rows = self
+            .0
+            .store
+            .run(move |c| Box::pin(async move { db::domain_hits(c, org, &d).await }))
+            .await?;
+        let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        let mut last: Option<(i64, String)> = None;
+        for (id, sealed, breach) in rows {
+            let alias = match &last {
+                Some((l, alias)) if *l == id => alias.clone(),
+                _ => {
+                    let (identifier, _) = self.open_entry(&sealed);
+                    let alias = identifier
+                        .rsplit_once('@')
+                        .map_or(identifier.clone(), |(local, _)| local.to_owned());
+                    last = Some((id, alias.clone()));
+                    alias
+                }
+            };
+            out.entry(alias).or_default().push(breach);
+        }
+        Ok(out)
+    }
+
+    /// HIBP's `subscribeddomains`: the organisation's proved domains with
+    /// how many watched addresses a breach holds.
+    pub async fn subscribed_domains(
+        &self,
+        o: &ApiOrg,
+        is_spam: impl Fn(&str) -> bool,
+    ) -> Result<Vec<SubscribedDomain>, OrgError> {
+        let mut out = Vec::new();
+        for domain in self.verified_of(o.org).await? {
+            let org = o.org;
+            let d = domain.clone();
+            let rows = self
+                .0
+                .store
+                .run(move |c| Box::pin(async move { db::domain_hits(c, org, &d).await }))
+                .await?;
+            let mut all = std::collections::HashSet::new();
+            let mut real = std::collections::HashSet::new();
+            for (id, _, breach) in rows {
+                all.insert(id);
+                if !is_spam(&breach) {
+                    real.insert(id);
+                }
+            }
+            out.push(SubscribedDomain {
+                domain,
+                breached: all.len(),
+                breached_excluding_spam: real.len(),
+            });
+        }
+        Ok(out)
     }
 
     /// Puts the periodic work on `runner`, once across the servers: the

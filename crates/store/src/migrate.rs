@@ -64,6 +64,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "org_watchlists",
         sql: include_str!("../migrations/sqlite/0008_org_watchlists.sql"),
     },
+    Migration {
+        version: 9,
+        name: "org_api_keys",
+        sql: include_str!("../migrations/sqlite/0009_org_api_keys.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -106,6 +111,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 8,
         name: "org_watchlists",
         sql: include_str!("../migrations/postgres/0008_org_watchlists.sql"),
+    },
+    Migration {
+        version: 9,
+        name: "org_api_keys",
+        sql: include_str!("../migrations/postgres/0009_org_api_keys.sql"),
     },
 ];
 

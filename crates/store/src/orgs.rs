@@ -1253,3 +1253,63 @@ pub async fn add_watch_hits(
     }
     Ok(added)
 }
+
+// ---------------------------------------------------------------- API keys
+
+/// Links API key `key_id` to `org`.
+pub async fn link_api_key(c: &mut Conn<'_>, key_id: i64, org: i64) -> Result<(), StoreError> {
+    execute(
+        c,
+        "link an API key",
+        "INSERT INTO org_api_keys (key_id, org) VALUES ($1, $2)",
+        &[&key_id, &org],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The ids of `org`'s API keys.
+pub async fn org_api_keys(c: &mut Conn<'_>, org: i64) -> Result<Vec<i64>, StoreError> {
+    query(
+        c,
+        "list an organisation's API keys",
+        "SELECT key_id FROM org_api_keys WHERE org = $1 ORDER BY key_id",
+        &[&org],
+        |r| r.get(0),
+    )
+    .await
+}
+
+/// The organisation API key `key_id` belongs to: (row id, public id, name).
+pub async fn org_of_key(
+    c: &mut Conn<'_>,
+    key_id: i64,
+) -> Result<Option<(i64, String, String)>, StoreError> {
+    Ok(query(
+        c,
+        "find an API key's organisation",
+        "SELECT o.id, o.public_id, o.name FROM org_api_keys k JOIN orgs o ON o.id = k.org WHERE k.key_id = $1",
+        &[&key_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
+    .await?
+    .pop())
+}
+
+/// For the shown entries of `org` at `domain` that a breach holds: the
+/// sealed entry and the breach.
+pub async fn domain_hits(
+    c: &mut Conn<'_>,
+    org: i64,
+    domain: &str,
+) -> Result<Vec<(i64, Vec<u8>, String)>, StoreError> {
+    query(
+        c,
+        "list a domain's hits",
+        "SELECT w.id, w.entry, h.breach FROM org_watch w JOIN org_watch_hits h ON h.watch = w.id
+         WHERE w.org = $1 AND w.domain = $2 ORDER BY w.id, h.breach",
+        &[&org, &domain],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
+    .await
+}

@@ -11,6 +11,7 @@
 //! in any case, `truncateResponse` and `includeUnverified` defaulting to
 //! true. Known differences are listed in `docs/API.md`.
 
+pub mod domains;
 pub mod dto;
 
 use axum::extract::{Path, RawQuery, Request, State};
@@ -40,6 +41,9 @@ pub fn router() -> Router<AppState> {
         .route("/latestbreach", get(latest_breach))
         .route("/dataclasses", get(data_classes))
         .route("/pasteaccount/{account}", get(paste_account))
+        .route("/breacheddomain/{domain}", get(domains::breached_domain))
+        .route("/subscribeddomains", get(domains::subscribed_domains))
+        .route("/subscription/status", get(domains::subscription_status))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(require_user_agent))
 }

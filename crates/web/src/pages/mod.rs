@@ -98,6 +98,11 @@ pub fn router() -> Router<AppState> {
             "/org/{id}/watchlist/{entry}/remove",
             post(orgs::remove_watch),
         )
+        .route("/org/{id}/api-keys", post(orgs::create_api_key))
+        .route(
+            "/org/{id}/api-keys/{key}/revoke",
+            post(orgs::revoke_api_key),
+        )
         .route("/org/{id}/report", get(orgs::report))
         .route("/org/{id}/report.csv", get(orgs::report_csv))
         .route("/org/{id}/domains", post(orgs::add_domain))

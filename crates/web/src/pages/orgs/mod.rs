@@ -71,6 +71,15 @@ struct OrgPage<'a> {
     watched: usize,
     exposed: usize,
     refused: Vec<String>,
+    api_keys: Vec<KeyLine>,
+}
+
+struct KeyLine {
+    id: i64,
+    name: String,
+    prefix: String,
+    created: String,
+    revoked: bool,
 }
 
 struct MemberLine {
@@ -141,6 +150,8 @@ pub struct OrgForm {
     identifier: String,
     #[serde(default)]
     reference: String,
+    #[serde(default)]
+    label: String,
 }
 
 type FormResult = Result<Form<OrgForm>, axum::extract::rejection::FormRejection>;
@@ -226,6 +237,7 @@ fn explain(tr: &Tr<'_>, e: &OrgError) -> (StatusCode, String) {
             ),
         ),
         OrgError::Dns(_) => (StatusCode::SERVICE_UNAVAILABLE, tr.t("org-error-dns")),
+        OrgError::DomainNotProved => (StatusCode::FORBIDDEN, tr.t("org-error-not-found")),
         OrgError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, tr.t("alerts-unavailable")),
     }
 }
@@ -636,6 +648,17 @@ async fn org_page_with(
     refused: Vec<String>,
 ) -> Response {
     let tr = state.l10n.tr(lang.lang);
+    let api_keys = if member.role == Role::Owner {
+        match signed.orgs.api_keys(member).await {
+            Ok(keys) => keys,
+            Err(e) => {
+                let (status, text) = explain(&tr, &e);
+                return message(state, lang, status, "org-title", text);
+            }
+        }
+    } else {
+        Vec::new()
+    };
     let summary = match signed.orgs.watch_summary(member).await {
         Ok(w) => w,
         Err(e) => {
@@ -717,6 +740,16 @@ async fn org_page_with(
         watched: summary.total,
         exposed: summary.exposed,
         refused,
+        api_keys: api_keys
+            .into_iter()
+            .map(|k| KeyLine {
+                id: k.id,
+                revoked: k.is_revoked(),
+                created: k.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                name: k.name,
+                prefix: k.prefix,
+            })
+            .collect(),
         page: PageCtx::new(tr, lang, member.name.clone()),
     };
     no_store(html(status, lang, page.render()))
@@ -980,6 +1013,60 @@ pub async fn remove_domain(
 ) -> Response {
     act(state, lang, headers, id, form, |orgs, m, _, _| async move {
         orgs.remove_domain(&m, domain).await?;
+        Ok(None)
+    })
+    .await
+}
+
+// ------------------------------------------------------------ API keys
+
+pub async fn create_api_key(
+    State(state): State<AppState>,
+    lang: PageLang,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    form: FormResult,
+) -> Response {
+    let form = form.map(|f| f.0).unwrap_or_default();
+    let signed = match signed_post(&state, &lang, &headers, &form).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let member = match member_of(&state, &lang, &signed, &id).await {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let tr = state.l10n.tr(lang.lang);
+    match signed.orgs.create_api_key(&member, &form.label).await {
+        Ok(key) => {
+            let notice = tr.ts("org-api-key-created", "secret", &key.secret);
+            org_page(
+                &state,
+                &lang,
+                &signed,
+                &member,
+                StatusCode::OK,
+                Some(notice),
+                None,
+            )
+            .await
+        }
+        Err(e) => {
+            let (status, text) = explain(&tr, &e);
+            org_page(&state, &lang, &signed, &member, status, None, Some(text)).await
+        }
+    }
+}
+
+pub async fn revoke_api_key(
+    State(state): State<AppState>,
+    lang: PageLang,
+    headers: HeaderMap,
+    Path((id, key)): Path<(String, i64)>,
+    form: FormResult,
+) -> Response {
+    act(state, lang, headers, id, form, |orgs, m, _, _| async move {
+        orgs.revoke_api_key(&m, key).await?;
         Ok(None)
     })
     .await
