@@ -93,12 +93,21 @@ async fn measure(
     cookie: &str,
     n: usize,
 ) -> anyhow::Result<(f64, f64, usize)> {
+    measure_with(base, path, ("cookie", format!("lekradar_org={cookie}")), n).await
+}
+
+async fn measure_with(
+    base: &str,
+    path: &str,
+    header: (&'static str, String),
+    n: usize,
+) -> anyhow::Result<(f64, f64, usize)> {
     let client = reqwest::Client::builder().build()?;
     let mut tasks = Vec::new();
     for _ in 0..2 {
         let client = client.clone();
         let url = format!("{base}{path}");
-        let cookie = cookie.to_owned();
+        let header = header.clone();
         tasks.push(tokio::spawn(async move {
             let mut times = Vec::new();
             let mut bytes = 0;
@@ -106,7 +115,8 @@ async fn measure(
                 let t = Instant::now();
                 let r = client
                     .get(&url)
-                    .header("cookie", format!("lekradar_org={cookie}"))
+                    .header(header.0, &header.1)
+                    .header("user-agent", "lekradar-bench")
                     .send()
                     .await?;
                 anyhow::ensure!(r.status().is_success(), "{url}: {}", r.status());
@@ -355,6 +365,14 @@ async fn run(args: Args) -> anyhow::Result<()> {
     )
     .await?;
     let page = measure(&base, &format!("/org/{public_id}"), &token, args.requests).await?;
+    let key = orgs.create_api_key(&member, "bench").await?;
+    let domain = measure_with(
+        &base,
+        &format!("/api/v3/breacheddomain/{DOMAIN}"),
+        ("hibp-api-key", key.secret.clone()),
+        args.requests,
+    )
+    .await?;
     let export = measure(&base, &format!("/org/{public_id}/report.csv"), &token, 10).await?;
     let _ = stop.send(());
     let _ = server.await;
@@ -401,6 +419,10 @@ async fn run(args: Args) -> anyhow::Result<()> {
     println!(
         "| organisation page | {:.1} | {:.1} | {} |",
         page.0, page.1, page.2
+    );
+    println!(
+        "| HIBP breacheddomain (every watched address at the domain) | {:.1} | {:.1} | {} |",
+        domain.0, domain.1, domain.2
     );
     println!(
         "| CSV export of everybody (10 requests) | {:.1} | {:.1} | {} |",

@@ -374,7 +374,13 @@ struct Inner {
     /// Per organisation: the watchlist version and proved domains the
     /// summary was computed for, and the summary.
     summaries: std::sync::Mutex<std::collections::HashMap<i64, CachedSummary>>,
+    /// Per (organisation, domain): the watchlist version and the
+    /// `breacheddomain` answer computed then.
+    domain_answers: std::sync::Mutex<std::collections::HashMap<(i64, String), (i64, DomainAnswer)>>,
 }
+
+/// HIBP's `breacheddomain` answer: alias → breach names.
+pub type DomainAnswer = Arc<std::collections::BTreeMap<String, Vec<String>>>;
 
 /// A watchlist's version, the proved domains, and the summary counted then.
 type CachedSummary = (i64, Vec<String>, Arc<WatchSummary>);
@@ -462,6 +468,7 @@ impl Orgs {
             config,
             resolver,
             summaries: std::sync::Mutex::new(std::collections::HashMap::new()),
+            domain_answers: std::sync::Mutex::new(std::collections::HashMap::new()),
         })))
     }
 
@@ -1760,12 +1767,29 @@ impl Orgs {
         &self,
         o: &ApiOrg,
         domain: &str,
-    ) -> Result<std::collections::BTreeMap<String, Vec<String>>, OrgError> {
+    ) -> Result<DomainAnswer, OrgError> {
         let domain = read_domain(domain).map_err(|_| OrgError::DomainNotProved)?;
         if !self.verified_of(o.org).await?.contains(&domain) {
             return Err(OrgError::DomainNotProved);
         }
         let org = o.org;
+        let version = self
+            .0
+            .store
+            .run(move |c| Box::pin(async move { db::watch_version(c, org).await }))
+            .await?;
+        let cache_key = (org, domain.clone());
+        if let Some((v, answer)) = self
+            .0
+            .domain_answers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&cache_key)
+        {
+            if *v == version {
+                return Ok(Arc::clone(answer));
+            }
+        }
         let d = domain.clone();
         let rows = self
             .0
@@ -1788,7 +1812,13 @@ impl Orgs {
             };
             out.entry(alias).or_default().push(breach);
         }
-        Ok(out)
+        let answer = Arc::new(out);
+        self.0
+            .domain_answers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(cache_key, (version, Arc::clone(&answer)));
+        Ok(answer)
     }
 
     /// HIBP's `subscribeddomains`: the organisation's proved domains with

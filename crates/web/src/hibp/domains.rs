@@ -76,7 +76,7 @@ pub async fn breached_domain(
     };
     match orgs.breached_domain(&org, &domain).await {
         Ok(found) if found.is_empty() => HibpError::NotFound.into_response(),
-        Ok(found) => no_store(Json(found).into_response()),
+        Ok(found) => no_store(Json(&*found).into_response()),
         Err(OrgError::DomainNotProved) => {
             forbidden("Forbidden — this domain is not proved by the organisation of this API key.")
         }
