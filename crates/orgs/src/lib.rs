@@ -458,6 +458,86 @@ pub fn read_domain(text: &str) -> Result<String, OrgError> {
     Ok(domain)
 }
 
+/// Signs the person of `link` in (joining its organisation when it is an
+/// invitation); the public id of the organisation joined.
+async fn sign_in_tx(
+    c: &mut lekradar_store::Conn<'_>,
+    link: &db::Link,
+    session_hash: &[u8],
+    now: i64,
+    expires: i64,
+) -> Result<Option<String>, StoreError> {
+    let person = db::person_for(c, &link.address_key, &link.address, &link.lang, now).await?;
+    db::insert_session(c, session_hash, person.id, now, expires).await?;
+    let mut joined = None;
+    if let (LinkPurpose::Invitation, Some(org), Some(role)) = (link.purpose, link.org, link.role) {
+        db::add_member(c, org, person.id, role, now).await?;
+        db::audit(
+            c,
+            org,
+            &db::AuditRow {
+                at_us: now,
+                actor: Some(person.address.clone()),
+                action: "member.joined".into(),
+                subject: None,
+                detail: role.as_str().into(),
+            },
+        )
+        .await?;
+        joined = Some(org);
+    }
+    // Every organisation of the person logs the sign-in.
+    let mut public = None;
+    for m in db::memberships(c, person.id).await? {
+        db::audit(
+            c,
+            m.org,
+            &db::AuditRow {
+                at_us: now,
+                actor: Some(person.address.clone()),
+                action: "signed-in".into(),
+                subject: None,
+                detail: "link".into(),
+            },
+        )
+        .await?;
+        if Some(m.org) == joined {
+            public = Some(m.public_id);
+        }
+    }
+    Ok(public)
+}
+
+/// Proves the domain of `link` by mail; (domain, organisation name), or
+/// `None` when the domain is gone.
+async fn domain_tx(
+    c: &mut lekradar_store::Conn<'_>,
+    link: &db::Link,
+    now: i64,
+) -> Result<Option<(String, String)>, StoreError> {
+    let (Some(org), Some(id)) = (link.org, link.domain) else {
+        return Ok(None);
+    };
+    let Some(row) = db::domain(c, org, id).await? else {
+        return Ok(None);
+    };
+    db::verify_domain(c, id, DomainMethod::Mail, now).await?;
+    db::audit(
+        c,
+        org,
+        &db::AuditRow {
+            at_us: now,
+            actor: Some(link.address.clone()),
+            action: "domain.verified".into(),
+            subject: None,
+            detail: format!("{} mail", row.domain),
+        },
+    )
+    .await?;
+    let name = db::org_name(c, org).await?;
+    Ok(Some((row.domain, name)))
+}
+
 impl Orgs {
     /// `resolver` does domain proofs by DNS.
     pub fn new(store: Store, mail: OrgMail, config: OrgsConfig) -> Result<Orgs, DnsError> {
@@ -589,88 +669,41 @@ impl Orgs {
             .await
     }
 
-    /// Follows the link with `token`: once.
+    /// Follows the link with `token`: once. Taking the link and what it
+    /// does commit together.
     pub async fn follow(&self, token: &str) -> Result<Followed, OrgError> {
         let token_hash = hash(token);
         let now = now_us();
-        let taken = self
-            .0
-            .store
-            .run(move |c| Box::pin(async move { db::take_link(c, &token_hash, now).await }))
-            .await?;
-        let Some(link) = taken else {
-            return Err(OrgError::LinkUnusable);
-        };
-        match link.purpose {
-            LinkPurpose::SignIn | LinkPurpose::Invitation => self.sign_in(link).await,
-            LinkPurpose::Domain => self.domain_link(link).await,
-        }
-    }
-
-    async fn sign_in(&self, link: db::Link) -> Result<Followed, OrgError> {
-        let (token, session_hash) = token();
-        let now = now_us();
+        let (session_token, session_hash) = self::token();
         let expires = now.saturating_add(us(self.0.config.session_max));
-        let invited = match (link.purpose, link.org, link.role) {
-            (LinkPurpose::Invitation, Some(org), Some(role)) => Some((org, role)),
-            _ => None,
-        };
-        let org = self
+        let outcome = self
             .0
             .store
             .transaction(move |c| {
                 Box::pin(async move {
-                    let person =
-                        db::person_for(c, &link.address_key, &link.address, &link.lang, now)
-                            .await?;
-                    db::insert_session(c, &session_hash, person.id, now, expires).await?;
-                    let mut joined = None;
-                    if let Some((org, role)) = invited {
-                        db::add_member(c, org, person.id, role, now).await?;
-                        db::audit(
-                            c,
-                            org,
-                            &db::AuditRow {
-                                at_us: now,
-                                actor: Some(person.address.clone()),
-                                action: "member.joined".into(),
-                                subject: None,
-                                detail: role.as_str().into(),
-                            },
-                        )
-                        .await?;
-                        joined = Some(org);
-                    }
-                    // Every organisation of the person logs the sign-in.
-                    let mut public = None;
-                    for m in db::memberships(c, person.id).await? {
-                        db::audit(
-                            c,
-                            m.org,
-                            &db::AuditRow {
-                                at_us: now,
-                                actor: Some(person.address.clone()),
-                                action: "signed-in".into(),
-                                subject: None,
-                                detail: "link".into(),
-                            },
-                        )
-                        .await?;
-                        if Some(m.org) == joined {
-                            public = Some(m.public_id);
+                    let Some(link) = db::take_link(c, &token_hash, now).await? else {
+                        return Ok(None);
+                    };
+                    Ok(Some(match link.purpose {
+                        LinkPurpose::SignIn | LinkPurpose::Invitation => {
+                            Ok(sign_in_tx(c, &link, &session_hash, now, expires).await?)
                         }
-                    }
-                    Ok(public)
+                        LinkPurpose::Domain => Err(domain_tx(c, &link, now).await?),
+                    }))
                 })
             })
             .await?;
-        Ok(Followed::SignedIn {
-            session: NewSession {
-                token,
-                max_age: self.0.config.session_max,
-            },
-            org,
-        })
+        match outcome {
+            None | Some(Err(None)) => Err(OrgError::LinkUnusable),
+            Some(Ok(org)) => Ok(Followed::SignedIn {
+                session: NewSession {
+                    token: session_token,
+                    max_age: self.0.config.session_max,
+                },
+                org,
+            }),
+            Some(Err(Some((domain, org)))) => Ok(Followed::DomainVerified { domain, org }),
+        }
     }
 
     /// The session with cookie value `token`, if it is valid (and marks it
@@ -1180,42 +1213,6 @@ impl Orgs {
         let entry = self.entry(m, "domain.proof-mailed", Some(self.seal(&to)), &row.domain);
         self.send_link(link, MailKind::OrgDomain, to, content, Some((m.org, entry)))
             .await
-    }
-
-    async fn domain_link(&self, link: db::Link) -> Result<Followed, OrgError> {
-        let (Some(org), Some(id)) = (link.org, link.domain) else {
-            return Err(OrgError::LinkUnusable);
-        };
-        let now = now_us();
-        let sealed = link.address.clone();
-        let found = self
-            .0
-            .store
-            .transaction(move |c| {
-                Box::pin(async move {
-                    let Some(row) = db::domain(c, org, id).await? else {
-                        return Ok(None);
-                    };
-                    db::verify_domain(c, id, DomainMethod::Mail, now).await?;
-                    db::audit(
-                        c,
-                        org,
-                        &db::AuditRow {
-                            at_us: now,
-                            actor: Some(sealed),
-                            action: "domain.verified".into(),
-                            subject: None,
-                            detail: format!("{} mail", row.domain),
-                        },
-                    )
-                    .await?;
-                    let name = db::org_name(c, org).await?;
-                    Ok(Some((row.domain, name)))
-                })
-            })
-            .await?;
-        let (domain, org) = found.ok_or(OrgError::LinkUnusable)?;
-        Ok(Followed::DomainVerified { domain, org })
     }
 
     /// Removes domain `id` (owners only).

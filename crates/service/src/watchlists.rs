@@ -3,7 +3,8 @@
 //! keyed (one PRF evaluation each, on every core) and matched against the
 //! current index snapshot — the breaches holding each person, with the data
 //! classes of *their* record, sensitive and retired breaches left out as in
-//! any check — then stored by `lekradar-orgs`.
+//! any check, and those alerts leave out (`alerts::alertable`) as new
+//! generations' matching does — then stored by `lekradar-orgs`.
 
 use std::sync::Arc;
 
@@ -41,7 +42,9 @@ pub fn matches_of(
         let Some(breach) = catalogue.of_index(view.name()) else {
             continue;
         };
-        if !breach.listable_for_accounts() {
+        // The rule of new generations' matching (`alerts::alertable`) too,
+        // so that a person's hits do not depend on when they were added.
+        if !breach.listable_for_accounts() || !crate::alerts::alertable(breach) {
             continue;
         }
         // No entry of the breach in the identifier's bucket: no HKDF needed.
