@@ -14,8 +14,8 @@ use lekradar_normalize::Region;
 use lekradar_service::{AlertError, Refusal, Subscribed};
 use serde::Deserialize;
 
-use super::templates::{MessagePage, PageCtx};
-use super::{form_default_region, html, no_store, PageLang};
+use super::templates::PageCtx;
+use super::{form_default_region, html, message, no_store, PageLang};
 use crate::auth::ClientAddr;
 use crate::state::AppState;
 
@@ -73,22 +73,6 @@ pub struct AskForm {
 pub struct TokenForm {
     #[serde(default)]
     token: String,
-}
-
-fn message(
-    state: &AppState,
-    lang: &PageLang,
-    status: StatusCode,
-    title: &str,
-    text: String,
-) -> Response {
-    let tr = state.l10n.tr(lang.lang);
-    let page = MessagePage {
-        page: PageCtx::new(tr, lang, tr.t(title)),
-        heading: tr.t(title),
-        text,
-    };
-    no_store(html(status, lang, page.render()))
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -151,6 +151,23 @@ fn html(status: StatusCode, lang: &PageLang, body: Result<String, askama::Error>
     }
 }
 
+/// A page that says one thing (the alerts' and organisations' steps).
+fn message(
+    state: &AppState,
+    lang: &PageLang,
+    status: StatusCode,
+    title: &str,
+    text: String,
+) -> Response {
+    let tr = state.l10n.tr(lang.lang);
+    let page = MessagePage {
+        page: PageCtx::new(tr, lang, tr.t(title)),
+        heading: tr.t(title),
+        text,
+    };
+    no_store(html(status, lang, askama::Template::render(&page)))
+}
+
 /// Why an identifier cannot be read, in the person's language.
 fn identifier_error(tr: &Tr<'_>, e: &IdentifierError) -> String {
     match e {

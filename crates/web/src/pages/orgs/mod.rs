@@ -25,8 +25,8 @@ use lekradar_orgs::{DomainState, Followed, Member, OrgError, Orgs, Role, Session
 use lekradar_service::Refusal;
 use serde::Deserialize;
 
-use super::templates::{MessagePage, PageCtx};
-use super::{html, no_store, PageLang};
+use super::templates::PageCtx;
+use super::{html, message, no_store, PageLang};
 use crate::auth::ClientAddr;
 use crate::state::AppState;
 
@@ -165,22 +165,6 @@ pub struct TokenQuery {
 fn time(us: i64) -> String {
     chrono::DateTime::<chrono::Utc>::from_timestamp_micros(us)
         .map_or_else(String::new, |t| t.format("%Y-%m-%d %H:%M UTC").to_string())
-}
-
-fn message(
-    state: &AppState,
-    lang: &PageLang,
-    status: StatusCode,
-    title: &str,
-    text: String,
-) -> Response {
-    let tr = state.l10n.tr(lang.lang);
-    let page = MessagePage {
-        page: PageCtx::new(tr, lang, tr.t(title)),
-        heading: tr.t(title),
-        text,
-    };
-    no_store(html(status, lang, page.render()))
 }
 
 fn see_other(to: &str) -> Response {
@@ -826,8 +810,18 @@ pub async fn audit(
     no_store(html(StatusCode::OK, &lang, page.render()))
 }
 
-/// A signed-in POST on organisation `id`: runs `act` and shows the
-/// organisation's page with its notice, or its error.
+/// What an action on an organisation leads to.
+enum Done {
+    /// Back to the organisation's page (post/redirect/get).
+    Back,
+    /// The organisation's page with this notice.
+    Notice(&'static str),
+    /// Elsewhere (a path on this site).
+    Away(String),
+}
+
+/// A signed-in POST on organisation `id`: runs `act` and shows where it
+/// leads, or the organisation's page with its error.
 async fn act<F, Fut>(
     state: AppState,
     lang: PageLang,
@@ -838,7 +832,7 @@ async fn act<F, Fut>(
 ) -> Response
 where
     F: FnOnce(Orgs, Member, OrgForm, lekradar_l10n::Lang) -> Fut,
-    Fut: std::future::Future<Output = Result<Option<&'static str>, OrgError>>,
+    Fut: std::future::Future<Output = Result<Done, OrgError>>,
 {
     let form = form.map(|f| f.0).unwrap_or_default();
     let signed = match signed_post(&state, &lang, &headers, &form).await {
@@ -851,9 +845,9 @@ where
     };
     let tr = state.l10n.tr(lang.lang);
     match act(signed.orgs.clone(), member.clone(), form, lang.lang).await {
-        // Done, and the page shows it: post/redirect/get.
-        Ok(None) => see_other(&format!("/org/{}", member.public_id)),
-        Ok(Some(notice)) => {
+        Ok(Done::Back) => see_other(&format!("/org/{}", member.public_id)),
+        Ok(Done::Away(to)) => see_other(&to),
+        Ok(Done::Notice(notice)) => {
             org_page(
                 &state,
                 &lang,
@@ -888,7 +882,7 @@ pub async fn invite(
         |orgs, m, f, lang| async move {
             let role = Role::parse(&f.role).unwrap_or(Role::Viewer);
             orgs.invite(&m, &f.address, role, lang).await?;
-            Ok(Some("org-invite-sent"))
+            Ok(Done::Notice("org-invite-sent"))
         },
     )
     .await
@@ -904,7 +898,7 @@ pub async fn set_role(
     act(state, lang, headers, id, form, |orgs, m, f, _| async move {
         let role = Role::parse(&f.role).ok_or(OrgError::NotFound)?;
         orgs.set_role(&m, person, role).await?;
-        Ok(None)
+        Ok(Done::Back)
     })
     .await
 }
@@ -916,19 +910,16 @@ pub async fn remove_member(
     Path((id, person)): Path<(String, i64)>,
     form: FormResult,
 ) -> Response {
-    let leaving = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let flag = leaving.clone();
-    let response = act(state, lang, headers, id, form, |orgs, m, _, _| async move {
+    act(state, lang, headers, id, form, |orgs, m, _, _| async move {
         orgs.remove(&m, person).await?;
-        flag.store(person == m.person, std::sync::atomic::Ordering::Relaxed);
-        Ok(None)
+        // Having left, no longer a member: back to the list.
+        Ok(if person == m.person {
+            Done::Away("/org".into())
+        } else {
+            Done::Back
+        })
     })
-    .await;
-    if leaving.load(std::sync::atomic::Ordering::Relaxed) {
-        // No longer a member: back to the list.
-        return see_other("/org");
-    }
-    response
+    .await
 }
 
 pub async fn delete(
@@ -938,21 +929,14 @@ pub async fn delete(
     Path(id): Path<String>,
     form: FormResult,
 ) -> Response {
-    let deleted = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let flag = deleted.clone();
-    let response = act(state, lang, headers, id, form, |orgs, m, f, _| async move {
+    act(state, lang, headers, id, form, |orgs, m, f, _| async move {
         if f.confirm != "yes" {
-            return Ok(Some("org-delete-unconfirmed"));
+            return Ok(Done::Notice("org-delete-unconfirmed"));
         }
         orgs.delete(&m).await?;
-        flag.store(true, std::sync::atomic::Ordering::Relaxed);
-        Ok(None)
+        Ok(Done::Away("/org".into()))
     })
-    .await;
-    if deleted.load(std::sync::atomic::Ordering::Relaxed) {
-        return see_other("/org");
-    }
-    response
+    .await
 }
 
 pub async fn add_domain(
@@ -964,7 +948,7 @@ pub async fn add_domain(
 ) -> Response {
     act(state, lang, headers, id, form, |orgs, m, f, _| async move {
         orgs.add_domain(&m, &f.domain).await?;
-        Ok(None)
+        Ok(Done::Back)
     })
     .await
 }
@@ -978,7 +962,7 @@ pub async fn check_domain(
 ) -> Response {
     act(state, lang, headers, id, form, |orgs, m, _, _| async move {
         orgs.check_domain(&m, domain).await?;
-        Ok(Some("org-domain-verified-notice"))
+        Ok(Done::Notice("org-domain-verified-notice"))
     })
     .await
 }
@@ -998,7 +982,7 @@ pub async fn mail_domain(
         form,
         |orgs, m, f, lang| async move {
             orgs.mail_domain_proof(&m, domain, &f.local, lang).await?;
-            Ok(Some("org-domain-mail-sent"))
+            Ok(Done::Notice("org-domain-mail-sent"))
         },
     )
     .await
@@ -1013,7 +997,7 @@ pub async fn remove_domain(
 ) -> Response {
     act(state, lang, headers, id, form, |orgs, m, _, _| async move {
         orgs.remove_domain(&m, domain).await?;
-        Ok(None)
+        Ok(Done::Back)
     })
     .await
 }
@@ -1067,7 +1051,7 @@ pub async fn revoke_api_key(
 ) -> Response {
     act(state, lang, headers, id, form, |orgs, m, _, _| async move {
         orgs.revoke_api_key(&m, key).await?;
-        Ok(None)
+        Ok(Done::Back)
     })
     .await
 }

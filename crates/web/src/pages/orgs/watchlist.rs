@@ -13,7 +13,7 @@ use lekradar_orgs::{Member, Role};
 use serde::Deserialize;
 
 use super::{
-    act, explain, member_of, message, org_page, org_page_with, see_other, signed_in, signed_post,
+    act, explain, member_of, message, org_page, org_page_with, signed_in, signed_post, Done,
     FormResult, OrgForm, Signed,
 };
 use crate::pages::templates::PageCtx;
@@ -270,7 +270,7 @@ pub async fn remove_watch(
     Path((id, entry)): Path<(String, i64)>,
     form: FormResult,
 ) -> Response {
-    let response = act(
+    act(
         state,
         lang,
         headers,
@@ -278,14 +278,10 @@ pub async fn remove_watch(
         form,
         |orgs, m, _, _| async move {
             orgs.remove_watch(&m, entry).await?;
-            Ok(None)
+            Ok(Done::Away(format!("/org/{id}/report")))
         },
     )
-    .await;
-    if response.status() == StatusCode::SEE_OTHER {
-        return see_other(&format!("/org/{id}/report"));
-    }
-    response
+    .await
 }
 
 #[derive(Template)]
