@@ -126,6 +126,11 @@ pub enum JobError {
     /// No attempt can succeed (a malformed payload, a refused address).
     #[error("{0}")]
     Permanent(String),
+    /// Worth another attempt after this delay, chosen by the handler (a
+    /// schedule a protocol prescribes, such as Standard Webhooks') rather
+    /// than the runner's backoff.
+    #[error("{0}")]
+    RetryAfter(String, Duration),
 }
 
 /// A durable job's handler.
@@ -717,6 +722,10 @@ impl Shared {
                     rand::random::<f64>(),
                 );
                 let run_at_us = now_us().saturating_add(micros(delay));
+                jobs.fail(&job, message, Retry::At { run_at_us }).await
+            }
+            Err(JobError::RetryAfter(message, delay)) => {
+                let run_at_us = now_us().saturating_add(micros(*delay));
                 jobs.fail(&job, message, Retry::At { run_at_us }).await
             }
         };

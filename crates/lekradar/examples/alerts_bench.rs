@@ -1447,6 +1447,7 @@ impl Bench {
                 key: self.contact.clone(),
                 mailer: Some(mailer(sink.port(), &self.dkim, pool)?),
                 sms: None,
+                webhooks: None,
             };
             let mut runner = Runner::new(
                 store.clone(),
@@ -1673,6 +1674,7 @@ impl Bench {
             key: self.contact.clone(),
             mailer: Some(mailer(sink.port(), &self.dkim, self.pool(conc)?)?),
             sms: None,
+            webhooks: None,
         };
         let mut runner = Runner::new(
             store.clone(),

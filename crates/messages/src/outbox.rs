@@ -1,5 +1,6 @@
 //! The outbox: messages as durable jobs of the runner (`lekradar-jobs`),
-//! kinds `outbox.mail` and `outbox.sms`.
+//! kinds `outbox.mail`, `outbox.sms` and `outbox.webhook` (the last in
+//! [`crate::webhook`]).
 //!
 //! A message is rendered and **sealed with the contact key** when it is
 //! enqueued, in the same store transaction as the event that causes it
@@ -22,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::contact::{hex, ContactKey};
 use crate::mail::{Mailer, OutgoingMail, SendError};
 use crate::sms::SmsGateway;
+use crate::webhook::WebhookSender;
 
 /// The job kind of a mail.
 pub const MAIL: &str = "outbox.mail";
@@ -86,6 +88,8 @@ pub struct Outbox {
     pub key: ContactKey,
     pub mailer: Option<Mailer>,
     pub sms: Option<SmsGateway>,
+    /// Organisations' webhooks (`outbox.webhook`).
+    pub webhooks: Option<WebhookSender>,
 }
 
 fn job_error(e: SendError) -> JobError {
@@ -113,6 +117,9 @@ impl Outbox {
                     mailer.send(&mail).await.map_err(job_error)
                 })
             });
+        }
+        if let Some(webhooks) = &self.webhooks {
+            webhooks.register(runner);
         }
         if let Some(gateway) = &self.sms {
             let (key, gateway) = (self.key.clone(), gateway.clone());

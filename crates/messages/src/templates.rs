@@ -73,6 +73,14 @@ macro_rules! lang_files {
                 include_str!(concat!("../templates/", $lang, "/link.txt")),
             ),
             (
+                concat!($lang, "/org-digest.html"),
+                include_str!(concat!("../templates/", $lang, "/org-digest.html")),
+            ),
+            (
+                concat!($lang, "/org-digest.txt"),
+                include_str!(concat!("../templates/", $lang, "/org-digest.txt")),
+            ),
+            (
                 concat!($lang, "/org-domain.html"),
                 include_str!(concat!("../templates/", $lang, "/org-domain.html")),
             ),
@@ -129,7 +137,7 @@ macro_rules! lang_files {
 }
 
 /// Template files per language.
-pub const FILES_PER_LANG: usize = 27;
+pub const FILES_PER_LANG: usize = 29;
 
 /// Every template file, by name.
 const FILES: [[(&str, &str); FILES_PER_LANG]; 3] =
@@ -158,10 +166,12 @@ pub enum MailKind {
     OrgInvite,
     /// Proof of a domain, sent to one of its role addresses.
     OrgDomain,
+    /// To an organisation's owners: new breaches hold their people.
+    OrgDigest,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 9] = [
+    pub const ALL: [MailKind; 10] = [
         MailKind::Answer,
         MailKind::Confirm,
         MailKind::Report,
@@ -171,6 +181,7 @@ impl MailKind {
         MailKind::OrgSignIn,
         MailKind::OrgInvite,
         MailKind::OrgDomain,
+        MailKind::OrgDigest,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -184,6 +195,7 @@ impl MailKind {
             MailKind::OrgSignIn => "org-signin",
             MailKind::OrgInvite => "org-invite",
             MailKind::OrgDomain => "org-domain",
+            MailKind::OrgDigest => "org-digest",
         }
     }
 }
@@ -220,8 +232,13 @@ pub struct BreachItem {
     pub breach_date: String,
     /// When Lekradar loaded it, written out.
     pub added: String,
-    /// The data classes of *this person's* record, written out.
+    /// The data classes of *this person's* record, written out (in an
+    /// organisation's digest: of its people's records).
     pub classes: Vec<String>,
+    /// How many of an organisation's people the breach holds (digests).
+    pub people: Option<u64>,
+    /// The message for an organisation's staff about the breach (digests).
+    pub staff: Option<String>,
 }
 
 /// One advice item as a message shows it.

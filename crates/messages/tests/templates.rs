@@ -16,6 +16,8 @@ fn content() -> Content {
             breach_date: "1 March 2026".into(),
             added: "2 December 2026".into(),
             classes: vec!["Phone numbers".into(), "IBANs".into()],
+            people: Some(12),
+            staff: Some("Dear colleagues,\n\nthe <Telco> breach holds our numbers.".into()),
         }],
         advice: vec![AdviceItem {
             title: "Warn your bank".into(),
@@ -52,7 +54,10 @@ fn every_mail_renders_in_every_language() {
             let mut c = content();
             let org_mail = matches!(
                 kind,
-                MailKind::OrgSignIn | MailKind::OrgInvite | MailKind::OrgDomain
+                MailKind::OrgSignIn
+                    | MailKind::OrgInvite
+                    | MailKind::OrgDomain
+                    | MailKind::OrgDigest
             );
             if !matches!(kind, MailKind::Confirm | MailKind::OptOut | MailKind::Link) && !org_mail {
                 c.link = None;
@@ -71,13 +76,19 @@ fn every_mail_renders_in_every_language() {
                 "the service's address written out"
             );
             assert!(m.html.contains(&format!("lang=\"{}\"", lang.code())));
-            let shows_identifier = !matches!(kind, MailKind::OrgSignIn | MailKind::OrgInvite);
+            let shows_identifier = !matches!(
+                kind,
+                MailKind::OrgSignIn | MailKind::OrgInvite | MailKind::OrgDigest
+            );
             assert!(
                 !m.html.contains("<script>")
                     && (m.html.contains("&lt;script&gt;") || !shows_identifier),
                 "escaped"
             );
-            if matches!(kind, MailKind::OrgInvite | MailKind::OrgDomain) {
+            if matches!(
+                kind,
+                MailKind::OrgInvite | MailKind::OrgDomain | MailKind::OrgDigest
+            ) {
                 assert!(m.text.contains("Acme <b>BV</b>"), "{}", m.text);
                 assert!(
                     m.html.contains("Acme &lt;b&gt;BV&lt;&#x2f;b&gt;"),
@@ -99,6 +110,17 @@ fn every_mail_renders_in_every_language() {
                 assert!(m.text.contains("Booking.com & <Telco>"), "{}", m.text);
                 assert!(m.text.contains("IBANs"));
                 assert!(m.text.contains("Warn your bank"));
+            }
+            if kind == MailKind::OrgDigest {
+                // Per breach: the count of the organisation's people and
+                // the staff message, escaped in HTML.
+                assert!(m.text.contains("Booking.com & <Telco>"), "{}", m.text);
+                assert!(m.text.contains("12"));
+                assert!(m.text.contains("the <Telco> breach holds our numbers"));
+                assert!(m
+                    .html
+                    .contains("the &lt;Telco&gt; breach holds our numbers"));
+                assert!(!m.html.contains("<Telco>"));
             }
         }
     }

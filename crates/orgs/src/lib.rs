@@ -21,6 +21,9 @@
 //!   re-checked periodically: a DNS proof whose record is gone, or a mailed
 //!   proof older than [`OrgsConfig::mail_proof_valid`], lapses, and a lapsed
 //!   domain shows no results until proved again.
+//! - **Alerts** ([`alerts`]): a new breach that holds an organisation's
+//!   people is told once, by a digest mail to its owners and a Standard
+//!   Webhook to each of its endpoints.
 //! - **The audit log** records sign-ins, sign-outs, member and domain
 //!   changes; actors and subjects are addresses sealed with the contact key;
 //!   entries older than [`OrgsConfig::audit_retention`] are deleted.
@@ -29,6 +32,7 @@
 //! only [`Orgs::member`] makes, from a session: one organisation's session
 //! cannot name another's rows.
 
+pub mod alerts;
 mod dns;
 pub mod watchlist;
 
@@ -47,7 +51,10 @@ use lekradar_store::{Store, StoreError};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+pub use alerts::{BreachNews, ClassNames, Told, WebhookView, MAX_WEBHOOKS};
 pub use dns::{DnsError, TxtAnswer, TxtResolver};
+pub use lekradar_messages::webhook::UrlRefused;
+pub use lekradar_messages::WebhookConfig;
 pub use lekradar_store::orgs::{DomainState, Role, WatchKind};
 pub use watchlist::{ReadEntry, ReadError, ReadFile, Refused, RefusedReason};
 
@@ -93,6 +100,8 @@ pub struct OrgsConfig {
     pub max_entries: usize,
     /// Mobile numbers per organisation (each can be watched in any country).
     pub max_phones: usize,
+    /// Webhook deliveries: which endpoints are taken, how many attempts.
+    pub webhooks: WebhookConfig,
 }
 
 impl Default for OrgsConfig {
@@ -106,6 +115,7 @@ impl Default for OrgsConfig {
             mail_proof_valid: Duration::from_secs(365 * 24 * 3600),
             max_entries: 200_000,
             max_phones: 10_000,
+            webhooks: WebhookConfig::default(),
         }
     }
 }
@@ -155,6 +165,11 @@ pub enum OrgError {
     /// The domain is not among the organisation's proved domains.
     #[error("the domain is not proved by this organisation")]
     DomainNotProved,
+    /// A webhook URL that is not taken.
+    #[error("{0}")]
+    BadWebhook(UrlRefused),
+    #[error("an organisation has at most {MAX_WEBHOOKS} webhooks")]
+    TooManyWebhooks,
     #[error("this cannot be done right now")]
     Unavailable,
 }

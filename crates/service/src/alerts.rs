@@ -197,6 +197,9 @@ pub struct MatchStats {
     /// Organisations' watchlist entries read, and new hits recorded.
     pub watched: u64,
     pub watch_hits: u64,
+    /// Organisations told about the new breaches: digest mails and webhook
+    /// deliveries enqueued.
+    pub told: lekradar_orgs::Told,
 }
 
 fn b64(bytes: &[u8]) -> String {
@@ -272,6 +275,8 @@ impl Messaging {
                 title: b.meta.title.clone(),
                 breach_date: tr.date(&b.meta.breach_date),
                 added: tr.date(&b.meta.added_date.date_naive()),
+                people: None,
+                staff: None,
                 classes: classes.iter().map(|c| tr.class(c)).collect(),
             })
             .collect();
@@ -369,7 +374,7 @@ fn parse_unsubscribe_token(key: &ContactKey, token: &str) -> Option<i64> {
 }
 
 impl Service {
-    fn messaging(&self) -> Result<&Messaging, AlertError> {
+    pub(crate) fn messaging(&self) -> Result<&Messaging, AlertError> {
         self.0.messaging.as_deref().ok_or(AlertError::NotOffered)
     }
 
@@ -1087,6 +1092,10 @@ impl Service {
                     .map_err(AlertError::from)?;
                 stats.watched = watched;
                 stats.watch_hits = hits;
+                stats.told = self.tell_orgs(&work).await.map_err(|e| {
+                    tracing::error!(error = %e, "telling organisations failed");
+                    AlertError::Unavailable
+                })?;
             }
         }
         let store = self.0.store.clone();
@@ -1229,7 +1238,12 @@ impl Service {
                     subscriptions = stats.subscriptions,
                     matches = stats.matches,
                     alerts = stats.enqueued,
-                    "new index segments matched against subscriptions"
+                    watched = stats.watched,
+                    watch_hits = stats.watch_hits,
+                    orgs_told = stats.told.orgs,
+                    org_mails = stats.told.mails,
+                    webhooks = stats.told.webhooks,
+                    "new index segments matched against subscriptions and watchlists"
                 );
                 Ok(())
             })

@@ -4,14 +4,20 @@
 //! current index snapshot — the breaches holding each person, with the data
 //! classes of *their* record, sensitive and retired breaches left out as in
 //! any check, and those alerts leave out (`alerts::alertable`) as new
-//! generations' matching does — then stored by `lekradar-orgs`.
+//! generations' matching does — then stored by `lekradar-orgs`; and the
+//! news of a new generation's breaches for organisations' alerts.
 
 use std::sync::Arc;
 
 use lekradar_catalogue::Catalogue;
 use lekradar_check::filing_of_output;
 use lekradar_index::Snapshot;
-use lekradar_orgs::{KeyedEntry, Member, OrgError, Orgs, ReadEntry, Refused, WatchAdded};
+use lekradar_l10n::staff::StaffMessage;
+use lekradar_l10n::Lang;
+use lekradar_messages::BreachItem;
+use lekradar_orgs::{
+    BreachNews, ClassNames, KeyedEntry, Member, OrgError, Orgs, ReadEntry, Refused, WatchAdded,
+};
 use lekradar_prf::{ServerKey, OUTPUT_LEN};
 
 use crate::alerts::{match_page, Fresh};
@@ -207,6 +213,46 @@ impl Service {
             }
         }
         Ok((read, added))
+    }
+
+    /// Tells the organisations whose people the new breaches of `work`
+    /// hold (once per organisation and breach; see `lekradar_orgs::alerts`).
+    pub(crate) async fn tell_orgs(&self, work: &[Fresh]) -> Result<lekradar_orgs::Told, OrgError> {
+        let (Some(orgs), Ok(messaging)) = (self.orgs(), self.messaging()) else {
+            return Ok(lekradar_orgs::Told::default());
+        };
+        let news: Vec<BreachNews> = work
+            .iter()
+            .filter(|f| f.breach.listable_for_accounts())
+            .map(|f| {
+                let meta = &f.breach.meta;
+                BreachNews {
+                    name: meta.name.clone(),
+                    items: Lang::ALL
+                        .into_iter()
+                        .map(|lang| {
+                            let tr = messaging.l10n.tr(lang);
+                            let staff = StaffMessage::new(meta, &tr);
+                            let item = BreachItem {
+                                name: meta.name.clone(),
+                                title: meta.title.clone(),
+                                breach_date: tr.date(&meta.breach_date),
+                                added: tr.date(&meta.added_date.date_naive()),
+                                classes: Vec::new(),
+                                people: None,
+                                staff: None,
+                            };
+                            let text =
+                                format!("{}\n\n{}", staff.subject, staff.paragraphs.join("\n\n"));
+                            (lang, item, text)
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        let l10n = Arc::clone(&messaging.l10n);
+        let classes: ClassNames = Arc::new(move |lang, name| l10n.tr(lang).class(name));
+        orgs.tell(&news, classes).await
     }
 
     /// The catalogue's breach `name`, for reports.

@@ -69,6 +69,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "org_api_keys",
         sql: include_str!("../migrations/sqlite/0009_org_api_keys.sql"),
     },
+    Migration {
+        version: 10,
+        name: "org_alerts",
+        sql: include_str!("../migrations/sqlite/0010_org_alerts.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -116,6 +121,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 9,
         name: "org_api_keys",
         sql: include_str!("../migrations/postgres/0009_org_api_keys.sql"),
+    },
+    Migration {
+        version: 10,
+        name: "org_alerts",
+        sql: include_str!("../migrations/postgres/0010_org_alerts.sql"),
     },
 ];
 

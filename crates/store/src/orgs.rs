@@ -1313,3 +1313,268 @@ pub async fn domain_hits(
     )
     .await
 }
+
+// ---------------------------------------------------------------- alerts
+
+/// An organisation's webhook endpoint.
+#[derive(Clone)]
+pub struct WebhookRow {
+    pub id: i64,
+    pub org: i64,
+    pub url: String,
+    /// Sealed by the caller (the signing secrets).
+    pub secrets: Vec<u8>,
+    pub enabled: bool,
+    /// Why it is disabled.
+    pub reason: Option<String>,
+    /// The last delivery's outcome (`200`, `timeout`, …) and when.
+    pub last_status: Option<String>,
+    pub last_at_us: Option<i64>,
+    pub created_at_us: i64,
+}
+
+impl std::fmt::Debug for WebhookRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookRow")
+            .field("id", &self.id)
+            .field("org", &self.org)
+            .field("enabled", &self.enabled)
+            .finish_non_exhaustive()
+    }
+}
+
+const WEBHOOK_COLUMNS: &str =
+    "id, org, url, secrets, state, reason, last_status, last_at_us, created_at_us";
+
+fn webhook_row(r: &AnyRow) -> Result<WebhookRow, StoreError> {
+    let state: String = r.get(4)?;
+    Ok(WebhookRow {
+        id: r.get(0)?,
+        org: r.get(1)?,
+        url: r.get(2)?,
+        secrets: r.get(3)?,
+        enabled: state == "enabled",
+        reason: r.get(5)?,
+        last_status: r.get(6)?,
+        last_at_us: r.get(7)?,
+        created_at_us: r.get(8)?,
+    })
+}
+
+/// Adds an enabled endpoint to `org`; its id.
+pub async fn add_webhook(
+    c: &mut Conn<'_>,
+    org: i64,
+    url: &str,
+    secrets: &[u8],
+    now_us: i64,
+) -> Result<i64, StoreError> {
+    let id: Option<i64> = query(
+        c,
+        "add a webhook",
+        "INSERT INTO org_webhooks (org, url, secrets, state, created_at_us)
+         VALUES ($1, $2, $3, 'enabled', $4) RETURNING id",
+        &[&org, &url, &secrets, &now_us],
+        |r| r.get(0),
+    )
+    .await?
+    .pop();
+    id.ok_or_else(|| StoreError::corrupt("an insert returned no id"))
+}
+
+/// `org`'s endpoints, oldest first.
+pub async fn webhooks(c: &mut Conn<'_>, org: i64) -> Result<Vec<WebhookRow>, StoreError> {
+    query(
+        c,
+        "list webhooks",
+        &format!("SELECT {WEBHOOK_COLUMNS} FROM org_webhooks WHERE org = $1 ORDER BY id"),
+        &[&org],
+        webhook_row,
+    )
+    .await
+}
+
+/// Endpoint `id` (of any organisation: for deliveries).
+pub async fn webhook(c: &mut Conn<'_>, id: i64) -> Result<Option<WebhookRow>, StoreError> {
+    Ok(query(
+        c,
+        "read a webhook",
+        &format!("SELECT {WEBHOOK_COLUMNS} FROM org_webhooks WHERE id = $1"),
+        &[&id],
+        webhook_row,
+    )
+    .await?
+    .pop())
+}
+
+/// Replaces the sealed secrets of `org`'s endpoint `id`.
+pub async fn set_webhook_secrets(
+    c: &mut Conn<'_>,
+    org: i64,
+    id: i64,
+    secrets: &[u8],
+) -> Result<u64, StoreError> {
+    execute(
+        c,
+        "rotate a webhook's secret",
+        "UPDATE org_webhooks SET secrets = $3 WHERE org = $1 AND id = $2",
+        &[&org, &id, &secrets],
+    )
+    .await
+}
+
+/// Enables (`reason` None) or disables `org`'s endpoint `id`.
+pub async fn set_webhook_state(
+    c: &mut Conn<'_>,
+    org: i64,
+    id: i64,
+    reason: Option<&str>,
+) -> Result<u64, StoreError> {
+    let state = if reason.is_some() {
+        "disabled"
+    } else {
+        "enabled"
+    };
+    execute(
+        c,
+        "enable or disable a webhook",
+        "UPDATE org_webhooks SET state = $3, reason = $4 WHERE org = $1 AND id = $2",
+        &[&org, &id, &state, &reason],
+    )
+    .await
+}
+
+/// Records a delivery's outcome on endpoint `id`; disables it with
+/// `disable` as the reason (a 410 Gone).
+pub async fn webhook_delivered(
+    c: &mut Conn<'_>,
+    id: i64,
+    status: &str,
+    now_us: i64,
+    disable: Option<&str>,
+) -> Result<u64, StoreError> {
+    match disable {
+        Some(reason) => {
+            execute(
+                c,
+                "record a webhook delivery",
+                "UPDATE org_webhooks SET last_status = $2, last_at_us = $3,
+                 state = 'disabled', reason = $4 WHERE id = $1",
+                &[&id, &status, &now_us, &reason],
+            )
+            .await
+        }
+        None => {
+            execute(
+                c,
+                "record a webhook delivery",
+                "UPDATE org_webhooks SET last_status = $2, last_at_us = $3 WHERE id = $1",
+                &[&id, &status, &now_us],
+            )
+            .await
+        }
+    }
+}
+
+/// Removes `org`'s endpoint `id`.
+pub async fn remove_webhook(c: &mut Conn<'_>, org: i64, id: i64) -> Result<u64, StoreError> {
+    execute(
+        c,
+        "remove a webhook",
+        "DELETE FROM org_webhooks WHERE org = $1 AND id = $2",
+        &[&org, &id],
+    )
+    .await
+}
+
+/// A breach that touches an organisation and it was not told about yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Untold {
+    pub org: i64,
+    pub breach: String,
+    /// Watched people the breach holds with these data classes (shown
+    /// entries only).
+    pub people: i64,
+    /// The data classes of their records (as stored with the hits).
+    pub classes: String,
+}
+
+/// Per organisation, breach among `breaches` and data classes: the watched
+/// people the breach holds, where the organisation was not told about it yet (shown
+/// entries only: a lapsed domain's people are not counted).
+pub async fn untold(c: &mut Conn<'_>, breaches: &[String]) -> Result<Vec<Untold>, StoreError> {
+    let mut out = Vec::new();
+    for breach in breaches {
+        out.extend(
+            query(
+                c,
+                "find organisations to tell about a breach",
+                &format!(
+                    "SELECT w.org, h.classes, count(*) FROM org_watch_hits h JOIN org_watch w ON w.id = h.watch
+                     WHERE h.breach = $1 AND {SHOWN}
+                       AND NOT EXISTS (SELECT 1 FROM org_alerted a WHERE a.org = w.org AND a.breach = $1)
+                     GROUP BY w.org, h.classes ORDER BY w.org"
+                ),
+                &[breach],
+                |r| {
+                    Ok(Untold {
+                        org: r.get(0)?,
+                        breach: breach.clone(),
+                        classes: r.get(1)?,
+                        people: r.get(2)?,
+                    })
+                },
+            )
+            .await?,
+        );
+    }
+    Ok(out)
+}
+
+/// Records that `org` was told about `breach`; `false` when it was already.
+pub async fn mark_told(
+    c: &mut Conn<'_>,
+    org: i64,
+    breach: &str,
+    people: i64,
+    now_us: i64,
+) -> Result<bool, StoreError> {
+    Ok(execute(
+        c,
+        "record an organisation's alert",
+        "INSERT INTO org_alerted (org, breach, people, at_us) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (org, breach) DO NOTHING",
+        &[&org, &breach, &people, &now_us],
+    )
+    .await?
+        > 0)
+}
+
+/// The owners of `org`: (person id, sealed address, language).
+pub async fn owners(c: &mut Conn<'_>, org: i64) -> Result<Vec<(i64, Vec<u8>, String)>, StoreError> {
+    query(
+        c,
+        "list an organisation's owners",
+        "SELECT p.id, p.address, p.lang FROM org_members m JOIN org_people p ON p.id = m.person
+         WHERE m.org = $1 AND m.role = 'owner' ORDER BY p.id",
+        &[&org],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
+    .await
+}
+
+/// Organisation `org`'s public id and name, if it still exists.
+pub async fn org_public(
+    c: &mut Conn<'_>,
+    org: i64,
+) -> Result<Option<(String, String)>, StoreError> {
+    Ok(query(
+        c,
+        "read an organisation",
+        "SELECT public_id, name FROM orgs WHERE id = $1",
+        &[&org],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .await?
+    .pop())
+}

@@ -101,6 +101,36 @@ pub struct OrgsArgs {
     /// How long organisations' audit log entries are kept
     #[arg(long, env = "LEKRADAR_ORG_AUDIT_RETENTION", default_value = "365d", value_parser = crate::cmd::serve::parse_duration)]
     pub org_audit_retention: std::time::Duration,
+    /// How long one webhook delivery attempt may take
+    #[arg(long, env = "LEKRADAR_ORG_WEBHOOK_TIMEOUT", default_value = "15s", value_parser = crate::cmd::serve::parse_duration)]
+    pub org_webhook_timeout: std::time::Duration,
+    /// The delays between a webhook's attempts (comma separated; the
+    /// Standard Webhooks schedule by default); after the last, the delivery
+    /// is dead (`lekradar outbox list`)
+    #[arg(
+        long,
+        env = "LEKRADAR_ORG_WEBHOOK_RETRIES",
+        default_value = "5s,5m,30m,2h,5h,10h,10h",
+        value_delimiter = ',',
+        value_parser = crate::cmd::serve::parse_duration,
+        value_name = "DELAYS"
+    )]
+    pub org_webhook_retries: Vec<std::time::Duration>,
+    /// Allow webhook endpoints on loopback and private networks, and plain
+    /// http (a deployment inside one network); refused by default
+    #[arg(long, env = "LEKRADAR_ORG_WEBHOOK_ALLOW_PRIVATE")]
+    pub org_webhook_allow_private: bool,
+}
+
+impl OrgsArgs {
+    /// Webhook deliveries' settings from these flags.
+    pub fn webhooks(&self) -> lekradar_messages::WebhookConfig {
+        lekradar_messages::WebhookConfig {
+            timeout: self.org_webhook_timeout,
+            schedule: self.org_webhook_retries.clone(),
+            allow_private: self.org_webhook_allow_private,
+        }
+    }
 }
 
 impl Default for OrgsArgs {
@@ -109,6 +139,9 @@ impl Default for OrgsArgs {
             org_dns_servers: Vec::new(),
             org_domain_recheck: std::time::Duration::from_secs(24 * 3600),
             org_audit_retention: std::time::Duration::from_secs(365 * 24 * 3600),
+            org_webhook_timeout: std::time::Duration::from_secs(15),
+            org_webhook_retries: lekradar_messages::WebhookConfig::default().schedule,
+            org_webhook_allow_private: false,
         }
     }
 }
@@ -231,9 +264,34 @@ impl MessagingArgs {
             orgs: None,
         };
         Ok(Some(Built {
-            outbox: Outbox { key, mailer, sms },
+            outbox: Outbox {
+                key,
+                mailer,
+                sms,
+                webhooks: None,
+            },
             messaging,
         }))
+    }
+
+    /// Adds the sender of organisations' webhooks to `built` (on `store`),
+    /// when mail is sent (organisations are offered then).
+    pub fn add_webhooks(
+        &self,
+        built: &mut Built,
+        store: &lekradar_store::Store,
+    ) -> anyhow::Result<()> {
+        if built.messaging.mail {
+            built.outbox.webhooks = Some(
+                lekradar_messages::WebhookSender::new(
+                    self.orgs.webhooks(),
+                    store.clone(),
+                    built.outbox.key.clone(),
+                )
+                .context("cannot set up webhook deliveries")?,
+            );
+        }
+        Ok(())
     }
 
     /// Organisations on `store`, when mail is sent (people sign in by a
@@ -250,6 +308,7 @@ impl MessagingArgs {
             dns_servers: self.orgs.org_dns_servers.clone(),
             domain_recheck: self.orgs.org_domain_recheck,
             audit_retention: self.orgs.org_audit_retention,
+            webhooks: self.orgs.webhooks(),
             ..lekradar_orgs::OrgsConfig::default()
         };
         let mail = lekradar_orgs::OrgMail {

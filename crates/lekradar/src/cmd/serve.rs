@@ -370,6 +370,7 @@ pub async fn serve(
         Some(mut b) => {
             if config.mode != DeploymentMode::Private {
                 b.messaging.orgs = messaging.orgs(&store, &b.messaging)?;
+                messaging.add_webhooks(&mut b, &store)?;
             }
             (Some(b.outbox), Some(b.messaging))
         }

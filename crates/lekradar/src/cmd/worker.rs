@@ -98,7 +98,8 @@ pub fn run(data: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
         lekradar_service::schedule_cluster_work(&mut runner, &store);
         // Sends the outbox's messages when mail or SMS is configured here.
         let l10n = lekradar_l10n::L10n::new()?;
-        if let Some(built) = args.messaging.build(data, &l10n)? {
+        if let Some(mut built) = args.messaging.build(data, &l10n)? {
+            args.messaging.add_webhooks(&mut built, &store)?;
             built.outbox.register(&mut runner);
         }
         if args.once {

@@ -103,6 +103,11 @@ pub fn router() -> Router<AppState> {
             "/org/{id}/api-keys/{key}/revoke",
             post(orgs::revoke_api_key),
         )
+        .route("/org/{id}/webhooks", post(orgs::add_webhook))
+        .route(
+            "/org/{id}/webhooks/{hook}/{action}",
+            post(orgs::webhook_action),
+        )
         .route("/org/{id}/report", get(orgs::report))
         .route("/org/{id}/report.csv", get(orgs::report_csv))
         .route("/org/{id}/domains", post(orgs::add_domain))

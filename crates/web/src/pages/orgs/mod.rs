@@ -1,6 +1,6 @@
 //! The organisation pages (`/org`): sign in by a mailed link, the list of
 //! one's organisations, an organisation's members and domains, its audit
-//! log. The work is `lekradar-orgs`'s; this module reads forms and the
+//! log, its webhooks (`webhooks`). The work is `lekradar-orgs`'s; this module reads forms and the
 //! session cookie and writes pages.
 //!
 //! - The session cookie (`lekradar_org`) is `Secure; HttpOnly;
@@ -21,7 +21,7 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use lekradar_l10n::Tr;
-use lekradar_orgs::{DomainState, Followed, Member, OrgError, Orgs, Role, Session};
+use lekradar_orgs::{DomainState, Followed, Member, OrgError, Orgs, Role, Session, UrlRefused};
 use lekradar_service::Refusal;
 use serde::Deserialize;
 
@@ -31,7 +31,9 @@ use crate::auth::ClientAddr;
 use crate::state::AppState;
 
 mod watchlist;
+mod webhooks;
 pub use watchlist::{remove_watch, report, report_csv, upload, watch_one};
+pub use webhooks::{add_webhook, webhook_action};
 
 /// The session cookie's name.
 pub const COOKIE: &str = "lekradar_org";
@@ -72,6 +74,7 @@ struct OrgPage<'a> {
     exposed: usize,
     refused: Vec<String>,
     api_keys: Vec<KeyLine>,
+    webhooks: Vec<webhooks::HookLine>,
 }
 
 struct KeyLine {
@@ -152,6 +155,8 @@ pub struct OrgForm {
     reference: String,
     #[serde(default)]
     label: String,
+    #[serde(default)]
+    url: String,
 }
 
 type FormResult = Result<Form<OrgForm>, axum::extract::rejection::FormRejection>;
@@ -222,6 +227,17 @@ fn explain(tr: &Tr<'_>, e: &OrgError) -> (StatusCode, String) {
         ),
         OrgError::Dns(_) => (StatusCode::SERVICE_UNAVAILABLE, tr.t("org-error-dns")),
         OrgError::DomainNotProved => (StatusCode::FORBIDDEN, tr.t("org-error-not-found")),
+        OrgError::BadWebhook(why) => (
+            StatusCode::BAD_REQUEST,
+            tr.t(match why {
+                UrlRefused::NotAUrl => "org-error-webhook-not-url",
+                UrlRefused::NotHttps => "org-error-webhook-https",
+                UrlRefused::Credentials => "org-error-webhook-credentials",
+                UrlRefused::Unresolvable => "org-error-webhook-unresolvable",
+                UrlRefused::Private => "org-error-webhook-private",
+            }),
+        ),
+        OrgError::TooManyWebhooks => (StatusCode::CONFLICT, tr.t("org-error-too-many-webhooks")),
         OrgError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, tr.t("alerts-unavailable")),
     }
 }
@@ -643,6 +659,17 @@ async fn org_page_with(
     } else {
         Vec::new()
     };
+    let hooks = if member.role == Role::Owner {
+        match signed.orgs.webhooks(member).await {
+            Ok(h) => h,
+            Err(e) => {
+                let (status, text) = explain(&tr, &e);
+                return message(state, lang, status, "org-title", text);
+            }
+        }
+    } else {
+        Vec::new()
+    };
     let summary = match signed.orgs.watch_summary(member).await {
         Ok(w) => w,
         Err(e) => {
@@ -734,6 +761,10 @@ async fn org_page_with(
                 prefix: k.prefix,
             })
             .collect(),
+        webhooks: hooks
+            .into_iter()
+            .map(|h| webhooks::HookLine::new(&tr, h))
+            .collect(),
         page: PageCtx::new(tr, lang, member.name.clone()),
     };
     no_store(html(status, lang, page.render()))
@@ -818,6 +849,8 @@ enum Done {
     Notice(&'static str),
     /// Elsewhere (a path on this site).
     Away(String),
+    /// The organisation's page with this notice showing a secret once.
+    Secret(&'static str, String),
 }
 
 /// A signed-in POST on organisation `id`: runs `act` and shows where it
@@ -855,6 +888,18 @@ where
                 &member,
                 StatusCode::OK,
                 Some(tr.t(notice)),
+                None,
+            )
+            .await
+        }
+        Ok(Done::Secret(notice, secret)) => {
+            org_page(
+                &state,
+                &lang,
+                &signed,
+                &member,
+                StatusCode::OK,
+                Some(tr.ts(notice, "secret", &secret)),
                 None,
             )
             .await
