@@ -7,6 +7,8 @@
 #     own daemons are neither started nor left enabled; openssl
 #   - aiosmtpd (scripts/mail/smtp_sink.py), dkimpy with PyNaCl for Ed25519 and
 #     dnspython (scripts/mail/dkim_verify.py) in .venv
+#   - standardwebhooks, the reference verifier of Standard Webhooks
+#     (e2e/webhook-receiver.py), in .venv
 # Progress goes to stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +17,7 @@ AIOSMTPD_VERSION=1.4.6
 DKIMPY_VERSION=1.1.8
 DNSPYTHON_VERSION=2.9.2
 PYNACL_VERSION=1.6.2
+STANDARDWEBHOOKS_VERSION=1.3.0
 
 log() { echo "test-deps-messages: $*" >&2; }
 
@@ -60,11 +63,11 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 if ! .venv/bin/python - "$AIOSMTPD_VERSION" "$DKIMPY_VERSION" "$DNSPYTHON_VERSION" \
-    "$PYNACL_VERSION" 2>/dev/null <<'EOF'
+    "$PYNACL_VERSION" "$STANDARDWEBHOOKS_VERSION" 2>/dev/null <<'EOF'
 import sys
 from importlib.metadata import version, PackageNotFoundError
 want = {"aiosmtpd": sys.argv[1], "dkimpy": sys.argv[2], "dnspython": sys.argv[3],
-        "pynacl": sys.argv[4]}
+        "pynacl": sys.argv[4], "standardwebhooks": sys.argv[5]}
 try:
     sys.exit(any(version(name) != v for name, v in want.items()))
 except PackageNotFoundError:
@@ -72,8 +75,10 @@ except PackageNotFoundError:
 EOF
 then
   log "installing aiosmtpd==$AIOSMTPD_VERSION dkimpy==$DKIMPY_VERSION" \
-    "dnspython==$DNSPYTHON_VERSION pynacl==$PYNACL_VERSION into .venv"
+    "dnspython==$DNSPYTHON_VERSION pynacl==$PYNACL_VERSION" \
+    "standardwebhooks==$STANDARDWEBHOOKS_VERSION into .venv"
   .venv/bin/pip install --quiet --disable-pip-version-check \
     "aiosmtpd==$AIOSMTPD_VERSION" "dkimpy==$DKIMPY_VERSION" \
-    "dnspython==$DNSPYTHON_VERSION" "pynacl==$PYNACL_VERSION" >&2
+    "dnspython==$DNSPYTHON_VERSION" "pynacl==$PYNACL_VERSION" \
+    "standardwebhooks==$STANDARDWEBHOOKS_VERSION" >&2
 fi

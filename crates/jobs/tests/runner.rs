@@ -748,3 +748,34 @@ async fn the_notifier_wakes_the_runner() {
     stop.send(()).unwrap();
     running.await.unwrap();
 }
+
+/// A handler that names its delay (a protocol's retry schedule) is queued
+/// again for then, not by the runner's backoff.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_handler_can_choose_its_retry_delay() {
+    let (store, _dir) = sqlite().await;
+    let mut runner = Runner::new(store.clone(), fast());
+    runner.handle("scheduled", move |job| {
+        Box::pin(async move {
+            Err(JobError::RetryAfter(
+                "HTTP 503".into(),
+                Duration::from_secs(60 * u64::from(job.attempt)),
+            ))
+        })
+    });
+    let id = enqueue(&store, "scheduled").await;
+    let before = lekradar_store::jobs::now_us();
+    assert_eq!(runner.drain().await.unwrap(), 1);
+    let jobs = store.jobs().list(None, 10).await.unwrap();
+    let job = jobs.iter().find(|j| j.id == id).unwrap();
+    assert_eq!((job.state, job.attempts), (JobState::Queued, 1));
+    assert_eq!(job.last_error.as_deref(), Some("HTTP 503"));
+    // 60 s after the attempt (the fast config's backoff is 5 ms at most).
+    let delay = job.run_at_us - before;
+    assert!(
+        (59_000_000..62_000_000).contains(&delay),
+        "queued again {delay} µs later"
+    );
+    // Not due yet: nothing runs.
+    assert_eq!(runner.drain().await.unwrap(), 0);
+}

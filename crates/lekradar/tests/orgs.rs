@@ -1087,3 +1087,463 @@ fn the_organisation_pages_in_chromium_in_three_languages() {
     secrets.extend(["staff.member@acme.test", "Staff Member"]);
     assert_none_in(&files, &secrets);
 }
+
+/// A Standard Webhooks receiver on loopback (`e2e/webhook-receiver.py`):
+/// verifies every delivery with PyPI's `standardwebhooks` against the
+/// secrets the test gives it, and logs each.
+struct Receiver {
+    child: std::process::Child,
+    secrets_path: std::path::PathBuf,
+    log_path: std::path::PathBuf,
+    secrets: std::collections::BTreeMap<String, Vec<String>>,
+    port: u16,
+}
+
+impl Receiver {
+    fn start(dir: &Path) -> Receiver {
+        let python = std::env::var("LEKRADAR_PYTHON").unwrap_or_else(|_| {
+            support::repo_root()
+                .join(".venv/bin/python")
+                .display()
+                .to_string()
+        });
+        let secrets_path = dir.join("webhook-secrets.json");
+        let log_path = dir.join("webhooks.jsonl");
+        let port_path = dir.join("webhook-port");
+        std::fs::write(&secrets_path, "{}").unwrap();
+        let child = std::process::Command::new(python)
+            .arg(support::repo_root().join("e2e/webhook-receiver.py"))
+            .args([&secrets_path, &log_path, &port_path])
+            .spawn()
+            .expect("python runs the webhook receiver");
+        let start = Instant::now();
+        let port = loop {
+            if let Some(p) = std::fs::read_to_string(&port_path)
+                .ok()
+                .and_then(|p| p.trim().parse().ok())
+            {
+                break p;
+            }
+            assert!(start.elapsed() < Duration::from_secs(20), "no receiver");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        Receiver {
+            child,
+            secrets_path,
+            log_path,
+            secrets: Default::default(),
+            port,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    fn set_secrets(&mut self, path: &str, secrets: &[&str]) {
+        self.secrets.insert(
+            path.to_owned(),
+            secrets.iter().map(|s| s.to_string()).collect(),
+        );
+        std::fs::write(
+            &self.secrets_path,
+            serde_json::to_string(&self.secrets).unwrap(),
+        )
+        .unwrap();
+    }
+
+    /// The deliveries to `path` so far, in order.
+    fn deliveries(&self, path: &str) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(&self.log_path)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .filter(|r| r["path"] == path)
+            .collect()
+    }
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The secret in a "copy it now" notice.
+fn shown_secret(page: &str) -> String {
+    page.split("not shown again: ")
+        .nth(1)
+        .and_then(|r| r.split(['<', ' ', '\n']).next())
+        .unwrap_or_else(|| panic!("no secret in {page}"))
+        .to_owned()
+}
+
+/// The id of the webhook to `url` on the organisation page.
+fn webhook_id(page: &str, org: &str, url: &str) -> String {
+    page.split("<tr class=\"webhook\">")
+        .find(|row| row.contains(&format!("<code>{url}</code>")))
+        .unwrap_or_else(|| panic!("no webhook {url} on {page}"))
+        .split(&format!("/org/{org}/webhooks/"))
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+fn webhook_row(page: &str, url: &str) -> String {
+    page.split("<tr class=\"webhook\">")
+        .find(|row| row.contains(&format!("<code>{url}</code>")))
+        .unwrap_or_else(|| panic!("no webhook {url} on {page}"))
+        .split("</tr>")
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn a_new_breach_is_told_once_by_a_digest_and_standard_webhooks() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, _) = demo_data(dir.path());
+    let mut mailbox = Mailbox {
+        smtp: SmtpSink::start(SmtpSinkOptions::default()),
+        seen: HashSet::new(),
+    };
+    let smtp = format!("smtp://127.0.0.1:{}", mailbox.smtp.port());
+    let serve = |extra: &[&str]| {
+        let mut args = vec![
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--rate-per-address",
+            "1000/min",
+            "--smtp-url",
+            &smtp,
+            "--mail-from",
+            "Lekradar <orgs@lekradar.test>",
+            "--public-url",
+            PUBLIC,
+        ];
+        args.extend_from_slice(extra);
+        Server::start(&data, &args, &[])
+    };
+    let owner_address = "owner@acme.test";
+
+    // Without the operator's leave, no webhook goes into a private network
+    // (nor over plain http): each refused with its reason, nothing added.
+    let server = serve(&[]);
+    let mut owner = Browser::new(&server.base, dir.path(), "owner");
+    sign_in(&mut owner, &mut mailbox, owner_address);
+    let created = owner.act("/org", "/org/new", &[("name", "Hooks")]);
+    assert_eq!(created.code, 303, "{}", created.body);
+    let org_path = created.header("location").unwrap().to_owned();
+    let org = org_path.trim_start_matches("/org/").to_owned();
+    for (url, why) in [
+        ("https://127.0.0.1:8443/hook", "private network"),
+        ("https://[::1]/hook", "private network"),
+        ("https://169.254.169.254/latest", "private network"),
+        ("https://localhost/hook", "private network"),
+        ("http://192.0.2.1/hook", "must start with https://"),
+        ("https://user:pw@192.0.2.1/hook", "user name or password"),
+        ("not a url", "not a web address"),
+    ] {
+        let r = owner.act(&org_path, &format!("{org_path}/webhooks"), &[("url", url)]);
+        assert_eq!(r.code, 400, "{url}: {}", r.body);
+        assert!(r.body.contains(why), "{url}: {}", r.body);
+    }
+    assert!(!owner.get(&org_path).body.contains("class=\"webhook\""));
+    drop(server.terminate());
+
+    // A deployment inside one network allows them; retries come quickly
+    // here (the default is the Standard Webhooks schedule, up to 10 h).
+    let server = serve(&[
+        "--org-webhook-allow-private",
+        "--org-webhook-retries",
+        "1s,1s,1s",
+        "--org-webhook-timeout",
+        "2s",
+    ]);
+    owner.base = server.base.clone();
+    // The domain, proved by a role address; the watchlist.
+    let added = owner.act(
+        &org_path,
+        &format!("{org_path}/domains"),
+        &[("domain", ZONE)],
+    );
+    assert_eq!(added.code, 303, "{}", added.body);
+    let acme = domain_id(&owner.get(&org_path).body, &org, ZONE);
+    let mailed = owner.act(
+        &org_path,
+        &format!("{org_path}/domains/{acme}/mail"),
+        &[("local", "security")],
+    );
+    assert_eq!(mailed.code, 200, "{}", mailed.body);
+    let proof = mailbox.next_to("security@acme.test");
+    let done = follow(&owner, &link_token(&proof));
+    assert_eq!(done.code, 200, "{}", done.body);
+    let staff = dir.path().join("staff.csv");
+    std::fs::write(
+        &staff,
+        "name,email,staff\n\
+         Ann Alpha,ann@acme.test,S1\n\
+         Bob Beta,bob@acme.test,S2\n\
+         Cy Clean,cy@acme.test,S3\n",
+    )
+    .unwrap();
+    let uploaded = owner.upload(&org_path, &format!("{org_path}/watchlist/upload"), &staff);
+    std::fs::remove_file(&staff).unwrap();
+    assert!(uploaded.body.contains("3 added"), "{}", uploaded.body);
+
+    // Four endpoints: one that takes, one that fails once, one that times
+    // out once, one that is gone.
+    let mut receiver = Receiver::start(dir.path());
+    let mut ids = std::collections::HashMap::new();
+    for path in ["/ok", "/flaky", "/slow", "/gone"] {
+        let url = receiver.url(path);
+        let r = owner.act(&org_path, &format!("{org_path}/webhooks"), &[("url", &url)]);
+        assert_eq!(r.code, 200, "{}", r.body);
+        let secret = shown_secret(&r.body);
+        assert!(secret.starts_with("whsec_"), "{secret}");
+        receiver.set_secrets(path, &[&secret]);
+        ids.insert(path, webhook_id(&r.body, &org, &url));
+    }
+    let secret_ok = receiver.secrets["/ok"][0].clone();
+
+    // A new breach holding two of the three people.
+    let leak = dir.path().join("hookleak.csv");
+    std::fs::write(
+        &leak,
+        "email,name,phone\n\
+         ann@acme.test,Leaked Ann,+31612340001\n\
+         bob@acme.test,Leaked Bob,\n\
+         filler@example.org,Leaked Filler,\n",
+    )
+    .unwrap();
+    let add = support::lekradar(
+        &data,
+        &[
+            "breach",
+            "add",
+            "HookLeak",
+            "--title",
+            "Hook leak",
+            "--breach-date",
+            "2026-11-20",
+            "--verified",
+            "true",
+        ],
+    );
+    assert!(add.status.success(), "{}", support::stderr(&add));
+    let ing = support::lekradar(
+        &data,
+        &["ingest", "--breach", "HookLeak", leak.to_str().unwrap()],
+    );
+    assert!(ing.status.success(), "{}", support::stderr(&ing));
+    std::fs::remove_file(&leak).unwrap();
+
+    // One mail to the owner for the organisation, not one per person.
+    let digest = mailbox.next_to(owner_address);
+    assert!(
+        digest.subject.contains("1 new breach"),
+        "{}",
+        digest.subject
+    );
+    assert!(digest.subject.contains("Hooks"), "{}", digest.subject);
+    for expected in [
+        "Hook leak",
+        "Your people in it: 2",
+        "Email addresses",
+        &format!("{PUBLIC}/org/{org}/report"),
+        "watch out for fake messages and calls",
+    ] {
+        assert!(
+            digest.text.contains(expected),
+            "{expected}: {}",
+            digest.text
+        );
+    }
+    assert!(!digest.text.contains("ann@acme.test"), "{}", digest.text);
+
+    // Every delivery verifies with the endpoint's secret; the failing ones
+    // are retried with the same id; the gone one is tried once.
+    wait_until("every endpoint got its deliveries", || {
+        receiver.deliveries("/ok").len() == 1
+            && receiver.deliveries("/flaky").len() == 2
+            && receiver.deliveries("/slow").len() >= 2
+            && receiver.deliveries("/gone").len() == 1
+    });
+    let first = &receiver.deliveries("/ok")[0];
+    let id = first["id"].as_str().unwrap().to_owned();
+    assert!(id.starts_with("msg_"), "{first}");
+    for path in ["/ok", "/flaky", "/slow", "/gone"] {
+        for d in receiver.deliveries(path) {
+            assert_eq!(d["verified_by"], serde_json::json!([0]), "{path}: {d}");
+            assert_eq!(d["id"], id, "one event, one id: {d}");
+            assert_eq!(d["content_type"], "application/json");
+            let body = &d["body"];
+            assert_eq!(body["type"], "breach.matched", "{d}");
+            assert_eq!(body["data"]["breach"], "HookLeak");
+            assert_eq!(body["data"]["organisation"], org.as_str());
+            assert_eq!(body["data"]["people"], 2);
+            assert_eq!(
+                body["data"]["links"]["breacheddomain"][0],
+                format!("{PUBLIC}/api/v3/breacheddomain/{ZONE}")
+            );
+            let text = body.to_string();
+            assert!(
+                !text.contains("ann@") && !text.contains("Ann"),
+                "thin: {text}"
+            );
+        }
+    }
+    assert_eq!(receiver.deliveries("/flaky")[1]["status"], 200);
+    // (The slow attempt's line is written after its sleep: after the retry's.)
+    assert!(
+        receiver
+            .deliveries("/slow")
+            .iter()
+            .any(|d| d["attempt"] == 2 && d["status"] == 200),
+        "the timed-out delivery is retried"
+    );
+    // 410 turned its endpoint off; the others show their last answer.
+    wait_until("the page shows the endpoints' state", || {
+        let page = owner.get(&format!("{org_path}?lang=en")).body;
+        webhook_row(&page, &receiver.url("/gone")).contains("off: 410 Gone")
+            && webhook_row(&page, &receiver.url("/flaky")).contains("200 ·")
+    });
+
+    // A new secret: for a day both sign, so a receiver with either verifies.
+    let rotated = owner.act(
+        &org_path,
+        &format!("{org_path}/webhooks/{}/rotate", ids["/ok"]),
+        &[],
+    );
+    assert_eq!(rotated.code, 200, "{}", rotated.body);
+    let secret_new = shown_secret(&rotated.body);
+    assert_ne!(secret_new, secret_ok);
+    receiver.set_secrets(
+        "/ok",
+        &[
+            &secret_new,
+            &secret_ok,
+            "whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+        ],
+    );
+    let test = owner.act(
+        &org_path,
+        &format!("{org_path}/webhooks/{}/test", ids["/ok"]),
+        &[],
+    );
+    assert_eq!(test.code, 200, "{}", test.body);
+    wait_until("the test delivery", || {
+        receiver.deliveries("/ok").len() == 2
+    });
+    let tested = &receiver.deliveries("/ok")[1];
+    assert_eq!(tested["body"]["type"], "webhook.test");
+    assert_eq!(tested["signatures"], 2, "{tested}");
+    assert_eq!(
+        tested["verified_by"],
+        serde_json::json!([0, 1]),
+        "both secrets verify, a wrong one does not: {tested}"
+    );
+
+    // Another breach: told again, but not to the gone endpoint, and not a
+    // second time about the first breach.
+    let leak = dir.path().join("second.csv");
+    std::fs::write(
+        &leak,
+        "email,name\nbob@acme.test,Leaked Bob\nx@example.org,X\n",
+    )
+    .unwrap();
+    let add = support::lekradar(
+        &data,
+        &[
+            "breach",
+            "add",
+            "SecondLeak",
+            "--title",
+            "Second leak",
+            "--breach-date",
+            "2026-11-25",
+            "--verified",
+            "true",
+        ],
+    );
+    assert!(add.status.success(), "{}", support::stderr(&add));
+    let ing = support::lekradar(
+        &data,
+        &["ingest", "--breach", "SecondLeak", leak.to_str().unwrap()],
+    );
+    assert!(ing.status.success(), "{}", support::stderr(&ing));
+    std::fs::remove_file(&leak).unwrap();
+    let digest = mailbox.next_to(owner_address);
+    assert!(
+        digest.text.contains("Second leak") && !digest.text.contains("Hook leak"),
+        "{}",
+        digest.text
+    );
+    assert!(
+        digest.text.contains("Your people in it: 1"),
+        "{}",
+        digest.text
+    );
+    wait_until("the second breach's delivery", || {
+        receiver.deliveries("/ok").len() == 3
+    });
+    let second = &receiver.deliveries("/ok")[2];
+    assert_eq!(second["body"]["data"]["breach"], "SecondLeak");
+    assert_eq!(second["verified_by"], serde_json::json!([0, 1]));
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(
+        receiver.deliveries("/gone").len(),
+        1,
+        "a gone endpoint gets nothing more"
+    );
+    assert_eq!(receiver.deliveries("/ok").len(), 3, "each event once");
+    assert_eq!(
+        mailbox
+            .smtp
+            .messages()
+            .iter()
+            .filter(|raw| String::from_utf8_lossy(raw).contains("Your people in it"))
+            .count(),
+        2,
+        "one digest per new breach generation"
+    );
+
+    // Turned back on by an owner; the audit log says who did what.
+    let on = owner.act(
+        &org_path,
+        &format!("{org_path}/webhooks/{}/enable", ids["/gone"]),
+        &[],
+    );
+    assert_eq!(on.code, 303, "{}", on.body);
+    assert!(webhook_row(&owner.get(&org_path).body, &receiver.url("/gone")).contains(">on<"));
+    let audit = owner.get(&format!("{org_path}/audit?lang=en")).body;
+    for what in [
+        "added a webhook",
+        "gave a webhook a new secret",
+        "turned a webhook on",
+    ] {
+        assert!(audit.contains(what), "{what}: {audit}");
+    }
+
+    let (_, logs) = server.terminate();
+    let mut files = Vec::new();
+    all_files(&data, &mut files);
+    files.push(("server log".into(), logs.into_bytes()));
+    assert_none_in(
+        &files,
+        &[
+            owner_address,
+            "ann@acme.test",
+            "bob@acme.test",
+            "Ann Alpha",
+            &secret_ok,
+            &secret_new,
+            secret_ok.trim_start_matches("whsec_"),
+        ],
+    );
+}

@@ -270,3 +270,85 @@ store_test!(
         assert_eq!(db.query_i64("SELECT count(*) FROM org_watch_hits").await, 3);
     }
 );
+
+store_test!(
+    a_breach_is_told_once_per_organisation_and_webhooks_belong_to_theirs,
+    |db| async move {
+        let store = db.open().await;
+        let now = now_us();
+        store
+            .transaction(move |c| {
+                Box::pin(async move {
+                    let a = db::create_org(c, "pub-a", "Acme", now).await?;
+                    let b = db::create_org(c, "pub-b", "Bolt", now).await?;
+                    let d = db::add_domain(c, a, "acme.test", "t", now).await?.unwrap();
+                    db::verify_domain(c, d, DomainMethod::Dns, now).await?;
+                    let watch = |n: u8, domain: Option<&str>, hits: &[(&str, &str)]| NewWatch {
+                        kind: if domain.is_some() {
+                            WatchKind::Email
+                        } else {
+                            WatchKind::Phone
+                        },
+                        prf_output: vec![n; 64],
+                        bucket: i64::from(n),
+                        domain: domain.map(str::to_owned),
+                        entry: vec![n; 30],
+                        hits: hits
+                            .iter()
+                            .map(|(b, c)| (b.to_string(), c.to_string()))
+                            .collect(),
+                    };
+                    let names = [("New", "Email addresses, Names")];
+                    db::put_watch(c, a, &watch(1, Some("acme.test"), &names), now).await?;
+                    db::put_watch(c, a, &watch(2, None, &[("New", "Phone numbers")]), now).await?;
+                    db::put_watch(c, a, &watch(3, Some("acme.test"), &[("Old", "Names")]), now)
+                        .await?;
+                    // B's domain is not proved: its person is not told about.
+                    db::put_watch(c, b, &watch(4, Some("bolt.test"), &names), now).await?;
+                    let breaches = vec!["New".to_owned()];
+                    let mut untold = db::untold(c, &breaches).await?;
+                    untold.sort_by(|x, y| x.classes.cmp(&y.classes));
+                    assert_eq!(
+                        untold
+                            .iter()
+                            .map(|u| (u.org, u.classes.as_str(), u.people))
+                            .collect::<Vec<_>>(),
+                        vec![(a, "Email addresses, Names", 1), (a, "Phone numbers", 1)]
+                    );
+                    assert!(db::mark_told(c, a, "New", 2, now).await?);
+                    assert!(!db::mark_told(c, a, "New", 2, now).await?, "once");
+                    assert!(db::untold(c, &breaches).await?.is_empty());
+
+                    // Webhooks: each organisation's own.
+                    let w =
+                        db::add_webhook(c, a, "https://hooks.acme.test/x", b"sealed", now).await?;
+                    assert_eq!(db::webhooks(c, a).await?.len(), 1);
+                    assert!(db::webhooks(c, b).await?.is_empty());
+                    assert_eq!(
+                        db::set_webhook_state(c, b, w, Some("x")).await?,
+                        0,
+                        "not B's"
+                    );
+                    assert_eq!(db::set_webhook_secrets(c, b, w, b"other").await?, 0);
+                    assert_eq!(db::remove_webhook(c, b, w).await?, 0);
+                    db::webhook_delivered(c, w, "410", now, Some("410 Gone")).await?;
+                    let row = db::webhook(c, w).await?.unwrap();
+                    assert!(!row.enabled);
+                    assert_eq!(row.reason.as_deref(), Some("410 Gone"));
+                    assert_eq!(row.last_status.as_deref(), Some("410"));
+                    assert_eq!(row.secrets, b"sealed");
+                    assert_eq!(db::set_webhook_state(c, a, w, None).await?, 1);
+                    assert!(db::webhook(c, w).await?.unwrap().enabled);
+                    db::delete_org(c, a).await?;
+                    assert!(
+                        db::webhook(c, w).await?.is_none(),
+                        "gone with its organisation"
+                    );
+                    Ok(())
+                })
+            })
+            .await
+            .unwrap();
+        assert_eq!(db.query_i64("SELECT count(*) FROM org_alerted").await, 0);
+    }
+);
