@@ -373,6 +373,7 @@ impl Runner {
                 tokio::select! {
                     () = &mut shutdown => break,
                     () = shared.wake.notified() => {}
+                    () = shared.store.job_enqueued() => {}
                     () = tokio::time::sleep(shared.config.poll_interval) => {}
                 }
                 continue;

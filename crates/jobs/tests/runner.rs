@@ -779,3 +779,75 @@ async fn a_handler_can_choose_its_retry_delay() {
     // Not due yet: nothing runs.
     assert_eq!(runner.drain().await.unwrap(), 0);
 }
+
+/// A job enqueued through the store — by a transaction elsewhere in the
+/// process, or by a handler as its follow-up — wakes the runner at once,
+/// long before its next poll; a job queued for later does not.
+async fn enqueued_jobs_wake_the_runner(store: Store) {
+    let mut runner = Runner::new(
+        store.clone(),
+        RunnerConfig {
+            poll_interval: Duration::from_secs(30),
+            ..fast()
+        },
+    );
+    let follow_up = store.clone();
+    runner.handle("first", move |_job| {
+        let store = follow_up.clone();
+        Box::pin(async move {
+            store
+                .jobs()
+                .enqueue(NewJob::new("second", Vec::new()))
+                .await
+                .map_err(|e| JobError::Transient(e.to_string()))?;
+            Ok(())
+        })
+    });
+    runner.handle("second", |_job| Box::pin(async { Ok(()) }));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(runner.run(async {
+        let _ = stopped.await;
+    }));
+    // The runner found nothing and waits for its next poll.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let id = store
+        .transaction(|c| {
+            Box::pin(async move {
+                let id =
+                    lekradar_store::jobs::enqueue(c, &NewJob::new("first", Vec::new())).await?;
+                Ok(id.expect("a new job"))
+            })
+        })
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(3);
+    loop {
+        let jobs = store.jobs().list(None, 10).await.unwrap();
+        let done = |kind: &str| {
+            jobs.iter()
+                .any(|j| j.kind == kind && j.state == JobState::Done)
+        };
+        if done("first") && done("second") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the runner was not woken by what was enqueued: {jobs:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(state_of(&store, id).await, (JobState::Done, 1));
+    stop.send(()).unwrap();
+    running.await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enqueued_jobs_wake_the_runner_on_sqlite() {
+    let (store, _dir) = sqlite().await;
+    enqueued_jobs_wake_the_runner(store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enqueued_jobs_wake_the_runner_on_postgres() {
+    on_postgres(|url| async move { enqueued_jobs_wake_the_runner(open(&url).await).await }).await;
+}

@@ -29,6 +29,9 @@ pub type ConnFuture<'c, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> 
 /// One connection to the store, in a transaction or not.
 pub struct Conn<'a> {
     side: Side<'a>,
+    /// A job was enqueued on this connection: the store wakes this
+    /// process's job runner once the body has committed.
+    enqueued: bool,
 }
 
 /// The backend behind a [`Conn`], for a resource's SQL.
@@ -47,17 +50,28 @@ impl<'a> Conn<'a> {
     pub(crate) fn sqlite(conn: &'a mut rusqlite::Connection) -> Conn<'a> {
         Conn {
             side: Side::Sqlite(conn),
+            enqueued: false,
         }
     }
 
     pub(crate) fn postgres(pg: Pg<'a>) -> Conn<'a> {
         Conn {
             side: Side::Postgres(pg),
+            enqueued: false,
         }
     }
 
     pub(crate) fn side(&mut self) -> &mut Side<'a> {
         &mut self.side
+    }
+
+    /// Notes that a job was enqueued on this connection.
+    pub(crate) fn note_enqueued(&mut self) {
+        self.enqueued = true;
+    }
+
+    pub(crate) fn enqueued(&self) -> bool {
+        self.enqueued
     }
 
     /// Which backend this connection is to.

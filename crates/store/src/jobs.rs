@@ -352,7 +352,7 @@ pub async fn enqueue(c: &mut Conn<'_>, job: &NewJob) -> Result<Option<i64>, Stor
     let context = "enqueueing a job";
     let now = now_us();
     let max = attempts_column(job.max_attempts.max(1));
-    match c.side() {
+    let id = match c.side() {
         Side::Sqlite(conn) => conn
             .prepare_cached(
                 "INSERT INTO jobs (kind, payload, dedup_key, state, max_attempts, run_at_us, created_at_us) \
@@ -379,7 +379,11 @@ pub async fn enqueue(c: &mut Conn<'_>, job: &NewJob) -> Result<Option<i64>, Stor
             .map(|row| row.try_get(0))
             .transpose()
             .map_err(StoreError::postgres(context)),
+    }?;
+    if id.is_some() && job.run_at_us <= now {
+        c.note_enqueued();
     }
+    Ok(id)
 }
 
 /// Claims on `c`, which should be a transaction (see [`Jobs::claim`]).

@@ -79,6 +79,26 @@ impl fmt::Display for Backend {
 #[derive(Clone)]
 pub struct Store {
     db: Arc<Db>,
+    /// Woken when a body that enqueued a due job has committed, so that
+    /// this process's runner claims it at once instead of at its next poll
+    /// (other processes still find it by polling).
+    enqueued: Arc<tokio::sync::Notify>,
+}
+
+/// `body`, also saying whether it enqueued a due job.
+fn wrap<T, F>(
+    body: F,
+) -> impl for<'c> FnOnce(&'c mut Conn<'_>) -> ConnFuture<'c, (T, bool)> + Send + 'static
+where
+    T: Send + 'static,
+    F: for<'c> FnOnce(&'c mut Conn<'_>) -> ConnFuture<'c, T> + Send + 'static,
+{
+    move |c| {
+        Box::pin(async move {
+            let value = body(c).await?;
+            Ok((value, c.enqueued()))
+        })
+    }
 }
 
 /// The open database of either backend.
@@ -113,7 +133,10 @@ impl Store {
             url::Location::Sqlite(path) => Db::Sqlite(sqlite::Sqlite::open(path).await?),
             url::Location::Postgres(url) => Db::Postgres(postgres::Postgres::open(&url).await?),
         };
-        let store = Store { db: Arc::new(db) };
+        let store = Store {
+            db: Arc::new(db),
+            enqueued: Arc::new(tokio::sync::Notify::new()),
+        };
         tracing::debug!(?store, "opened metadata store");
         Ok(store)
     }
@@ -143,10 +166,7 @@ impl Store {
         T: Send + 'static,
         F: for<'c> FnOnce(&'c mut Conn<'_>) -> ConnFuture<'c, T> + Send + 'static,
     {
-        match &*self.db {
-            Db::Sqlite(db) => db.run(body, false).await,
-            Db::Postgres(db) => db.run(body, false).await,
-        }
+        self.noting_enqueued(body, false).await
     }
 
     /// Runs `body` in one transaction: everything it does, in any resource,
@@ -160,10 +180,31 @@ impl Store {
         T: Send + 'static,
         F: for<'c> FnOnce(&'c mut Conn<'_>) -> ConnFuture<'c, T> + Send + 'static,
     {
-        match &*self.db {
-            Db::Sqlite(db) => db.run(body, true).await,
-            Db::Postgres(db) => db.run(body, true).await,
+        self.noting_enqueued(body, true).await
+    }
+
+    /// Runs `body`, then wakes [`Store::enqueued`]'s waiter when it
+    /// enqueued a due job and its work stands (committed, or each statement
+    /// on its own).
+    async fn noting_enqueued<T, F>(&self, body: F, transaction: bool) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut Conn<'_>) -> ConnFuture<'c, T> + Send + 'static,
+    {
+        let (value, enqueued) = match &*self.db {
+            Db::Sqlite(db) => db.run(wrap(body), transaction).await,
+            Db::Postgres(db) => db.run(wrap(body), transaction).await,
+        }?;
+        if enqueued {
+            self.enqueued.notify_one();
         }
+        Ok(value)
+    }
+
+    /// Completes when a job was enqueued through this store (any clone)
+    /// since the last wait; one waiter (the process's runner) is woken.
+    pub async fn job_enqueued(&self) {
+        self.enqueued.notified().await;
     }
 
     /// API keys (`lekradar apikey`).
