@@ -4,7 +4,11 @@
 // them (read from the SMTP server's Maildir; the session cookie is Secure,
 // HttpOnly, SameSite=Strict), create an organisation, prove its domain by
 // the link mailed to a role address, upload a watchlist file, read the
-// report and the staff message, sign out. Screenshots are kept.
+// report and the staff message, add a passkey through a virtual
+// authenticator (DevTools WebAuthn), sign out and sign in with it (its
+// answer replayed is refused), remove it, sign out. Screenshots are kept.
+// The pages are opened at http://localhost (a passkey's relying party is a
+// domain name; the server runs with --org-passkey-origin http://localhost).
 //
 //   node e2e/orgs.mjs CONFIG.json
 //
@@ -23,11 +27,14 @@ mkdirSync(config.screenshots, { recursive: true });
 
 const TEXT = {
   nl: { sent: 'Kijk in je mailbox', home: 'Lekradar voor organisaties', proved: 'Domein bewezen',
-        added: '1 toegevoegd', report: 'Rapport', staff: 'Afgemeld' },
+        added: '1 toegevoegd', report: 'Rapport', staff: 'Afgemeld', addPasskey: 'Passkey toevoegen',
+        passkeySignIn: 'Aanmelden met een passkey', refused: 'niet aanvaard' },
   fr: { sent: 'Regardez dans votre boîte mail', home: 'Lekradar pour les organisations', proved: 'Domaine prouvé',
-        added: '1 ajoutés', report: 'Rapport', staff: 'Déconnecté·e' },
+        added: '1 ajoutés', report: 'Rapport', staff: 'Déconnecté·e', addPasskey: "Ajouter une clé d'accès",
+        passkeySignIn: "Se connecter avec une clé d'accès", refused: "n'a pas été acceptée" },
   en: { sent: 'Look in your mailbox', home: 'Lekradar for organisations', proved: 'Domain proved',
-        added: '1 added', report: 'Report', staff: 'Signed out' },
+        added: '1 added', report: 'Report', staff: 'Signed out', addPasskey: 'Add a passkey',
+        passkeySignIn: 'Sign in with a passkey', refused: 'not accepted' },
 };
 
 const failures = [];
@@ -136,6 +143,52 @@ try {
       const staff = await page.request.get(`${config.baseUrl}${staffHref}`);
       expect(staff.ok() && (await staff.text()).length > 100, `${lang}: the staff message is ready to send`);
     }
+
+    // A passkey, on a fresh virtual authenticator per language (one
+    // person's resident credential each).
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('WebAuthn.enable', { enableUI: false });
+    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true,
+        hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    });
+    await page.goto(`${config.baseUrl}/org?lang=${lang}`);
+    expect(((await page.textContent('#passkey-add button')) || '').trim() === t.addPasskey,
+      `${lang}: the page offers to add a passkey`);
+    await page.fill('#passkey-name', `laptop ${lang}`);
+    await Promise.all([page.waitForNavigation(), page.click('#passkey-add button')]);
+    expect(((await page.textContent('table.passkeys')) || '').includes(`laptop ${lang}`),
+      `${lang}: the passkey is listed`);
+    const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+    expect(credentials.length === 1 && credentials[0].isResidentCredential,
+      `${lang}: the authenticator holds one discoverable credential`);
+    await shot(`${lang}-passkey`);
+    await click('form[action="/org/sign-out"] button');
+    expect((await h1()) === t.staff, `${lang}: signed out before the passkey sign-in`);
+    await page.goto(`${config.baseUrl}/org?lang=${lang}`);
+    expect(((await page.textContent('#passkey-sign-in button')) || '').trim() === t.passkeySignIn,
+      `${lang}: the sign-in page offers a passkey`);
+    let signInBody = null;
+    page.on('request', (r) => { if (r.url().endsWith('/org/passkey/sign-in')) signInBody = r.postData(); });
+    await Promise.all([page.waitForNavigation(), page.click('#passkey-sign-in button')]);
+    expect((await h1()) === t.home && (await page.textContent('main')).includes(owner),
+      `${lang}: signed in with the passkey (${await h1()})`);
+    const { credentials: after } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+    expect(after.length === 1 && after[0].signCount >= 1, `${lang}: the authenticator signed`);
+    if (signInBody) {
+      const replay = await page.request.post(`${config.baseUrl}/org/passkey/sign-in`, {
+        headers: { 'content-type': 'application/json' }, data: signInBody,
+      });
+      const said = await replay.json().catch(() => ({}));
+      expect(replay.status() === 400 && (said.error || '').includes(t.refused),
+        `${lang}: the sign-in answer replayed is refused (${replay.status()} ${said.error})`);
+    } else {
+      expect(false, `${lang}: the passkey sign-in request was seen`);
+    }
+    await click('table.passkeys form button');
+    expect(!((await page.textContent('main')).includes(`laptop ${lang}`)), `${lang}: the passkey is removed`);
+    await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });
+    await cdp.detach();
 
     await page.goto(`${config.baseUrl}/org`);
     await click('form[action="/org/sign-out"] button');

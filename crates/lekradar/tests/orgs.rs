@@ -113,6 +113,19 @@ impl Browser {
         request(&args.iter().map(String::as_str).collect::<Vec<_>>())
     }
 
+    /// POSTs `body` as JSON (what the passkey script sends).
+    fn post_json(&self, path: &str, body: &str) -> Reply {
+        let url = format!("{}{path}", self.base);
+        let args = self.args(&[
+            "-H",
+            "content-type: application/json",
+            "--data-binary",
+            body,
+            &url,
+        ]);
+        request(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    }
+
     /// Uploads `file` as a watchlist with this session's form token.
     fn upload(&self, page: &str, path: &str, file: &Path) -> Reply {
         let token = self.get(page).csrf();
@@ -177,6 +190,115 @@ impl Mailbox {
             std::thread::sleep(Duration::from_millis(100));
         }
     }
+}
+
+/// Passkey ceremonies with bad input: every one a clear error that changes
+/// nothing (the real ceremonies run in Chromium with a virtual
+/// authenticator: `e2e/orgs.mjs`).
+fn passkeys_refuse_what_does_not_verify(base: &str, dir: &Path, owner: &Browser, address: &str) {
+    let json = |r: &Reply| -> serde_json::Value {
+        serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("{e}: {}", r.body))
+    };
+    // Signing in: the form's token, a challenge, answers that do not verify.
+    let anon = Browser::new(base, dir, "passkey-anon");
+    let page = anon.get("/org?lang=en");
+    assert!(
+        page.body.contains("id=\"passkey-sign-in\""),
+        "{}",
+        page.body
+    );
+    let csrf = page.csrf();
+    let no_token = anon.post_json("/org/passkey/challenge", "{}");
+    assert_eq!(no_token.code, 403, "{}", no_token.body);
+    let challenge = anon.post_json(
+        "/org/passkey/challenge",
+        &serde_json::json!({ "csrf": csrf }).to_string(),
+    );
+    assert_eq!(challenge.code, 200, "{}", challenge.body);
+    let c = json(&challenge);
+    let ceremony = c["ceremony"].as_str().unwrap().to_owned();
+    assert_eq!(ceremony.len(), 43);
+    assert_eq!(c["options"]["publicKey"]["rpId"], "lekradar.test");
+    assert_eq!(c["options"]["publicKey"]["userVerification"], "required");
+    assert!(c["options"]["publicKey"]["challenge"]
+        .as_str()
+        .is_some_and(|ch| ch.len() >= 43));
+    let answer = serde_json::json!({
+        "id": "AAAA", "rawId": "AAAA", "type": "public-key",
+        "response": {"authenticatorData": "AAAA", "clientDataJSON": "AAAA", "signature": "AAAA", "userHandle": "AAAA"},
+    });
+    for (what, body) in [
+        (
+            "a forged ceremony",
+            serde_json::json!({ "csrf": csrf, "ceremony": "x".repeat(43), "answer": answer })
+                .to_string(),
+        ),
+        (
+            "an answer that does not verify",
+            serde_json::json!({ "csrf": csrf, "ceremony": ceremony, "answer": answer }).to_string(),
+        ),
+        (
+            "the same ceremony again",
+            serde_json::json!({ "csrf": csrf, "ceremony": ceremony, "answer": answer }).to_string(),
+        ),
+        (
+            "an answer that is no credential",
+            serde_json::json!({ "csrf": csrf, "ceremony": ceremony, "answer": "nonsense" })
+                .to_string(),
+        ),
+        ("no JSON at all", "ceremony=x".to_owned()),
+    ] {
+        let r = anon.post_json("/org/passkey/sign-in", &body);
+        assert_eq!(r.code, 400, "{what}: {}", r.body);
+        assert!(r.body.contains("not accepted"), "{what}: {}", r.body);
+        assert!(
+            r.header("set-cookie")
+                .is_none_or(|c| !c.starts_with("lekradar_org=")),
+            "{what}"
+        );
+    }
+    let no_csrf = anon.post_json(
+        "/org/passkey/sign-in",
+        &serde_json::json!({ "ceremony": ceremony, "answer": answer }).to_string(),
+    );
+    assert_eq!(no_csrf.code, 403, "{}", no_csrf.body);
+    // Adding one: only signed in, only with the session's token.
+    let signed_out = anon.post_json(
+        "/org/passkeys/challenge",
+        &serde_json::json!({ "csrf": csrf }).to_string(),
+    );
+    assert_eq!(signed_out.code, 401, "{}", signed_out.body);
+    let home = owner.get("/org?lang=en");
+    let token = home.csrf();
+    let foreign = owner.post_json(
+        "/org/passkeys/challenge",
+        &serde_json::json!({ "csrf": csrf }).to_string(),
+    );
+    assert_eq!(foreign.code, 403, "another form's token: {}", foreign.body);
+    let started = owner.post_json(
+        "/org/passkeys/challenge",
+        &serde_json::json!({ "csrf": token }).to_string(),
+    );
+    assert_eq!(started.code, 200, "{}", started.body);
+    let s = json(&started);
+    assert_eq!(s["options"]["publicKey"]["rp"]["id"], "lekradar.test");
+    assert_eq!(s["options"]["publicKey"]["user"]["name"], address);
+    let registration = serde_json::json!({
+        "id": "AAAA", "rawId": "AAAA", "type": "public-key",
+        "response": {"attestationObject": "AAAA", "clientDataJSON": "AAAA"},
+    });
+    let bad = owner.post_json(
+        "/org/passkeys",
+        &serde_json::json!({ "csrf": token, "ceremony": s["ceremony"], "answer": registration, "name": "laptop" })
+            .to_string(),
+    );
+    assert_eq!(bad.code, 400, "{}", bad.body);
+    assert!(
+        !owner.get("/org").body.contains("table class=\"passkeys\""),
+        "nothing was added"
+    );
+    let gone = owner.act("/org", "/org/passkeys/1/remove", &[]);
+    assert_eq!(gone.code, 404, "no passkey of this person: {}", gone.body);
 }
 
 fn link_token(mail: &Mail) -> String {
@@ -344,6 +466,7 @@ fn organisations_sign_in_by_mail_prove_domains_by_dns_and_mail_and_keep_to_thems
     sign_in(&mut owner, &mut mailbox, owner_address);
     let home = owner.get("/org?lang=en");
     assert!(home.body.contains(owner_address), "{}", home.body);
+    passkeys_refuse_what_does_not_verify(&server.base, dir.path(), &owner, owner_address);
 
     // Create the organisation: only with the session's own form token.
     let refused = owner.post("/org/new", &[("name", "Acme")]);
@@ -1032,6 +1155,10 @@ fn the_organisation_pages_in_chromium_in_three_languages() {
             "Lekradar <orgs@lekradar.test>",
             "--public-url",
             PUBLIC,
+            // Passkeys need a domain name: the browser opens the pages at
+            // localhost.
+            "--org-passkey-origin",
+            "http://localhost",
         ],
         &[],
     );
@@ -1050,7 +1177,7 @@ fn the_organisation_pages_in_chromium_in_three_languages() {
     std::fs::write(
         &config,
         serde_json::json!({
-            "baseUrl": server.base,
+            "baseUrl": server.base.replace("127.0.0.1", "localhost"),
             "publicUrl": PUBLIC,
             "maildir": smtp.maildir(),
             "screenshots": support::repo_root().join("target/e2e-screenshots"),
@@ -1078,6 +1205,17 @@ fn the_organisation_pages_in_chromium_in_three_languages() {
         report.contains("all organisation page checks passed"),
         "{report}"
     );
+    for lang in ["nl", "fr", "en"] {
+        for step in [
+            "signed in with the passkey",
+            "the sign-in answer replayed is refused",
+        ] {
+            assert!(
+                report.contains(&format!("ok   {lang}: {step}")),
+                "{lang}: {step}: {report}"
+            );
+        }
+    }
     std::fs::remove_file(&watchlist).unwrap();
     let (_, logs) = server.terminate();
     let mut files = Vec::new();

@@ -7,6 +7,9 @@
 //!   canonical address and reached through the address sealed with the
 //!   contact key (`mail.key`); a person who leaves their last organisation
 //!   is deleted.
+//! - **Passkeys** ([`passkeys`]) are the stronger way in: WebAuthn
+//!   credentials a signed-in person adds, then signs in with, no mail
+//!   needed.
 //! - **Sessions** are random 256-bit tokens, kept as their SHA-256, valid
 //!   for [`OrgsConfig::session_max`] and ended after
 //!   [`OrgsConfig::session_idle`] without use; "sign out everywhere" ends
@@ -34,6 +37,7 @@
 
 pub mod alerts;
 mod dns;
+pub mod passkeys;
 pub mod watchlist;
 
 use std::net::SocketAddr;
@@ -56,6 +60,7 @@ pub use dns::{DnsError, TxtAnswer, TxtResolver};
 pub use lekradar_messages::webhook::UrlRefused;
 pub use lekradar_messages::WebhookConfig;
 pub use lekradar_store::orgs::{DomainState, Role, WatchKind};
+pub use passkeys::{Challenge, PasskeyView, MAX_PASSKEYS};
 pub use watchlist::{ReadEntry, ReadError, ReadFile, Refused, RefusedReason};
 
 use lekradar_normalize::{Identifier, IdentifierKind};
@@ -102,6 +107,9 @@ pub struct OrgsConfig {
     pub max_phones: usize,
     /// Webhook deliveries: which endpoints are taken, how many attempts.
     pub webhooks: WebhookConfig,
+    /// The origin passkeys are for (its host is the relying party's id);
+    /// `None`: the origin of [`OrgMail::public_url`].
+    pub passkey_origin: Option<String>,
 }
 
 impl Default for OrgsConfig {
@@ -116,6 +124,7 @@ impl Default for OrgsConfig {
             max_entries: 200_000,
             max_phones: 10_000,
             webhooks: WebhookConfig::default(),
+            passkey_origin: None,
         }
     }
 }
@@ -170,6 +179,17 @@ pub enum OrgError {
     BadWebhook(UrlRefused),
     #[error("an organisation has at most {MAX_WEBHOOKS} webhooks")]
     TooManyWebhooks,
+    /// Passkeys are not offered here (the pages' origin has no domain
+    /// name).
+    #[error("passkeys are not offered here")]
+    PasskeysOff,
+    /// A passkey registration or sign-in that does not verify: an unknown,
+    /// used or ended ceremony, an answer that is not the challenge's, an
+    /// unknown credential, a bad signature.
+    #[error("the passkey was not accepted")]
+    PasskeyRefused,
+    #[error("a person has at most {MAX_PASSKEYS} passkeys")]
+    TooManyPasskeys,
     #[error("this cannot be done right now")]
     Unavailable,
 }
@@ -386,6 +406,8 @@ struct Inner {
     mail: OrgMail,
     config: OrgsConfig,
     resolver: TxtResolver,
+    /// The relying party of passkeys, when offered.
+    webauthn: Option<webauthn_rs::Webauthn>,
     /// Per organisation: the watchlist version and proved domains the
     /// summary was computed for, and the summary.
     summaries: std::sync::Mutex<std::collections::HashMap<i64, CachedSummary>>,
@@ -557,11 +579,23 @@ impl Orgs {
     /// `resolver` does domain proofs by DNS.
     pub fn new(store: Store, mail: OrgMail, config: OrgsConfig) -> Result<Orgs, DnsError> {
         let resolver = TxtResolver::new(&config.dns_servers)?;
+        let origin = config
+            .passkey_origin
+            .clone()
+            .unwrap_or_else(|| mail.public_url.clone());
+        let webauthn = match passkeys::relying_party(&origin) {
+            Ok(w) => Some(w),
+            Err(why) => {
+                tracing::warn!(reason = %why, "passkeys are not offered");
+                None
+            }
+        };
         Ok(Orgs(Arc::new(Inner {
             store,
             mail,
             config,
             resolver,
+            webauthn,
             summaries: std::sync::Mutex::new(std::collections::HashMap::new()),
             domain_answers: std::sync::Mutex::new(std::collections::HashMap::new()),
         })))

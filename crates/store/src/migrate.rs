@@ -74,6 +74,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "org_alerts",
         sql: include_str!("../migrations/sqlite/0010_org_alerts.sql"),
     },
+    Migration {
+        version: 11,
+        name: "org_passkeys",
+        sql: include_str!("../migrations/sqlite/0011_org_passkeys.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -126,6 +131,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 10,
         name: "org_alerts",
         sql: include_str!("../migrations/postgres/0010_org_alerts.sql"),
+    },
+    Migration {
+        version: 11,
+        name: "org_passkeys",
+        sql: include_str!("../migrations/postgres/0011_org_passkeys.sql"),
     },
 ];
 

@@ -368,7 +368,14 @@ pub async fn purge_expired(
         &[&now_us, &idle_before_us],
     )
     .await?;
-    Ok(links + sessions)
+    let ceremonies = execute(
+        c,
+        "purge passkey ceremonies",
+        "DELETE FROM org_ceremonies WHERE expires_at_us <= $1",
+        &[&now_us],
+    )
+    .await?;
+    Ok(links + sessions + ceremonies)
 }
 
 // ---------------------------------------------------------------- orgs
@@ -1577,4 +1584,208 @@ pub async fn org_public(
     )
     .await?
     .pop())
+}
+
+// ------------------------------------------------------------ passkeys
+// (migration `0011_org_passkeys`)
+
+/// A stored passkey.
+#[derive(Clone)]
+pub struct PasskeyRow {
+    pub id: i64,
+    pub person: i64,
+    pub credential_id: Vec<u8>,
+    /// Sealed by the caller.
+    pub passkey: Vec<u8>,
+    pub name: String,
+    pub created_at_us: i64,
+    pub used_at_us: Option<i64>,
+}
+
+impl std::fmt::Debug for PasskeyRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasskeyRow")
+            .field("id", &self.id)
+            .field("person", &self.person)
+            .finish_non_exhaustive()
+    }
+}
+
+const PASSKEY_COLUMNS: &str = "id, person, credential_id, passkey, name, created_at_us, used_at_us";
+
+fn passkey_row(r: &AnyRow<'_, '_>) -> Result<PasskeyRow, StoreError> {
+    Ok(PasskeyRow {
+        id: r.get(0)?,
+        person: r.get(1)?,
+        credential_id: r.get(2)?,
+        passkey: r.get(3)?,
+        name: r.get(4)?,
+        created_at_us: r.get(5)?,
+        used_at_us: r.get(6)?,
+    })
+}
+
+/// Stores a passkey of `person`; `None` when the credential is stored
+/// already (for anybody).
+pub async fn add_passkey(
+    c: &mut Conn<'_>,
+    person: i64,
+    credential_id: &[u8],
+    passkey: &[u8],
+    name: &str,
+    now_us: i64,
+) -> Result<Option<i64>, StoreError> {
+    Ok(query(
+        c,
+        "add a passkey",
+        "INSERT INTO org_passkeys (person, credential_id, passkey, name, created_at_us)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (credential_id) DO NOTHING RETURNING id",
+        &[&person, &credential_id, &passkey, &name, &now_us],
+        |r| r.get(0),
+    )
+    .await?
+    .pop())
+}
+
+/// `person`'s passkeys, oldest first.
+pub async fn passkeys(c: &mut Conn<'_>, person: i64) -> Result<Vec<PasskeyRow>, StoreError> {
+    query(
+        c,
+        "list passkeys",
+        &format!("SELECT {PASSKEY_COLUMNS} FROM org_passkeys WHERE person = $1 ORDER BY id"),
+        &[&person],
+        passkey_row,
+    )
+    .await
+}
+
+/// The passkey with `credential_id`, whoever's.
+pub async fn passkey_by_credential(
+    c: &mut Conn<'_>,
+    credential_id: &[u8],
+) -> Result<Option<PasskeyRow>, StoreError> {
+    Ok(query(
+        c,
+        "find a passkey",
+        &format!("SELECT {PASSKEY_COLUMNS} FROM org_passkeys WHERE credential_id = $1"),
+        &[&credential_id],
+        passkey_row,
+    )
+    .await?
+    .pop())
+}
+
+/// Records a sign-in with passkey `id`: its updated credential (counter,
+/// backup state) and when.
+pub async fn passkey_used(
+    c: &mut Conn<'_>,
+    id: i64,
+    passkey: &[u8],
+    now_us: i64,
+) -> Result<(), StoreError> {
+    execute(
+        c,
+        "record a passkey's use",
+        "UPDATE org_passkeys SET passkey = $2, used_at_us = $3 WHERE id = $1",
+        &[&id, &passkey, &now_us],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Deletes `person`'s passkey `id`; whether there was one.
+pub async fn remove_passkey(c: &mut Conn<'_>, person: i64, id: i64) -> Result<bool, StoreError> {
+    Ok(execute(
+        c,
+        "remove a passkey",
+        "DELETE FROM org_passkeys WHERE id = $1 AND person = $2",
+        &[&id, &person],
+    )
+    .await?
+        > 0)
+}
+
+/// What a ceremony is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CeremonyPurpose {
+    /// A signed-in person registers a passkey.
+    Register,
+    /// Anybody signs in with a passkey.
+    SignIn,
+}
+
+impl CeremonyPurpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            CeremonyPurpose::Register => "register",
+            CeremonyPurpose::SignIn => "sign-in",
+        }
+    }
+}
+
+/// Stores a ceremony under way (and deletes ended ones, so that starting
+/// many never fills the table).
+pub async fn start_ceremony(
+    c: &mut Conn<'_>,
+    token_hash: &[u8],
+    purpose: CeremonyPurpose,
+    person: Option<i64>,
+    state: &[u8],
+    expires_at_us: i64,
+    now_us: i64,
+) -> Result<(), StoreError> {
+    execute(
+        c,
+        "forget ended ceremonies",
+        "DELETE FROM org_ceremonies WHERE expires_at_us <= $1",
+        &[&now_us],
+    )
+    .await?;
+    execute(
+        c,
+        "start a ceremony",
+        "INSERT INTO org_ceremonies (token_hash, purpose, person, state, expires_at_us)
+         VALUES ($1, $2, $3, $4, $5)",
+        &[
+            &token_hash,
+            &purpose.as_str(),
+            &person,
+            &state,
+            &expires_at_us,
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Takes (deletes) the ceremony with `token_hash` for `purpose` and
+/// `person`: its state, when it was there and has not ended.
+pub async fn take_ceremony(
+    c: &mut Conn<'_>,
+    token_hash: &[u8],
+    purpose: CeremonyPurpose,
+    person: Option<i64>,
+    now_us: i64,
+) -> Result<Option<Vec<u8>>, StoreError> {
+    let taken = query(
+        c,
+        "take a ceremony",
+        "DELETE FROM org_ceremonies WHERE token_hash = $1
+         RETURNING purpose, person, state, expires_at_us",
+        &[&token_hash],
+        |r| {
+            Ok((
+                r.get::<String>(0)?,
+                r.get::<Option<i64>>(1)?,
+                r.get::<Vec<u8>>(2)?,
+                r.get::<i64>(3)?,
+            ))
+        },
+    )
+    .await?
+    .pop();
+    Ok(taken
+        .filter(|(p, who, _, expires)| p == purpose.as_str() && *who == person && *expires > now_us)
+        .map(|(_, _, state, _)| state))
 }

@@ -424,3 +424,23 @@ org-audit-webhook-rotated = gave a webhook a new secret
 org-audit-webhook-enabled = turned a webhook on
 org-audit-webhook-disabled = turned a webhook off
 org-audit-webhook-removed = removed a webhook
+
+## Passkeys (organisations)
+org-passkeys-title = Passkeys
+org-passkeys-intro = A passkey signs you in with your device's screen lock or a security key, without waiting for a mail. The mailed link keeps working.
+org-passkeys-need-script = Adding a passkey needs JavaScript.
+org-passkey-name = Name
+org-passkey-name-hint = e.g. work laptop
+org-passkey-added = Added
+org-passkey-used = Last used
+org-passkey-never-used = not yet
+org-passkey-add = Add a passkey
+org-passkey-remove = Remove
+org-passkey-or = Or, with a passkey you added before:
+org-passkey-sign-in = Sign in with a passkey
+org-passkey-failed = That did not work:
+org-error-passkeys-off = Passkeys are not offered on this server.
+org-error-passkey-refused = The passkey was not accepted. Try again from the start.
+org-error-too-many-passkeys = You can have at most 20 passkeys.
+org-audit-passkey-added = added a passkey
+org-audit-passkey-removed = removed a passkey

@@ -424,3 +424,23 @@ org-audit-webhook-rotated = a donné un nouveau secret à un webhook
 org-audit-webhook-enabled = a activé un webhook
 org-audit-webhook-disabled = a désactivé un webhook
 org-audit-webhook-removed = a supprimé un webhook
+
+## Passkeys (organisations)
+org-passkeys-title = Clés d'accès
+org-passkeys-intro = Une clé d'accès (passkey) vous connecte avec le verrouillage d'écran de votre appareil ou une clé de sécurité, sans attendre de mail. Le lien envoyé par mail reste valable.
+org-passkeys-need-script = Ajouter une clé d'accès nécessite JavaScript.
+org-passkey-name = Nom
+org-passkey-name-hint = p. ex. portable du bureau
+org-passkey-added = Ajoutée
+org-passkey-used = Dernière utilisation
+org-passkey-never-used = pas encore
+org-passkey-add = Ajouter une clé d'accès
+org-passkey-remove = Supprimer
+org-passkey-or = Ou, avec une clé d'accès ajoutée auparavant :
+org-passkey-sign-in = Se connecter avec une clé d'accès
+org-passkey-failed = Cela n'a pas marché :
+org-error-passkeys-off = Ce serveur ne propose pas de clés d'accès.
+org-error-passkey-refused = La clé d'accès n'a pas été acceptée. Recommencez depuis le début.
+org-error-too-many-passkeys = Vous pouvez avoir au plus 20 clés d'accès.
+org-audit-passkey-added = a ajouté une clé d'accès
+org-audit-passkey-removed = a supprimé une clé d'accès

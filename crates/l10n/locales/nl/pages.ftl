@@ -424,3 +424,23 @@ org-audit-webhook-rotated = gaf een webhook een nieuw geheim
 org-audit-webhook-enabled = zette een webhook aan
 org-audit-webhook-disabled = zette een webhook uit
 org-audit-webhook-removed = verwijderde een webhook
+
+## Passkeys (organisations)
+org-passkeys-title = Passkeys
+org-passkeys-intro = Met een passkey meld je je aan met de schermvergrendeling van je apparaat of een beveiligingssleutel, zonder op een mail te wachten. De gemailde link blijft werken.
+org-passkeys-need-script = Voor het toevoegen van een passkey is JavaScript nodig.
+org-passkey-name = Naam
+org-passkey-name-hint = bijv. laptop werk
+org-passkey-added = Toegevoegd
+org-passkey-used = Laatst gebruikt
+org-passkey-never-used = nog niet
+org-passkey-add = Passkey toevoegen
+org-passkey-remove = Verwijderen
+org-passkey-or = Of, met een passkey die je eerder toevoegde:
+org-passkey-sign-in = Aanmelden met een passkey
+org-passkey-failed = Dat lukte niet:
+org-error-passkeys-off = Deze server biedt geen passkeys aan.
+org-error-passkey-refused = De passkey werd niet aanvaard. Begin opnieuw.
+org-error-too-many-passkeys = Je kunt hoogstens 20 passkeys hebben.
+org-audit-passkey-added = voegde een passkey toe
+org-audit-passkey-removed = verwijderde een passkey

@@ -120,6 +120,11 @@ pub struct OrgsArgs {
     /// http (a deployment inside one network); refused by default
     #[arg(long, env = "LEKRADAR_ORG_WEBHOOK_ALLOW_PRIVATE")]
     pub org_webhook_allow_private: bool,
+    /// The origin passkeys are registered for (scheme, host, port), when
+    /// the organisation pages are served elsewhere than --public-url; its
+    /// host must be a domain name (`http://localhost` for development)
+    #[arg(long, env = "LEKRADAR_ORG_PASSKEY_ORIGIN", value_name = "URL")]
+    pub org_passkey_origin: Option<String>,
 }
 
 impl OrgsArgs {
@@ -142,6 +147,7 @@ impl Default for OrgsArgs {
             org_webhook_timeout: std::time::Duration::from_secs(15),
             org_webhook_retries: lekradar_messages::WebhookConfig::default().schedule,
             org_webhook_allow_private: false,
+            org_passkey_origin: None,
         }
     }
 }
@@ -309,6 +315,7 @@ impl MessagingArgs {
             domain_recheck: self.orgs.org_domain_recheck,
             audit_retention: self.orgs.org_audit_retention,
             webhooks: self.orgs.webhooks(),
+            passkey_origin: self.orgs.org_passkey_origin.clone(),
             ..lekradar_orgs::OrgsConfig::default()
         };
         let mail = lekradar_orgs::OrgMail {

@@ -352,3 +352,88 @@ store_test!(
         assert_eq!(db.query_i64("SELECT count(*) FROM org_alerted").await, 0);
     }
 );
+
+store_test!(
+    passkeys_belong_to_their_person_and_ceremonies_are_taken_once,
+    |db| async move {
+        let store = db.open().await;
+        let now = now_us();
+        store
+            .transaction(move |c| {
+                Box::pin(async move {
+                    let alice = db::person_for(c, &[1; 32], &[1; 40], "en", now).await?;
+                    let bob = db::person_for(c, &[2; 32], &[2; 40], "en", now).await?;
+                    let key = db::add_passkey(c, alice.id, b"cred-1", b"sealed", "laptop", now)
+                        .await?
+                        .expect("a new passkey");
+                    assert_eq!(
+                        db::add_passkey(c, bob.id, b"cred-1", b"other", "stolen", now).await?,
+                        None,
+                        "a credential is stored once"
+                    );
+                    let found = db::passkey_by_credential(c, b"cred-1").await?.unwrap();
+                    assert_eq!((found.id, found.person), (key, alice.id));
+                    assert!(db::passkeys(c, bob.id).await?.is_empty());
+                    assert!(!db::remove_passkey(c, bob.id, key).await?, "not Bob's");
+                    db::passkey_used(c, key, b"counted", now + 1).await?;
+                    let used = db::passkey_by_credential(c, b"cred-1").await?.unwrap();
+                    assert_eq!(
+                        (used.passkey.as_slice(), used.used_at_us),
+                        (&b"counted"[..], Some(now + 1))
+                    );
+
+                    // A ceremony: taken once, only for its purpose and person,
+                    // not after it ended.
+                    use db::CeremonyPurpose::{Register, SignIn};
+                    db::start_ceremony(c, &[9; 32], Register, Some(alice.id), b"s", now + 100, now)
+                        .await?;
+                    assert_eq!(
+                        db::take_ceremony(c, &[9; 32], Register, Some(bob.id), now).await?,
+                        None
+                    );
+                    db::start_ceremony(c, &[9; 32], Register, Some(alice.id), b"s", now + 100, now)
+                        .await?;
+                    assert_eq!(
+                        db::take_ceremony(c, &[9; 32], SignIn, None, now).await?,
+                        None
+                    );
+                    db::start_ceremony(c, &[9; 32], Register, Some(alice.id), b"s", now + 100, now)
+                        .await?;
+                    assert_eq!(
+                        db::take_ceremony(c, &[9; 32], Register, Some(alice.id), now + 100).await?,
+                        None,
+                        "ended"
+                    );
+                    db::start_ceremony(c, &[9; 32], Register, Some(alice.id), b"s", now + 100, now)
+                        .await?;
+                    assert_eq!(
+                        db::take_ceremony(c, &[9; 32], Register, Some(alice.id), now)
+                            .await?
+                            .as_deref(),
+                        Some(&b"s"[..])
+                    );
+                    assert_eq!(
+                        db::take_ceremony(c, &[9; 32], Register, Some(alice.id), now).await?,
+                        None,
+                        "once"
+                    );
+                    db::start_ceremony(c, &[8; 32], SignIn, None, b"t", now + 10, now).await?;
+                    // Starting another after the first ended clears it.
+                    db::start_ceremony(c, &[7; 32], SignIn, None, b"u", now + 100, now + 10)
+                        .await?;
+                    assert_eq!(
+                        db::take_ceremony(c, &[8; 32], SignIn, None, now).await?,
+                        None,
+                        "cleared"
+                    );
+
+                    // A person who leaves takes their passkeys along.
+                    assert!(db::forget_person_if_alone(c, alice.id).await?);
+                    assert!(db::passkey_by_credential(c, b"cred-1").await?.is_none());
+                    Ok(())
+                })
+            })
+            .await
+            .unwrap();
+    }
+);

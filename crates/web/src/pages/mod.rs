@@ -37,13 +37,14 @@ use templates::*;
 const STYLE: &str = include_str!("../../assets/style.css");
 const ICON: &str = include_str!("../../assets/icon.svg");
 const LETTER_JS: &str = include_str!("../../assets/letter.js");
+const PASSKEYS_JS: &str = include_str!("../../assets/passkeys.js");
 /// The browser client of the private check, built by `build.rs` from `js/`
 /// (empty when Node.js was missing at build time).
 const PRIVATE_CHECK_JS: &str = include_str!(concat!(env!("OUT_DIR"), "/private-check.js"));
 
 /// Pages that run the private check: the policy of every page plus our own
 /// script and requests to ourselves.
-const CHECK_CSP: &str = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+pub(crate) const CHECK_CSP: &str = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// The letters page runs one script of ours: the policy of every page plus
 /// `script-src 'self'`.
@@ -76,6 +77,14 @@ pub fn router() -> Router<AppState> {
         .route("/org/sign-in", post(orgs::sign_in))
         .route("/org/link", get(orgs::link_page).post(orgs::follow))
         .route("/org/sign-out", post(orgs::sign_out))
+        .route(
+            "/org/passkey/challenge",
+            post(orgs::passkey_sign_in_challenge),
+        )
+        .route("/org/passkey/sign-in", post(orgs::passkey_sign_in))
+        .route("/org/passkeys", post(orgs::add_passkey))
+        .route("/org/passkeys/challenge", post(orgs::passkey_add_challenge))
+        .route("/org/passkeys/{passkey}/remove", post(orgs::remove_passkey))
         .route("/org/sign-out-everywhere", post(orgs::sign_out_everywhere))
         .route("/org/new", post(orgs::create))
         .route("/org/{id}", get(orgs::show))
@@ -118,6 +127,7 @@ pub fn router() -> Router<AppState> {
             post(orgs::remove_domain),
         )
         .route("/assets/letter.js", get(letter_js))
+        .route("/assets/passkeys.js", get(passkeys_js))
         .route("/assets/private-check.js", get(private_check_js))
         .route("/assets/style.css", get(style))
         .route("/assets/icon.svg", get(icon))
@@ -722,6 +732,17 @@ async fn letters(
         HeaderValue::from_static(LETTERS_CSP),
     );
     response
+}
+
+async fn passkeys_js() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        PASSKEYS_JS,
+    )
+        .into_response()
 }
 
 async fn private_check_js() -> Response {

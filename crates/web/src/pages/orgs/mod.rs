@@ -1,6 +1,6 @@
 //! The organisation pages (`/org`): sign in by a mailed link, the list of
 //! one's organisations, an organisation's members and domains, its audit
-//! log, its webhooks (`webhooks`). The work is `lekradar-orgs`'s; this module reads forms and the
+//! log, its webhooks (`webhooks`), passkeys (`passkeys`). The work is `lekradar-orgs`'s; this module reads forms and the
 //! session cookie and writes pages.
 //!
 //! - The session cookie (`lekradar_org`) is `Secure; HttpOnly;
@@ -30,8 +30,13 @@ use super::{html, message, no_store, PageLang};
 use crate::auth::ClientAddr;
 use crate::state::AppState;
 
+mod passkeys;
 mod watchlist;
 mod webhooks;
+pub use passkeys::{
+    add as add_passkey, add_challenge as passkey_add_challenge, remove as remove_passkey,
+    sign_in as passkey_sign_in, sign_in_challenge as passkey_sign_in_challenge,
+};
 pub use watchlist::{remove_watch, report, report_csv, upload, watch_one};
 pub use webhooks::{add_webhook, webhook_action};
 
@@ -46,6 +51,16 @@ struct HomePage<'a> {
     error: Option<String>,
     me: Option<String>,
     orgs: Vec<OrgLine>,
+    /// Whether passkeys are offered here.
+    passkeys_offered: bool,
+    passkeys: Vec<PasskeyLine>,
+}
+
+struct PasskeyLine {
+    id: i64,
+    name: String,
+    created: String,
+    used: String,
 }
 
 struct OrgLine {
@@ -238,6 +253,9 @@ fn explain(tr: &Tr<'_>, e: &OrgError) -> (StatusCode, String) {
             }),
         ),
         OrgError::TooManyWebhooks => (StatusCode::CONFLICT, tr.t("org-error-too-many-webhooks")),
+        OrgError::PasskeysOff => (StatusCode::NOT_FOUND, tr.t("org-error-passkeys-off")),
+        OrgError::PasskeyRefused => (StatusCode::BAD_REQUEST, tr.t("org-error-passkey-refused")),
+        OrgError::TooManyPasskeys => (StatusCode::CONFLICT, tr.t("org-error-too-many-passkeys")),
         OrgError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, tr.t("alerts-unavailable")),
     }
 }
@@ -336,12 +354,16 @@ fn home_page(
     headers: &HeaderMap,
     status: StatusCode,
     error: Option<String>,
-    signed: Option<(&Signed, Vec<lekradar_orgs::OrgSummary>)>,
+    signed: Option<(
+        &Signed,
+        Vec<lekradar_orgs::OrgSummary>,
+        Vec<lekradar_orgs::PasskeyView>,
+    )>,
 ) -> Response {
     let tr = state.l10n.tr(lang.lang);
     let mut set = None;
-    let (csrf, me, orgs) = match signed {
-        Some((s, list)) => (
+    let (csrf, me, orgs, passkeys) = match signed {
+        Some((s, list, keys)) => (
             state.form_tokens.session_field(&s.token),
             Some(s.session.address.clone()),
             list.into_iter()
@@ -351,11 +373,21 @@ fn home_page(
                     name: o.name,
                 })
                 .collect(),
+            keys.into_iter()
+                .map(|k| PasskeyLine {
+                    id: k.id,
+                    name: k.name,
+                    created: time(k.created_at_us),
+                    used: k
+                        .used_at_us
+                        .map_or_else(|| tr.t("org-passkey-never-used"), time),
+                })
+                .collect(),
         ),
         None => {
             let issued = state.form_tokens.issue(headers);
             set = issued.set_cookie;
-            (issued.field, None, Vec::new())
+            (issued.field, None, Vec::new(), Vec::new())
         }
     };
     let page = HomePage {
@@ -364,8 +396,15 @@ fn home_page(
         error,
         me,
         orgs,
+        passkeys_offered: state.service.orgs().is_some_and(|o| o.passkeys_offered()),
+        passkeys,
     };
     let mut response = no_store(html(status, lang, page.render()));
+    // The passkey script and its requests to this site.
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(super::CHECK_CSP),
+    );
     if let Some(cookie) = set {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
@@ -378,14 +417,21 @@ pub async fn home(State(state): State<AppState>, lang: PageLang, headers: Header
     };
     if cookie(&headers).is_some() {
         if let Ok(signed) = signed_in(&state, &lang, &headers).await {
-            return match orgs.list(&signed.session).await {
-                Ok(list) => home_page(
+            let listed = match orgs.list(&signed.session).await {
+                Ok(list) => orgs
+                    .passkeys(&signed.session)
+                    .await
+                    .map(|keys| (list, keys)),
+                Err(e) => Err(e),
+            };
+            return match listed {
+                Ok((list, keys)) => home_page(
                     &state,
                     &lang,
                     &headers,
                     StatusCode::OK,
                     None,
-                    Some((&signed, list)),
+                    Some((&signed, list, keys)),
                 ),
                 Err(e) => {
                     let tr = state.l10n.tr(lang.lang);
@@ -583,13 +629,18 @@ pub async fn create(
             let tr = state.l10n.tr(lang.lang);
             let (status, text) = explain(&tr, &e);
             let list = signed.orgs.list(&signed.session).await.unwrap_or_default();
+            let keys = signed
+                .orgs
+                .passkeys(&signed.session)
+                .await
+                .unwrap_or_default();
             home_page(
                 &state,
                 &lang,
                 &headers,
                 status,
                 Some(text),
-                Some((&signed, list)),
+                Some((&signed, list, keys)),
             )
         }
     }
