@@ -465,17 +465,24 @@ async fn run(args: Args) -> anyhow::Result<()> {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     println!();
-    println!("| step | s | baseline in the same run | s |");
-    println!("|---|---|---|---|");
-    println!("| matching job (enqueue → done: scan {rows} rows, record hits, tell {} organisations) | {match_secs:.2} | read every watchlist row of the same file (rusqlite, one thread) | {scan_secs:.2} |", args.orgs);
-    println!("| webhooks ({deliveries} deliveries, {digests} digest mails enqueued) after matching | {:.2} | {} plain POSTs to the same receiver (reqwest, {} at once, no signing, no outbox) | {post_secs:.2} |", total - match_secs, args.orgs, args.concurrency);
+    println!("| measured | s |");
+    println!("|---|---|");
+    println!("| **enqueue → last webhook accepted** ({deliveries} deliveries, {digests} digest mails enqueued) | **{total:.2}** |");
+    println!("| matching job: enqueue → its completion recorded (scan {rows} rows, record hits, tell {} organisations; deliveries start while it tells, and completions are group-committed) | {match_secs:.2} |", args.orgs);
+    println!();
+    println!("| floor in the same run | s |");
+    println!("|---|---|");
     println!(
-        "| **enqueue → last webhook accepted** | **{total:.2}** | sum of the two floors | {:.2} |",
-        scan_secs + post_secs
+        "| read every watchlist row of the same file (rusqlite, one thread) | {scan_secs:.2} |"
     );
+    println!("| {} plain POSTs to the same receiver (reqwest, {} at once, no signing, no outbox) | {post_secs:.2} |", args.orgs, args.concurrency);
+    println!("| sum of the floors | {:.2} |", scan_secs + post_secs);
+    println!();
+    println!("| rate | |");
+    println!("|---|---|");
     println!(
-        "| rows matched per second | {:.0} |",
-        rows as f64 / match_secs
+        "| watchlist rows to the last webhook, per second | {:.0} |",
+        rows as f64 / total
     );
     println!("| webhooks received | {} |", count.load(Ordering::SeqCst));
     Ok(())

@@ -132,12 +132,16 @@ macro_rules! lang_files {
                 concat!($lang, "/sms-code.txt"),
                 include_str!(concat!("../templates/", $lang, "/sms-code.txt")),
             ),
+            (
+                concat!($lang, "/sms-org-code.txt"),
+                include_str!(concat!("../templates/", $lang, "/sms-org-code.txt")),
+            ),
         ]
     };
 }
 
 /// Template files per language.
-pub const FILES_PER_LANG: usize = 29;
+pub const FILES_PER_LANG: usize = 30;
 
 /// Every template file, by name.
 const FILES: [[(&str, &str); FILES_PER_LANG]; 3] =
@@ -209,16 +213,25 @@ pub enum SmsKind {
     Answer,
     /// A new breach holds a subscribed number.
     Alert,
+    /// An organisation asks the holder of a mobile number to confirm, by
+    /// giving it the code, that it may watch the number (owner-only mode).
+    OrgCode,
 }
 
 impl SmsKind {
-    pub const ALL: [SmsKind; 3] = [SmsKind::Code, SmsKind::Answer, SmsKind::Alert];
+    pub const ALL: [SmsKind; 4] = [
+        SmsKind::Code,
+        SmsKind::Answer,
+        SmsKind::Alert,
+        SmsKind::OrgCode,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             SmsKind::Code => "sms-code",
             SmsKind::Answer => "sms-answer",
             SmsKind::Alert => "sms-alert",
+            SmsKind::OrgCode => "sms-org-code",
         }
     }
 }
@@ -389,6 +402,7 @@ impl Templates {
     ) -> Result<String, TemplateError> {
         let mut safe = content.clone();
         safe.identifier = defang(&safe.identifier);
+        safe.org = safe.org.as_deref().map(defang);
         for b in &mut safe.breaches {
             b.title = defang(&b.title);
             b.classes = b.classes.iter().map(|c| defang(c)).collect();

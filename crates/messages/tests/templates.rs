@@ -142,6 +142,10 @@ fn text_messages_hold_no_link_and_fit_the_gsm_alphabet() {
                     "{lang:?}: {} characters",
                     text.chars().count()
                 );
+            } else if kind == SmsKind::OrgCode {
+                // Who asks, and the code to give them.
+                assert!(text.contains("123456"), "{text}");
+                assert!(text.contains("Acme"), "{text}");
             } else {
                 assert!(text.contains("Booking[.]com"), "{text}");
             }

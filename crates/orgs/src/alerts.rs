@@ -254,10 +254,11 @@ impl Orgs {
         if names.is_empty() {
             return Ok(Told::default());
         }
+        let rule = self.phone_rule();
         let untold = self
             .0
             .store
-            .run(move |c| Box::pin(async move { db::untold(c, &names).await }))
+            .run(move |c| Box::pin(async move { db::untold(c, &names, rule).await }))
             .await?;
         // Per organisation, per breach: people and the data classes of
         // their records.

@@ -38,6 +38,7 @@
 pub mod alerts;
 mod dns;
 pub mod passkeys;
+mod phones;
 pub mod watchlist;
 
 use std::net::SocketAddr;
@@ -110,6 +111,12 @@ pub struct OrgsConfig {
     /// The origin passkeys are for (its host is the relying party's id);
     /// `None`: the origin of [`OrgMail::public_url`].
     pub passkey_origin: Option<String>,
+    /// A mobile number's results are shown only once its holder confirmed
+    /// it with the code sent to it by SMS (owner-only deployments).
+    pub confirm_phones: bool,
+    /// Whether SMS can be sent (without it, numbers that need confirming
+    /// are refused).
+    pub sms: bool,
 }
 
 impl Default for OrgsConfig {
@@ -125,6 +132,8 @@ impl Default for OrgsConfig {
             max_phones: 10_000,
             webhooks: WebhookConfig::default(),
             passkey_origin: None,
+            confirm_phones: false,
+            sms: false,
         }
     }
 }
@@ -190,6 +199,15 @@ pub enum OrgError {
     PasskeyRefused,
     #[error("a person has at most {MAX_PASSKEYS} passkeys")]
     TooManyPasskeys,
+    /// A confirmation code that is not the one sent; how many tries are
+    /// left (`None`: not a code at all).
+    #[error("that is not the code")]
+    WrongCode { left: Option<i64> },
+    /// The code ended (too old, or tried too often): send a new one.
+    #[error("the code has ended: send a new one")]
+    CodeEnded,
+    #[error("a code went to this number a moment ago")]
+    CodeSentRecently,
     #[error("this cannot be done right now")]
     Unavailable,
 }
@@ -345,6 +363,8 @@ pub struct Accepted {
 pub struct WatchAdded {
     pub added: usize,
     pub updated: usize,
+    /// Confirmation codes sent by SMS to new mobile numbers.
+    pub codes_sent: usize,
 }
 
 /// One watched person as the report shows them.
@@ -354,9 +374,12 @@ pub struct WatchView {
     pub kind: WatchKind,
     pub identifier: String,
     pub reference: String,
-    /// Whether results are shown: a phone number, or an address at a
-    /// domain proved now (a lapsed domain shows none).
+    /// Whether results are shown: a phone number (confirmed by its holder
+    /// where that is asked), or an address at a domain proved now (a
+    /// lapsed domain shows none).
     pub shown: bool,
+    /// A mobile number waiting for its holder's confirmation.
+    pub awaiting_confirmation: bool,
     /// (breach, data classes of this person's record); empty when not shown.
     pub hits: Vec<(String, String)>,
 }
@@ -1423,6 +1446,9 @@ impl Orgs {
                     Some(RefusedReason::DomainNotProved)
                 }
                 Identifier::Phone(p) if !p.is_mobile() => Some(RefusedReason::NotMobile),
+                Identifier::Phone(_) if self.0.config.confirm_phones && !self.0.config.sms => {
+                    Some(RefusedReason::NoSms)
+                }
                 Identifier::Phone(_) if phones >= self.0.config.max_phones => {
                     Some(RefusedReason::PhoneCap)
                 }
@@ -1478,31 +1504,52 @@ impl Orgs {
             .collect();
         let org = m.org;
         let now = now_us();
+        let confirm = self.0.config.confirm_phones;
+        let lang = if confirm {
+            self.member_lang(m).await?
+        } else {
+            Lang::En
+        };
         let mut chunks = rows
             .chunks(500)
             .map(<[db::NewWatch]>::to_vec)
             .collect::<Vec<_>>();
         for chunk in chunks.drain(..) {
-            let (added, updated) = self
+            let sender = self.code_sender(m);
+            let mut codes = 0;
+            let (added, updated, codes) = self
                 .0
                 .store
                 .transaction(move |c| {
                     Box::pin(async move {
                         let (mut added, mut updated) = (0, 0);
+                        let mut new_phones = Vec::new();
                         db::bump_watch_version(c, org).await?;
                         for w in &chunk {
-                            if db::put_watch(c, org, w, now).await? {
+                            let (id, new) = db::put_watch(c, org, w, now).await?;
+                            if new {
                                 added += 1;
+                                if w.kind == WatchKind::Phone {
+                                    new_phones.push((id, w.entry.clone()));
+                                }
                             } else {
                                 updated += 1;
                             }
                         }
-                        Ok((added, updated))
+                        if confirm {
+                            for (id, entry) in new_phones {
+                                if phones::send_code_tx(c, &sender, id, &entry, lang, now).await? {
+                                    codes += 1;
+                                }
+                            }
+                        }
+                        Ok((added, updated, codes))
                     })
                 })
                 .await?;
             done.added += added;
             done.updated += updated;
+            done.codes_sent += codes;
         }
         let detail = format!("{} added, {} updated ({source})", done.added, done.updated);
         self.record(m, "watchlist.added", &detail).await?;
@@ -1537,9 +1584,10 @@ impl Orgs {
             .into_iter()
             .map(|r| {
                 let (identifier, reference) = self.open_entry(&r.entry);
+                let awaiting = r.domain.is_none() && self.0.config.confirm_phones && !r.confirmed;
                 let shown = match &r.domain {
                     Some(d) => verified.iter().any(|v| v == d),
-                    None => true,
+                    None => !awaiting,
                 };
                 WatchView {
                     id: r.id,
@@ -1547,6 +1595,7 @@ impl Orgs {
                     identifier,
                     reference,
                     shown,
+                    awaiting_confirmation: awaiting,
                     hits: if shown {
                         by_entry.remove(&r.id).unwrap_or_default()
                     } else {
@@ -1591,14 +1640,15 @@ impl Orgs {
                 }
             }
         }
+        let rule = self.phone_rule();
         let ((total, exposed), rows) = self
             .0
             .store
             .run(move |c| {
                 Box::pin(async move {
                     Ok((
-                        db::watch_counts(c, org).await?,
-                        db::watch_breach_counts(c, org).await?,
+                        db::watch_counts(c, org, rule).await?,
+                        db::watch_breach_counts(c, org, rule).await?,
                     ))
                 })
             })
@@ -1646,12 +1696,13 @@ impl Orgs {
     ) -> Result<Vec<WatchView>, OrgError> {
         let org = m.org;
         let limit = i64::try_from(limit.min(1000)).unwrap_or(100);
+        let rule = self.phone_rule();
         let (rows, hits) = self
             .0
             .store
             .run(move |c| {
                 Box::pin(async move {
-                    let rows = db::watch_page(c, org, after, limit, exposed_only).await?;
+                    let rows = db::watch_page(c, org, after, limit, exposed_only, rule).await?;
                     let shown: Vec<i64> =
                         rows.iter().filter(|(_, s)| *s).map(|(r, _)| r.id).collect();
                     let hits = db::hits_of(c, &shown).await?;
@@ -1669,6 +1720,9 @@ impl Orgs {
                     identifier,
                     reference,
                     shown,
+                    awaiting_confirmation: r.domain.is_none()
+                        && self.0.config.confirm_phones
+                        && !r.confirmed,
                     hits: hits
                         .iter()
                         .filter(|(id, _, _)| *id == r.id)

@@ -51,6 +51,9 @@ pub enum RefusedReason {
     EntryCap,
     /// A phone number that is not a mobile number.
     NotMobile,
+    /// A mobile number, where numbers need their holder's confirmation by
+    /// SMS and this server sends none.
+    NoSms,
 }
 
 impl RefusedReason {
@@ -61,6 +64,7 @@ impl RefusedReason {
             RefusedReason::PhoneCap => "phone-cap",
             RefusedReason::EntryCap => "entry-cap",
             RefusedReason::NotMobile => "not-mobile",
+            RefusedReason::NoSms => "no-sms",
         }
     }
 }

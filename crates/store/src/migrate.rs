@@ -79,6 +79,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "org_passkeys",
         sql: include_str!("../migrations/sqlite/0011_org_passkeys.sql"),
     },
+    Migration {
+        version: 12,
+        name: "org_phone_confirmation",
+        sql: include_str!("../migrations/sqlite/0012_org_phone_confirmation.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -136,6 +141,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 11,
         name: "org_passkeys",
         sql: include_str!("../migrations/postgres/0011_org_passkeys.sql"),
+    },
+    Migration {
+        version: 12,
+        name: "org_phone_confirmation",
+        sql: include_str!("../migrations/postgres/0012_org_phone_confirmation.sql"),
     },
 ];
 

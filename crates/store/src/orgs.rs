@@ -899,6 +899,8 @@ pub struct WatchRow {
     pub domain: Option<String>,
     pub entry: Vec<u8>,
     pub created_at_us: i64,
+    /// A mobile number its holder confirmed (owner-only deployments).
+    pub confirmed: bool,
 }
 
 impl std::fmt::Debug for WatchRow {
@@ -918,7 +920,7 @@ pub async fn put_watch(
     org: i64,
     watch: &NewWatch,
     now_us: i64,
-) -> Result<bool, StoreError> {
+) -> Result<(i64, bool), StoreError> {
     let inserted: Option<i64> = query(
         c,
         "add a watch entry",
@@ -977,7 +979,7 @@ pub async fn put_watch(
         sql.push_str(" ON CONFLICT (watch, breach) DO NOTHING");
         execute(c, "record watch hits", &sql, &params).await?;
     }
-    Ok(new)
+    Ok((id, new))
 }
 
 /// How many entries of `kind` `org` watches.
@@ -1012,7 +1014,8 @@ pub async fn watch_entries(c: &mut Conn<'_>, org: i64) -> Result<Vec<WatchRow>, 
     query(
         c,
         "list watch entries",
-        "SELECT id, kind, domain, entry, created_at_us FROM org_watch WHERE org = $1 ORDER BY id",
+        "SELECT id, kind, domain, entry, created_at_us, CASE WHEN confirmed_at_us IS NULL THEN 0 ELSE 1 END
+         FROM org_watch WHERE org = $1 ORDER BY id",
         &[&org],
         |r| {
             Ok(WatchRow {
@@ -1021,6 +1024,7 @@ pub async fn watch_entries(c: &mut Conn<'_>, org: i64) -> Result<Vec<WatchRow>, 
                 domain: r.get(2)?,
                 entry: r.get(3)?,
                 created_at_us: r.get(4)?,
+                confirmed: r.get::<i32>(5)? == 1,
             })
         },
     )
@@ -1058,13 +1062,39 @@ pub async fn remove_watch(c: &mut Conn<'_>, org: i64, id: i64) -> Result<u64, St
     Ok(n)
 }
 
-/// The filter of entries whose results may be shown: phone numbers, and
-/// addresses at a domain the organisation has proved now.
-const SHOWN: &str = "(w.domain IS NULL OR EXISTS (SELECT 1 FROM org_domains d
-     WHERE d.org = w.org AND d.domain = w.domain AND d.state = 'verified'))";
+/// Which mobile numbers' results may be shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhoneRule {
+    /// Every watched number's.
+    All,
+    /// Only numbers their holder confirmed (owner-only deployments).
+    Confirmed,
+}
+
+impl PhoneRule {
+    /// The filter of entries whose results may be shown: mobile numbers by
+    /// this rule, and addresses at a domain the organisation has proved now.
+    fn shown(self) -> &'static str {
+        match self {
+            PhoneRule::All => {
+                "(w.domain IS NULL OR EXISTS (SELECT 1 FROM org_domains d
+                 WHERE d.org = w.org AND d.domain = w.domain AND d.state = 'verified'))"
+            }
+            PhoneRule::Confirmed => {
+                "((w.domain IS NULL AND w.confirmed_at_us IS NOT NULL) OR EXISTS (SELECT 1 FROM org_domains d
+                 WHERE d.org = w.org AND d.domain = w.domain AND d.state = 'verified'))"
+            }
+        }
+    }
+}
 
 /// `org`'s watchlist in numbers: entries, and entries shown with a hit.
-pub async fn watch_counts(c: &mut Conn<'_>, org: i64) -> Result<(i64, i64), StoreError> {
+pub async fn watch_counts(
+    c: &mut Conn<'_>,
+    org: i64,
+    phones: PhoneRule,
+) -> Result<(i64, i64), StoreError> {
+    let shown = phones.shown();
     let total: i64 = query(
         c,
         "count watch entries",
@@ -1079,7 +1109,7 @@ pub async fn watch_counts(c: &mut Conn<'_>, org: i64) -> Result<(i64, i64), Stor
         c,
         "count exposed watch entries",
         &format!(
-            "SELECT count(*) FROM org_watch w WHERE w.org = $1 AND {SHOWN}
+            "SELECT count(*) FROM org_watch w WHERE w.org = $1 AND {shown}
              AND EXISTS (SELECT 1 FROM org_watch_hits h WHERE h.watch = w.id)"
         ),
         &[&org],
@@ -1095,13 +1125,15 @@ pub async fn watch_counts(c: &mut Conn<'_>, org: i64) -> Result<(i64, i64), Stor
 pub async fn watch_breach_counts(
     c: &mut Conn<'_>,
     org: i64,
+    phones: PhoneRule,
 ) -> Result<Vec<(String, String, i64)>, StoreError> {
+    let shown = phones.shown();
     query(
         c,
         "count watch hits per breach",
         &format!(
             "SELECT h.breach, h.classes, count(*) FROM org_watch_hits h JOIN org_watch w ON w.id = h.watch
-             WHERE w.org = $1 AND {SHOWN} GROUP BY h.breach, h.classes"
+             WHERE w.org = $1 AND {shown} GROUP BY h.breach, h.classes"
         ),
         &[&org],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
@@ -1117,9 +1149,11 @@ pub async fn watch_page(
     after: i64,
     limit: i64,
     exposed_only: bool,
+    phones: PhoneRule,
 ) -> Result<Vec<(WatchRow, bool)>, StoreError> {
+    let shown = phones.shown();
     let filter = if exposed_only {
-        format!("AND {SHOWN} AND EXISTS (SELECT 1 FROM org_watch_hits h WHERE h.watch = w.id)")
+        format!("AND {shown} AND EXISTS (SELECT 1 FROM org_watch_hits h WHERE h.watch = w.id)")
     } else {
         String::new()
     };
@@ -1127,7 +1161,8 @@ pub async fn watch_page(
         c,
         "page watch entries",
         &format!(
-            "SELECT w.id, w.kind, w.domain, w.entry, w.created_at_us, CASE WHEN {SHOWN} THEN 1 ELSE 0 END
+            "SELECT w.id, w.kind, w.domain, w.entry, w.created_at_us, CASE WHEN {shown} THEN 1 ELSE 0 END,
+                    CASE WHEN w.confirmed_at_us IS NULL THEN 0 ELSE 1 END
              FROM org_watch w WHERE w.org = $1 AND w.id > $2 {filter} ORDER BY w.id LIMIT $3"
         ),
         &[&org, &after, &limit],
@@ -1140,6 +1175,7 @@ pub async fn watch_page(
                     domain: r.get(2)?,
                     entry: r.get(3)?,
                     created_at_us: r.get(4)?,
+                    confirmed: r.get::<i32>(6)? == 1,
                 },
                 shown == 1,
             ))
@@ -1509,7 +1545,12 @@ pub struct Untold {
 /// Per organisation, breach among `breaches` and data classes: the watched
 /// people the breach holds, where the organisation was not told about it yet (shown
 /// entries only: a lapsed domain's people are not counted).
-pub async fn untold(c: &mut Conn<'_>, breaches: &[String]) -> Result<Vec<Untold>, StoreError> {
+pub async fn untold(
+    c: &mut Conn<'_>,
+    breaches: &[String],
+    phones: PhoneRule,
+) -> Result<Vec<Untold>, StoreError> {
+    let shown = phones.shown();
     let mut out = Vec::new();
     for breach in breaches {
         out.extend(
@@ -1518,7 +1559,7 @@ pub async fn untold(c: &mut Conn<'_>, breaches: &[String]) -> Result<Vec<Untold>
                 "find organisations to tell about a breach",
                 &format!(
                     "SELECT w.org, h.classes, count(*) FROM org_watch_hits h JOIN org_watch w ON w.id = h.watch
-                     WHERE h.breach = $1 AND {SHOWN}
+                     WHERE h.breach = $1 AND {shown}
                        AND NOT EXISTS (SELECT 1 FROM org_alerted a WHERE a.org = w.org AND a.breach = $1)
                      GROUP BY w.org, h.classes ORDER BY w.org"
                 ),
@@ -1788,4 +1829,129 @@ pub async fn take_ceremony(
     Ok(taken
         .filter(|(p, who, _, expires)| p == purpose.as_str() && *who == person && *expires > now_us)
         .map(|(_, _, state, _)| state))
+}
+
+// ------------------------------------------- mobile number confirmation
+// (migration `0012_org_phone_confirmation`)
+
+/// `org`'s mobile number entry `id` awaiting its holder's confirmation:
+/// its sealed entry, when it is one.
+pub async fn unconfirmed_phone(
+    c: &mut Conn<'_>,
+    org: i64,
+    id: i64,
+) -> Result<Option<Vec<u8>>, StoreError> {
+    Ok(query(
+        c,
+        "find an unconfirmed number",
+        "SELECT entry FROM org_watch
+         WHERE id = $1 AND org = $2 AND kind = 'phone' AND confirmed_at_us IS NULL",
+        &[&id, &org],
+        |r| r.get(0),
+    )
+    .await?
+    .pop())
+}
+
+/// Stores the code sent for entry `watch` (replacing an earlier one),
+/// unless one was sent after `resend_after_us`; whether it was stored.
+pub async fn put_phone_code(
+    c: &mut Conn<'_>,
+    watch: i64,
+    code_hash: &[u8],
+    now_us: i64,
+    expires_at_us: i64,
+    resend_after_us: i64,
+) -> Result<bool, StoreError> {
+    let recent = query(
+        c,
+        "read when a code was sent",
+        "SELECT sent_at_us FROM org_watch_codes WHERE watch = $1",
+        &[&watch],
+        |r| r.get::<i64>(0),
+    )
+    .await?
+    .pop()
+    .is_some_and(|sent| sent > resend_after_us);
+    if recent {
+        return Ok(false);
+    }
+    execute(
+        c,
+        "store a confirmation code",
+        "INSERT INTO org_watch_codes (watch, code_hash, attempts, sent_at_us, expires_at_us)
+         VALUES ($1, $2, 0, $3, $4)
+         ON CONFLICT (watch) DO UPDATE SET code_hash = $2, attempts = 0, sent_at_us = $3, expires_at_us = $4",
+        &[&watch, &code_hash, &now_us, &expires_at_us],
+    )
+    .await?;
+    Ok(true)
+}
+
+/// What trying a code did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeTry {
+    /// The code was right: the entry is confirmed.
+    Confirmed,
+    /// Wrong; this many tries are left.
+    Wrong { left: i64 },
+    /// No code to try: none sent, ended, or tried too often.
+    NoCode,
+}
+
+/// Tries `code_hash` for `org`'s entry `watch` (at most `max_attempts`
+/// tries per code, before it ends).
+pub async fn try_phone_code(
+    c: &mut Conn<'_>,
+    org: i64,
+    watch: i64,
+    code_hash: &[u8],
+    max_attempts: i64,
+    now_us: i64,
+) -> Result<CodeTry, StoreError> {
+    let row = query(
+        c,
+        "read a confirmation code",
+        "SELECT k.code_hash, k.attempts, k.expires_at_us FROM org_watch_codes k
+         JOIN org_watch w ON w.id = k.watch
+         WHERE k.watch = $1 AND w.org = $2 AND w.confirmed_at_us IS NULL",
+        &[&watch, &org],
+        |r| Ok((r.get::<Vec<u8>>(0)?, r.get::<i64>(1)?, r.get::<i64>(2)?)),
+    )
+    .await?
+    .pop();
+    let Some((expected, attempts, expires)) = row else {
+        return Ok(CodeTry::NoCode);
+    };
+    if attempts >= max_attempts || expires <= now_us {
+        return Ok(CodeTry::NoCode);
+    }
+    if expected != code_hash {
+        execute(
+            c,
+            "count a wrong code",
+            "UPDATE org_watch_codes SET attempts = attempts + 1 WHERE watch = $1",
+            &[&watch],
+        )
+        .await?;
+        return Ok(CodeTry::Wrong {
+            left: max_attempts - attempts - 1,
+        });
+    }
+    execute(
+        c,
+        "confirm a number",
+        "UPDATE org_watch SET confirmed_at_us = $2 WHERE id = $1",
+        &[&watch, &now_us],
+    )
+    .await?;
+    execute(
+        c,
+        "forget a used code",
+        "DELETE FROM org_watch_codes WHERE watch = $1",
+        &[&watch],
+    )
+    .await?;
+    bump_watch_version(c, org).await?;
+    Ok(CodeTry::Confirmed)
 }

@@ -444,3 +444,24 @@ org-error-passkey-refused = The passkey was not accepted. Try again from the sta
 org-error-too-many-passkeys = You can have at most 20 passkeys.
 org-audit-passkey-added = added a passkey
 org-audit-passkey-removed = removed a passkey
+
+## Mobile numbers confirmed by their holders (owner-only)
+org-refused-no-sms = a mobile number needs its holder's confirmation by SMS, and this server sends no SMS
+org-watch-codes-sent = { $count ->
+    [one] One mobile number got a code by SMS: its results show once you type, in the report, the code its holder gives you.
+   *[other] { $n } mobile numbers got a code by SMS: their results show once you type, in the report, the code their holder gives you.
+}
+org-report-awaiting-confirmation = waiting for its holder's code (sent by SMS)
+org-watch-code-label = Code
+org-watch-confirm = Confirm
+org-watch-resend = Send a new code
+org-watch-code-resent = A new code went to the number.
+org-error-wrong-code = { $count ->
+    [one] That is not the code. One try left.
+   *[other] That is not the code. { $n } tries left.
+}
+org-error-not-a-code = A code is six digits.
+org-error-code-ended = The code has ended (too old, or tried too often). Send a new one.
+org-error-code-sent-recently = A code went to this number a moment ago. Wait a minute.
+org-audit-watchlist-phone-confirmed = confirmed a mobile number with its holder's code
+org-audit-watchlist-code-sent = sent a new code to a mobile number

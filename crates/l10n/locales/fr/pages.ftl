@@ -444,3 +444,24 @@ org-error-passkey-refused = La clé d'accès n'a pas été acceptée. Recommence
 org-error-too-many-passkeys = Vous pouvez avoir au plus 20 clés d'accès.
 org-audit-passkey-added = a ajouté une clé d'accès
 org-audit-passkey-removed = a supprimé une clé d'accès
+
+## Numéros mobiles confirmés par leur titulaire (owner-only)
+org-refused-no-sms = un numéro mobile doit être confirmé par son titulaire par SMS, et ce serveur n'envoie pas de SMS
+org-watch-codes-sent = { $count ->
+    [one] Un numéro mobile a reçu un code par SMS : ses résultats s'affichent dès que vous tapez, dans le rapport, le code que son titulaire vous donne.
+   *[other] { $n } numéros mobiles ont reçu un code par SMS : leurs résultats s'affichent dès que vous tapez, dans le rapport, le code que leur titulaire vous donne.
+}
+org-report-awaiting-confirmation = en attente du code de son titulaire (envoyé par SMS)
+org-watch-code-label = Code
+org-watch-confirm = Confirmer
+org-watch-resend = Envoyer un nouveau code
+org-watch-code-resent = Un nouveau code a été envoyé au numéro.
+org-error-wrong-code = { $count ->
+    [one] Ce n'est pas le code. Encore un essai.
+   *[other] Ce n'est pas le code. Encore { $n } essais.
+}
+org-error-not-a-code = Un code a six chiffres.
+org-error-code-ended = Le code a expiré (trop ancien, ou trop d'essais). Envoyez-en un nouveau.
+org-error-code-sent-recently = Un code vient d'être envoyé à ce numéro. Attendez une minute.
+org-audit-watchlist-phone-confirmed = a confirmé un numéro mobile avec le code de son titulaire
+org-audit-watchlist-code-sent = a envoyé un nouveau code à un numéro mobile

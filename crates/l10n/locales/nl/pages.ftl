@@ -444,3 +444,24 @@ org-error-passkey-refused = De passkey werd niet aanvaard. Begin opnieuw.
 org-error-too-many-passkeys = Je kunt hoogstens 20 passkeys hebben.
 org-audit-passkey-added = voegde een passkey toe
 org-audit-passkey-removed = verwijderde een passkey
+
+## Mobiele nummers bevestigd door wie ze heeft (owner-only)
+org-refused-no-sms = een mobiel nummer moet door wie het heeft bevestigd worden per sms, en deze server verstuurt geen sms
+org-watch-codes-sent = { $count ->
+    [one] Eén mobiel nummer kreeg een code per sms: de resultaten verschijnen zodra je in het rapport de code intypt die de houder je geeft.
+   *[other] { $n } mobiele nummers kregen een code per sms: hun resultaten verschijnen zodra je in het rapport de code intypt die de houder je geeft.
+}
+org-report-awaiting-confirmation = wacht op de code van wie het nummer heeft (per sms verstuurd)
+org-watch-code-label = Code
+org-watch-confirm = Bevestigen
+org-watch-resend = Nieuwe code sturen
+org-watch-code-resent = Er ging een nieuwe code naar het nummer.
+org-error-wrong-code = { $count ->
+    [one] Dat is niet de code. Nog één poging.
+   *[other] Dat is niet de code. Nog { $n } pogingen.
+}
+org-error-not-a-code = Een code heeft zes cijfers.
+org-error-code-ended = De code is verlopen (te oud, of te vaak geprobeerd). Stuur een nieuwe.
+org-error-code-sent-recently = Er ging net een code naar dit nummer. Wacht een minuut.
+org-audit-watchlist-phone-confirmed = bevestigde een mobiel nummer met de code van de houder
+org-audit-watchlist-code-sent = stuurde een nieuwe code naar een mobiel nummer

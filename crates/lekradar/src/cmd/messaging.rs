@@ -301,11 +301,13 @@ impl MessagingArgs {
     }
 
     /// Organisations on `store`, when mail is sent (people sign in by a
-    /// mailed link).
+    /// mailed link); `confirm_phones`: a watched mobile number's results
+    /// show only once its holder confirmed it by SMS code (owner-only).
     pub fn orgs(
         &self,
         store: &lekradar_store::Store,
         messaging: &Messaging,
+        confirm_phones: bool,
     ) -> anyhow::Result<Option<lekradar_orgs::Orgs>> {
         if !messaging.mail {
             return Ok(None);
@@ -316,6 +318,8 @@ impl MessagingArgs {
             audit_retention: self.orgs.org_audit_retention,
             webhooks: self.orgs.webhooks(),
             passkey_origin: self.orgs.org_passkey_origin.clone(),
+            confirm_phones,
+            sms: messaging.sms,
             ..lekradar_orgs::OrgsConfig::default()
         };
         let mail = lekradar_orgs::OrgMail {

@@ -369,7 +369,11 @@ pub async fn serve(
     let (outbox, messaging) = match built {
         Some(mut b) => {
             if config.mode != DeploymentMode::Private {
-                b.messaging.orgs = messaging.orgs(&store, &b.messaging)?;
+                b.messaging.orgs = messaging.orgs(
+                    &store,
+                    &b.messaging,
+                    config.mode == DeploymentMode::OwnerOnly,
+                )?;
                 messaging.add_webhooks(&mut b, &store)?;
             }
             (Some(b.outbox), Some(b.messaging))

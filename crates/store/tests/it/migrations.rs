@@ -134,7 +134,7 @@ store_test!(the_shipped_migrations_are_applied, |db| async move {
     // This build ships ten: 0001_api_keys, 0002_rate_budgets, 0003_jobs,
     // 0004_subscriptions, 0005_subscription_mail_to, 0006_jobs_partial_indexes,
     // 0007_orgs, 0008_org_watchlists, 0009_org_api_keys, 0010_org_alerts.
-    assert_eq!(known_migrations(), 11);
+    assert_eq!(known_migrations(), 12);
     for (version, name) in [
         (1, "api_keys"),
         (2, "rate_budgets"),

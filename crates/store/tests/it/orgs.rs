@@ -5,7 +5,8 @@
 
 use lekradar_store::jobs::now_us;
 use lekradar_store::orgs::{
-    self as db, AuditRow, DomainMethod, DomainState, Link, LinkPurpose, NewWatch, Role, WatchKind,
+    self as db, AuditRow, CodeTry, DomainMethod, DomainState, Link, LinkPurpose, NewWatch,
+    PhoneRule, Role, WatchKind,
 };
 
 use crate::store_test;
@@ -226,21 +227,42 @@ store_test!(
                             .collect(),
                     };
                     let leak = [("Leak", "Email addresses, Names")];
-                    assert!(db::put_watch(c, a, &watch(1, Some("acme.test"), &leak), now).await?);
+                    assert!(
+                        db::put_watch(c, a, &watch(1, Some("acme.test"), &leak), now)
+                            .await?
+                            .1
+                    );
                     assert!(
                         db::put_watch(c, a, &watch(2, None, &[("Leak", "Phone numbers")]), now)
                             .await?
+                            .1
                     );
-                    assert!(db::put_watch(c, a, &watch(3, Some("acme.test"), &[]), now).await?);
-                    assert!(db::put_watch(c, a, &watch(4, Some("other.test"), &leak), now).await?);
+                    assert!(
+                        db::put_watch(c, a, &watch(3, Some("acme.test"), &[]), now)
+                            .await?
+                            .1
+                    );
+                    assert!(
+                        db::put_watch(c, a, &watch(4, Some("other.test"), &leak), now)
+                            .await?
+                            .1
+                    );
                     // The same identifier again replaces the entry, not adds one.
-                    assert!(!db::put_watch(c, a, &watch(1, Some("acme.test"), &leak), now).await?);
+                    assert!(
+                        !db::put_watch(c, a, &watch(1, Some("acme.test"), &leak), now)
+                            .await?
+                            .1
+                    );
                     // Another organisation's entry for the same person.
-                    assert!(db::put_watch(c, b, &watch(1, Some("acme.test"), &leak), now).await?);
+                    assert!(
+                        db::put_watch(c, b, &watch(1, Some("acme.test"), &leak), now)
+                            .await?
+                            .1
+                    );
                     assert_eq!(db::watch_count(c, a, WatchKind::Phone).await?, 1);
                     // other.test is not proved: its entry is not shown.
-                    assert_eq!(db::watch_counts(c, a).await?, (4, 2));
-                    let mut per_breach = db::watch_breach_counts(c, a).await?;
+                    assert_eq!(db::watch_counts(c, a, PhoneRule::All).await?, (4, 2));
+                    let mut per_breach = db::watch_breach_counts(c, a, PhoneRule::All).await?;
                     per_breach.sort();
                     assert_eq!(
                         per_breach,
@@ -249,15 +271,16 @@ store_test!(
                             ("Leak".to_owned(), "Phone numbers".to_owned(), 1)
                         ]
                     );
-                    let exposed = db::watch_page(c, a, 0, 10, true).await?;
+                    let exposed = db::watch_page(c, a, 0, 10, true, PhoneRule::All).await?;
                     assert_eq!(exposed.len(), 2);
-                    let first = db::watch_page(c, a, 0, 2, false).await?;
-                    let rest = db::watch_page(c, a, first[1].0.id, 10, false).await?;
+                    let first = db::watch_page(c, a, 0, 2, false, PhoneRule::All).await?;
+                    let rest =
+                        db::watch_page(c, a, first[1].0.id, 10, false, PhoneRule::All).await?;
                     assert_eq!(first.len() + rest.len(), 4);
                     assert!(!rest.last().unwrap().1, "other.test is not shown");
                     // The domain lapses: its entries stop showing.
                     db::lapse_domain(c, d, now).await?;
-                    assert_eq!(db::watch_counts(c, a).await?, (4, 1));
+                    assert_eq!(db::watch_counts(c, a, PhoneRule::All).await?, (4, 1));
                     let hits = db::hits_of(c, &[first[0].0.id]).await?;
                     assert_eq!(hits.len(), 1);
                     assert_eq!(db::remove_watch(c, b, first[0].0.id).await?, 0, "not B's");
@@ -306,7 +329,7 @@ store_test!(
                     // B's domain is not proved: its person is not told about.
                     db::put_watch(c, b, &watch(4, Some("bolt.test"), &names), now).await?;
                     let breaches = vec!["New".to_owned()];
-                    let mut untold = db::untold(c, &breaches).await?;
+                    let mut untold = db::untold(c, &breaches, PhoneRule::All).await?;
                     untold.sort_by(|x, y| x.classes.cmp(&y.classes));
                     assert_eq!(
                         untold
@@ -317,7 +340,7 @@ store_test!(
                     );
                     assert!(db::mark_told(c, a, "New", 2, now).await?);
                     assert!(!db::mark_told(c, a, "New", 2, now).await?, "once");
-                    assert!(db::untold(c, &breaches).await?.is_empty());
+                    assert!(db::untold(c, &breaches, PhoneRule::All).await?.is_empty());
 
                     // Webhooks: each organisation's own.
                     let w =
@@ -430,6 +453,102 @@ store_test!(
                     // A person who leaves takes their passkeys along.
                     assert!(db::forget_person_if_alone(c, alice.id).await?);
                     assert!(db::passkey_by_credential(c, b"cred-1").await?.is_none());
+                    Ok(())
+                })
+            })
+            .await
+            .unwrap();
+    }
+);
+
+store_test!(
+    a_number_shows_only_once_confirmed_where_that_is_asked,
+    |db| async move {
+        let store = db.open().await;
+        let now = now_us();
+        store
+            .transaction(move |c| {
+                Box::pin(async move {
+                    let a = db::create_org(c, "pub-a", "Acme", now).await?;
+                    let b = db::create_org(c, "pub-b", "Bolt", now).await?;
+                    let phone = NewWatch {
+                        kind: WatchKind::Phone,
+                        prf_output: vec![5; 64],
+                        bucket: 5,
+                        domain: None,
+                        entry: vec![5; 30],
+                        hits: vec![("Leak".into(), "Phone numbers".into())],
+                    };
+                    let (id, new) = db::put_watch(c, a, &phone, now).await?;
+                    assert!(new);
+                    assert_eq!(db::watch_counts(c, a, PhoneRule::All).await?, (1, 1));
+                    assert_eq!(db::watch_counts(c, a, PhoneRule::Confirmed).await?, (1, 0));
+                    assert!(db::watch_breach_counts(c, a, PhoneRule::Confirmed)
+                        .await?
+                        .is_empty());
+                    assert!(db::untold(c, &["Leak".into()], PhoneRule::Confirmed)
+                        .await?
+                        .is_empty());
+                    let page = db::watch_page(c, a, 0, 10, false, PhoneRule::Confirmed).await?;
+                    assert!(!page[0].1 && !page[0].0.confirmed);
+                    assert_eq!(db::unconfirmed_phone(c, a, id).await?, Some(vec![5; 30]));
+                    assert_eq!(db::unconfirmed_phone(c, b, id).await?, None, "not Bolt's");
+
+                    // A code: sent once a minute at most, tried at most 3 times.
+                    assert!(db::put_phone_code(c, id, b"right", now, now + 1000, now - 60).await?);
+                    assert!(
+                        !db::put_phone_code(c, id, b"other", now + 1, now + 1000, now - 59).await?,
+                        "sent a moment ago"
+                    );
+                    assert_eq!(
+                        db::try_phone_code(c, b, id, b"right", 3, now).await?,
+                        CodeTry::NoCode,
+                        "Bolt cannot confirm Acme's number"
+                    );
+                    assert_eq!(
+                        db::try_phone_code(c, a, id, b"wrong", 3, now).await?,
+                        CodeTry::Wrong { left: 2 }
+                    );
+                    assert_eq!(
+                        db::try_phone_code(c, a, id, b"right", 3, now + 1000).await?,
+                        CodeTry::NoCode,
+                        "ended"
+                    );
+                    assert_eq!(
+                        db::try_phone_code(c, a, id, b"right", 3, now).await?,
+                        CodeTry::Confirmed
+                    );
+                    assert_eq!(db::watch_counts(c, a, PhoneRule::Confirmed).await?, (1, 1));
+                    assert_eq!(
+                        db::untold(c, &["Leak".into()], PhoneRule::Confirmed)
+                            .await?
+                            .len(),
+                        1
+                    );
+                    assert_eq!(db::unconfirmed_phone(c, a, id).await?, None);
+                    assert_eq!(
+                        db::try_phone_code(c, a, id, b"right", 3, now).await?,
+                        CodeTry::NoCode,
+                        "used"
+                    );
+
+                    // Three wrong tries end a code.
+                    let other = NewWatch {
+                        prf_output: vec![6; 64],
+                        ..phone.clone()
+                    };
+                    let (id2, _) = db::put_watch(c, a, &other, now).await?;
+                    db::put_phone_code(c, id2, b"right", now, now + 1000, now - 60).await?;
+                    for left in [2, 1, 0] {
+                        assert_eq!(
+                            db::try_phone_code(c, a, id2, b"wrong", 3, now).await?,
+                            CodeTry::Wrong { left }
+                        );
+                    }
+                    assert_eq!(
+                        db::try_phone_code(c, a, id2, b"right", 3, now).await?,
+                        CodeTry::NoCode
+                    );
                     Ok(())
                 })
             })

@@ -107,6 +107,14 @@ pub fn router() -> Router<AppState> {
             "/org/{id}/watchlist/{entry}/remove",
             post(orgs::remove_watch),
         )
+        .route(
+            "/org/{id}/watchlist/{entry}/confirm",
+            post(orgs::confirm_phone),
+        )
+        .route(
+            "/org/{id}/watchlist/{entry}/resend",
+            post(orgs::resend_code),
+        )
         .route("/org/{id}/api-keys", post(orgs::create_api_key))
         .route(
             "/org/{id}/api-keys/{key}/revoke",

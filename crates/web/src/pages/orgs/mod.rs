@@ -37,7 +37,9 @@ pub use passkeys::{
     add as add_passkey, add_challenge as passkey_add_challenge, remove as remove_passkey,
     sign_in as passkey_sign_in, sign_in_challenge as passkey_sign_in_challenge,
 };
-pub use watchlist::{remove_watch, report, report_csv, upload, watch_one};
+pub use watchlist::{
+    confirm_phone, remove_watch, report, report_csv, resend_code, upload, watch_one,
+};
 pub use webhooks::{add_webhook, webhook_action};
 
 /// The session cookie's name.
@@ -172,6 +174,8 @@ pub struct OrgForm {
     label: String,
     #[serde(default)]
     url: String,
+    #[serde(default)]
+    code: String,
 }
 
 type FormResult = Result<Form<OrgForm>, axum::extract::rejection::FormRejection>;
@@ -256,6 +260,18 @@ fn explain(tr: &Tr<'_>, e: &OrgError) -> (StatusCode, String) {
         OrgError::PasskeysOff => (StatusCode::NOT_FOUND, tr.t("org-error-passkeys-off")),
         OrgError::PasskeyRefused => (StatusCode::BAD_REQUEST, tr.t("org-error-passkey-refused")),
         OrgError::TooManyPasskeys => (StatusCode::CONFLICT, tr.t("org-error-too-many-passkeys")),
+        OrgError::WrongCode { left: Some(left) } => (
+            StatusCode::BAD_REQUEST,
+            tr.tn("org-error-wrong-code", u64::try_from(*left).unwrap_or(0)),
+        ),
+        OrgError::WrongCode { left: None } => {
+            (StatusCode::BAD_REQUEST, tr.t("org-error-not-a-code"))
+        }
+        OrgError::CodeEnded => (StatusCode::GONE, tr.t("org-error-code-ended")),
+        OrgError::CodeSentRecently => (
+            StatusCode::TOO_MANY_REQUESTS,
+            tr.t("org-error-code-sent-recently"),
+        ),
         OrgError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, tr.t("alerts-unavailable")),
     }
 }

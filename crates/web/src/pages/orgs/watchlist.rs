@@ -72,7 +72,7 @@ async fn watch_and_show(
         Ok(done) => {
             refused.extend(done.refused);
             refused.sort_by_key(|r| r.line);
-            let notice = tr.ta(
+            let mut notice = tr.ta(
                 "org-watch-added",
                 &[
                     ("added", &done.added.added.to_string()),
@@ -80,6 +80,13 @@ async fn watch_and_show(
                     ("refused", &refused.len().to_string()),
                 ],
             );
+            if done.added.codes_sent > 0 {
+                notice.push(' ');
+                notice.push_str(&tr.tn(
+                    "org-watch-codes-sent",
+                    u64::try_from(done.added.codes_sent).unwrap_or(u64::MAX),
+                ));
+            }
             let lines = refused
                 .iter()
                 .take(1000)
@@ -284,6 +291,44 @@ pub async fn remove_watch(
     .await
 }
 
+/// `POST /org/{id}/watchlist/{entry}/confirm`: the code a number's holder
+/// gave (owner-only deployments).
+pub async fn confirm_phone(
+    State(state): State<AppState>,
+    lang: PageLang,
+    headers: HeaderMap,
+    Path((id, entry)): Path<(String, i64)>,
+    form: FormResult,
+) -> Response {
+    act(
+        state,
+        lang,
+        headers,
+        id.clone(),
+        form,
+        |orgs, m, form, _| async move {
+            orgs.confirm_phone(&m, entry, &form.code).await?;
+            Ok(Done::Away(format!("/org/{id}/report?all=1")))
+        },
+    )
+    .await
+}
+
+/// `POST /org/{id}/watchlist/{entry}/resend`: a new code to the number.
+pub async fn resend_code(
+    State(state): State<AppState>,
+    lang: PageLang,
+    headers: HeaderMap,
+    Path((id, entry)): Path<(String, i64)>,
+    form: FormResult,
+) -> Response {
+    act(state, lang, headers, id, form, |orgs, m, _, _| async move {
+        orgs.resend_phone_code(&m, entry).await?;
+        Ok(Done::Notice("org-watch-code-resent"))
+    })
+    .await
+}
+
 #[derive(Template)]
 #[template(path = "org_report.html")]
 struct ReportPage<'a> {
@@ -315,6 +360,8 @@ struct PersonLine {
     reference: String,
     identifier: String,
     shown: bool,
+    /// A mobile number waiting for its holder's code.
+    awaiting: bool,
     breaches: Vec<(String, String)>,
 }
 
@@ -414,6 +461,7 @@ pub async fn report(
                 reference: w.reference,
                 identifier: w.identifier,
                 shown: w.shown,
+                awaiting: w.awaiting_confirmation,
                 breaches: w
                     .hits
                     .into_iter()
