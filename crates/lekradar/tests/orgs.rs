@@ -954,6 +954,26 @@ fn organisations_sign_in_by_mail_prove_domains_by_dns_and_mail_and_keep_to_thems
         &format!("{}/api/v3/breacheddomain/sub.acme.test", server.base),
     ]);
     assert_eq!(code, 403, "another organisation's domain");
+    // The domain search draws on the key's budget (an organisation's key:
+    // 100 a minute, one drawn above): over it, HIBP's 429.
+    let mut limited = None;
+    for n in 0..110 {
+        let r = request(&[
+            "-H",
+            &format!("hibp-api-key: {other_key}"),
+            &format!("{}/api/v3/subscription/status", server.base),
+        ]);
+        if r.code == 429 {
+            limited = Some((n, r));
+            break;
+        }
+        assert_eq!(r.code, 200, "{}", r.body);
+    }
+    let (n, r) = limited.expect("the key's budget runs out");
+    // (The budget refills one every 0.6 s while the loop runs.)
+    assert!((99..=105).contains(&n), "limited after {n} more requests");
+    assert!(r.header("retry-after").is_some());
+    assert!(r.body.contains("Rate limit is exceeded"), "{}", r.body);
     assert!(!other.get("/org").body.contains("Acme"));
     assert_eq!(other.get(&org_path).code, 404);
     assert_eq!(other.get(&format!("{org_path}/audit")).code, 404);
@@ -971,6 +991,13 @@ fn organisations_sign_in_by_mail_prove_domains_by_dns_and_mail_and_keep_to_thems
         format!("{org_path}/delete"),
         format!("{org_path}/watchlist"),
         format!("{org_path}/watchlist/1/remove"),
+        format!("{org_path}/watchlist/1/confirm"),
+        format!("{org_path}/watchlist/1/resend"),
+        format!("{org_path}/api-keys"),
+        format!("{org_path}/api-keys/1/revoke"),
+        format!("{org_path}/webhooks"),
+        format!("{org_path}/webhooks/1/test"),
+        format!("{org_path}/webhooks/1/remove"),
     ] {
         let r = other.post(
             &path,

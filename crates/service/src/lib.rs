@@ -450,6 +450,16 @@ impl Service {
         self.draw_budgets(&Caller::Anonymous { ip }).await
     }
 
+    /// One draw from `key`'s budget (and the global one) for a request that
+    /// is not a check: an organisation's domain search.
+    pub async fn draw_key(
+        &self,
+        key: lekradar_store::ApiKeyInfo,
+        ip: std::net::IpAddr,
+    ) -> Result<(), Refusal> {
+        self.draw_budgets(&Caller::ApiKey { key, ip }).await
+    }
+
     async fn draw_budgets(&self, caller: &Caller) -> Result<(), Refusal> {
         if !self.0.config.shared_budgets {
             let local = match caller {

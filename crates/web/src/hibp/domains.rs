@@ -7,8 +7,12 @@
 //! A missing or invalid key answers 401 with HIBP's texts; a valid key that
 //! belongs to no organisation, or a domain the organisation has not proved
 //! (never proved, lapsed, or another organisation's), 403; a proved domain
-//! with nobody in a breach, 404.
+//! with nobody in a breach, 404. Each request draws one from the key's rate
+//! budget (an organisation's key: 100 a minute) and the global one; over it,
+//! 429 with `retry-after` and HIBP's body.
 
+use crate::auth::ClientAddr;
+use crate::hibp::dto::HibpErrorBody;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -30,10 +34,12 @@ fn forbidden(text: &str) -> Response {
 }
 
 /// The organisation of the request's key, or the answer to give instead.
-async fn organisation(state: &AppState, headers: &HeaderMap) -> Result<ApiOrg, Response> {
-    let Some(orgs) = state.service.orgs() else {
-        return Err(HibpError::NotFound.into_response());
-    };
+async fn organisation(
+    state: &AppState,
+    ip: std::net::IpAddr,
+    headers: &HeaderMap,
+) -> Result<ApiOrg, Response> {
+    // The key first, as HIBP: without a valid one, 401 whatever else.
     let Some(secret) = api_key_from(headers, false) else {
         return Err(HibpError::Unauthorized(MISSING_KEY).into_response());
     };
@@ -45,7 +51,16 @@ async fn organisation(state: &AppState, headers: &HeaderMap) -> Result<ApiOrg, R
             return Err(HibpError::Unavailable.into_response());
         }
     };
-    match orgs.org_for_key(info.id).await {
+    let Some(orgs) = state.service.orgs() else {
+        return Err(HibpError::NotFound.into_response());
+    };
+    let key_id = info.id;
+    state
+        .service
+        .draw_key(info, ip)
+        .await
+        .map_err(|refusal| HibpError::from(refusal).into_response())?;
+    match orgs.org_for_key(key_id).await {
         Ok(Some(org)) => Ok(org),
         Ok(None) => Err(forbidden(
             "Forbidden — this API key belongs to no organisation; domain searches need an organisation's key.",
@@ -62,12 +77,28 @@ fn no_store(mut response: Response) -> Response {
     response
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v3/breacheddomain/{domain}",
+    tag = "hibp",
+    params(("domain" = String, Path, description = "One of the organisation's proved domains")),
+    security(("hibp-api-key" = [])),
+    responses(
+        (status = 200, description = "Alias (the part before the @) of each watched address at the domain that a breach holds → the names of those breaches", body = std::collections::BTreeMap<String, Vec<String>>),
+        (status = 401, description = "Missing or invalid hibp-api-key", body = String, content_type = "text/plain"),
+        (status = 403, description = "The key belongs to no organisation, or the domain is not proved by its organisation", body = String, content_type = "text/plain"),
+        (status = 404, description = "Nobody watched at the domain is in a breach (empty body), or organisations are not offered here"),
+        (status = 429, description = "The key's rate budget is spent; see retry-after", body = HibpErrorBody),
+        (status = 503, description = "The store is unavailable", body = String, content_type = "text/plain"),
+    )
+)]
 pub async fn breached_domain(
     State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
     headers: HeaderMap,
     Path(domain): Path<String>,
 ) -> Response {
-    let org = match organisation(&state, &headers).await {
+    let org = match organisation(&state, ip, &headers).await {
         Ok(o) => o,
         Err(r) => return r,
     };
@@ -84,9 +115,10 @@ pub async fn breached_domain(
     }
 }
 
-#[derive(Serialize)]
+/// A proved domain of the organisation, as HIBP's `subscribeddomains`.
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "PascalCase")]
-struct SubscribedDomainDto {
+pub struct SubscribedDomainDto {
     domain_name: String,
     pwn_count: Option<usize>,
     pwn_count_excluding_spam_lists: Option<usize>,
@@ -94,8 +126,26 @@ struct SubscribedDomainDto {
     next_subscription_renewal: Option<String>,
 }
 
-pub async fn subscribed_domains(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let org = match organisation(&state, &headers).await {
+#[utoipa::path(
+    get,
+    path = "/api/v3/subscribeddomains",
+    tag = "hibp",
+    security(("hibp-api-key" = [])),
+    responses(
+        (status = 200, description = "Each proved domain with how many watched addresses there a breach holds", body = [SubscribedDomainDto]),
+        (status = 401, description = "Missing or invalid hibp-api-key", body = String, content_type = "text/plain"),
+        (status = 403, description = "The key belongs to no organisation", body = String, content_type = "text/plain"),
+        (status = 404, description = "Organisations are not offered here"),
+        (status = 429, description = "The key's rate budget is spent; see retry-after", body = HibpErrorBody),
+        (status = 503, description = "The store is unavailable", body = String, content_type = "text/plain"),
+    )
+)]
+pub async fn subscribed_domains(
+    State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
+    headers: HeaderMap,
+) -> Response {
+    let org = match organisation(&state, ip, &headers).await {
         Ok(o) => o,
         Err(r) => return r,
     };
@@ -130,9 +180,10 @@ pub async fn subscribed_domains(State(state): State<AppState>, headers: HeaderMa
     }
 }
 
-#[derive(Serialize)]
+/// The organisation's "subscription", as HIBP's `subscription/status`.
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "PascalCase")]
-struct SubscriptionStatusDto {
+pub struct SubscriptionStatusDto {
     subscription_name: String,
     description: String,
     subscribed_until: String,
@@ -141,8 +192,26 @@ struct SubscriptionStatusDto {
     includes_stealer_logs: bool,
 }
 
-pub async fn subscription_status(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let org = match organisation(&state, &headers).await {
+#[utoipa::path(
+    get,
+    path = "/api/v3/subscription/status",
+    tag = "hibp",
+    security(("hibp-api-key" = [])),
+    responses(
+        (status = 200, description = "The organisation's domain search: its rate and watchlist cap (no end date)", body = SubscriptionStatusDto),
+        (status = 401, description = "Missing or invalid hibp-api-key", body = String, content_type = "text/plain"),
+        (status = 403, description = "The key belongs to no organisation", body = String, content_type = "text/plain"),
+        (status = 404, description = "Organisations are not offered here"),
+        (status = 429, description = "The key's rate budget is spent; see retry-after", body = HibpErrorBody),
+        (status = 503, description = "The store is unavailable", body = String, content_type = "text/plain"),
+    )
+)]
+pub async fn subscription_status(
+    State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
+    headers: HeaderMap,
+) -> Response {
+    let org = match organisation(&state, ip, &headers).await {
         Ok(o) => o,
         Err(r) => return r,
     };
