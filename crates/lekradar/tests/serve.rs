@@ -82,6 +82,20 @@ fn bad_settings_stop_the_server_with_a_clear_message() {
             ],
             "username=",
         ),
+        (
+            &[
+                "serve",
+                "--smtp-url",
+                "smtp://127.0.0.1:2525",
+                "--mail-from",
+                "Lekradar <alerts@x.test>",
+                "--public-url",
+                "https://x.test",
+                "--org-passkey-origin",
+                "https://127.0.0.1:8443",
+            ],
+            "passkeys need a domain name",
+        ),
     ];
     for (args, expected) in cases {
         let out = lekradar(&data, args);

@@ -74,6 +74,11 @@ pub(crate) fn relying_party(origin: &str) -> Result<Webauthn, String> {
     builder.build().map_err(|e| format!("{origin}: {e}"))
 }
 
+/// Whether `origin` can be passkeys' relying party; why not.
+pub fn check_origin(origin: &str) -> Result<(), String> {
+    relying_party(origin).map(|_| ())
+}
+
 /// A passkey as the page shows it.
 #[derive(Debug, Clone)]
 pub struct PasskeyView {

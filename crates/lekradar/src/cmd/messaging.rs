@@ -312,6 +312,10 @@ impl MessagingArgs {
         if !messaging.mail {
             return Ok(None);
         }
+        if let Some(origin) = &self.orgs.org_passkey_origin {
+            lekradar_orgs::passkeys::check_origin(origin)
+                .map_err(|why| anyhow::anyhow!("--org-passkey-origin: {why}"))?;
+        }
         let config = lekradar_orgs::OrgsConfig {
             dns_servers: self.orgs.org_dns_servers.clone(),
             domain_recheck: self.orgs.org_domain_recheck,
