@@ -546,26 +546,37 @@ async fn sign_in_tx(
         .await?;
         joined = Some(org);
     }
-    // Every organisation of the person logs the sign-in.
-    let mut public = None;
-    for m in db::memberships(c, person.id).await? {
-        db::audit(
-            c,
-            m.org,
-            &db::AuditRow {
-                at_us: now,
-                actor: Some(person.address.clone()),
-                action: "signed-in".into(),
-                subject: None,
-                detail: "link".into(),
-            },
-        )
-        .await?;
-        if Some(m.org) == joined {
-            public = Some(m.public_id);
-        }
+    let memberships = audit_person(
+        c,
+        person.id,
+        &db::AuditRow {
+            at_us: now,
+            actor: Some(person.address.clone()),
+            action: "signed-in".into(),
+            subject: None,
+            detail: "link".into(),
+        },
+    )
+    .await?;
+    Ok(memberships
+        .into_iter()
+        .find(|m| Some(m.org) == joined)
+        .map(|m| m.public_id))
+}
+
+/// Writes `entry` to the audit log of every organisation `person` belongs
+/// to (what a person does as themselves: signing in or out everywhere,
+/// their passkeys); those memberships.
+async fn audit_person(
+    c: &mut lekradar_store::Conn<'_>,
+    person: i64,
+    entry: &db::AuditRow,
+) -> Result<Vec<db::Membership>, StoreError> {
+    let memberships = db::memberships(c, person).await?;
+    for m in &memberships {
+        db::audit(c, m.org, entry).await?;
     }
-    Ok(public)
+    Ok(memberships)
 }
 
 /// Proves the domain of `link` by mail; (domain, organisation name), or
@@ -843,20 +854,18 @@ impl Orgs {
             .store
             .transaction(move |c| {
                 Box::pin(async move {
-                    for m in db::memberships(c, person).await? {
-                        db::audit(
-                            c,
-                            m.org,
-                            &db::AuditRow {
-                                at_us: now,
-                                actor: Some(actor.clone()),
-                                action: "signed-out-everywhere".into(),
-                                subject: None,
-                                detail: String::new(),
-                            },
-                        )
-                        .await?;
-                    }
+                    audit_person(
+                        c,
+                        person,
+                        &db::AuditRow {
+                            at_us: now,
+                            actor: Some(actor),
+                            action: "signed-out-everywhere".into(),
+                            subject: None,
+                            detail: String::new(),
+                        },
+                    )
+                    .await?;
                     db::delete_sessions_of(c, person).await
                 })
             })

@@ -35,7 +35,7 @@ use webauthn_rs::prelude::{
 };
 use webauthn_rs::{Webauthn, WebauthnBuilder};
 
-use crate::{hash, token, us, NewSession, OrgError, Orgs, Session};
+use crate::{audit_person, hash, token, us, NewSession, OrgError, Orgs, Session};
 
 /// How long a ceremony may take.
 pub const CEREMONY_VALID_US: i64 = 5 * 60 * 1_000_000;
@@ -287,20 +287,18 @@ impl Orgs {
                     else {
                         return Ok(Err(refused("the credential is registered already")));
                     };
-                    for m in db::memberships(c, person).await? {
-                        db::audit(
-                            c,
-                            m.org,
-                            &db::AuditRow {
-                                at_us: now,
-                                actor: Some(actor.clone()),
-                                action: "passkey.added".into(),
-                                subject: None,
-                                detail: audit_name.clone(),
-                            },
-                        )
-                        .await?;
-                    }
+                    audit_person(
+                        c,
+                        person,
+                        &db::AuditRow {
+                            at_us: now,
+                            actor: Some(actor),
+                            action: "passkey.added".into(),
+                            subject: None,
+                            detail: audit_name.clone(),
+                        },
+                    )
+                    .await?;
                     Ok(Ok(id))
                 })
             })
@@ -382,20 +380,18 @@ impl Orgs {
                     };
                     db::passkey_used(c, id, &sealed, now).await?;
                     db::insert_session(c, &session_hash, person, now, expires).await?;
-                    for m in db::memberships(c, person).await? {
-                        db::audit(
-                            c,
-                            m.org,
-                            &db::AuditRow {
-                                at_us: now,
-                                actor: Some(who.address.clone()),
-                                action: "signed-in".into(),
-                                subject: None,
-                                detail: "passkey".into(),
-                            },
-                        )
-                        .await?;
-                    }
+                    audit_person(
+                        c,
+                        person,
+                        &db::AuditRow {
+                            at_us: now,
+                            actor: Some(who.address.clone()),
+                            action: "signed-in".into(),
+                            subject: None,
+                            detail: "passkey".into(),
+                        },
+                    )
+                    .await?;
                     Ok(Ok(()))
                 })
             })
@@ -436,20 +432,18 @@ impl Orgs {
                     if !db::remove_passkey(c, person, id).await? {
                         return Ok(Err(OrgError::NotFound));
                     }
-                    for m in db::memberships(c, person).await? {
-                        db::audit(
-                            c,
-                            m.org,
-                            &db::AuditRow {
-                                at_us: now,
-                                actor: Some(actor.clone()),
-                                action: "passkey.removed".into(),
-                                subject: None,
-                                detail: String::new(),
-                            },
-                        )
-                        .await?;
-                    }
+                    audit_person(
+                        c,
+                        person,
+                        &db::AuditRow {
+                            at_us: now,
+                            actor: Some(actor),
+                            action: "passkey.removed".into(),
+                            subject: None,
+                            detail: String::new(),
+                        },
+                    )
+                    .await?;
                     Ok(Ok(()))
                 })
             })

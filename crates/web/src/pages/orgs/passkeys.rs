@@ -17,12 +17,12 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use lekradar_orgs::{Challenge, OrgError};
+use lekradar_orgs::{Challenge, OrgError, Orgs};
 use lekradar_service::Refusal;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{explain, see_other, set_cookie, signed_in, signed_post, FormResult};
+use super::{explain, see_other, set_cookie, signed_in, signed_post, FormResult, Signed};
 use crate::auth::ClientAddr;
 use crate::pages::{no_store, PageLang};
 use crate::state::AppState;
@@ -70,6 +70,48 @@ fn form_expired(state: &AppState, lang: &PageLang) -> Response {
     error(StatusCode::FORBIDDEN, tr.t("error-form-expired"))
 }
 
+/// A request before sign-in: organisations offered, a well-formed body,
+/// the sign-in form's CSRF token.
+fn anonymous(
+    state: &AppState,
+    lang: &PageLang,
+    headers: &HeaderMap,
+    request: JsonResult,
+) -> Result<(Orgs, PasskeyRequest), Box<Response>> {
+    let Some(orgs) = state.service.orgs().cloned() else {
+        return Err(Box::new(refused(state, lang, &OrgError::PasskeysOff)));
+    };
+    let Some(request) = body(request) else {
+        return Err(Box::new(refused(state, lang, &OrgError::PasskeyRefused)));
+    };
+    if !state.form_tokens.verify(headers, &request.csrf) {
+        return Err(Box::new(form_expired(state, lang)));
+    }
+    Ok((orgs, request))
+}
+
+/// A signed-in request: a well-formed body, the session, its CSRF token.
+async fn signed(
+    state: &AppState,
+    lang: &PageLang,
+    headers: &HeaderMap,
+    request: JsonResult,
+) -> Result<(Signed, PasskeyRequest), Response> {
+    let Some(request) = body(request) else {
+        return Err(refused(state, lang, &OrgError::PasskeyRefused));
+    };
+    let Ok(signed) = signed_in(state, lang, headers).await else {
+        return Err(refused(state, lang, &OrgError::NotSignedIn));
+    };
+    if !state
+        .form_tokens
+        .verify_session(&signed.token, &request.csrf)
+    {
+        return Err(form_expired(state, lang));
+    }
+    Ok((signed, request))
+}
+
 /// `POST /org/passkey/challenge`: a sign-in challenge.
 pub async fn sign_in_challenge(
     State(state): State<AppState>,
@@ -78,15 +120,10 @@ pub async fn sign_in_challenge(
     headers: HeaderMap,
     request: JsonResult,
 ) -> Response {
-    let Some(orgs) = state.service.orgs().cloned() else {
-        return refused(&state, &lang, &OrgError::PasskeysOff);
+    let (orgs, _) = match anonymous(&state, &lang, &headers, request) {
+        Ok(r) => r,
+        Err(response) => return *response,
     };
-    let Some(request) = body(request) else {
-        return refused(&state, &lang, &OrgError::PasskeyRefused);
-    };
-    if !state.form_tokens.verify(&headers, &request.csrf) {
-        return form_expired(&state, &lang);
-    }
     if let Err(refusal) = state.service.draw_anonymous(ip).await {
         let tr = state.l10n.tr(lang.lang);
         return match refusal {
@@ -108,15 +145,10 @@ pub async fn sign_in(
     headers: HeaderMap,
     request: JsonResult,
 ) -> Response {
-    let Some(orgs) = state.service.orgs().cloned() else {
-        return refused(&state, &lang, &OrgError::PasskeysOff);
+    let (orgs, request) = match anonymous(&state, &lang, &headers, request) {
+        Ok(r) => r,
+        Err(response) => return *response,
     };
-    let Some(request) = body(request) else {
-        return refused(&state, &lang, &OrgError::PasskeyRefused);
-    };
-    if !state.form_tokens.verify(&headers, &request.csrf) {
-        return form_expired(&state, &lang);
-    }
     match orgs
         .finish_passkey_sign_in(&request.ceremony, &request.answer.to_string())
         .await
@@ -138,19 +170,10 @@ pub async fn add_challenge(
     headers: HeaderMap,
     request: JsonResult,
 ) -> Response {
-    let Some(request) = body(request) else {
-        return refused(&state, &lang, &OrgError::PasskeyRefused);
+    let (signed, _) = match signed(&state, &lang, &headers, request).await {
+        Ok(r) => r,
+        Err(response) => return response,
     };
-    let signed = match signed_in(&state, &lang, &headers).await {
-        Ok(s) => s,
-        Err(_) => return refused(&state, &lang, &OrgError::NotSignedIn),
-    };
-    if !state
-        .form_tokens
-        .verify_session(&signed.token, &request.csrf)
-    {
-        return form_expired(&state, &lang);
-    }
     match signed
         .orgs
         .start_passkey_registration(&signed.session)
@@ -168,19 +191,10 @@ pub async fn add(
     headers: HeaderMap,
     request: JsonResult,
 ) -> Response {
-    let Some(request) = body(request) else {
-        return refused(&state, &lang, &OrgError::PasskeyRefused);
+    let (signed, request) = match signed(&state, &lang, &headers, request).await {
+        Ok(r) => r,
+        Err(response) => return response,
     };
-    let signed = match signed_in(&state, &lang, &headers).await {
-        Ok(s) => s,
-        Err(_) => return refused(&state, &lang, &OrgError::NotSignedIn),
-    };
-    if !state
-        .form_tokens
-        .verify_session(&signed.token, &request.csrf)
-    {
-        return form_expired(&state, &lang);
-    }
     match signed
         .orgs
         .finish_passkey_registration(
