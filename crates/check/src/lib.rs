@@ -125,3 +125,64 @@ pub fn check<'s>(
         })
         .collect())
 }
+
+/// Keys the domains of email addresses for per-domain counts
+/// ([`lekradar_index::DomainCounts`]): HMAC-SHA-256 under a secret derived
+/// from the server key, over the breach name and the domain, cut to 64 bits.
+/// Only the server can compute it (never an oblivious evaluation, which any
+/// client can ask for), and the same domain keys differently in each breach,
+/// so the index does not link breaches by domain.
+#[derive(Clone)]
+pub struct DomainKeyer {
+    mac: hmac::Hmac<sha2::Sha256>,
+}
+
+impl DomainKeyer {
+    pub fn new(key: &ServerKey) -> DomainKeyer {
+        use hmac::Mac;
+        let secret = key.derive_secret(b"lekradar:v1:domain-counts");
+        DomainKeyer {
+            // HMAC takes a key of any length: this cannot fail.
+            mac: hmac::Hmac::new_from_slice(&*secret)
+                .unwrap_or_else(|_| unreachable!("HMAC accepts any key length")),
+        }
+    }
+
+    /// The key of `domain` (canonical: lower-case ASCII, as
+    /// [`lekradar_normalize::EmailAddress::domain`] gives it) in `breach`.
+    pub fn key(&self, breach: &str, domain: &str) -> u64 {
+        use hmac::Mac;
+        let mut mac = self.mac.clone();
+        mac.update(&(breach.len() as u64).to_be_bytes());
+        mac.update(breach.as_bytes());
+        mac.update(domain.as_bytes());
+        let out = mac.finalize().into_bytes();
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&out[..8]);
+        u64::from_be_bytes(word)
+    }
+}
+
+impl std::fmt::Debug for DomainKeyer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DomainKeyer(..)")
+    }
+}
+
+/// How many addresses at `domain` each active breach of `snapshot` holds
+/// (breaches holding none left out), as ingest counted them.
+pub fn domain_counts<'s>(
+    keyer: &DomainKeyer,
+    snapshot: &'s Snapshot,
+    domain: &str,
+) -> Vec<(&'s BreachView, u64)> {
+    snapshot
+        .breaches()
+        .iter()
+        .filter(|b| !b.is_retired())
+        .filter_map(|b| {
+            let n = b.domain_counts().get(keyer.key(b.name(), domain));
+            (n > 0).then_some((b, n))
+        })
+        .collect()
+}

@@ -1,5 +1,5 @@
-//! Breach metadata files: an opaque, checksummed byte string per breach,
-//! written once and published with the segments. The index does not know
+//! Breach metadata and domain-count files: an opaque, checksummed byte
+//! string per breach, written once and published with the segments. The index does not know
 //! what is inside (the ingest crate decides); it only guarantees that what is
 //! read back is exactly what was written.
 //!
@@ -18,6 +18,10 @@ const HEADER_LEN: usize = 24;
 
 pub(crate) fn new_meta_name() -> String {
     format!("meta-{:032x}.lkm", rand::random::<u128>())
+}
+
+pub(crate) fn new_domains_name() -> String {
+    format!("dom-{:032x}.lkd", rand::random::<u128>())
 }
 
 /// Writes `payload` to a new file at `path` and fsyncs it.

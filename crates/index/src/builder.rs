@@ -25,21 +25,36 @@ use crate::failpoint;
 use crate::segment::SegmentWriter;
 
 /// One buffered entry: the packed entry (bucket, tag, clear classes, group)
-/// as two halves, and its pad. 24 bytes (a `u128` field would align to 32).
+/// as two halves, its pad and its domain. 24 bytes (a `u128` field would
+/// align to 32; the domain fills what alignment would leave empty).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Item {
     hi: u64,
     lo: u64,
     pad: u32,
+    domain: u32,
 }
 
+/// The domain of an entry that is not an email address: counted in none.
+pub const NO_DOMAIN: u32 = u32::MAX;
+
 impl Item {
-    fn new(packed: u128, pad: u32) -> Item {
+    fn in_domain(packed: u128, pad: u32, domain: u32) -> Item {
         Item {
             hi: (packed >> 64) as u64,
             lo: packed as u64,
             pad,
+            domain,
         }
+    }
+
+    /// `self` with `other`'s classes added (same key: same pad and domain).
+    fn or_classes(self, other: Item) -> Item {
+        Item::in_domain(
+            self.packed() | packed_classes(other.packed()),
+            self.pad,
+            self.domain,
+        )
     }
 
     fn packed(&self) -> u128 {
@@ -47,21 +62,23 @@ impl Item {
     }
 
     /// Bytes of an item in a run file.
-    const FILE_LEN: usize = 20;
+    const FILE_LEN: usize = 24;
 
     fn to_bytes(self) -> [u8; Self::FILE_LEN] {
         let mut out = [0u8; Self::FILE_LEN];
         out[..16].copy_from_slice(&self.packed().to_le_bytes());
-        out[16..].copy_from_slice(&self.pad.to_le_bytes());
+        out[16..20].copy_from_slice(&self.pad.to_le_bytes());
+        out[20..].copy_from_slice(&self.domain.to_le_bytes());
         out
     }
 
     fn from_bytes(b: &[u8; Self::FILE_LEN]) -> Item {
         let mut packed = [0u8; 16];
         packed.copy_from_slice(&b[..16]);
-        Item::new(
+        Item::in_domain(
             u128::from_le_bytes(packed),
             u32::from_le_bytes([b[16], b[17], b[18], b[19]]),
+            u32::from_le_bytes([b[20], b[21], b[22], b[23]]),
         )
     }
 }
@@ -105,6 +122,9 @@ pub struct BuildStats {
     /// Distinct keys written per counting group (index: the group); keys
     /// pushed with [`UNCOUNTED`] are not counted.
     pub distinct: Vec<u64>,
+    /// Of those, distinct keys per domain (index: the domain number given
+    /// to [`SegmentBuilder::push_sealed_in_domain`]).
+    pub per_domain: Vec<u64>,
 }
 
 impl BuildStats {
@@ -187,6 +207,20 @@ impl SegmentBuilder {
         pad: u32,
         group: Group,
     ) -> Result<()> {
+        self.push_sealed_in_domain(key, classes, pad, group, NO_DOMAIN)
+    }
+
+    /// As [`push_sealed`](Self::push_sealed); a counted key is also counted
+    /// in `domain` (a small number the caller gives each domain it meets;
+    /// [`NO_DOMAIN`]: none). Entries of the same key must have the same domain.
+    pub fn push_sealed_in_domain(
+        &mut self,
+        key: Key,
+        classes: ClassSet,
+        pad: u32,
+        group: Group,
+        domain: u32,
+    ) -> Result<()> {
         if self.buffer.len() >= self.capacity {
             self.spill()?;
         }
@@ -197,8 +231,11 @@ impl SegmentBuilder {
             self.buffer
                 .reserve_exact(len.max(1 << 16).min(self.capacity - len).max(1));
         }
-        self.buffer
-            .push(Item::new(Entry { key, classes }.pack(group), pad));
+        self.buffer.push(Item::in_domain(
+            Entry { key, classes }.pack(group),
+            pad,
+            domain,
+        ));
         self.pushed += 1;
         Ok(())
     }
@@ -290,16 +327,15 @@ impl SegmentBuilder {
             let mut readers = self.open_runs(&self.runs)?;
             merge(&mut readers, |item| output.push(item))?;
         }
-        let (segments, written, distinct) = output.finish()?;
+        let (segments, stats) = output.finish()?;
         for path in &self.runs {
             std::fs::remove_file(path).at(path)?;
         }
         failpoint::hit("build:after-segments");
         let stats = BuildStats {
             pushed: self.pushed,
-            written,
             runs: self.spilled,
-            distinct,
+            ..stats
         };
         Ok((segments, stats))
     }
@@ -318,7 +354,7 @@ impl Drop for SegmentBuilder {
 fn dedup_or(sorted: &mut Vec<Item>) {
     sorted.dedup_by(|next, kept| {
         if packed_key(next.packed()) == packed_key(kept.packed()) {
-            *kept = Item::new(kept.packed() | packed_classes(next.packed()), kept.pad);
+            *kept = kept.or_classes(*next);
             true
         } else {
             false
@@ -356,9 +392,7 @@ fn merge(readers: &mut [RunReader], mut emit: impl FnMut(Item) -> Result<()>) ->
             heap.push(Reverse((next, i)));
         }
         pending = match pending {
-            Some(p) if packed_key(p.packed()) == packed_key(v.packed()) => {
-                Some(Item::new(p.packed() | packed_classes(v.packed()), p.pad))
-            }
+            Some(p) if packed_key(p.packed()) == packed_key(v.packed()) => Some(p.or_classes(v)),
             Some(p) => {
                 emit(p)?;
                 Some(v)
@@ -381,6 +415,7 @@ struct Output {
     done: Vec<BuiltSegment>,
     written: u64,
     distinct: Vec<u64>,
+    per_domain: Vec<u64>,
 }
 
 impl Output {
@@ -393,6 +428,7 @@ impl Output {
             done: Vec::new(),
             written: 0,
             distinct: vec![0; 256],
+            per_domain: Vec::new(),
         }
     }
 
@@ -405,6 +441,13 @@ impl Output {
         let group = packed_group(packed);
         if group != UNCOUNTED {
             self.distinct[usize::from(group)] += 1;
+            if item.domain != NO_DOMAIN {
+                let d = item.domain as usize;
+                if d >= self.per_domain.len() {
+                    self.per_domain.resize(d + 1, 0);
+                }
+                self.per_domain[d] += 1;
+            }
         }
         if self
             .current
@@ -435,7 +478,9 @@ impl Output {
         Ok(())
     }
 
-    fn finish(mut self) -> Result<(Vec<BuiltSegment>, u64, Vec<u64>)> {
+    /// The segments, and the figures with `pushed` and `runs` left for the
+    /// builder to fill.
+    fn finish(mut self) -> Result<(Vec<BuiltSegment>, BuildStats)> {
         self.close()?;
         let last = self
             .distinct
@@ -443,7 +488,14 @@ impl Output {
             .rposition(|&n| n > 0)
             .map_or(0, |i| i + 1);
         self.distinct.truncate(last);
-        Ok((self.done, self.written, self.distinct))
+        let stats = BuildStats {
+            pushed: 0,
+            written: self.written,
+            runs: 0,
+            distinct: self.distinct,
+            per_domain: self.per_domain,
+        };
+        Ok((self.done, stats))
     }
 }
 
@@ -458,18 +510,51 @@ mod tests {
     #[test]
     fn dedup_merges_classes() {
         let e = |b: u32, c: u32| {
-            Item::new(
+            Item::in_domain(
                 Entry {
                     key: Key::new(b, [1; 8]).unwrap(),
                     classes: c,
                 }
                 .pack(5),
                 0xabcd,
+                NO_DOMAIN,
             )
         };
         let mut v = vec![e(1, 1), e(1, 2), e(1, 4), e(2, 1), e(3, 8), e(3, 8)];
         dedup_or(&mut v);
         assert_eq!(v, vec![e(1, 7), e(2, 1), e(3, 8)]);
+    }
+
+    #[test]
+    fn distinct_keys_are_counted_per_domain_in_memory_and_through_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        for memory in [crate::MIN_MEMORY, 64 << 20] {
+            let mut b = SegmentBuilder::new(dir.path(), memory).unwrap();
+            // 120 000 keys, key i at domain i % 3, every key pushed twice
+            // (the second time after many others, so in another run), plus
+            // uncounted keys and keys of no domain.
+            let key = |i: u32| Key::new(i % 5000, u64::from(i).to_be_bytes()).unwrap();
+            for round in 0..2 {
+                for i in 0..120_000u32 {
+                    b.push_sealed_in_domain(key(i), 1 << round, 0, 0, i % 3)
+                        .unwrap();
+                }
+            }
+            for i in 200_000..210_000u32 {
+                b.push_sealed_in_domain(key(i), 1, 0, UNCOUNTED, 0).unwrap();
+                b.push_sealed_in_domain(key(i + 50_000), 1, 0, 1, NO_DOMAIN)
+                    .unwrap();
+            }
+            let (segments, stats) = b.finish().unwrap();
+            if memory == crate::MIN_MEMORY {
+                assert!(stats.runs > 1, "spilled");
+            }
+            assert_eq!(stats.per_domain, vec![40_000, 40_000, 40_000]);
+            assert_eq!((stats.distinct(0), stats.distinct(1)), (120_000, 10_000));
+            for s in &segments {
+                std::fs::remove_file(dir.path().join(s.file_name())).unwrap();
+            }
+        }
     }
 
     #[test]

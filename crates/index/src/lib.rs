@@ -3,7 +3,8 @@
 //!
 //! An index directory holds segment files (`seg-*.lks`, entries sorted by
 //! (bucket, tag) with each record's data-class bitset), breach metadata files
-//! (`meta-*.lkm`, opaque bytes) and one `MANIFEST` naming the live ones.
+//! (`meta-*.lkm`, opaque bytes), per-breach counts of addresses per keyed
+//! domain (`dom-*.lkd`) and one `MANIFEST` naming the live ones.
 //! [`IndexWriter`] is the only writer (a lock file enforces it); it builds
 //! segments with an external sort in bounded memory ([`SegmentBuilder`]) and
 //! publishes a [`Transaction`] by renaming a new manifest into place.
@@ -19,6 +20,7 @@
 
 mod blob;
 mod builder;
+mod domains;
 mod entry;
 mod error;
 pub mod failpoint;
@@ -27,7 +29,8 @@ mod reader;
 mod segment;
 mod writer;
 
-pub use builder::{BuildStats, BuiltSegment, SegmentBuilder, MIN_MEMORY};
+pub use builder::{BuildStats, BuiltSegment, SegmentBuilder, MIN_MEMORY, NO_DOMAIN};
+pub use domains::DomainCounts;
 pub use entry::{ClassSet, Entry, Group, Key, BUCKET_BITS, RECORD_LEN, TAG_LEN, UNCOUNTED};
 pub use error::{IndexError, Result};
 pub use manifest::{

@@ -2,23 +2,29 @@
 //! segments. It is the single point of truth a reader starts from, replaced
 //! only by an atomic rename (see [`crate::writer`]).
 //!
-//! Text format version 1, one record per line, fields separated by one space:
+//! Text format, one record per line, fields separated by one space:
 //!
 //! ```text
-//! lekradar-manifest 1
+//! lekradar-manifest 2
 //! generation <u64>
 //! breach <name> <active|retired> <meta file or ->
+//! domains <breach name> <domain-counts file>
 //! segment <breach name> <segment file> <entries>
 //! end <CRC-32 of every byte before this line, 8 hex digits>
 //! ```
+//!
+//! Version 2 added the `domains` line; a manifest without one is written as
+//! version 1, so builds that predate it still read such an index.
 
 use std::path::Path;
 
 use crate::error::{corrupt, IndexError, Result};
 
 pub const MANIFEST_FILE: &str = "MANIFEST";
-/// The manifest format this build writes, and the newest it reads.
-pub const MANIFEST_FORMAT_VERSION: u32 = 1;
+/// The newest manifest format this build writes and reads.
+pub const MANIFEST_FORMAT_VERSION: u32 = 2;
+/// The format of a manifest without domain counts.
+const PLAIN_FORMAT_VERSION: u32 = 1;
 const HEAD: &str = "lekradar-manifest";
 
 /// One segment as the manifest lists it.
@@ -34,6 +40,8 @@ pub struct BreachRecord {
     pub name: String,
     pub retired: bool,
     pub meta_file: Option<String>,
+    /// Distinct addresses per keyed domain (see [`crate::DomainCounts`]).
+    pub domains_file: Option<String>,
     pub segments: Vec<SegmentRecord>,
 }
 
@@ -88,19 +96,27 @@ impl Manifest {
             b.meta_file
                 .as_deref()
                 .into_iter()
+                .chain(b.domains_file.as_deref())
                 .chain(b.segments.iter().map(|s| s.file_name.as_str()))
         })
     }
 
     pub fn encode(&self) -> String {
-        let mut out = format!(
-            "{HEAD} {MANIFEST_FORMAT_VERSION}\ngeneration {}\n",
-            self.generation
-        );
+        let version = if self.breaches.iter().any(|b| b.domains_file.is_some()) {
+            MANIFEST_FORMAT_VERSION
+        } else {
+            PLAIN_FORMAT_VERSION
+        };
+        let mut out = format!("{HEAD} {version}\ngeneration {}\n", self.generation);
         for b in &self.breaches {
             let state = if b.retired { "retired" } else { "active" };
             let meta = b.meta_file.as_deref().unwrap_or("-");
             out.push_str(&format!("breach {} {state} {meta}\n", b.name));
+        }
+        for b in &self.breaches {
+            if let Some(file) = &b.domains_file {
+                out.push_str(&format!("domains {} {file}\n", b.name));
+            }
         }
         for b in &self.breaches {
             for s in &b.segments {
@@ -139,7 +155,7 @@ impl Manifest {
                 .map_err(|_| bad("malformed version".into()))?,
             _ => return Err(bad("not a lekradar manifest".into())),
         };
-        if version != MANIFEST_FORMAT_VERSION {
+        if !(PLAIN_FORMAT_VERSION..=MANIFEST_FORMAT_VERSION).contains(&version) {
             return Err(IndexError::UnsupportedVersion {
                 path: path.to_owned(),
                 found: version,
@@ -176,8 +192,22 @@ impl Manifest {
                         name: name.to_string(),
                         retired,
                         meta_file,
+                        domains_file: None,
                         segments: Vec::new(),
                     });
+                }
+                ["domains", name, file] if version >= 2 => {
+                    if !is_managed_name(file, "dom-", ".lkd") {
+                        return Err(at("bad domain-counts file name"));
+                    }
+                    let breach = manifest
+                        .breaches
+                        .iter_mut()
+                        .find(|b| b.name == *name)
+                        .ok_or_else(|| at("domain counts of an unlisted breach"))?;
+                    if breach.domains_file.replace(file.to_string()).is_some() {
+                        return Err(at("domain counts listed twice"));
+                    }
                 }
                 ["segment", name, file, entries] => {
                     if !is_managed_name(file, "seg-", ".lks") {
@@ -217,6 +247,7 @@ mod tests {
                     name: "Alpha".into(),
                     retired: false,
                     meta_file: Some(format!("meta-{:032x}.lkm", 1)),
+                    domains_file: Some(format!("dom-{:032x}.lkd", 4)),
                     segments: vec![
                         SegmentRecord {
                             file_name: format!("seg-{:032x}.lks", 2),
@@ -232,6 +263,7 @@ mod tests {
                     name: "beta.2".into(),
                     retired: true,
                     meta_file: None,
+                    domains_file: None,
                     segments: vec![],
                 },
             ],
@@ -243,6 +275,19 @@ mod tests {
         let m = sample();
         let p = Path::new("MANIFEST");
         assert_eq!(Manifest::decode(p, m.encode().as_bytes()).unwrap(), m);
+    }
+
+    #[test]
+    fn without_domain_counts_it_is_written_as_version_1() {
+        let mut m = sample();
+        assert!(m.encode().starts_with("lekradar-manifest 2\n"));
+        m.breaches[0].domains_file = None;
+        let text = m.encode();
+        assert!(text.starts_with("lekradar-manifest 1\n"), "{text}");
+        assert_eq!(
+            Manifest::decode(Path::new("MANIFEST"), text.as_bytes()).unwrap(),
+            m
+        );
     }
 
     #[test]

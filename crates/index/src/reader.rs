@@ -11,6 +11,7 @@ use std::time::SystemTime;
 use arc_swap::ArcSwap;
 
 use crate::blob;
+use crate::domains::DomainCounts;
 use crate::entry::{ClassSet, Entry, Key, BUCKET_BITS};
 use crate::error::{IndexError, Result};
 use crate::manifest::MANIFEST_FILE;
@@ -26,6 +27,7 @@ pub struct BreachView {
     name: String,
     retired: bool,
     metadata: Option<Vec<u8>>,
+    domains: Option<(String, Arc<DomainCounts>)>,
     segments: Vec<Arc<Segment>>,
 }
 
@@ -41,6 +43,13 @@ impl BreachView {
     /// The metadata bytes last published for this breach.
     pub fn metadata(&self) -> Option<&[u8]> {
         self.metadata.as_deref()
+    }
+
+    /// Distinct addresses per keyed domain, as ingest counted them (empty
+    /// for a breach ingested before domains were counted, or retired).
+    pub fn domain_counts(&self) -> &DomainCounts {
+        static EMPTY: DomainCounts = DomainCounts::EMPTY;
+        self.domains.as_ref().map_or(&EMPTY, |(_, c)| c)
     }
 
     pub fn segments(&self) -> &[Arc<Segment>] {
@@ -208,10 +217,29 @@ impl IndexReader {
             .flat_map(|b| b.segments.iter())
             .filter_map(|s| Some((s.path().file_name()?.to_str()?, s)))
             .collect();
+        let counted: HashMap<&str, &Arc<DomainCounts>> = previous
+            .breaches
+            .iter()
+            .filter_map(|b| b.domains.as_ref())
+            .map(|(file, c)| (file.as_str(), c))
+            .collect();
         let mut breaches = Vec::with_capacity(manifest.breaches.len());
         for b in &manifest.breaches {
             let metadata = match &b.meta_file {
                 Some(file) => Some(blob::read(&self.dir.join(file))?),
+                None => None,
+            };
+            let domains = match &b.domains_file {
+                Some(file) => {
+                    let counts = match counted.get(file.as_str()) {
+                        Some(c) => Arc::clone(c),
+                        None => {
+                            let path = self.dir.join(file);
+                            Arc::new(DomainCounts::decode(&path, &blob::read(&path)?)?)
+                        }
+                    };
+                    Some((file.clone(), counts))
+                }
                 None => None,
             };
             let mut segments = Vec::with_capacity(b.segments.len());
@@ -232,6 +260,7 @@ impl IndexReader {
                 name: b.name.clone(),
                 retired: b.retired,
                 metadata,
+                domains,
                 segments,
             });
         }

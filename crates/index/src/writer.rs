@@ -3,7 +3,7 @@
 //!
 //! Publishing a [`Transaction`] (every step is a crash point in tests):
 //! 1. segments were already written and fsynced by a [`SegmentBuilder`];
-//! 2. new metadata files are written and fsynced;
+//! 2. new metadata and domain-count files are written and fsynced;
 //! 3. the directory is fsynced, so the new files' names are durable;
 //! 4. the new manifest goes to `MANIFEST.tmp`, which is fsynced;
 //! 5. `MANIFEST.tmp` is renamed over `MANIFEST` — the commit point — and the
@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 
 use crate::blob;
 use crate::builder::{BuiltSegment, SegmentBuilder};
+use crate::domains::DomainCounts;
 use crate::error::{IndexError, IoContext, Result};
 use crate::failpoint;
 use crate::manifest::{
@@ -40,6 +41,7 @@ pub struct Transaction {
 #[derive(Debug)]
 enum Op {
     SetMetadata(String, Vec<u8>),
+    SetDomainCounts(String, DomainCounts),
     AddSegments(String, Vec<BuiltSegment>),
     Retire(String),
 }
@@ -52,6 +54,14 @@ impl Transaction {
     /// Creates the breach if needed and replaces its metadata.
     pub fn set_metadata(&mut self, breach: &str, metadata: Vec<u8>) -> &mut Self {
         self.ops.push(Op::SetMetadata(breach.to_owned(), metadata));
+        self
+    }
+
+    /// Replaces a breach's distinct addresses per keyed domain (created if
+    /// needed); the caller merges them with what the breach held before.
+    pub fn set_domain_counts(&mut self, breach: &str, counts: DomainCounts) -> &mut Self {
+        self.ops
+            .push(Op::SetDomainCounts(breach.to_owned(), counts));
         self
     }
 
@@ -143,6 +153,19 @@ impl IndexWriter {
                     breach_mut(&mut next, &name)?.meta_file = Some(file.clone());
                     new_meta.push((file, bytes));
                 }
+                Op::SetDomainCounts(name, counts) => {
+                    let breach = breach_mut(&mut next, &name)?;
+                    if breach.retired {
+                        return Err(IndexError::RetiredBreach { name });
+                    }
+                    if counts.is_empty() {
+                        breach.domains_file = None;
+                    } else {
+                        let file = blob::new_domains_name();
+                        breach.domains_file = Some(file.clone());
+                        new_meta.push((file, counts.encode()));
+                    }
+                }
                 Op::AddSegments(name, segments) => {
                     let breach = breach_mut(&mut next, &name)?;
                     // A retired breach lost its segments: new entries would
@@ -173,6 +196,7 @@ impl IndexWriter {
                         .ok_or(IndexError::UnknownBreach { name })?;
                     breach.retired = true;
                     breach.segments.clear();
+                    breach.domains_file = None;
                 }
             }
         }
@@ -219,7 +243,8 @@ impl IndexWriter {
             let garbage = name == MANIFEST_TMP
                 || is_managed_name(name, "run-", ".tmp")
                 || ((is_managed_name(name, "seg-", ".lks")
-                    || is_managed_name(name, "meta-", ".lkm"))
+                    || is_managed_name(name, "meta-", ".lkm")
+                    || is_managed_name(name, "dom-", ".lkd"))
                     && !live.contains(name));
             if garbage {
                 match std::fs::remove_file(item.path()) {
@@ -250,6 +275,7 @@ fn breach_mut<'m>(manifest: &'m mut Manifest, name: &str) -> Result<&'m mut Brea
                 name: name.to_owned(),
                 retired: false,
                 meta_file: None,
+                domains_file: None,
                 segments: Vec::new(),
             });
             manifest.breaches.len() - 1

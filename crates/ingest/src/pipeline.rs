@@ -5,14 +5,15 @@
 //! transaction. Statistics count distinct identifiers new to the breach.
 //! Nothing of the dump is written in the clear.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use lekradar_breach::{BreachMetadata, NaiveDate, SourceFile, Utc};
-use lekradar_check::filing;
+use lekradar_check::{filing, DomainKeyer};
 use lekradar_index::{
-    ClassSet, Group, IndexReader, IndexWriter, SegmentBuilder, Snapshot, Transaction, UNCOUNTED,
+    ClassSet, DomainCounts, Group, IndexReader, IndexWriter, SegmentBuilder, Snapshot, Transaction,
+    NO_DOMAIN, UNCOUNTED,
 };
 use lekradar_normalize::{Identifier, Region};
 use lekradar_prf::ServerKey;
@@ -27,6 +28,12 @@ use crate::source::SourceError;
 const BATCH: usize = 4096;
 /// Batches read ahead of the keying thread.
 const BATCHES_AHEAD: usize = 4;
+/// Bytes of memory one distinct email domain costs a run, at most (its name
+/// and number in a hash map, its keyed hash): a run counts addresses for up
+/// to `--memory / DOMAIN_BYTES` domains (8 Mi at the default 512 MiB);
+/// addresses at further domains are indexed as always but not counted per
+/// domain, and the report says so.
+const DOMAIN_BYTES: usize = 64;
 
 /// Why an ingest stopped.
 #[derive(Debug, thiserror::Error)]
@@ -124,6 +131,12 @@ pub struct IngestReport {
     pub new_phones_by_country: BTreeMap<String, u64>,
     /// Index entries written (identifiers met twice in this run merged).
     pub entries_written: u64,
+    /// Domains at which the breach gained addresses (counted per keyed
+    /// domain, for organisations that prove they hold one).
+    pub new_domains: usize,
+    /// Addresses not counted per domain: the run met more domains than its
+    /// memory budget counts (`--memory` / 64 bytes).
+    pub domains_uncounted: u64,
 }
 
 /// What happened to one file, or one member of an archive (counts are
@@ -219,7 +232,14 @@ pub fn ingest(
     } else {
         Some(writer.segment_builder(config.memory)?)
     };
-    let mut groups = Groups::default();
+    let mut counting = Counting {
+        groups: Groups::default(),
+        domains: Domains::new(
+            DomainKeyer::new(key),
+            breach,
+            (config.memory / DOMAIN_BYTES).max(1 << 16),
+        ),
+    };
     let (files, built) = std::thread::scope(|scope| {
         let (sender, receiver) = sync_channel::<Vec<Pending>>(BATCHES_AHEAD);
         let keying = builder.map(|builder| {
@@ -231,7 +251,7 @@ pub fn ingest(
             config,
             &regions,
             &mut meta,
-            &mut groups,
+            &mut counting,
             keying.as_ref().map(|_| &sender),
             progress,
         );
@@ -255,6 +275,7 @@ pub fn ingest(
     }
     let (segments, stats) = builder.finish()?;
     report.entries_written = stats.written;
+    let Counting { groups, domains } = counting;
     for (group, label) in groups.labels.iter().enumerate() {
         let n = stats.distinct(group as Group);
         report.new_identifiers += n;
@@ -268,6 +289,19 @@ pub fn ingest(
             }
         }
     }
+    let new_counts = DomainCounts::from_pairs(
+        stats
+            .per_domain
+            .iter()
+            .enumerate()
+            .filter_map(|(id, &n)| Some((*domains.keys.get(id)?, n))),
+    );
+    report.new_domains = new_counts.len();
+    report.domains_uncounted = domains.uncounted;
+    let held = snapshot
+        .breach(breach)
+        .map(|b| b.domain_counts().clone())
+        .unwrap_or_default();
     for file in report.files.iter().filter(|f| !f.already_ingested) {
         meta.sources.push(SourceFile {
             fingerprint: file.fingerprint.clone(),
@@ -297,6 +331,9 @@ pub fn ingest(
     let mut tx = Transaction::new();
     tx.set_metadata(breach, meta.encode())
         .add_segments(breach, segments);
+    if !new_counts.is_empty() {
+        tx.set_domain_counts(breach, held.merged(&new_counts));
+    }
     writer.commit(tx)?;
     Ok(report)
 }
@@ -306,6 +343,62 @@ struct Pending {
     id: Identifier,
     classes: ClassSet,
     group: Group,
+    /// The number [`Domains`] gave the address's domain; [`NO_DOMAIN`].
+    domain: u32,
+}
+
+/// The email domains of one run, numbered in the order met, each with its
+/// keyed hash in the breach; the names stay in memory only.
+struct Domains<'b> {
+    keyer: DomainKeyer,
+    breach: &'b str,
+    ids: HashMap<Box<str>, u32>,
+    /// Keyed hash per number.
+    keys: Vec<u64>,
+    /// Domains numbered at most.
+    max: usize,
+    /// Addresses met at further domains.
+    uncounted: u64,
+}
+
+impl<'b> Domains<'b> {
+    fn new(keyer: DomainKeyer, breach: &'b str, max: usize) -> Domains<'b> {
+        Domains {
+            keyer,
+            breach,
+            ids: HashMap::new(),
+            keys: Vec::new(),
+            max: max.min(NO_DOMAIN as usize),
+            uncounted: 0,
+        }
+    }
+
+    fn of(&mut self, id: &Identifier) -> u32 {
+        let Identifier::Email(address) = id else {
+            return NO_DOMAIN;
+        };
+        let domain = address.domain();
+        if let Some(&n) = self.ids.get(domain) {
+            return n;
+        }
+        match u32::try_from(self.keys.len()) {
+            Ok(n) if self.keys.len() < self.max => {
+                self.keys.push(self.keyer.key(self.breach, domain));
+                self.ids.insert(domain.into(), n);
+                n
+            }
+            _ => {
+                self.uncounted += 1;
+                NO_DOMAIN
+            }
+        }
+    }
+}
+
+/// How the identifiers of a run are counted: per group and per domain.
+struct Counting<'b> {
+    groups: Groups,
+    domains: Domains<'b>,
 }
 
 /// Counting groups of identifiers: group 0 holds email addresses, the others
@@ -362,17 +455,21 @@ fn key_batches(
                 let filed = filing(key, &p.id)?;
                 let (k, pad) = filed.in_breach(breach);
                 Ok(match existing.and_then(|b| filed.records_in(b)) {
-                    None => Some((k, p.classes, pad, p.group)),
+                    None => Some((k, p.classes, pad, p.group, p.domain)),
                     // Nothing new about this person: the breach stays as it is.
                     Some((held, _)) if p.classes & !held == 0 => None,
-                    Some((_, entries)) => {
-                        Some((k, p.classes, filed.pad_in(breach, entries), UNCOUNTED))
-                    }
+                    Some((_, entries)) => Some((
+                        k,
+                        p.classes,
+                        filed.pad_in(breach, entries),
+                        UNCOUNTED,
+                        p.domain,
+                    )),
                 })
             })
             .collect::<Result<_, lekradar_check::CheckError>>()?;
-        for (k, classes, pad, group) in keyed.into_iter().flatten() {
-            builder.push_sealed(k, classes, pad, group)?;
+        for (k, classes, pad, group, domain) in keyed.into_iter().flatten() {
+            builder.push_sealed_in_domain(k, classes, pad, group, domain)?;
         }
     }
     Ok(builder)
@@ -385,7 +482,7 @@ fn read_files(
     config: &IngestConfig,
     regions: &[Region],
     meta: &mut BreachMetadata,
-    groups: &mut Groups,
+    counting: &mut Counting<'_>,
     keying: Option<&SyncSender<Vec<Pending>>>,
     progress: ProgressFn<'_>,
 ) -> Result<Vec<FileReport>, IngestError> {
@@ -412,8 +509,14 @@ fn read_files(
         };
         let got = read_path(&path, &mut reading, &mut |id, classes| {
             if keying.is_some() {
-                let group = groups.of(&id);
-                batch.push(Pending { id, classes, group });
+                let group = counting.groups.of(&id);
+                let domain = counting.domains.of(&id);
+                batch.push(Pending {
+                    id,
+                    classes,
+                    group,
+                    domain,
+                });
                 if batch.len() >= BATCH {
                     send(&mut batch)?;
                 }

@@ -576,7 +576,10 @@ fn organisations_sign_in_by_mail_prove_domains_by_dns_and_mail_and_keep_to_thems
          jan@acme.test,,Leaked One,NL91ABNA0417164300\n\
          piet@sub.acme.test,,Leaked Two,NL91ABNA0417164301\n\
          ,+31612345678,Leaked Three,\n\
-         filler@example.org,,Leaked Four,\n",
+         filler@example.org,,Leaked Four,\n\
+         former@acme.test,,Left Last Year,\n\
+         Shared@ACME.test,,Shared Box,\n\
+         jan@acme.test,,Leaked One Again,\n",
     )
     .unwrap();
     let add = support::lekradar(
@@ -699,6 +702,34 @@ fn organisations_sign_in_by_mail_prove_domains_by_dns_and_mail_and_keep_to_thems
         breach_line.contains("/breaches/AcmeLeak/staff-message.txt"),
         "{breach_line}"
     );
+    // Per proved domain and breach, the addresses the breach holds beyond
+    // the list (counted at ingest: jan, former and shared at acme.test,
+    // jan once though listed twice); none at a domain of someone else's.
+    let domain_line = |body: &str, domain: &str| -> Option<String> {
+        body.split("<tr class=\"domain-line\">")
+            .skip(1)
+            .map(|r| r.split("</tr>").next().unwrap_or_default().to_owned())
+            .find(|r| r.contains(&format!("<td>{domain}</td>")))
+    };
+    let domain_lines = |body: &str, domain: &str| -> Vec<String> {
+        body.split("<tr class=\"domain-line\">")
+            .skip(1)
+            .map(|r| r.split("</tr>").next().unwrap_or_default().to_owned())
+            .filter(|r| r.contains(&format!("<td>{domain}</td>")))
+            .collect()
+    };
+    let at_zone = domain_line(&report.body, ZONE).unwrap_or_else(|| panic!("{}", report.body));
+    assert!(
+        at_zone.contains("Acme supplier leak") && at_zone.contains(">3<"),
+        "{at_zone}"
+    );
+    let at_sub = domain_line(&report.body, "sub.acme.test").unwrap();
+    assert!(at_sub.contains(">1<"), "{at_sub}");
+    assert!(
+        domain_line(&report.body, "example.org").is_none(),
+        "{}",
+        report.body
+    );
     // A breach published after the upload reaches the report through the
     // matching of the new index generation.
     let later = dir.path().join("later.csv");
@@ -734,6 +765,34 @@ fn organisations_sign_in_by_mail_prove_domains_by_dns_and_mail_and_keep_to_thems
             .split("<tr class=\"person\">")
             .find(|row| row.contains("Clean Person"))
             .is_some_and(|row| row.contains("A later leak"))
+    });
+    // A second file into a breach adds only the addresses it did not hold;
+    // each breach counts on its own.
+    let more = dir.path().join("more.csv");
+    std::fs::write(
+        &more,
+        "email,name\nformer@acme.test,Again\nnew.hire@acme.test,New Hire\n",
+    )
+    .unwrap();
+    let ing = support::lekradar(
+        &data,
+        &["ingest", "--breach", "AcmeLeak", more.to_str().unwrap()],
+    );
+    assert!(ing.status.success(), "{}", support::stderr(&ing));
+    assert!(
+        support::stdout(&ing)
+            .contains("counted per domain (keyed, for organisations' reports): 1 domains"),
+        "{}",
+        support::stdout(&ing)
+    );
+    std::fs::remove_file(&more).unwrap();
+    wait_until("the second file's address is counted", || {
+        let lines = domain_lines(&owner.get(&format!("{org_path}/report")).body, ZONE);
+        lines.len() == 2
+            && lines[0].contains("Acme supplier leak")
+            && lines[0].contains(">4<")
+            && lines[1].contains("A later leak")
+            && lines[1].contains(">1<")
     });
     // The HIBP domain API, with an API key of the organisation, through
     // the npm `hibp` client unchanged.
@@ -868,6 +927,12 @@ fn organisations_sign_in_by_mail_prove_domains_by_dns_and_mail_and_keep_to_thems
         "{jan}"
     );
     assert!(!jan.contains("Acme supplier leak"), "{jan}");
+    assert!(
+        domain_line(&report.body, ZONE).is_none(),
+        "a lapsed domain's counts are not shown: {}",
+        report.body
+    );
+    assert!(domain_line(&report.body, "sub.acme.test").is_some());
     let piet = report
         .body
         .split("<tr class=\"person\">")
@@ -1115,6 +1180,10 @@ fn organisations_sign_in_by_mail_prove_domains_by_dns_and_mail_and_keep_to_thems
             "Piet Pieters",
             "+31612345678",
             "clean@acme.test",
+            "former@acme.test",
+            "shared@acme.test",
+            "Shared@ACME.test",
+            "new.hire@acme.test",
         ],
     );
 }

@@ -140,6 +140,8 @@ struct Shared {
     /// Salt of the address names in shared budgets, derived from the server
     /// key so that every server holding it computes the same names.
     budget_salt: [u8; 32],
+    /// Keys email domains for the per-domain counts of organisations' reports.
+    domain_keyer: lekradar_check::DomainKeyer,
 }
 
 /// API key lookups by SHA-256 of the secret: the answer and when it was fetched.
@@ -165,6 +167,7 @@ impl Service {
         metrics.observe_catalogue(&catalogue);
         Service(Arc::new(Shared {
             memory_budgets: MemoryBudgets::new(&config.rates),
+            domain_keyer: lekradar_check::DomainKeyer::new(&key),
             config,
             index,
             key,

@@ -255,6 +255,29 @@ impl Service {
         orgs.tell(&news, classes).await
     }
 
+    /// How many email addresses at `domain` (canonical) each breach holds,
+    /// whoever's they are, as ingest counted them per keyed domain; the
+    /// breaches an organisation's people are matched in only (sensitive
+    /// ones and those alerts leave out are left out), most addresses first.
+    /// For the reports of an organisation that proved it holds `domain`.
+    pub fn domain_exposure(&self, domain: &str) -> Vec<(Arc<lekradar_catalogue::Breach>, u64)> {
+        let (snapshot, catalogue) = self.snapshot();
+        let mut out: Vec<_> =
+            lekradar_check::domain_counts(&self.0.domain_keyer, &snapshot, domain)
+                .into_iter()
+                .filter_map(|(view, n)| {
+                    let breach = catalogue.of_index(view.name())?;
+                    (!breach.meta.is_sensitive && crate::alerts::alertable(breach))
+                        .then(|| (Arc::clone(breach), n))
+                })
+                .collect();
+        out.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then_with(|| a.0.meta.name.cmp(&b.0.meta.name))
+        });
+        out
+    }
+
     /// The catalogue's breach `name`, for reports.
     pub fn breach_named(&self, name: &str) -> Option<Arc<lekradar_catalogue::Breach>> {
         let (_, catalogue) = self.snapshot();

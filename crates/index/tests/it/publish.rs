@@ -1,8 +1,10 @@
 //! Building, publishing, reading and retiring, as the ingest and the server use them.
 
 use lekradar_index::{
-    Group, IndexError, IndexReader, IndexWriter, Transaction, MIN_MEMORY, UNCOUNTED,
+    DomainCounts, Group, IndexError, IndexReader, IndexWriter, Transaction, MIN_MEMORY, UNCOUNTED,
 };
+
+use std::path::Path;
 
 use crate::{classes, files, key, publish_breach};
 
@@ -293,4 +295,107 @@ fn a_retired_breach_takes_no_new_segments() {
     let snapshot = IndexReader::open(dir.path()).unwrap().snapshot();
     assert!(snapshot.breach("Old").unwrap().is_retired());
     assert!(snapshot.breach("Old").unwrap().segments().is_empty());
+}
+
+#[test]
+fn domain_counts_are_published_replaced_kept_across_reloads_and_leave_with_retirement() {
+    let dir = tempfile::tempdir().unwrap();
+    publish_breach(dir.path(), "Counted", 10, MIN_MEMORY);
+    let reader = IndexReader::open(dir.path()).unwrap();
+    assert!(reader
+        .snapshot()
+        .breach("Counted")
+        .unwrap()
+        .domain_counts()
+        .is_empty());
+
+    let mut writer = IndexWriter::open(dir.path()).unwrap();
+    let mut tx = Transaction::new();
+    tx.set_domain_counts("Counted", DomainCounts::from_pairs([(7, 3), (1, 2)]));
+    writer.commit(tx).unwrap();
+    assert!(reader.reload().unwrap());
+    let snap = reader.snapshot();
+    let counts = snap.breach("Counted").unwrap().domain_counts();
+    assert_eq!((counts.get(7), counts.get(1), counts.get(2)), (3, 2, 0));
+    let manifest = std::fs::read_to_string(dir.path().join("MANIFEST")).unwrap();
+    assert!(manifest.starts_with("lekradar-manifest 2\n"), "{manifest}");
+
+    // Another change keeps the counts; replacing them drops the old file.
+    drop(writer);
+    publish_breach(dir.path(), "Other", 5, MIN_MEMORY);
+    reader.reload().unwrap();
+    let dom_files = |d: &Path| {
+        files(d)
+            .into_iter()
+            .filter(|f| f.starts_with("dom-"))
+            .count()
+    };
+    assert_eq!(
+        reader
+            .snapshot()
+            .breach("Counted")
+            .unwrap()
+            .domain_counts()
+            .get(7),
+        3
+    );
+    let mut writer = IndexWriter::open(dir.path()).unwrap();
+    let mut tx = Transaction::new();
+    tx.set_domain_counts(
+        "Counted",
+        counts.merged(&DomainCounts::from_pairs([(7, 1)])),
+    );
+    writer.commit(tx).unwrap();
+    reader.reload().unwrap();
+    assert_eq!(
+        reader
+            .snapshot()
+            .breach("Counted")
+            .unwrap()
+            .domain_counts()
+            .get(7),
+        4
+    );
+    assert_eq!(dom_files(dir.path()), 1);
+
+    // Retired: the counts leave with the segments, and none can be set.
+    let mut tx = Transaction::new();
+    tx.retire("Counted");
+    writer.commit(tx).unwrap();
+    reader.reload().unwrap();
+    assert!(reader
+        .snapshot()
+        .breach("Counted")
+        .unwrap()
+        .domain_counts()
+        .is_empty());
+    assert_eq!(dom_files(dir.path()), 0);
+    let mut tx = Transaction::new();
+    tx.set_domain_counts("Counted", DomainCounts::from_pairs([(7, 1)]));
+    assert!(matches!(
+        writer.commit(tx),
+        Err(IndexError::RetiredBreach { .. })
+    ));
+}
+
+#[test]
+fn a_damaged_domain_counts_file_is_reported_with_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    publish_breach(dir.path(), "Counted", 10, MIN_MEMORY);
+    let mut writer = IndexWriter::open(dir.path()).unwrap();
+    let mut tx = Transaction::new();
+    tx.set_domain_counts("Counted", DomainCounts::from_pairs([(7, 3)]));
+    writer.commit(tx).unwrap();
+    drop(writer);
+    let name = files(dir.path())
+        .into_iter()
+        .find(|f| f.starts_with("dom-"))
+        .unwrap();
+    let path = dir.path().join(&name);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(&path, bytes).unwrap();
+    let err = IndexReader::open(dir.path()).unwrap_err();
+    assert!(err.to_string().contains(&name), "{err}");
 }

@@ -297,4 +297,16 @@ fn print_run_report(breach: &str, r: &IngestReport) {
         "  new phone numbers by country calling code: {}",
         by(&r.new_phones_by_country)
     );
+    if r.new_emails > 0 {
+        println!(
+            "  email addresses counted per domain (keyed, for organisations' reports): {} domains",
+            r.new_domains
+        );
+    }
+    if r.domains_uncounted > 0 {
+        println!(
+            "  warning: {} addresses were met at more domains than --memory lets a run count; they are indexed but not counted per domain (raise --memory to count them)",
+            r.domains_uncounted
+        );
+    }
 }

@@ -346,6 +346,17 @@ struct ReportPage<'a> {
     /// Everybody listed, not only the people in a breach.
     all: bool,
     next: Option<String>,
+    /// The organisation has a proved domain.
+    proved: bool,
+    domains: Vec<DomainLine>,
+}
+
+/// Addresses at one proved domain in one breach, counted at ingest.
+struct DomainLine {
+    domain: String,
+    name: String,
+    title: String,
+    addresses: String,
 }
 
 struct BreachLine {
@@ -398,11 +409,12 @@ pub async fn report(
     let fetched = async {
         let summary = signed.orgs.watch_summary(&member).await?;
         let people = signed.orgs.watch_page(&member, q.after, PAGE, !all).await?;
+        let proved = signed.orgs.verified_domains(&member).await?;
         signed.orgs.record(&member, "report.viewed", "").await?;
-        Ok::<_, lekradar_orgs::OrgError>((summary, people))
+        Ok::<_, lekradar_orgs::OrgError>((summary, people, proved))
     }
     .await;
-    let (summary, people) = match fetched {
+    let (summary, people, proved) = match fetched {
         Ok(f) => f,
         Err(e) => {
             let (status, text) = explain(&tr, &e);
@@ -410,6 +422,21 @@ pub async fn report(
         }
     };
     let class = |c: &str| tr.class(c);
+    let domains: Vec<DomainLine> = proved
+        .iter()
+        .flat_map(|domain| {
+            state
+                .service
+                .domain_exposure(domain)
+                .into_iter()
+                .map(|(breach, n)| DomainLine {
+                    domain: domain.clone(),
+                    name: breach.meta.name.clone(),
+                    title: breach.meta.title.clone(),
+                    addresses: tr.count(n),
+                })
+        })
+        .collect();
     let breaches: Vec<BreachLine> = summary
         .breaches
         .iter()
@@ -454,6 +481,8 @@ pub async fn report(
         exposed: summary.exposed,
         all,
         next,
+        proved: !proved.is_empty(),
+        domains,
         people: people
             .into_iter()
             .map(|w| PersonLine {
