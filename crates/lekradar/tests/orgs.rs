@@ -878,11 +878,15 @@ fn organisations_sign_in_by_mail_prove_domains_by_dns_and_mail_and_keep_to_thems
         csv.body
     );
 
-    // A list too long for the request's time is kept whole all the same.
+    // A list too long for the request's time is kept whole all the same,
+    // and matched in the background: a former colleague in it is found.
     let bulk = dir.path().join("bulk.csv");
     let mut text = String::from("email,staff\n");
     for i in 0..25_000 {
         text.push_str(&format!("bulk{i}@acme.test,B{i}\n"));
+        if i == 12_345 {
+            text.push_str("former@acme.test,Former Colleague\n");
+        }
     }
     std::fs::write(&bulk, text).unwrap();
     let long = owner.upload(&org_path, &format!("{org_path}/watchlist/upload"), &bulk);
@@ -892,7 +896,15 @@ fn organisations_sign_in_by_mail_prove_domains_by_dns_and_mail_and_keep_to_thems
         assert!(long.body.contains("still being added"), "{}", long.body);
     }
     wait_until("the long list is kept whole", || {
-        owner.get(&org_path).body.contains("in a breach: 25004 /")
+        owner.get(&org_path).body.contains("in a breach: 25005 /")
+    });
+    wait_until("the long list is matched", || {
+        let r = owner.get(&format!("{org_path}/report"));
+        !r.body.contains("class=\"matching\"")
+            && r.body
+                .split("<tr class=\"person\">")
+                .find(|row| row.contains("Former Colleague"))
+                .is_some_and(|row| row.contains("Acme supplier leak"))
     });
 
     // The periodic re-check: a changed record lapses the domain, the right

@@ -349,6 +349,28 @@ pub struct KeyedEntry {
     pub bucket: u32,
     /// (breach, its data classes in this person's record, joined by ", ").
     pub hits: Vec<(String, String)>,
+    /// `hits` were looked up; otherwise the entry is stored awaiting its
+    /// matching by a [`MATCH_WATCH_KIND`] job.
+    pub matched: bool,
+}
+
+/// The job matching entries stored before they were matched (a large
+/// upload), enqueued in the transaction that stores them; payload:
+/// [`MatchWatch`] as JSON. The service handles it (it holds the index).
+pub const MATCH_WATCH_KIND: &str = "orgs.match-watch";
+
+/// Which entries one [`MATCH_WATCH_KIND`] job matches.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct MatchWatch {
+    pub org: i64,
+    pub ids: Vec<i64>,
+}
+
+impl MatchWatch {
+    /// A job's payload read back.
+    pub fn decode(payload: &[u8]) -> Result<MatchWatch, String> {
+        serde_json::from_slice(payload).map_err(|e| format!("malformed payload: {e}"))
+    }
 }
 
 /// What checking entries against the organisation's rules left.
@@ -408,6 +430,8 @@ pub struct SubscribedDomain {
 pub struct WatchSummary {
     pub total: usize,
     pub exposed: usize,
+    /// Entries stored but not matched yet (a large upload being matched).
+    pub awaiting: usize,
     /// (breach, people shown in it, the union of their data classes).
     pub breaches: Vec<(String, usize, Vec<String>)>,
 }
@@ -1508,6 +1532,7 @@ impl Orgs {
                     domain,
                     entry: self.0.mail.key.seal(b"org-watch", plain.as_bytes()),
                     hits: k.hits,
+                    awaiting_match: !k.matched,
                 }
             })
             .collect();
@@ -1533,9 +1558,13 @@ impl Orgs {
                     Box::pin(async move {
                         let (mut added, mut updated) = (0, 0);
                         let mut new_phones = Vec::new();
+                        let mut to_match = Vec::new();
                         db::bump_watch_version(c, org).await?;
                         for w in &chunk {
                             let (id, new) = db::put_watch(c, org, w, now).await?;
+                            if w.awaiting_match {
+                                to_match.push(id);
+                            }
                             if new {
                                 added += 1;
                                 if w.kind == WatchKind::Phone {
@@ -1544,6 +1573,18 @@ impl Orgs {
                             } else {
                                 updated += 1;
                             }
+                        }
+                        if !to_match.is_empty() {
+                            // In the same transaction: no entry waits without its job.
+                            let work = MatchWatch { org, ids: to_match };
+                            let payload = serde_json::to_vec(&work)
+                                .map_err(|e| StoreError::aborted(e.to_string()))?;
+                            lekradar_store::jobs::enqueue(
+                                c,
+                                &lekradar_store::jobs::NewJob::new(MATCH_WATCH_KIND, payload)
+                                    .max_attempts(10),
+                            )
+                            .await?;
                         }
                         if confirm {
                             for (id, entry) in new_phones {
@@ -1650,7 +1691,7 @@ impl Orgs {
             }
         }
         let rule = self.phone_rule();
-        let ((total, exposed), rows) = self
+        let ((total, exposed), rows, awaiting) = self
             .0
             .store
             .run(move |c| {
@@ -1658,6 +1699,7 @@ impl Orgs {
                     Ok((
                         db::watch_counts(c, org, rule).await?,
                         db::watch_breach_counts(c, org, rule).await?,
+                        db::watch_awaiting(c, org).await?,
                     ))
                 })
             })
@@ -1682,6 +1724,7 @@ impl Orgs {
         let summary = Arc::new(WatchSummary {
             total: usize::try_from(total).unwrap_or(0),
             exposed: usize::try_from(exposed).unwrap_or(0),
+            awaiting: usize::try_from(awaiting).unwrap_or(0),
             breaches,
         });
         // Counted at `version` or later: a change meanwhile bumped it again

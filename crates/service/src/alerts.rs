@@ -1248,6 +1248,20 @@ impl Service {
                 Ok(())
             })
         });
+        let service = self.clone();
+        runner.handle(lekradar_orgs::MATCH_WATCH_KIND, move |job| {
+            let service = service.clone();
+            Box::pin(async move {
+                let work =
+                    lekradar_orgs::MatchWatch::decode(&job.payload).map_err(JobError::Permanent)?;
+                let n = service
+                    .match_stored_entries(work)
+                    .await
+                    .map_err(|e| JobError::Transient(e.to_string()))?;
+                tracing::debug!(entries = n, "stored watchlist entries matched");
+                Ok(())
+            })
+        });
         let store = self.0.store.clone();
         runner.every_in_cluster(
             "alerts.forget-unconfirmed",

@@ -25,6 +25,11 @@ use crate::Service;
 
 /// Watchlist entries read per step of matching.
 const PAGE: i64 = 20_000;
+/// Entries an addition matches before it answers; a larger one (an upload)
+/// is keyed and stored at once, and matched in the background by
+/// `orgs.match-watch` jobs (one per stored chunk), so that keying and
+/// storing are all the upload waits for.
+pub const INLINE_MATCH_MAX: usize = 1000;
 
 /// What adding to a watchlist did.
 #[derive(Debug, Default)]
@@ -72,11 +77,12 @@ pub fn matches_of(
     found
 }
 
-/// Keys and matches `entries` on up to `threads` threads.
+/// Keys `entries` on up to `threads` threads, and matches them against
+/// `snapshot` unless `matching` is `None` (they are then stored awaiting
+/// their matching job).
 fn key_and_match(
     key: &ServerKey,
-    snapshot: &Snapshot,
-    catalogue: &Catalogue,
+    matching: Option<(&Snapshot, &Catalogue)>,
     entries: Vec<ReadEntry>,
     threads: usize,
 ) -> Result<Vec<KeyedEntry>, lekradar_prf::PrfError> {
@@ -99,12 +105,17 @@ fn key_and_match(
                             let input = entry.identifier.prf_input();
                             let output = key.evaluate(&input)?;
                             let bucket = lekradar_prf::bucket(&input);
-                            let hits = matches_of(snapshot, catalogue, &output, bucket);
+                            let hits = matching
+                                .map(|(snapshot, catalogue)| {
+                                    matches_of(snapshot, catalogue, &output, bucket)
+                                })
+                                .unwrap_or_default();
                             Ok(KeyedEntry {
                                 entry,
                                 prf_output: output.to_vec(),
                                 bucket,
                                 hits,
+                                matched: matching.is_some(),
                             })
                         })
                         .collect::<Result<Vec<_>, lekradar_prf::PrfError>>()
@@ -137,8 +148,10 @@ impl Service {
         let service = self.clone();
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let to_key = accepted.entries;
+        let inline = to_key.len() <= INLINE_MATCH_MAX;
         let keyed = tokio::task::spawn_blocking(move || {
-            key_and_match(service.key(), &snapshot, &catalogue, to_key, threads)
+            let matching = inline.then_some((&*snapshot, &*catalogue));
+            key_and_match(service.key(), matching, to_key, threads)
         })
         .await
         .map_err(|e| {
@@ -154,6 +167,54 @@ impl Service {
             added,
             refused: accepted.refused,
         })
+    }
+
+    /// The `orgs.match-watch` job: matches entries an upload stored
+    /// unmatched against the current snapshot, and records their hits; the
+    /// same rule as an inline match (`matches_of`). Entries removed or
+    /// matched meanwhile are skipped, so a repeated job changes nothing.
+    pub(crate) async fn match_stored_entries(
+        &self,
+        work: lekradar_orgs::MatchWatch,
+    ) -> Result<usize, lekradar_store::StoreError> {
+        let (org, ids) = (work.org, work.ids);
+        let entries = self
+            .store()
+            .run(move |c| {
+                Box::pin(async move { lekradar_store::orgs::watch_to_match(c, org, &ids).await })
+            })
+            .await?;
+        if entries.is_empty() {
+            return Ok(0);
+        }
+        let (snapshot, catalogue) = self.snapshot();
+        let (matched, hits) = tokio::task::spawn_blocking(move || {
+            let mut hits = Vec::new();
+            let mut matched = Vec::with_capacity(entries.len());
+            for e in &entries {
+                matched.push(e.id);
+                let Ok(output) = <[u8; OUTPUT_LEN]>::try_from(e.prf_output.as_slice()) else {
+                    continue;
+                };
+                for (breach, classes) in matches_of(&snapshot, &catalogue, &output, e.bucket) {
+                    hits.push((e.id, breach, classes));
+                }
+            }
+            (matched, hits)
+        })
+        .await
+        .map_err(|_| {
+            lekradar_store::StoreError::aborted("matching stored entries did not finish")
+        })?;
+        let n = matched.len();
+        self.store()
+            .transaction(move |c| {
+                Box::pin(async move {
+                    lekradar_store::orgs::finish_matching(c, org, &matched, &hits).await
+                })
+            })
+            .await?;
+        Ok(n)
     }
 
     /// Matches every organisation's watchlist against the new segments

@@ -84,6 +84,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "org_phone_confirmation",
         sql: include_str!("../migrations/sqlite/0012_org_phone_confirmation.sql"),
     },
+    Migration {
+        version: 13,
+        name: "org_watch_matching",
+        sql: include_str!("../migrations/sqlite/0013_org_watch_matching.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -146,6 +151,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 12,
         name: "org_phone_confirmation",
         sql: include_str!("../migrations/postgres/0012_org_phone_confirmation.sql"),
+    },
+    Migration {
+        version: 13,
+        name: "org_watch_matching",
+        sql: include_str!("../migrations/postgres/0013_org_watch_matching.sql"),
     },
 ];
 

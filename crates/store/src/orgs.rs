@@ -889,6 +889,9 @@ pub struct NewWatch {
     pub entry: Vec<u8>,
     /// (breach, data classes) the index holds for it.
     pub hits: Vec<(String, String)>,
+    /// Not matched yet: `hits` is empty and its `orgs.match-watch` job
+    /// will record them (migration `0013_org_watch_matching`).
+    pub awaiting_match: bool,
 }
 
 /// A stored watchlist entry.
@@ -921,11 +924,12 @@ pub async fn put_watch(
     watch: &NewWatch,
     now_us: i64,
 ) -> Result<(i64, bool), StoreError> {
+    let awaiting = i64::from(watch.awaiting_match);
     let inserted: Option<i64> = query(
         c,
         "add a watch entry",
-        "INSERT INTO org_watch (org, kind, prf_output, bucket, domain, entry, created_at_us)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
+        "INSERT INTO org_watch (org, kind, prf_output, bucket, domain, entry, created_at_us, awaiting_match)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (org, prf_output) DO NOTHING RETURNING id",
         &[
             &org,
@@ -935,6 +939,7 @@ pub async fn put_watch(
             &watch.domain,
             &watch.entry,
             &now_us,
+            &awaiting,
         ],
         |r| r.get(0),
     )
@@ -946,8 +951,9 @@ pub async fn put_watch(
             let id: i64 = query(
                 c,
                 "update a watch entry",
-                "UPDATE org_watch SET entry = $3 WHERE org = $1 AND prf_output = $2 RETURNING id",
-                &[&org, &watch.prf_output, &watch.entry],
+                "UPDATE org_watch SET entry = $3, awaiting_match = $4
+                 WHERE org = $1 AND prf_output = $2 RETURNING id",
+                &[&org, &watch.prf_output, &watch.entry, &awaiting],
                 |r| r.get(0),
             )
             .await?
@@ -1295,6 +1301,90 @@ pub async fn add_watch_hits(
         bump_watch_version(c, org).await?;
     }
     Ok(added)
+}
+
+/// Of the entries `ids` of `org`, those still awaiting their first
+/// matching, as matching reads them (an entry removed meanwhile, or
+/// matched by another job, is left out).
+pub async fn watch_to_match(
+    c: &mut Conn<'_>,
+    org: i64,
+    ids: &[i64],
+) -> Result<Vec<crate::subscriptions::ActiveEntry>, StoreError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(200) {
+        let mut sql = String::from(
+            "SELECT id, bucket, prf_output FROM org_watch
+             WHERE org = $1 AND awaiting_match = 1 AND id IN (",
+        );
+        let mut params: Vec<&dyn crate::portable::Param> = Vec::with_capacity(1 + chunk.len());
+        params.push(&org);
+        for (i, id) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("${}", i + 2));
+            params.push(id);
+        }
+        sql.push_str(") ORDER BY id");
+        out.extend(
+            query(c, "read entries to match", &sql, &params, |r| {
+                let bucket: i64 = r.get(1)?;
+                Ok(crate::subscriptions::ActiveEntry {
+                    id: r.get(0)?,
+                    bucket: u32::try_from(bucket)
+                        .map_err(|_| StoreError::corrupt("a bucket out of range"))?,
+                    prf_output: r.get(2)?,
+                })
+            })
+            .await?,
+        );
+    }
+    Ok(out)
+}
+
+/// Records the first matching of `org`'s entries `matched` (hits as entry
+/// id, breach, data classes) and marks the watchlist changed.
+pub async fn finish_matching(
+    c: &mut Conn<'_>,
+    org: i64,
+    matched: &[i64],
+    hits: &[(i64, String, String)],
+) -> Result<(), StoreError> {
+    for (watch, breach, classes) in hits {
+        execute(
+            c,
+            "record a watch hit",
+            "INSERT INTO org_watch_hits (watch, breach, classes) VALUES ($1, $2, $3)
+             ON CONFLICT (watch, breach) DO NOTHING",
+            &[watch, breach, classes],
+        )
+        .await?;
+    }
+    for id in matched {
+        execute(
+            c,
+            "mark a watch entry matched",
+            "UPDATE org_watch SET awaiting_match = 0 WHERE id = $1 AND org = $2",
+            &[id, &org],
+        )
+        .await?;
+    }
+    bump_watch_version(c, org).await
+}
+
+/// How many of `org`'s entries await their first matching.
+pub async fn watch_awaiting(c: &mut Conn<'_>, org: i64) -> Result<i64, StoreError> {
+    Ok(query(
+        c,
+        "count entries awaiting matching",
+        "SELECT count(*) FROM org_watch WHERE org = $1 AND awaiting_match = 1",
+        &[&org],
+        |r| r.get(0),
+    )
+    .await?
+    .pop()
+    .unwrap_or(0))
 }
 
 // ---------------------------------------------------------------- API keys

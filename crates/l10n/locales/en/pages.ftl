@@ -392,6 +392,7 @@ org-report-only-exposed = Only the people in a breach
 org-report-everybody = Everybody on the watchlist
 org-report-next = Next people
 org-watch-still-working = Your list is long: it is still being added and keyed. Reload this page in a minute; the audit log will say how many were added.
+org-watch-matching = { $n } of them are still being matched against the breaches; the report fills in as they are.
 org-api-keys-title = API keys
 org-api-keys-intro = For the Have I Been Pwned domain API (breacheddomain, subscribeddomains, subscription/status) on this server's /api/v3: each key sees this organisation's proved domains only.
 org-api-key-name = Name

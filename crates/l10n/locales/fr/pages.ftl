@@ -392,6 +392,7 @@ org-report-only-exposed = Seulement les personnes dans une fuite
 org-report-everybody = Toute la liste de surveillance
 org-report-next = Personnes suivantes
 org-watch-still-working = Votre liste est longue : elle est encore en cours d'ajout. Rechargez cette page dans une minute ; le journal d'audit dira combien ont été ajoutés.
+org-watch-matching = { $n } d'entre elles sont encore en cours de comparaison avec les fuites ; le rapport se complète au fur et à mesure.
 org-api-keys-title = Clés d'API
 org-api-keys-intro = Pour l'API de domaine de Have I Been Pwned (breacheddomain, subscribeddomains, subscription/status) sur /api/v3 de ce serveur : chaque clé ne voit que les domaines prouvés de cette organisation.
 org-api-key-name = Nom

@@ -392,6 +392,7 @@ org-report-only-exposed = Alleen de mensen in een lek
 org-report-everybody = Iedereen op de bewakingslijst
 org-report-next = Volgende mensen
 org-watch-still-working = Je lijst is lang: ze wordt nog toegevoegd. Laad deze pagina over een minuut opnieuw; het auditlog zegt hoeveel er zijn toegevoegd.
+org-watch-matching = Van { $n } daarvan wordt nog nagegaan in welke lekken ze staan; het rapport vult zich zodra dat klaar is.
 org-api-keys-title = API-sleutels
 org-api-keys-intro = Voor de domein-API van Have I Been Pwned (breacheddomain, subscribeddomains, subscription/status) op /api/v3 van deze server: elke sleutel ziet alleen de bewezen domeinen van deze organisatie.
 org-api-key-name = Naam

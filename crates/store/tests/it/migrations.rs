@@ -131,10 +131,11 @@ store_test!(a_newer_database_is_refused, |db| async move {
 
 store_test!(the_shipped_migrations_are_applied, |db| async move {
     drop(db.open().await);
-    // This build ships ten: 0001_api_keys, 0002_rate_budgets, 0003_jobs,
+    // This build ships thirteen: 0001_api_keys, 0002_rate_budgets, 0003_jobs,
     // 0004_subscriptions, 0005_subscription_mail_to, 0006_jobs_partial_indexes,
-    // 0007_orgs, 0008_org_watchlists, 0009_org_api_keys, 0010_org_alerts.
-    assert_eq!(known_migrations(), 12);
+    // 0007_orgs, 0008_org_watchlists, 0009_org_api_keys, 0010_org_alerts,
+    // 0011_org_passkeys, 0012_org_phone_confirmation, 0013_org_watch_matching.
+    assert_eq!(known_migrations(), 13);
     for (version, name) in [
         (1, "api_keys"),
         (2, "rate_budgets"),
@@ -146,6 +147,9 @@ store_test!(the_shipped_migrations_are_applied, |db| async move {
         (8, "org_watchlists"),
         (9, "org_api_keys"),
         (10, "org_alerts"),
+        (11, "org_passkeys"),
+        (12, "org_phone_confirmation"),
+        (13, "org_watch_matching"),
     ] {
         assert_eq!(
             db.query_i64(&format!(

@@ -225,6 +225,7 @@ store_test!(
                             .iter()
                             .map(|(b, c)| (b.to_string(), c.to_string()))
                             .collect(),
+                        awaiting_match: false,
                     };
                     let leak = [("Leak", "Email addresses, Names")];
                     assert!(
@@ -295,6 +296,55 @@ store_test!(
 );
 
 store_test!(
+    entries_stored_unmatched_wait_for_their_matching_and_are_matched_once,
+    |db| async move {
+        let store = db.open().await;
+        let now = now_us();
+        store
+            .transaction(move |c| {
+                Box::pin(async move {
+                    let a = db::create_org(c, "pub-a", "Acme", now).await?;
+                    let b = db::create_org(c, "pub-b", "Bolt", now).await?;
+                    let watch = |n: u8| NewWatch {
+                        kind: WatchKind::Email,
+                        prf_output: vec![n; 64],
+                        bucket: i64::from(n),
+                        domain: Some("acme.test".into()),
+                        entry: vec![n; 30],
+                        hits: Vec::new(),
+                        awaiting_match: true,
+                    };
+                    let (one, _) = db::put_watch(c, a, &watch(1), now).await?;
+                    let (two, _) = db::put_watch(c, a, &watch(2), now).await?;
+                    let (theirs, _) = db::put_watch(c, b, &watch(3), now).await?;
+                    assert_eq!(db::watch_awaiting(c, a).await?, 2);
+                    // Only the organisation's own entries, only those awaiting.
+                    let to_match = db::watch_to_match(c, a, &[one, two, theirs]).await?;
+                    let ids: Vec<i64> = to_match.iter().map(|e| e.id).collect();
+                    assert_eq!(ids, vec![one, two]);
+                    assert_eq!((to_match[0].bucket, to_match[0].prf_output.len()), (1, 64));
+                    let version = db::watch_version(c, a).await?;
+                    let hits = vec![(one, "Leak".to_owned(), "Names".to_owned())];
+                    db::finish_matching(c, a, &ids, &hits).await?;
+                    assert_eq!(db::watch_awaiting(c, a).await?, 0);
+                    assert_eq!(db::watch_awaiting(c, b).await?, 1);
+                    assert!(db::watch_version(c, a).await? > version, "reports recount");
+                    assert!(db::watch_to_match(c, a, &ids).await?.is_empty(), "once");
+                    assert_eq!(db::hits_of(c, &[one, two]).await?.len(), 1);
+                    // Stored again unmatched (a new upload of the same person):
+                    // waiting again, its old hits cleared.
+                    db::put_watch(c, a, &watch(1), now).await?;
+                    assert_eq!(db::watch_to_match(c, a, &[one]).await?.len(), 1);
+                    assert!(db::hits_of(c, &[one]).await?.is_empty());
+                    Ok(())
+                })
+            })
+            .await
+            .unwrap();
+    }
+);
+
+store_test!(
     a_breach_is_told_once_per_organisation_and_webhooks_belong_to_theirs,
     |db| async move {
         let store = db.open().await;
@@ -320,6 +370,7 @@ store_test!(
                             .iter()
                             .map(|(b, c)| (b.to_string(), c.to_string()))
                             .collect(),
+                        awaiting_match: false,
                     };
                     let names = [("New", "Email addresses, Names")];
                     db::put_watch(c, a, &watch(1, Some("acme.test"), &names), now).await?;
@@ -478,6 +529,7 @@ store_test!(
                         domain: None,
                         entry: vec![5; 30],
                         hits: vec![("Leak".into(), "Phone numbers".into())],
+                        awaiting_match: false,
                     };
                     let (id, new) = db::put_watch(c, a, &phone, now).await?;
                     assert!(new);

@@ -89,6 +89,8 @@ struct OrgPage<'a> {
     role_addresses: &'static [&'static str],
     watched: usize,
     exposed: usize,
+    /// How many entries are still being matched, said for people.
+    matching: Option<String>,
     refused: Vec<String>,
     api_keys: Vec<KeyLine>,
     webhooks: Vec<webhooks::HookLine>,
@@ -817,6 +819,8 @@ async fn org_page_with(
         role_addresses: &lekradar_orgs::ROLE_ADDRESSES,
         watched: summary.total,
         exposed: summary.exposed,
+        matching: (summary.awaiting > 0)
+            .then(|| tr.tn("org-watch-matching", summary.awaiting as u64)),
         refused,
         api_keys: api_keys
             .into_iter()

@@ -346,6 +346,8 @@ struct ReportPage<'a> {
     /// Everybody listed, not only the people in a breach.
     all: bool,
     next: Option<String>,
+    /// How many entries are still being matched, said for people.
+    matching: Option<String>,
     /// The organisation has a proved domain.
     proved: bool,
     domains: Vec<DomainLine>,
@@ -481,6 +483,8 @@ pub async fn report(
         exposed: summary.exposed,
         all,
         next,
+        matching: (summary.awaiting > 0)
+            .then(|| tr.tn("org-watch-matching", summary.awaiting as u64)),
         proved: !proved.is_empty(),
         domains,
         people: people
