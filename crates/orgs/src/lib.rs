@@ -117,6 +117,8 @@ pub struct OrgsConfig {
     /// Whether SMS can be sent (without it, numbers that need confirming
     /// are refused).
     pub sms: bool,
+    /// The budget of an organisation's API key: (requests, per seconds).
+    pub api_key_rate: (u32, u32),
 }
 
 impl Default for OrgsConfig {
@@ -134,6 +136,7 @@ impl Default for OrgsConfig {
             passkey_origin: None,
             confirm_phones: false,
             sms: false,
+            api_key_rate: (100, 60),
         }
     }
 }
@@ -358,6 +361,11 @@ pub struct KeyedEntry {
 /// upload), enqueued in the transaction that stores them; payload:
 /// [`MatchWatch`] as JSON. The service handles it (it holds the index).
 pub const MATCH_WATCH_KIND: &str = "orgs.match-watch";
+
+/// Watchlist entries stored per transaction (and matched per job): fewer
+/// commits for a large upload, while one transaction stays short enough
+/// not to hold up other writers of the store for long.
+const STORE_CHUNK: usize = 2000;
 
 /// Which entries one [`MATCH_WATCH_KIND`] job matches.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -1545,7 +1553,7 @@ impl Orgs {
             Lang::En
         };
         let mut chunks = rows
-            .chunks(500)
+            .chunks(STORE_CHUNK)
             .map(<[db::NewWatch]>::to_vec)
             .collect::<Vec<_>>();
         for chunk in chunks.drain(..) {
@@ -1560,8 +1568,8 @@ impl Orgs {
                         let mut new_phones = Vec::new();
                         let mut to_match = Vec::new();
                         db::bump_watch_version(c, org).await?;
-                        for w in &chunk {
-                            let (id, new) = db::put_watch(c, org, w, now).await?;
+                        let put = db::put_watches(c, org, &chunk, now).await?;
+                        for (w, (id, new)) in chunk.iter().zip(put) {
                             if w.awaiting_match {
                                 to_match.push(id);
                             }
@@ -1829,7 +1837,8 @@ impl Orgs {
         let mut tag = [0u8; 3];
         rand::rngs::OsRng.fill_bytes(&mut tag);
         let name = format!("org-{}-{}-{label}", m.public_id, hex(&tag));
-        let rate = lekradar_store::Rate::new(100, 60).map_err(|_| OrgError::Unavailable)?;
+        let (n, per) = self.0.config.api_key_rate;
+        let rate = lekradar_store::Rate::new(n, per).map_err(|_| OrgError::Unavailable)?;
         let org = m.org;
         let entry = self.entry(m, "apikey.created", None, &label);
         Ok(self

@@ -9,6 +9,8 @@
 //! scoped by the organisation's row id, which callers take only from a
 //! membership: that is what keeps one organisation from reading another's.
 
+use std::collections::HashMap;
+
 use crate::conn::Conn;
 use crate::portable::{execute, query, AnyRow};
 use crate::StoreError;
@@ -988,6 +990,98 @@ pub async fn put_watch(
     Ok((id, new))
 }
 
+/// [`put_watch`] for many entries at once, in order: (id, whether new) of
+/// each. New entries go in many to a statement; an entry already watched
+/// is replaced as [`put_watch`] replaces it.
+pub async fn put_watches(
+    c: &mut Conn<'_>,
+    org: i64,
+    watches: &[NewWatch],
+    now_us: i64,
+) -> Result<Vec<(i64, bool)>, StoreError> {
+    let mut ids: Vec<Option<(i64, bool)>> = vec![None; watches.len()];
+    for (base, chunk) in watches.chunks(100).enumerate().map(|(n, c)| (n * 100, c)) {
+        let awaiting: Vec<i64> = chunk.iter().map(|w| i64::from(w.awaiting_match)).collect();
+        let kinds: Vec<&str> = chunk.iter().map(|w| w.kind.as_str()).collect();
+        let mut sql = String::from(
+            "INSERT INTO org_watch (org, kind, prf_output, bucket, domain, entry, created_at_us, awaiting_match) VALUES ",
+        );
+        let mut params: Vec<&dyn crate::portable::Param> = Vec::with_capacity(2 + 6 * chunk.len());
+        params.push(&org);
+        params.push(&now_us);
+        for (i, w) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            let p = 3 + 6 * i;
+            sql.push_str(&format!(
+                "($1, ${}, ${}, ${}, ${}, ${}, $2, ${})",
+                p,
+                p + 1,
+                p + 2,
+                p + 3,
+                p + 4,
+                p + 5
+            ));
+            params.push(&kinds[i]);
+            params.push(&w.prf_output);
+            params.push(&w.bucket);
+            params.push(&w.domain);
+            params.push(&w.entry);
+            params.push(&awaiting[i]);
+        }
+        sql.push_str(" ON CONFLICT (org, prf_output) DO NOTHING RETURNING id, prf_output");
+        let inserted: Vec<(i64, Vec<u8>)> = query(c, "add watch entries", &sql, &params, |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .await?;
+        let by_output: HashMap<&[u8], i64> = inserted
+            .iter()
+            .map(|(id, output)| (output.as_slice(), *id))
+            .collect();
+        let mut claimed = std::collections::HashSet::new();
+        for (i, w) in chunk.iter().enumerate() {
+            if let Some(&id) = by_output.get(w.prf_output.as_slice()) {
+                // A second listing of the same person replaces the first, below.
+                if claimed.insert(id) {
+                    ids[base + i] = Some((id, true));
+                }
+            }
+        }
+    }
+    let mut hits: Vec<(i64, &str, &str)> = Vec::new();
+    let mut out = Vec::with_capacity(watches.len());
+    for (w, got) in watches.iter().zip(ids) {
+        let (id, new) = match got {
+            Some(got) => got,
+            // Already watched (or listed twice in this call): replaced.
+            None => {
+                let (id, new) = put_watch(c, org, w, now_us).await?;
+                out.push((id, new));
+                continue;
+            }
+        };
+        hits.extend(w.hits.iter().map(|(b, k)| (id, b.as_str(), k.as_str())));
+        out.push((id, new));
+    }
+    for chunk in hits.chunks(100) {
+        let mut sql = String::from("INSERT INTO org_watch_hits (watch, breach, classes) VALUES ");
+        let mut params: Vec<&dyn crate::portable::Param> = Vec::with_capacity(3 * chunk.len());
+        for (i, (watch, breach, classes)) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("(${}, ${}, ${})", 1 + 3 * i, 2 + 3 * i, 3 + 3 * i));
+            params.push(watch);
+            params.push(breach);
+            params.push(classes);
+        }
+        sql.push_str(" ON CONFLICT (watch, breach) DO NOTHING");
+        execute(c, "record watch hits", &sql, &params).await?;
+    }
+    Ok(out)
+}
+
 /// How many entries of `kind` `org` watches.
 pub async fn watch_count(c: &mut Conn<'_>, org: i64, kind: WatchKind) -> Result<i64, StoreError> {
     query(
@@ -1351,24 +1445,37 @@ pub async fn finish_matching(
     matched: &[i64],
     hits: &[(i64, String, String)],
 ) -> Result<(), StoreError> {
-    for (watch, breach, classes) in hits {
-        execute(
-            c,
-            "record a watch hit",
-            "INSERT INTO org_watch_hits (watch, breach, classes) VALUES ($1, $2, $3)
-             ON CONFLICT (watch, breach) DO NOTHING",
-            &[watch, breach, classes],
-        )
-        .await?;
+    // Many rows per statement: a large upload's matching writes hundreds
+    // of thousands of hits while the upload's own chunks wait for the store.
+    for chunk in hits.chunks(100) {
+        let mut sql = String::from("INSERT INTO org_watch_hits (watch, breach, classes) VALUES ");
+        let mut params: Vec<&dyn crate::portable::Param> = Vec::with_capacity(3 * chunk.len());
+        for (i, (watch, breach, classes)) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("(${}, ${}, ${})", 1 + 3 * i, 2 + 3 * i, 3 + 3 * i));
+            params.push(watch);
+            params.push(breach);
+            params.push(classes);
+        }
+        sql.push_str(" ON CONFLICT (watch, breach) DO NOTHING");
+        execute(c, "record watch hits", &sql, &params).await?;
     }
-    for id in matched {
-        execute(
-            c,
-            "mark a watch entry matched",
-            "UPDATE org_watch SET awaiting_match = 0 WHERE id = $1 AND org = $2",
-            &[id, &org],
-        )
-        .await?;
+    for chunk in matched.chunks(200) {
+        let mut sql =
+            String::from("UPDATE org_watch SET awaiting_match = 0 WHERE org = $1 AND id IN (");
+        let mut params: Vec<&dyn crate::portable::Param> = Vec::with_capacity(1 + chunk.len());
+        params.push(&org);
+        for (i, id) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("${}", i + 2));
+            params.push(id);
+        }
+        sql.push(')');
+        execute(c, "mark watch entries matched", &sql, &params).await?;
     }
     bump_watch_version(c, org).await
 }

@@ -336,6 +336,27 @@ store_test!(
                     db::put_watch(c, a, &watch(1), now).await?;
                     assert_eq!(db::watch_to_match(c, a, &[one]).await?.len(), 1);
                     assert!(db::hits_of(c, &[one]).await?.is_empty());
+                    // Many at once: new ones in order, one already watched and
+                    // one listed twice replaced, hits of matched ones kept.
+                    let mut batch: Vec<NewWatch> = (10..250).map(watch).collect();
+                    batch.push(watch(2));
+                    let mut twice = watch(10);
+                    twice.entry = vec![99; 30];
+                    batch.push(twice);
+                    let mut matched = watch(251);
+                    matched.awaiting_match = false;
+                    matched.hits = vec![("Leak".into(), "Names".into())];
+                    batch.push(matched);
+                    let put = db::put_watches(c, a, &batch, now).await?;
+                    assert_eq!(put.len(), batch.len());
+                    assert!(put[..240].iter().all(|(_, new)| *new));
+                    assert_eq!(put[240], (two, false));
+                    assert_eq!(put[241], (put[0].0, false), "the second listing replaces");
+                    assert!(put[242].1);
+                    assert_eq!(db::hits_of(c, &[put[242].0]).await?.len(), 1);
+                    assert_eq!(db::watch_awaiting(c, a).await?, 2 + 240);
+                    let ten = db::watch_page(c, a, put[0].0 - 1, 1, false, PhoneRule::All).await?;
+                    assert_eq!(ten[0].0.entry, vec![99; 30]);
                     Ok(())
                 })
             })
