@@ -52,6 +52,12 @@ impl BreachView {
         self.domains.as_ref().map_or(&EMPTY, |(_, c)| c)
     }
 
+    /// Whether ingest counted this breach's addresses per domain (a breach
+    /// loaded before domains were counted, or retired, was not).
+    pub fn has_domain_counts(&self) -> bool {
+        self.domains.is_some()
+    }
+
     pub fn segments(&self) -> &[Arc<Segment>] {
         &self.segments
     }

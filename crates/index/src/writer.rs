@@ -58,7 +58,8 @@ impl Transaction {
     }
 
     /// Replaces a breach's distinct addresses per keyed domain (created if
-    /// needed); the caller merges them with what the breach held before.
+    /// needed; empty counts still mark the breach as counted); the caller
+    /// merges them with what the breach held before.
     pub fn set_domain_counts(&mut self, breach: &str, counts: DomainCounts) -> &mut Self {
         self.ops
             .push(Op::SetDomainCounts(breach.to_owned(), counts));
@@ -158,13 +159,10 @@ impl IndexWriter {
                     if breach.retired {
                         return Err(IndexError::RetiredBreach { name });
                     }
-                    if counts.is_empty() {
-                        breach.domains_file = None;
-                    } else {
-                        let file = blob::new_domains_name();
-                        breach.domains_file = Some(file.clone());
-                        new_meta.push((file, counts.encode()));
-                    }
+                    // Written even when empty: it says the breach is counted.
+                    let file = blob::new_domains_name();
+                    breach.domains_file = Some(file.clone());
+                    new_meta.push((file, counts.encode()));
                 }
                 Op::AddSegments(name, segments) => {
                     let breach = breach_mut(&mut next, &name)?;

@@ -28,12 +28,12 @@ use crate::source::SourceError;
 const BATCH: usize = 4096;
 /// Batches read ahead of the keying thread.
 const BATCHES_AHEAD: usize = 4;
-/// Bytes of memory one distinct email domain costs a run, at most (its name
-/// and number in a hash map, its keyed hash): a run counts addresses for up
-/// to `--memory / DOMAIN_BYTES` domains (8 Mi at the default 512 MiB);
-/// addresses at further domains are indexed as always but not counted per
-/// domain, and the report says so.
-const DOMAIN_BYTES: usize = 64;
+/// A run counts addresses for up to `--memory / DOMAIN_SHARE` distinct
+/// domains (2 Mi at the default 512 MiB). One costs at most about 64 bytes
+/// (its name and number in a hash map, its keyed hash), so the domains take
+/// at most a quarter more than `--memory`. Addresses at further domains are
+/// indexed as always but not counted per domain, and the report says so.
+const DOMAIN_SHARE: usize = 256;
 
 /// Why an ingest stopped.
 #[derive(Debug, thiserror::Error)]
@@ -135,8 +135,11 @@ pub struct IngestReport {
     /// domain, for organisations that prove they hold one).
     pub new_domains: usize,
     /// Addresses not counted per domain: the run met more domains than its
-    /// memory budget counts (`--memory` / 64 bytes).
+    /// memory budget counts (`--memory` / 256 bytes).
     pub domains_uncounted: u64,
+    /// Whether the breach's addresses are counted per domain (not for a
+    /// breach loaded before domains were counted).
+    pub domains_counted: bool,
 }
 
 /// What happened to one file, or one member of an archive (counts are
@@ -237,7 +240,7 @@ pub fn ingest(
         domains: Domains::new(
             DomainKeyer::new(key),
             breach,
-            (config.memory / DOMAIN_BYTES).max(1 << 16),
+            (config.memory / DOMAIN_SHARE).max(1 << 16),
         ),
     };
     let (files, built) = std::thread::scope(|scope| {
@@ -298,10 +301,17 @@ pub fn ingest(
     );
     report.new_domains = new_counts.len();
     report.domains_uncounted = domains.uncounted;
-    let held = snapshot
-        .breach(breach)
-        .map(|b| b.domain_counts().clone())
-        .unwrap_or_default();
+    // A breach loaded before domains were counted has entries no count
+    // covers: counting only this run's addresses would show a part as the
+    // whole, so such a breach stays uncounted.
+    let (counted, held) = match snapshot.breach(breach) {
+        None => (true, Default::default()),
+        Some(b) => (
+            b.has_domain_counts() || b.segments().is_empty(),
+            b.domain_counts().clone(),
+        ),
+    };
+    report.domains_counted = counted;
     for file in report.files.iter().filter(|f| !f.already_ingested) {
         meta.sources.push(SourceFile {
             fingerprint: file.fingerprint.clone(),
@@ -331,7 +341,7 @@ pub fn ingest(
     let mut tx = Transaction::new();
     tx.set_metadata(breach, meta.encode())
         .add_segments(breach, segments);
-    if !new_counts.is_empty() {
+    if counted {
         tx.set_domain_counts(breach, held.merged(&new_counts));
     }
     writer.commit(tx)?;

@@ -1445,6 +1445,26 @@ pub async fn finish_matching(
     matched: &[i64],
     hits: &[(i64, String, String)],
 ) -> Result<(), StoreError> {
+    // An entry removed since it was read takes no hits (their foreign key
+    // would fail the whole transaction, and the job with it).
+    let mut alive = std::collections::HashSet::with_capacity(matched.len());
+    for chunk in matched.chunks(200) {
+        let mut sql = String::from("SELECT id FROM org_watch WHERE org = $1 AND id IN (");
+        let mut params: Vec<&dyn crate::portable::Param> = Vec::with_capacity(1 + chunk.len());
+        params.push(&org);
+        for (i, id) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("${}", i + 2));
+            params.push(id);
+        }
+        sql.push(')');
+        let ids: Vec<i64> =
+            query(c, "find entries still watched", &sql, &params, |r| r.get(0)).await?;
+        alive.extend(ids);
+    }
+    let hits: Vec<&(i64, String, String)> = hits.iter().filter(|h| alive.contains(&h.0)).collect();
     // Many rows per statement: a large upload's matching writes hundreds
     // of thousands of hits while the upload's own chunks wait for the store.
     for chunk in hits.chunks(100) {

@@ -297,10 +297,14 @@ fn print_run_report(breach: &str, r: &IngestReport) {
         "  new phone numbers by country calling code: {}",
         by(&r.new_phones_by_country)
     );
-    if r.new_emails > 0 {
+    if r.new_emails > 0 && r.domains_counted {
         println!(
             "  email addresses counted per domain (keyed, for organisations' reports): {} domains",
             r.new_domains
+        );
+    } else if r.new_emails > 0 {
+        println!(
+            "  note: this breach was loaded before addresses were counted per domain, so organisations' reports show no per-domain count for it (load its files into a new breach to count them)"
         );
     }
     if r.domains_uncounted > 0 {

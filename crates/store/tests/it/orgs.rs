@@ -357,6 +357,16 @@ store_test!(
                     assert_eq!(db::watch_awaiting(c, a).await?, 2 + 240);
                     let ten = db::watch_page(c, a, put[0].0 - 1, 1, false, PhoneRule::All).await?;
                     assert_eq!(ten[0].0.entry, vec![99; 30]);
+                    // An entry removed between its reading and its matching
+                    // takes no hit, and the others' are recorded all the same.
+                    let (gone, kept) = (put[1].0, put[2].0);
+                    assert_eq!(db::remove_watch(c, a, gone).await?, 1);
+                    let late = vec![
+                        (gone, "Leak".to_owned(), "Names".to_owned()),
+                        (kept, "Leak".to_owned(), "Names".to_owned()),
+                    ];
+                    db::finish_matching(c, a, &[gone, kept], &late).await?;
+                    assert_eq!(db::hits_of(c, &[gone, kept]).await?.len(), 1);
                     Ok(())
                 })
             })
