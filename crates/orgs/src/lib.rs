@@ -1457,6 +1457,42 @@ impl Orgs {
             .await?)
     }
 
+    /// Enqueues matching again for entries stored more than `older_than`
+    /// ago and still awaiting it (their job gave up after its attempts, or
+    /// is far behind: a repeated job changes nothing); how many. A cluster
+    /// task, so that no entry waits for ever.
+    pub async fn rematch_stragglers(&self, older_than: Duration) -> Result<usize, OrgError> {
+        let before = now_us().saturating_sub(us(older_than));
+        Ok(self
+            .0
+            .store
+            .transaction(move |c| {
+                Box::pin(async move {
+                    let found = db::watch_stragglers(c, before, 20_000).await?;
+                    let n = found.len();
+                    let mut by_org: Vec<(i64, Vec<i64>)> = Vec::new();
+                    for (org, id) in found {
+                        match by_org.last_mut() {
+                            Some((o, ids)) if *o == org && ids.len() < STORE_CHUNK => ids.push(id),
+                            _ => by_org.push((org, vec![id])),
+                        }
+                    }
+                    for (org, ids) in by_org {
+                        let payload = serde_json::to_vec(&MatchWatch { org, ids })
+                            .map_err(|e| StoreError::aborted(e.to_string()))?;
+                        lekradar_store::jobs::enqueue(
+                            c,
+                            &lekradar_store::jobs::NewJob::new(MATCH_WATCH_KIND, payload)
+                                .max_attempts(10),
+                        )
+                        .await?;
+                    }
+                    Ok(n)
+                })
+            })
+            .await?)
+    }
+
     /// Checks `entries` against the organisation's rules (owners only):
     /// addresses only at its proved domains, mobile numbers only, within
     /// the caps. What passes still has to be keyed by the service.
@@ -2038,6 +2074,27 @@ impl Orgs {
                 Ok(())
             })
         });
+        let orgs = self.clone();
+        runner.every_in_cluster(
+            "orgs.rematch-stragglers",
+            Duration::from_secs(600),
+            move || {
+                let orgs = orgs.clone();
+                Box::pin(async move {
+                    let n = orgs
+                        .rematch_stragglers(Duration::from_secs(3600))
+                        .await
+                        .map_err(|e| JobError::Transient(e.to_string()))?;
+                    if n > 0 {
+                        tracing::warn!(
+                            entries = n,
+                            "watchlist entries long awaiting matching enqueued again"
+                        );
+                    }
+                    Ok(())
+                })
+            },
+        );
         let orgs = self.clone();
         runner.every_in_cluster("orgs.purge", Duration::from_secs(3600), move || {
             let orgs = orgs.clone();

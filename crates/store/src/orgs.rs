@@ -1500,6 +1500,25 @@ pub async fn finish_matching(
     bump_watch_version(c, org).await
 }
 
+/// Up to `limit` entries, of any organisation, stored before `before_us`
+/// and still awaiting their first matching (their job gave up, or is far
+/// behind): (organisation, entry id), by organisation.
+pub async fn watch_stragglers(
+    c: &mut Conn<'_>,
+    before_us: i64,
+    limit: i64,
+) -> Result<Vec<(i64, i64)>, StoreError> {
+    query(
+        c,
+        "find entries long awaiting matching",
+        "SELECT org, id FROM org_watch WHERE awaiting_match = 1 AND created_at_us < $1
+         ORDER BY org, id LIMIT $2",
+        &[&before_us, &limit],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .await
+}
+
 /// How many of `org`'s entries await their first matching.
 pub async fn watch_awaiting(c: &mut Conn<'_>, org: i64) -> Result<i64, StoreError> {
     Ok(query(

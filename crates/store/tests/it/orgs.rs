@@ -367,6 +367,14 @@ store_test!(
                     ];
                     db::finish_matching(c, a, &[gone, kept], &late).await?;
                     assert_eq!(db::hits_of(c, &[gone, kept]).await?.len(), 1);
+                    // Long-waiting entries are found for matching again, by
+                    // organisation; none stored after the cut-off.
+                    let long = db::watch_stragglers(c, now + 1, 1000).await?;
+                    assert_eq!(long.len() as i64, db::watch_awaiting(c, a).await? + 1);
+                    assert!(long.windows(2).all(|w| w[0] <= w[1]));
+                    assert!(long.contains(&(b, theirs)));
+                    assert!(!long.iter().any(|&(_, id)| id == kept));
+                    assert!(db::watch_stragglers(c, now, 1000).await?.is_empty());
                     Ok(())
                 })
             })
