@@ -383,6 +383,19 @@ impl MatchWatch {
     }
 }
 
+/// Enqueues the matching of `org`'s stored entries `ids` in `c`'s transaction.
+async fn enqueue_matching(
+    c: &mut lekradar_store::Conn<'_>,
+    org: i64,
+    ids: Vec<i64>,
+) -> Result<(), StoreError> {
+    let payload = serde_json::to_vec(&MatchWatch { org, ids })
+        .map_err(|e| StoreError::aborted(e.to_string()))?;
+    let job = lekradar_store::jobs::NewJob::new(MATCH_WATCH_KIND, payload).max_attempts(10);
+    lekradar_store::jobs::enqueue(c, &job).await?;
+    Ok(())
+}
+
 /// What checking entries against the organisation's rules left.
 #[derive(Debug, Default)]
 pub struct Accepted {
@@ -1478,14 +1491,7 @@ impl Orgs {
                         }
                     }
                     for (org, ids) in by_org {
-                        let payload = serde_json::to_vec(&MatchWatch { org, ids })
-                            .map_err(|e| StoreError::aborted(e.to_string()))?;
-                        lekradar_store::jobs::enqueue(
-                            c,
-                            &lekradar_store::jobs::NewJob::new(MATCH_WATCH_KIND, payload)
-                                .max_attempts(10),
-                        )
-                        .await?;
+                        enqueue_matching(c, org, ids).await?;
                     }
                     Ok(n)
                 })
@@ -1622,15 +1628,7 @@ impl Orgs {
                         }
                         if !to_match.is_empty() {
                             // In the same transaction: no entry waits without its job.
-                            let work = MatchWatch { org, ids: to_match };
-                            let payload = serde_json::to_vec(&work)
-                                .map_err(|e| StoreError::aborted(e.to_string()))?;
-                            lekradar_store::jobs::enqueue(
-                                c,
-                                &lekradar_store::jobs::NewJob::new(MATCH_WATCH_KIND, payload)
-                                    .max_attempts(10),
-                            )
-                            .await?;
+                            enqueue_matching(c, org, to_match).await?;
                         }
                         if confirm {
                             for (id, entry) in new_phones {

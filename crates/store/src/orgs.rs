@@ -971,22 +971,12 @@ pub async fn put_watch(
             (id, false)
         }
     };
-    // One statement for all of an entry's hits (a person is in a few).
-    for chunk in watch.hits.chunks(32) {
-        let mut sql = String::from("INSERT INTO org_watch_hits (watch, breach, classes) VALUES ");
-        let mut params: Vec<&dyn crate::portable::Param> = Vec::with_capacity(1 + 2 * chunk.len());
-        params.push(&id);
-        for (i, (breach, classes)) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!("($1, ${}, ${})", 2 + 2 * i, 3 + 2 * i));
-            params.push(breach);
-            params.push(classes);
-        }
-        sql.push_str(" ON CONFLICT (watch, breach) DO NOTHING");
-        execute(c, "record watch hits", &sql, &params).await?;
-    }
+    let hits: Vec<(i64, &str, &str)> = watch
+        .hits
+        .iter()
+        .map(|(b, k)| (id, b.as_str(), k.as_str()))
+        .collect();
+    insert_hits(c, &hits).await?;
     Ok((id, new))
 }
 
@@ -1064,6 +1054,13 @@ pub async fn put_watches(
         hits.extend(w.hits.iter().map(|(b, k)| (id, b.as_str(), k.as_str())));
         out.push((id, new));
     }
+    insert_hits(c, &hits).await?;
+    Ok(out)
+}
+
+/// Records hits (entry id, breach, data classes), 100 to a statement; a
+/// hit already recorded is left as it is.
+async fn insert_hits(c: &mut Conn<'_>, hits: &[(i64, &str, &str)]) -> Result<(), StoreError> {
     for chunk in hits.chunks(100) {
         let mut sql = String::from("INSERT INTO org_watch_hits (watch, breach, classes) VALUES ");
         let mut params: Vec<&dyn crate::portable::Param> = Vec::with_capacity(3 * chunk.len());
@@ -1079,7 +1076,23 @@ pub async fn put_watches(
         sql.push_str(" ON CONFLICT (watch, breach) DO NOTHING");
         execute(c, "record watch hits", &sql, &params).await?;
     }
-    Ok(out)
+    Ok(())
+}
+
+/// `sql` (which ends in `IN (`) completed with `ids` as `$2…` and then
+/// `tail`, with its parameters (`org` as `$1`); callers pass a few hundred
+/// ids at a time.
+fn org_ids_in<'p>(
+    sql: &str,
+    tail: &str,
+    org: &'p i64,
+    ids: &'p [i64],
+) -> (String, Vec<&'p dyn crate::portable::Param>) {
+    let list: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
+    let mut params: Vec<&dyn crate::portable::Param> = Vec::with_capacity(1 + ids.len());
+    params.push(org);
+    params.extend(ids.iter().map(|id| id as &dyn crate::portable::Param));
+    (format!("{sql}{}){tail}", list.join(", ")), params)
 }
 
 /// How many entries of `kind` `org` watches.
@@ -1407,20 +1420,13 @@ pub async fn watch_to_match(
 ) -> Result<Vec<crate::subscriptions::ActiveEntry>, StoreError> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(200) {
-        let mut sql = String::from(
+        let (sql, params) = org_ids_in(
             "SELECT id, bucket, prf_output FROM org_watch
              WHERE org = $1 AND awaiting_match = 1 AND id IN (",
+            " ORDER BY id",
+            &org,
+            chunk,
         );
-        let mut params: Vec<&dyn crate::portable::Param> = Vec::with_capacity(1 + chunk.len());
-        params.push(&org);
-        for (i, id) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!("${}", i + 2));
-            params.push(id);
-        }
-        sql.push_str(") ORDER BY id");
         out.extend(
             query(c, "read entries to match", &sql, &params, |r| {
                 let bucket: i64 = r.get(1)?;
@@ -1449,52 +1455,31 @@ pub async fn finish_matching(
     // would fail the whole transaction, and the job with it).
     let mut alive = std::collections::HashSet::with_capacity(matched.len());
     for chunk in matched.chunks(200) {
-        let mut sql = String::from("SELECT id FROM org_watch WHERE org = $1 AND id IN (");
-        let mut params: Vec<&dyn crate::portable::Param> = Vec::with_capacity(1 + chunk.len());
-        params.push(&org);
-        for (i, id) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!("${}", i + 2));
-            params.push(id);
-        }
-        sql.push(')');
+        let (sql, params) = org_ids_in(
+            "SELECT id FROM org_watch WHERE org = $1 AND id IN (",
+            "",
+            &org,
+            chunk,
+        );
         let ids: Vec<i64> =
             query(c, "find entries still watched", &sql, &params, |r| r.get(0)).await?;
         alive.extend(ids);
     }
-    let hits: Vec<&(i64, String, String)> = hits.iter().filter(|h| alive.contains(&h.0)).collect();
+    let hits: Vec<(i64, &str, &str)> = hits
+        .iter()
+        .filter(|h| alive.contains(&h.0))
+        .map(|(w, b, k)| (*w, b.as_str(), k.as_str()))
+        .collect();
     // Many rows per statement: a large upload's matching writes hundreds
     // of thousands of hits while the upload's own chunks wait for the store.
-    for chunk in hits.chunks(100) {
-        let mut sql = String::from("INSERT INTO org_watch_hits (watch, breach, classes) VALUES ");
-        let mut params: Vec<&dyn crate::portable::Param> = Vec::with_capacity(3 * chunk.len());
-        for (i, (watch, breach, classes)) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!("(${}, ${}, ${})", 1 + 3 * i, 2 + 3 * i, 3 + 3 * i));
-            params.push(watch);
-            params.push(breach);
-            params.push(classes);
-        }
-        sql.push_str(" ON CONFLICT (watch, breach) DO NOTHING");
-        execute(c, "record watch hits", &sql, &params).await?;
-    }
+    insert_hits(c, &hits).await?;
     for chunk in matched.chunks(200) {
-        let mut sql =
-            String::from("UPDATE org_watch SET awaiting_match = 0 WHERE org = $1 AND id IN (");
-        let mut params: Vec<&dyn crate::portable::Param> = Vec::with_capacity(1 + chunk.len());
-        params.push(&org);
-        for (i, id) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!("${}", i + 2));
-            params.push(id);
-        }
-        sql.push(')');
+        let (sql, params) = org_ids_in(
+            "UPDATE org_watch SET awaiting_match = 0 WHERE org = $1 AND id IN (",
+            "",
+            &org,
+            chunk,
+        );
         execute(c, "mark watch entries matched", &sql, &params).await?;
     }
     bump_watch_version(c, org).await
