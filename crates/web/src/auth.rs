@@ -11,7 +11,9 @@ use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use sha2::{Digest, Sha256};
 
-/// The peer address of the connection.
+/// The client's address: the connection's peer, or behind a trusted proxy
+/// the address it passed on (`crate::proxy`), set once per request by the
+/// connection's service.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientAddr(pub IpAddr);
 
@@ -19,6 +21,9 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        if let Some(client) = parts.extensions.get::<ClientAddr>() {
+            return Ok(*client);
+        }
         let ip = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()

@@ -53,7 +53,11 @@ pub struct ServerConfig {
     /// Open connections in all.
     pub max_connections: usize,
     /// Open connections per client address (IPv6 per /64); 0: no cap.
+    /// Connections from a trusted proxy are not capped per address.
     pub max_connections_per_address: usize,
+    /// Proxies whose connections name the client (`crate::proxy`); none
+    /// by default.
+    pub trusted_proxies: crate::proxy::TrustedProxies,
 }
 
 /// A setting that cannot work.
@@ -118,6 +122,7 @@ impl ServerConfig {
             idle_timeout: Duration::from_secs(60),
             max_connections: crate::connections::default_max_connections(),
             max_connections_per_address: 64,
+            trusted_proxies: crate::proxy::TrustedProxies::default(),
         }
     }
 
@@ -243,7 +248,7 @@ impl ServerConfig {
     pub fn describe(&self) -> String {
         let regions: Vec<&str> = self.form_regions.iter().map(|r| r.as_str()).collect();
         format!(
-            "listen           {}\nmode             {}\ndefault-region   {}\nform-regions     {}\nrequire-api-key  {}\nrate-per-address {}\nrate-per-subnet  {}\nrate-per-site    {}\nrate-global      {}\nreads-per-address {}\nreload-interval  {:?}\nrequest-timeout  {:?}\nmax-body         {} bytes\napi-key-cache    {:?}\nworkers          {}\nprivate-bucket-bits {}\nshared-budgets   {}\nheader-timeout   {:?}\nidle-timeout     {:?}\nmax-connections  {}\nmax-connections-per-address {}\nops-listen       {}\nops-token        {}\n",
+            "listen           {}\nmode             {}\ndefault-region   {}\nform-regions     {}\nrequire-api-key  {}\nrate-per-address {}\nrate-per-subnet  {}\nrate-per-site    {}\nrate-global      {}\nreads-per-address {}\nreload-interval  {:?}\nrequest-timeout  {:?}\nmax-body         {} bytes\napi-key-cache    {:?}\nworkers          {}\nprivate-bucket-bits {}\nshared-budgets   {}\nheader-timeout   {:?}\nidle-timeout     {:?}\nmax-connections  {}\nmax-connections-per-address {}\nops-listen       {}\nops-token        {}\ntrusted-proxy    {}\nforwarded-header {}\n",
             self.listen,
             self.mode,
             self.default_region,
@@ -268,6 +273,17 @@ impl ServerConfig {
             self.ops_listen
                 .map_or_else(|| "none".to_owned(), |a| a.to_string()),
             if self.ops_token.is_some() { "set" } else { "none" },
+            if self.trusted_proxies.is_empty() {
+                "none".to_owned()
+            } else {
+                self.trusted_proxies
+                    .networks()
+                    .iter()
+                    .map(|n| n.to_string())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            },
+            self.trusted_proxies.header().as_str(),
         )
     }
 }

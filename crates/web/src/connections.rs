@@ -275,10 +275,12 @@ impl Tracker {
     /// Admits a new connection from `peer`, closing the longest-idle one at
     /// the server's cap; refuses it at its address's cap, or when every
     /// open connection is busy.
-    pub fn admit(self: &Arc<Self>, peer: IpAddr) -> Result<Admitted, Refused> {
+    /// `capped`: whether the per-address cap applies (not to a trusted
+    /// proxy, which carries many clients' connections).
+    pub fn admit(self: &Arc<Self>, peer: IpAddr, capped: bool) -> Result<Admitted, Refused> {
         let address = AddressBucket::from(peer);
         let mut open = self.lock();
-        let result = self.admit_locked(&mut open, address);
+        let result = self.admit_locked(&mut open, address, capped);
         drop(open);
         if let Err(reason) = result {
             self.counters
@@ -295,9 +297,11 @@ impl Tracker {
         self: &Arc<Self>,
         open: &mut Open,
         address: AddressBucket,
+        capped: bool,
     ) -> Result<Admitted, Refused> {
         let from_address = open.per_address.get(&address).copied().unwrap_or(0);
-        if self.limits.max_per_address > 0 && from_address >= self.limits.max_per_address {
+        if capped && self.limits.max_per_address > 0 && from_address >= self.limits.max_per_address
+        {
             return Err(Refused::Address);
         }
         if open.connections.len() >= self.limits.max_total.max(1) {
@@ -372,47 +376,52 @@ mod tests {
     #[test]
     fn evictions_not_yet_closed_are_bounded() {
         let t = Tracker::new(limits(4, 0), None);
-        let mut held: Vec<Admitted> = (0..4).map(|i| t.admit(ip(i)).unwrap()).collect();
+        let mut held: Vec<Admitted> = (0..4).map(|i| t.admit(ip(i), true).unwrap()).collect();
         // A burst: each new connection evicts an idle one, until MAX_CLOSING
         // evicted ones are still open; then new ones are refused.
         for i in 0..MAX_CLOSING {
-            held.push(t.admit(ip(100 + i as u8)).unwrap());
+            held.push(t.admit(ip(100 + i as u8), true).unwrap());
         }
-        assert_eq!(t.admit(ip(250)).err(), Some(Refused::Total));
+        assert_eq!(t.admit(ip(250), true).err(), Some(Refused::Total));
         // Once the evicted ones close, there is room again.
         held.drain(..MAX_CLOSING);
-        assert!(t.admit(ip(251)).is_ok());
+        assert!(t.admit(ip(251), true).is_ok());
     }
 
     #[test]
     fn an_address_over_its_cap_is_refused_others_are_not() {
         let t = Tracker::new(limits(100, 2), None);
-        let a = t.admit(ip(1)).unwrap();
-        let _b = t.admit(ip(1)).unwrap();
-        assert_eq!(t.admit(ip(1)).err(), Some(Refused::Address));
-        let _c = t.admit(ip(2)).unwrap();
+        let a = t.admit(ip(1), true).unwrap();
+        let _b = t.admit(ip(1), true).unwrap();
+        assert_eq!(t.admit(ip(1), true).err(), Some(Refused::Address));
+        let _c = t.admit(ip(2), true).unwrap();
         drop(a);
         assert!(
-            t.admit(ip(1)).is_ok(),
+            t.admit(ip(1), true).is_ok(),
             "a closed connection frees its place"
         );
         // IPv6 counts per /64.
         let t = Tracker::new(limits(100, 1), None);
-        let _x = t.admit("2001:db8::1".parse().unwrap()).unwrap();
-        assert!(t.admit("2001:db8::2".parse().unwrap()).is_err());
-        assert!(t.admit("2001:db8:0:1::1".parse().unwrap()).is_ok());
+        let _x = t.admit("2001:db8::1".parse().unwrap(), true).unwrap();
+        assert!(t.admit("2001:db8::2".parse().unwrap(), true).is_err());
+        assert!(t.admit("2001:db8:0:1::1".parse().unwrap(), true).is_ok());
+        // A trusted proxy's connections are not capped per address.
+        let t = Tracker::new(limits(100, 1), None);
+        let _p = t.admit(ip(9), false).unwrap();
+        assert!(t.admit(ip(9), false).is_ok());
+        assert_eq!(t.admit(ip(9), true).err(), Some(Refused::Address));
     }
 
     #[test]
     fn at_the_cap_the_longest_idle_connection_makes_room() {
         let t = Tracker::new(limits(3, 0), None);
-        let first = t.admit(ip(1)).unwrap();
+        let first = t.admit(ip(1), true).unwrap();
         std::thread::sleep(Duration::from_millis(5));
-        let second = t.admit(ip(2)).unwrap();
-        let busy = t.admit(ip(3)).unwrap();
+        let second = t.admit(ip(2), true).unwrap();
+        let busy = t.admit(ip(3), true).unwrap();
         let _request = busy.conn().begin();
         // The first is the oldest idle one: it goes.
-        let fourth = t.admit(ip(4)).unwrap();
+        let fourth = t.admit(ip(4), true).unwrap();
         assert_eq!(t.open(), 3);
         let evicted = first.conn().evicted.notified();
         tokio::runtime::Builder::new_current_thread()
@@ -429,6 +438,6 @@ mod tests {
         // Every connection busy: the new one is refused.
         let _r2 = second.conn().begin();
         let _r4 = fourth.conn().begin();
-        assert_eq!(t.admit(ip(5)).err(), Some(Refused::Total));
+        assert_eq!(t.admit(ip(5), true).err(), Some(Refused::Total));
     }
 }

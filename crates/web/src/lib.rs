@@ -35,6 +35,7 @@ mod openapi;
 mod ops;
 mod pages;
 mod private;
+mod proxy;
 mod router;
 mod state;
 mod workers;
@@ -42,6 +43,7 @@ mod workers;
 pub use auth::OpsToken;
 pub use config::{ConfigError, ServerConfig};
 pub use connections::{default_max_connections, descriptor_limit, raise_descriptor_limit};
+pub use proxy::{ForwardedHeader, TrustedProxies};
 pub use router::App;
 
 use std::future::Future;
@@ -92,6 +94,7 @@ pub async fn serve_with_operator(
         },
         timeout: config.request_timeout,
         connections: config.connections(),
+        proxies: config.trusted_proxies.clone(),
     };
     let tracker = connections::Tracker::new(limits.connections, Some(app.metrics()));
     let workers = config.workers;
@@ -101,9 +104,11 @@ pub async fn serve_with_operator(
     };
     let ops = operator.map(|listener| {
         // A few connections for scrapers and probes, with the same timeouts.
-        let mut ops_limits = limits;
+        let mut ops_limits = limits.clone();
         ops_limits.connections.max_total = limits.connections.max_total.min(64);
         ops_limits.connections.max_per_address = 0;
+        // The operator listener is not behind the balancer.
+        ops_limits.proxies = TrustedProxies::default();
         let tracker = connections::Tracker::new(ops_limits.connections, None);
         tokio::spawn(workers::serve_on_workers(
             app.operator_router(),

@@ -30,8 +30,10 @@ use axum::http::StatusCode;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
+use crate::auth::ClientAddr;
 use crate::connections::{Admitted, ConnectionLimits, Tracker};
 use crate::middleware::{fold_request, security_headers};
+use crate::proxy::TrustedProxies;
 use crate::ServeError;
 
 /// How long a graceful shutdown waits for the requests in flight.
@@ -47,11 +49,13 @@ const H2_PING: Duration = Duration::from_secs(20);
 type Incoming = (std::net::TcpStream, SocketAddr, Admitted);
 
 /// What every connection's service applies once around the router.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ListenerLimits {
     pub max_body: usize,
     pub timeout: Duration,
     pub connections: ConnectionLimits,
+    /// Peers that name the client in a header (`crate::proxy`).
+    pub proxies: TrustedProxies,
 }
 
 /// Logs accept failures at most every few seconds, with how many there were.
@@ -119,6 +123,7 @@ pub async fn serve_on_workers(
     for i in 0..workers {
         let (tx, rx) = mpsc::unbounded_channel::<Incoming>();
         let router = router.clone();
+        let limits = limits.clone();
         let stop = stop_rx.clone();
         let thread = std::thread::Builder::new()
             .name(format!("lekradar-http-{i}"))
@@ -136,7 +141,9 @@ pub async fn serve_on_workers(
                 Ok((stream, peer)) => {
                     errors.succeeded();
                     // Over a cap: closed at once, before any byte is read.
-                    let Ok(admitted) = tracker.admit(peer.ip()) else {
+                    // A trusted proxy carries many clients' connections.
+                    let capped = !limits.proxies.trusts(peer.ip());
+                    let Ok(admitted) = tracker.admit(peer.ip(), capped) else {
                         drop(stream);
                         continue;
                     };
@@ -239,7 +246,7 @@ fn worker(
                     let task = serve_connection(
                         &builder,
                         router.clone(),
-                        limits,
+                        limits.clone(),
                         stream,
                         peer,
                         admitted,
@@ -274,6 +281,7 @@ fn serve_connection(
 ) -> impl Future<Output = ()> + 'static {
     let conn = Arc::clone(admitted.conn());
     let tracked = Arc::clone(&conn);
+    let proxies = limits.proxies.clone();
     // Once around the router (not once per route): in-flight tracking,
     // security headers, body limit, timeout, the peer address, and API
     // paths folded before routing.
@@ -293,7 +301,9 @@ fn serve_connection(
             limits.timeout,
         ))
         .map_request(move |mut request: axum::http::Request<_>| {
+            let client = proxies.client(peer.ip(), request.headers());
             request.extensions_mut().insert(ConnectInfo(peer));
+            request.extensions_mut().insert(ClientAddr(client));
             fold_request(request)
         })
         .service(router);

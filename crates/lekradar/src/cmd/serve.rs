@@ -16,7 +16,7 @@ use lekradar_normalize::Region;
 use lekradar_prf::ServerKey;
 use lekradar_service::{DeploymentMode, OwnerAnswer, Rates, Service};
 use lekradar_store::{Backend, Rate, Store};
-use lekradar_web::{App, OpsToken, ServerConfig};
+use lekradar_web::{App, OpsToken, ServerConfig, TrustedProxies};
 
 use crate::cmd::parse_memory;
 use crate::data_dir::DataDir;
@@ -195,11 +195,36 @@ pub struct Args {
         default_value_t = 64
     )]
     pub max_connections_per_address: usize,
+    /// Load balancers or reverse proxies (addresses or networks, e.g.
+    /// 10.0.0.0/8,127.0.0.1) whose connections name the client in
+    /// --forwarded-header; budgets are then drawn per named client. A header
+    /// from any other peer is ignored. Default: none, the peer is the client
+    #[arg(long, env = "LEKRADAR_TRUSTED_PROXY", value_name = "CIDR", value_delimiter = ',', value_parser = parse_network)]
+    pub trusted_proxy: Vec<ipnet::IpNet>,
+    /// The header trusted proxies append the client address to:
+    /// `x-forwarded-for` or `forwarded` (RFC 7239). Only this header is read
+    #[arg(
+        long,
+        env = "LEKRADAR_FORWARDED_HEADER",
+        default_value = "x-forwarded-for"
+    )]
+    pub forwarded_header: lekradar_web::ForwardedHeader,
     #[command(flatten)]
     pub messaging: crate::cmd::messaging::MessagingArgs,
     /// Validate the settings, print the effective ones and exit
     #[arg(long)]
     pub check: bool,
+}
+
+/// A network (`10.0.0.0/8`) or one address (`127.0.0.1`, `::1`).
+fn parse_network(text: &str) -> Result<ipnet::IpNet, String> {
+    let text = text.trim();
+    if let Ok(net) = text.parse::<ipnet::IpNet>() {
+        return Ok(net.trunc());
+    }
+    text.parse::<std::net::IpAddr>()
+        .map(ipnet::IpNet::from)
+        .map_err(|_| format!("{text:?} is neither an address nor a network like 10.0.0.0/8"))
 }
 
 /// The operator token from `path`: its first line, at least
@@ -261,6 +286,8 @@ impl Args {
             config.max_connections = n;
         }
         config.max_connections_per_address = self.max_connections_per_address;
+        config.trusted_proxies =
+            TrustedProxies::new(self.trusted_proxy.clone(), self.forwarded_header);
         config.validate().context("invalid setting")?;
         Ok(config)
     }

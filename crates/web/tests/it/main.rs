@@ -10,6 +10,7 @@ mod native;
 mod ops;
 mod pages;
 mod private;
+mod proxy;
 mod slow;
 
 use std::net::{IpAddr, SocketAddr};
