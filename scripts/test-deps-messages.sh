@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Installs the real mail, DNS and SMS programs that the message tests start on
-# loopback (crates/testkit/src/services.rs), and does nothing (quickly) when
-# they are there. Runs after scripts/test-deps.sh.
+# loopback, and the load balancer the multi-server tests put in front of
+# several servers (crates/testkit/src/services.rs), and does nothing
+# (quickly) when they are there. Runs after scripts/test-deps.sh.
 #   - Debian's nsd (a DNS server for the DKIM keys), kannel (bearerbox,
 #     smsbox) and kannel-extras (fakesmsc, a fake SMS centre); the packages'
 #     own daemons are neither started nor left enabled; openssl
+#   - Debian's nginx (the load balancer and caching proxy), likewise never
+#     started as a service
 #   - aiosmtpd (scripts/mail/smtp_sink.py), dkimpy with PyNaCl for Ed25519 and
 #     dnspython (scripts/mail/dkim_verify.py) in .venv
 #   - standardwebhooks, the reference verifier of Standard Webhooks
@@ -26,6 +29,7 @@ apt_missing=()
 [ -x /usr/sbin/nsd ] || apt_missing+=(nsd)
 [ -x /usr/sbin/bearerbox ] && [ -x /usr/sbin/smsbox ] || apt_missing+=(kannel)
 [ -x /usr/lib/kannel/test/fakesmsc ] || apt_missing+=(kannel-extras)
+[ -x /usr/sbin/nginx ] || apt_missing+=(nginx)
 # The SMTP sink's TLS certificate and the tests' RSA keys.
 command -v openssl >/dev/null 2>&1 || apt_missing+=(openssl)
 if [ "${#apt_missing[@]}" -gt 0 ]; then
@@ -51,7 +55,7 @@ if [ "${#apt_missing[@]}" -gt 0 ]; then
   restore_policy
   trap - EXIT
   # Nor should they start at boot.
-  for service in nsd kannel; do
+  for service in nsd kannel nginx; do
     update-rc.d -f "$service" disable >/dev/null 2>&1 || true
     systemctl disable "$service" >/dev/null 2>&1 || true
   done

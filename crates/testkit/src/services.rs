@@ -1207,6 +1207,126 @@ pub fn http_get(url: &str) -> (u16, String) {
     (code, body.to_owned())
 }
 
+/// A real load balancer in front of several servers: Debian's `nginx` on
+/// 127.0.0.1, round robin over `upstreams`, appending the client address to
+/// `X-Forwarded-For`, passing a request on to the next server when one is
+/// down (`proxy_next_upstream`), and caching private-check buckets
+/// (`proxy_cache`, revalidated with the servers' ETags). Its access log
+/// records which server answered and whether the cache did.
+pub struct Balancer {
+    work: TempDir,
+    port: u16,
+    process: Process,
+}
+
+impl Balancer {
+    /// The log format of [`Balancer::access_log`]: status, upstream address
+    /// (`-` when the cache answered), cache status, request line.
+    const LOG_FORMAT: &'static str = "$status $upstream_addr $upstream_cache_status \"$request\"";
+
+    pub fn start(upstreams: &[u16]) -> Balancer {
+        let nginx = program("/usr/sbin/nginx");
+        let work = work_dir("lekradar-nginx-");
+        let dir = work.path();
+        let port = free_port();
+        let servers: String = upstreams
+            .iter()
+            .map(|p| format!("    server 127.0.0.1:{p} max_fails=1 fail_timeout=30s;\n"))
+            .collect();
+        // As root, nginx's workers would drop to `nobody`, who cannot write
+        // the temporary directory.
+        // SAFETY: geteuid(2) cannot fail.
+        let user = if unsafe { libc::geteuid() } == 0 {
+            "user root root;\n"
+        } else {
+            ""
+        };
+        let proxy = "proxy_pass http://lekradar;\n\
+            \x20     proxy_http_version 1.1;\n\
+            \x20     proxy_set_header Connection \"\";\n\
+            \x20     proxy_set_header Host $host;\n\
+            \x20     proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n\
+            \x20     proxy_connect_timeout 1s;\n\
+            \x20     proxy_next_upstream error timeout http_502 http_503;\n";
+        fs::write(
+            dir.join("nginx.conf"),
+            format!(
+                "{user}daemon off;\nmaster_process on;\nworker_processes 1;\n\
+                 pid {d}/nginx.pid;\nerror_log {d}/error.log info;\n\
+                 events {{ worker_connections 1024; }}\n\
+                 http {{\n\
+                 \x20 log_format lb '{format}';\n\
+                 \x20 access_log {d}/access.log lb;\n\
+                 \x20 client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n\
+                 \x20 fastcgi_temp_path {d}/fastcgi;\n  uwsgi_temp_path {d}/uwsgi;\n\
+                 \x20 scgi_temp_path {d}/scgi;\n\
+                 \x20 proxy_cache_path {d}/cache levels=1:2 keys_zone=buckets:16m max_size=1g inactive=1h use_temp_path=off;\n\
+                 \x20 upstream lekradar {{\n{servers}    keepalive 32;\n  }}\n\
+                 \x20 server {{\n\
+                 \x20   listen 127.0.0.1:{port};\n\
+                 \x20   location / {{\n      {proxy}    }}\n\
+                 \x20   location /api/v1/private/buckets/ {{\n      {proxy}\
+                 \x20     proxy_cache buckets;\n\
+                 \x20     proxy_cache_key $uri;\n\
+                 \x20     proxy_cache_revalidate on;\n\
+                 \x20     proxy_cache_lock on;\n\
+                 \x20     add_header X-Cache $upstream_cache_status;\n    }}\n\
+                 \x20 }}\n}}\n",
+                d = dir.display(),
+                format = Self::LOG_FORMAT,
+            ),
+        )
+        .unwrap();
+        let log = dir.join("error.log");
+        let (stdout, stderr) = log_file(&dir.join("nginx.out"));
+        let process = spawn(
+            Command::new(nginx)
+                .arg("-p")
+                .arg(dir)
+                .arg("-c")
+                .arg(dir.join("nginx.conf"))
+                .arg("-e")
+                .arg(&log)
+                .stdout(stdout)
+                .stderr(stderr),
+            "nginx",
+        );
+        let mut balancer = Balancer {
+            work,
+            port,
+            process,
+        };
+        wait_ready(&mut balancer.process, "nginx", &log, || listening(port));
+        balancer
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn base(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Lines of the access log: `STATUS UPSTREAM CACHE "REQUEST"`.
+    pub fn access_log(&self) -> Vec<String> {
+        fs::read_to_string(self.work.path().join("access.log"))
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// The error log (which server nginx gave up on, and when).
+    pub fn error_log(&self) -> String {
+        fs::read_to_string(self.work.path().join("error.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Balancer {
+    fn drop(&mut self) {
+        // The master stops its worker on SIGTERM.
+        terminate(&mut self.process, Duration::from_secs(3));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
