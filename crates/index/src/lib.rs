@@ -5,11 +5,13 @@
 //! (bucket, tag) with each record's data-class bitset), breach metadata files
 //! (`meta-*.lkm`, opaque bytes), per-breach counts of addresses per keyed
 //! domain (`dom-*.lkd`) and one `MANIFEST` naming the live ones.
-//! [`IndexWriter`] is the only writer (a lock file enforces it); it builds
-//! segments with an external sort in bounded memory ([`SegmentBuilder`]) and
-//! publishes a [`Transaction`] by renaming a new manifest into place.
-//! [`IndexReader`] hands out [`Snapshot`]s and picks up new manifests
-//! without a restart.
+//! [`IndexWriter`] is the only writer (its storage's lock enforces it); it
+//! builds segments with an external sort in bounded memory
+//! ([`SegmentBuilder`]) and publishes a [`Transaction`] by publishing a new
+//! manifest in one atomic step. [`IndexReader`] hands out [`Snapshot`]s and
+//! picks up new manifests without a restart. Both reach the files only
+//! through a [`Storage`]: a local directory ([`LocalStorage`], the default)
+//! or an object store.
 //!
 //! This crate knows nothing of identifiers, keys, HTTP, JSON or async: it
 //! stores 24-bit buckets, 8-byte tags and 32-bit class sets.
@@ -27,6 +29,7 @@ pub mod failpoint;
 mod manifest;
 mod reader;
 mod segment;
+mod storage;
 mod writer;
 
 pub use builder::{BuildStats, BuiltSegment, SegmentBuilder, MIN_MEMORY, NO_DOMAIN};
@@ -38,4 +41,5 @@ pub use manifest::{
 };
 pub use reader::{BreachView, Hit, IndexReader, Snapshot, MIN_PREFIX_BITS};
 pub use segment::{Segment, SEGMENT_FORMAT_VERSION};
+pub use storage::{LocalStorage, ManifestStamp, Storage, StoredFile, WriterLock};
 pub use writer::{GcStats, IndexWriter, Transaction};

@@ -4,9 +4,8 @@
 //! data for its whole life, whatever is published meanwhile.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
-use std::time::SystemTime;
 
 use arc_swap::ArcSwap;
 
@@ -14,8 +13,9 @@ use crate::blob;
 use crate::domains::DomainCounts;
 use crate::entry::{ClassSet, Entry, Key, BUCKET_BITS};
 use crate::error::{IndexError, Result};
-use crate::manifest::MANIFEST_FILE;
+use crate::manifest::Manifest;
 use crate::segment::Segment;
+use crate::storage::{LocalStorage, ManifestStamp, Storage};
 use crate::writer::read_manifest;
 
 /// Shortest bucket prefix a scan accepts.
@@ -141,28 +141,26 @@ impl Snapshot {
     }
 }
 
-/// What identifies one version of the manifest file on disk.
-type Stamp = Option<(u64, SystemTime, u64)>;
-
-fn stamp(path: &Path) -> Stamp {
-    use std::os::unix::fs::MetadataExt;
-    let m = std::fs::metadata(path).ok()?;
-    Some((m.ino(), m.modified().ok()?, m.len()))
-}
-
-/// Hands out snapshots of an index directory and refreshes them.
+/// Hands out snapshots of an index and refreshes them.
 #[derive(Debug)]
 pub struct IndexReader {
-    dir: PathBuf,
+    storage: Arc<dyn Storage>,
     current: ArcSwap<Snapshot>,
-    last_stamp: Mutex<Stamp>,
+    last_stamp: Mutex<Option<ManifestStamp>>,
 }
 
 impl IndexReader {
-    /// Opens the index in `dir`; an index with no manifest yet is empty.
+    /// Opens the index in the local directory `dir`; an index with no
+    /// manifest yet is empty.
     pub fn open(dir: &Path) -> Result<IndexReader> {
+        IndexReader::open_storage(Arc::new(LocalStorage::new(dir)))
+    }
+
+    /// Opens the index in `storage`; an index with no manifest yet is
+    /// empty.
+    pub fn open_storage(storage: Arc<dyn Storage>) -> Result<IndexReader> {
         let reader = IndexReader {
-            dir: dir.to_owned(),
+            storage,
             current: ArcSwap::from_pointee(Snapshot::default()),
             last_stamp: Mutex::new(None),
         };
@@ -176,12 +174,11 @@ impl IndexReader {
     }
 
     /// Picks up a newly published manifest; `Ok(true)` when it changed.
-    /// Cheap when nothing changed (one `stat`). On error the previous
+    /// Cheap when nothing changed (one stamp). On error the previous
     /// snapshot stays in service.
     pub fn reload(&self) -> Result<bool> {
         let mut last = self.last_stamp.lock().unwrap_or_else(|p| p.into_inner());
-        let manifest_path = self.dir.join(MANIFEST_FILE);
-        let now = stamp(&manifest_path);
+        let now = self.storage.manifest_stamp()?;
         if now.is_some() && now == *last {
             return Ok(false);
         }
@@ -209,74 +206,85 @@ impl IndexReader {
         }
     }
 
-    /// The snapshot of the manifest on disk, or `None` if it is the one in
+    /// The snapshot of the manifest in force, or `None` if it is the one in
     /// service already.
     fn load(&self) -> Result<Option<Snapshot>> {
-        let manifest = read_manifest(&self.dir)?.unwrap_or_default();
+        let manifest = read_manifest(self.storage.as_ref())?.unwrap_or_default();
         let previous = self.current.load();
         if manifest.generation == previous.generation {
             return Ok(None);
         }
-        let open: HashMap<&str, &Arc<Segment>> = previous
-            .breaches
-            .iter()
-            .flat_map(|b| b.segments.iter())
-            .filter_map(|s| Some((s.path().file_name()?.to_str()?, s)))
-            .collect();
-        let counted: HashMap<&str, &Arc<DomainCounts>> = previous
-            .breaches
-            .iter()
-            .filter_map(|b| b.domains.as_ref())
-            .map(|(file, c)| (file.as_str(), c))
-            .collect();
-        let mut breaches = Vec::with_capacity(manifest.breaches.len());
-        for b in &manifest.breaches {
-            let metadata = match &b.meta_file {
-                Some(file) => Some(blob::read(&self.dir.join(file))?),
-                None => None,
-            };
-            let domains = match &b.domains_file {
-                Some(file) => {
-                    let counts = match counted.get(file.as_str()) {
-                        Some(c) => Arc::clone(c),
-                        None => {
-                            let path = self.dir.join(file);
-                            Arc::new(DomainCounts::decode(&path, &blob::read(&path)?)?)
-                        }
-                    };
-                    Some((file.clone(), counts))
-                }
-                None => None,
-            };
-            let mut segments = Vec::with_capacity(b.segments.len());
-            for s in &b.segments {
-                let segment = match open.get(s.file_name.as_str()) {
-                    Some(seg) => Arc::clone(seg),
-                    None => Arc::new(Segment::open(&self.dir.join(&s.file_name))?),
-                };
-                if segment.len() as u64 != s.entries {
-                    return Err(crate::error::corrupt(
-                        self.dir.join(&s.file_name),
-                        "entry count differs from the manifest",
-                    ));
-                }
-                segments.push(segment);
-            }
-            breaches.push(BreachView {
-                name: b.name.clone(),
-                retired: b.retired,
-                metadata,
-                domains,
-                segments,
-            });
-        }
-        Ok(Some(Snapshot {
-            generation: manifest.generation,
-            breaches,
-        }))
+        load_snapshot(self.storage.as_ref(), &manifest, &previous).map(Some)
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.dir
+    /// Where the index lives.
+    pub fn storage(&self) -> &Arc<dyn Storage> {
+        &self.storage
     }
+}
+
+/// Opens `manifest`'s files in `storage`, reusing what `previous` has open
+/// already (segments and domain counts are immutable under their names).
+pub(crate) fn load_snapshot(
+    storage: &dyn Storage,
+    manifest: &Manifest,
+    previous: &Snapshot,
+) -> Result<Snapshot> {
+    let open: HashMap<&str, &Arc<Segment>> = previous
+        .breaches
+        .iter()
+        .flat_map(|b| b.segments.iter())
+        .filter_map(|s| Some((s.path().file_name()?.to_str()?, s)))
+        .collect();
+    let counted: HashMap<&str, &Arc<DomainCounts>> = previous
+        .breaches
+        .iter()
+        .filter_map(|b| b.domains.as_ref())
+        .map(|(file, c)| (file.as_str(), c))
+        .collect();
+    let mut breaches = Vec::with_capacity(manifest.breaches.len());
+    for b in &manifest.breaches {
+        let metadata = match &b.meta_file {
+            Some(file) => Some(blob::read(storage, file)?),
+            None => None,
+        };
+        let domains = match &b.domains_file {
+            Some(file) => {
+                let counts = match counted.get(file.as_str()) {
+                    Some(c) => Arc::clone(c),
+                    None => Arc::new(DomainCounts::decode(
+                        &storage.describe(file),
+                        &blob::read(storage, file)?,
+                    )?),
+                };
+                Some((file.clone(), counts))
+            }
+            None => None,
+        };
+        let mut segments = Vec::with_capacity(b.segments.len());
+        for s in &b.segments {
+            let segment = match open.get(s.file_name.as_str()) {
+                Some(seg) => Arc::clone(seg),
+                None => Arc::new(Segment::open(&storage.local_path(&s.file_name)?)?),
+            };
+            if segment.len() as u64 != s.entries {
+                return Err(crate::error::corrupt(
+                    storage.describe(&s.file_name),
+                    "entry count differs from the manifest",
+                ));
+            }
+            segments.push(segment);
+        }
+        breaches.push(BreachView {
+            name: b.name.clone(),
+            retired: b.retired,
+            metadata,
+            domains,
+            segments,
+        });
+    }
+    Ok(Snapshot {
+        generation: manifest.generation,
+        breaches,
+    })
 }

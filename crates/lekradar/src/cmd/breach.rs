@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use lekradar_breach::{BreachKind, BreachMetadata, NaiveDate, Utc};
-use lekradar_index::{IndexReader, IndexWriter};
 
 use crate::data_dir::DataDir;
 
@@ -137,7 +136,7 @@ pub fn run(data: &DataDir, cmd: BreachCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         BreachCommand::List => list(data),
         BreachCommand::Show { name, json } => {
-            let snapshot = IndexReader::open(&data.index_dir())?.snapshot();
+            let snapshot = data.index_reader()?.snapshot();
             let meta = lekradar_catalogue::edit::find(&snapshot, &name)?
                 .ok_or_else(|| lekradar_catalogue::edit::EditError::Unknown(name.clone()))?;
             if json {
@@ -169,7 +168,7 @@ pub fn run(data: &DataDir, cmd: BreachCommand) -> anyhow::Result<ExitCode> {
                 (None, None) => anyhow::bail!("give a breach name or --file"),
             };
             data.create()?;
-            let mut writer = IndexWriter::open(&data.index_dir())?;
+            let mut writer = data.index_writer()?;
             lekradar_catalogue::edit::publish(&mut writer, &meta, true)?;
             for class in meta
                 .data_classes
@@ -182,8 +181,8 @@ pub fn run(data: &DataDir, cmd: BreachCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         BreachCommand::Edit { name, fields } => {
-            let mut writer = IndexWriter::open(&data.index_dir())?;
-            let snapshot = IndexReader::open(&data.index_dir())?.snapshot();
+            let mut writer = data.index_writer()?;
+            let snapshot = data.index_reader()?.snapshot();
             let mut meta = lekradar_catalogue::edit::find(&snapshot, &name)?
                 .ok_or_else(|| lekradar_catalogue::edit::EditError::Unknown(name.clone()))?;
             fields.apply(&mut meta);
@@ -193,7 +192,7 @@ pub fn run(data: &DataDir, cmd: BreachCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         BreachCommand::Retire { name } => {
-            let mut writer = IndexWriter::open(&data.index_dir())?;
+            let mut writer = data.index_writer()?;
             lekradar_catalogue::edit::retire(&mut writer, &name)?;
             println!("retired breach {name}: it is no longer found by checks");
             Ok(ExitCode::SUCCESS)
@@ -202,7 +201,7 @@ pub fn run(data: &DataDir, cmd: BreachCommand) -> anyhow::Result<ExitCode> {
 }
 
 fn list(data: &DataDir) -> anyhow::Result<ExitCode> {
-    let snapshot = IndexReader::open(&data.index_dir())?.snapshot();
+    let snapshot = data.index_reader()?.snapshot();
     let breaches = lekradar_catalogue::edit::all(&snapshot)?;
     if breaches.is_empty() {
         println!("no breaches yet; add one with `lekradar breach add`");

@@ -14,7 +14,6 @@ use anyhow::Context;
 use lekradar_breach::{BreachKind, BreachMetadata, Descriptions, NaiveDate};
 use lekradar_check::check;
 use lekradar_gen::{DumpKind, GenOptions, Truth};
-use lekradar_index::{IndexReader, IndexWriter};
 use lekradar_ingest::{ingest, IngestConfig};
 use lekradar_normalize::{normalize, Region};
 use lekradar_prf::ServerKey;
@@ -218,7 +217,7 @@ pub fn run(data: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
         .context("cannot create a temporary directory for the demo dumps")?;
     let mut built = Vec::new();
     {
-        let mut writer = IndexWriter::open(&data.index_dir())?;
+        let mut writer = data.index_writer()?;
         for b in demo_breaches(args.size) {
             let exists = writer.manifest().breach(&b.meta.name).is_some();
             let (path, truth) = generate(work.path(), &b)?;
@@ -255,7 +254,7 @@ pub fn run(data: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
     }
     drop(work);
 
-    let reader = IndexReader::open(&data.index_dir())?;
+    let reader = data.index_reader()?;
     let snapshot = reader.snapshot();
     let examples = examples(&built, &snapshot, &key);
     for raw in &args.identifiers {

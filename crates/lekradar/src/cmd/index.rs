@@ -3,8 +3,6 @@
 
 use std::process::ExitCode;
 
-use lekradar_index::IndexReader;
-
 use crate::data_dir::DataDir;
 
 #[derive(Debug, clap::Subcommand)]
@@ -18,7 +16,7 @@ pub enum IndexCommand {
 pub fn run(data: &DataDir, cmd: IndexCommand) -> anyhow::Result<ExitCode> {
     // Opening a reader validates the manifest, every metadata file and every
     // segment (sizes, both checksums, directory).
-    let reader = IndexReader::open(&data.index_dir())?;
+    let reader = data.index_reader()?;
     let snap = reader.snapshot();
     match cmd {
         IndexCommand::Verify => {
@@ -32,7 +30,7 @@ pub fn run(data: &DataDir, cmd: IndexCommand) -> anyhow::Result<ExitCode> {
         IndexCommand::Stats => {
             println!(
                 "index {} generation {}",
-                data.index_dir().display(),
+                data.index_location(),
                 snap.generation()
             );
             println!(

@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use lekradar_index::IndexWriter;
 use lekradar_ingest::{ingest, ColumnRole, FileReport, IngestConfig, IngestReport};
 use lekradar_normalize::Region;
 use lekradar_prf::ServerKey;
@@ -101,7 +100,7 @@ fn parse_map(s: &str) -> Result<(String, ColumnRole), String> {
 
 pub fn run(data: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
     let key = ServerKey::load(&data.key_file())?;
-    let mut writer = IndexWriter::open(&data.index_dir())?;
+    let mut writer = data.index_writer()?;
     let config = IngestConfig {
         regions: args.region.clone(),
         memory: args.memory,

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use lekradar_breach::BreachMetadata;
 use lekradar_check::check;
-use lekradar_index::{IndexReader, Snapshot};
+use lekradar_index::Snapshot;
 use lekradar_normalize::{normalize, Region};
 use lekradar_prf::ServerKey;
 
@@ -24,7 +24,7 @@ pub struct Args {
 
 pub fn run(data: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
     let key = ServerKey::load(&data.key_file())?;
-    let reader = IndexReader::open(&data.index_dir())?;
+    let reader = data.index_reader()?;
     let snapshot = reader.snapshot();
     for raw in &args.identifiers {
         print_check(&snapshot, &key, raw, args.region)?;

@@ -10,7 +10,6 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
-use lekradar_index::IndexReader;
 use lekradar_l10n::L10n;
 use lekradar_normalize::Region;
 use lekradar_prf::ServerKey;
@@ -314,7 +313,7 @@ pub fn run(data: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
         println!("database         {}", redact_url(&url));
         ServerKey::load(&data.key_file())?;
         println!("key              ok");
-        let reader = IndexReader::open(&data.index_dir())?;
+        let reader = data.index_reader()?;
         println!(
             "index            {} breaches (generation {})",
             reader.snapshot().breaches().len(),
@@ -373,8 +372,9 @@ pub async fn serve(
     let key = ServerKey::load(&data.key_file()).context(
         "the server needs the OPRF key of the index: `lekradar key init` (or `lekradar demo`) creates one",
     )?;
-    let index = IndexReader::open(&data.index_dir())
-        .with_context(|| format!("cannot open the index in {}", data.index_dir().display()))?;
+    let index = data
+        .index_reader()
+        .with_context(|| format!("cannot open the index in {}", data.index_location()))?;
     let store = Store::open(database_url).await.with_context(|| {
         format!(
             "cannot open the metadata store {}",

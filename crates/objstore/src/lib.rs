@@ -1,0 +1,673 @@
+//! The index in S3-compatible object storage: a [`Storage`] for
+//! `lekradar-index` on any server that speaks S3 (SeaweedFS, Ceph, AWS),
+//! through the `object_store` crate.
+//!
+//! Layout under `s3://BUCKET/PREFIX/`:
+//! - `seg-*.lks`, `meta-*.lkm`, `dom-*.lkd`: the index's files, under
+//!   random names that never repeat, written once and never changed;
+//! - `manifests/NNNNNNNNNNNNNNNNNNNN`: one immutable manifest per
+//!   generation, named by `u64::MAX - generation` in 20 digits, so that a
+//!   listing (in key order) finds the newest first.
+//!
+//! **Publishing** is a create-only put of the next generation's manifest
+//! (`If-None-Match: *`): of two writers publishing the same generation
+//! exactly one succeeds, the other gets [`IndexError::Conflict`] and
+//! nothing of its work is visible. Before a writer starts,
+//! [`ObjectStorage::probe_conditional_writes`] checks that the server
+//! honours the condition at all (Garage, for one, silently overwrites), and
+//! refuses to publish to one that does not.
+//!
+//! **Readers** learn of a new generation by asking whether the manifest of
+//! the next one exists (one `HEAD` per poll), and map segments from a local
+//! cache: a segment is downloaded to a temporary file, checked in full
+//! (size, checksums, directory), renamed into the cache, then mapped; the
+//! cache keeps at most its size, evicting the least recently used files.
+//!
+//! **Garbage collection** leaves files younger than the grace period
+//! ([`Storage::gc_grace`]): a file a publish superseded may still be in
+//! use by a server that has not polled yet, and a file another writer
+//! uploaded may belong to a publish still to come.
+
+use std::future::Future;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use futures::StreamExt;
+use lekradar_index::{IndexError, ManifestStamp, Segment, Storage, StoredFile, WriterLock};
+use object_store::aws::{AmazonS3, AmazonS3Builder};
+use object_store::path::Path as ObjectPath;
+use object_store::{ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload, WriteMultipart};
+
+type Result<T, E = IndexError> = std::result::Result<T, E>;
+
+/// The name the index reads and publishes its manifest under.
+const MANIFEST_FILE: &str = "MANIFEST";
+/// Files up to this size go up in one put, larger ones in parts.
+const SINGLE_PUT_MAX: u64 = 32 << 20;
+/// Part size of a multipart upload.
+const PART_SIZE: usize = 16 << 20;
+
+/// Where the index lives and how to reach it.
+#[derive(Clone)]
+pub struct S3Options {
+    /// `s3://BUCKET` or `s3://BUCKET/PREFIX`.
+    pub url: String,
+    /// The server, e.g. `http://127.0.0.1:8333`; AWS when not given.
+    pub endpoint: Option<String>,
+    pub region: String,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<String>,
+    /// Where segments are built before upload (local disk).
+    pub staging_dir: PathBuf,
+    /// Where segments are cached to be mapped (local disk).
+    pub cache_dir: PathBuf,
+    /// Most bytes the cache keeps.
+    pub cache_bytes: u64,
+    /// Garbage collection's grace period.
+    pub grace: Duration,
+}
+
+impl std::fmt::Debug for S3Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Options")
+            .field("url", &self.url)
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("access_key_id", &self.access_key_id)
+            .field(
+                "secret_access_key",
+                &self.secret_access_key.as_ref().map(|_| "…"),
+            )
+            .field("staging_dir", &self.staging_dir)
+            .field("cache_dir", &self.cache_dir)
+            .field("cache_bytes", &self.cache_bytes)
+            .field("grace", &self.grace)
+            .finish()
+    }
+}
+
+/// Why object storage cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("{0:?} is not an object storage URL: write s3://BUCKET or s3://BUCKET/PREFIX")]
+    Url(String),
+    #[error("cannot set up the S3 client for {url}: {source}")]
+    Client {
+        url: String,
+        #[source]
+        source: object_store::Error,
+    },
+    #[error("cannot start the object storage runtime: {0}")]
+    Runtime(#[source] std::io::Error),
+    #[error("cannot create {path}: {source}")]
+    Dir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// The index in an S3 bucket (see the crate documentation).
+#[derive(Debug)]
+pub struct ObjectStorage {
+    store: Arc<AmazonS3>,
+    url: String,
+    prefix: String,
+    staging: PathBuf,
+    cache: Cache,
+    grace: Duration,
+    /// Taken only by `drop`.
+    runtime: Option<tokio::runtime::Runtime>,
+    /// The newest generation seen, to ask only for the next one.
+    newest: Mutex<Option<u64>>,
+}
+
+impl ObjectStorage {
+    /// The index at `options.url`. Nothing is contacted yet: the first
+    /// read or [`ObjectStorage::check_access`] says whether it can be.
+    pub fn new(options: &S3Options) -> Result<ObjectStorage, OpenError> {
+        let rest = options
+            .url
+            .strip_prefix("s3://")
+            .ok_or_else(|| OpenError::Url(options.url.clone()))?;
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        let prefix = prefix.trim_matches('/').to_owned();
+        if bucket.is_empty() || prefix.split('/').any(|p| p == "." || p == "..") {
+            return Err(OpenError::Url(options.url.clone()));
+        }
+        let mut builder = AmazonS3Builder::new()
+            .with_bucket_name(bucket)
+            .with_region(&options.region)
+            .with_virtual_hosted_style_request(false);
+        if let Some(endpoint) = &options.endpoint {
+            builder = builder
+                .with_endpoint(endpoint)
+                .with_allow_http(endpoint.starts_with("http://"));
+        }
+        if let Some(id) = &options.access_key_id {
+            builder = builder.with_access_key_id(id);
+        }
+        if let Some(secret) = &options.secret_access_key {
+            builder = builder.with_secret_access_key(secret);
+        }
+        let store = builder.build().map_err(|source| OpenError::Client {
+            url: options.url.clone(),
+            source,
+        })?;
+        for dir in [&options.staging_dir, &options.cache_dir] {
+            std::fs::create_dir_all(dir).map_err(|source| OpenError::Dir {
+                path: dir.clone(),
+                source,
+            })?;
+        }
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("lekradar-s3")
+            .enable_all()
+            .build()
+            .map_err(OpenError::Runtime)?;
+        Ok(ObjectStorage {
+            store: Arc::new(store),
+            url: options.url.trim_end_matches('/').to_owned(),
+            prefix,
+            staging: options.staging_dir.clone(),
+            cache: Cache {
+                dir: options.cache_dir.clone(),
+                limit: options.cache_bytes,
+            },
+            grace: options.grace,
+            runtime: Some(runtime),
+            newest: Mutex::new(None),
+        })
+    }
+
+    /// Runs `future` on this storage's runtime and waits for it, from any
+    /// thread (also one of another runtime's).
+    fn block<T: Send + 'static>(&self, future: impl Future<Output = T> + Send + 'static) -> T {
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        if let Some(runtime) = &self.runtime {
+            runtime.spawn(async move {
+                let _ = tx.send(future.await);
+            });
+        }
+        // The task only ends by sending; a panic in it drops the sender.
+        match rx.recv() {
+            Ok(value) => value,
+            Err(_) => std::panic::resume_unwind(Box::new("object storage task panicked")),
+        }
+    }
+
+    fn key(&self, file: &str) -> ObjectPath {
+        if self.prefix.is_empty() {
+            ObjectPath::from(file)
+        } else {
+            ObjectPath::from(format!("{}/{file}", self.prefix))
+        }
+    }
+
+    fn manifest_key(&self, generation: u64) -> ObjectPath {
+        self.key(&format!("manifests/{:020}", u64::MAX - generation))
+    }
+
+    fn error(&self, file: &str, e: object_store::Error) -> IndexError {
+        let kind = match &e {
+            object_store::Error::NotFound { .. } => std::io::ErrorKind::NotFound,
+            object_store::Error::PermissionDenied { .. }
+            | object_store::Error::Unauthenticated { .. } => std::io::ErrorKind::PermissionDenied,
+            _ => std::io::ErrorKind::Other,
+        };
+        IndexError::Io {
+            path: self.describe(file),
+            source: std::io::Error::new(kind, e.to_string()),
+        }
+    }
+
+    /// The newest published generation, by listing the manifests.
+    fn find_newest(&self) -> Result<Option<u64>> {
+        let store = Arc::clone(&self.store);
+        let prefix = self.key("manifests/");
+        let first = self.block(async move {
+            let mut list = store.list(Some(&prefix));
+            list.next().await.transpose()
+        });
+        let first = first.map_err(|e| self.error("manifests/", e))?;
+        let newest = match first {
+            None => None,
+            Some(meta) => {
+                let name = meta.location.filename().unwrap_or_default();
+                let inverted: u64 = name.parse().map_err(|_| IndexError::Corrupt {
+                    path: self.describe(&format!("manifests/{name}")),
+                    reason: "a manifest's name is not a generation".into(),
+                })?;
+                Some(u64::MAX - inverted)
+            }
+        };
+        *self.newest.lock().unwrap_or_else(|p| p.into_inner()) = newest;
+        Ok(newest)
+    }
+
+    fn exists_key(&self, key: ObjectPath, file: &str) -> Result<bool> {
+        let store = Arc::clone(&self.store);
+        match self.block(async move { store.head(&key).await }) {
+            Ok(_) => Ok(true),
+            Err(object_store::Error::NotFound { .. }) => Ok(false),
+            Err(e) => Err(self.error(file, e)),
+        }
+    }
+
+    fn put(
+        &self,
+        file: &str,
+        key: ObjectPath,
+        bytes: Vec<u8>,
+        mode: PutMode,
+    ) -> Result<(), PutError> {
+        let store = Arc::clone(&self.store);
+        let result = self.block(async move {
+            let options = PutOptions {
+                mode,
+                ..PutOptions::default()
+            };
+            store.put_opts(&key, PutPayload::from(bytes), options).await
+        });
+        match result {
+            Ok(_) => Ok(()),
+            Err(object_store::Error::AlreadyExists { .. })
+            | Err(object_store::Error::Precondition { .. }) => Err(PutError::Exists),
+            Err(e) => Err(PutError::Other(self.error(file, e))),
+        }
+    }
+
+    /// Whether the server refuses a create-only put of an object that
+    /// exists. One that silently overwrites would let two writers both
+    /// "win" a generation, so publishing to it is refused.
+    pub fn probe_conditional_writes(&self) -> Result<()> {
+        let name = format!("probe-{:032x}", rand::random::<u128>());
+        let key = self.key(&format!("probes/{name}"));
+        let first = self.put(&name, key.clone(), b"first".to_vec(), PutMode::Create);
+        let second = self.put(&name, key.clone(), b"second".to_vec(), PutMode::Create);
+        let store = Arc::clone(&self.store);
+        let cleanup = key.clone();
+        let _ = self.block(async move { store.delete(&cleanup).await });
+        match (first, second) {
+            (Err(PutError::Other(e)), _) | (_, Err(PutError::Other(e))) => Err(e),
+            (Err(PutError::Exists), _) => Err(IndexError::Io {
+                path: self.describe(&format!("probes/{name}")),
+                source: std::io::Error::other("a new object was reported to exist already"),
+            }),
+            (Ok(()), Ok(())) => Err(IndexError::Io {
+                path: PathBuf::from(&self.url),
+                source: std::io::Error::other(
+                    "this object store ignores conditional writes (If-None-Match): it \
+                     overwrote an object a create-only put should have left alone, so two \
+                     writers could both publish the same generation; use a store that \
+                     honours them (SeaweedFS, AWS S3, Ceph)",
+                ),
+            }),
+            (Ok(()), Err(PutError::Exists)) => Ok(()),
+        }
+    }
+
+    /// Reads the newest manifest (or learns there is none), so that wrong
+    /// credentials, a missing bucket or an endpoint that is not S3 are
+    /// reported at start.
+    pub fn check_access(&self) -> Result<Option<u64>> {
+        self.find_newest()
+    }
+
+    /// Removes what an interrupted build left in the staging directory.
+    fn clean_staging(&self) {
+        if let Ok(items) = std::fs::read_dir(&self.staging) {
+            for item in items.flatten() {
+                let name = item.file_name();
+                let name = name.to_string_lossy();
+                if name.starts_with("run-") || name.starts_with("seg-") {
+                    let _ = std::fs::remove_file(item.path());
+                }
+            }
+        }
+    }
+
+    async fn upload_file(
+        store: Arc<AmazonS3>,
+        key: ObjectPath,
+        path: PathBuf,
+    ) -> Result<(), UploadError> {
+        let len = tokio::fs::metadata(&path)
+            .await
+            .map_err(UploadError::Local)?
+            .len();
+        if len <= SINGLE_PUT_MAX {
+            let bytes = tokio::fs::read(&path).await.map_err(UploadError::Local)?;
+            let options = PutOptions {
+                mode: PutMode::Create,
+                ..PutOptions::default()
+            };
+            store
+                .put_opts(&key, PutPayload::from(bytes), options)
+                .await
+                .map_err(UploadError::Store)?;
+            return Ok(());
+        }
+        let upload = store
+            .put_multipart(&key)
+            .await
+            .map_err(UploadError::Store)?;
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_SIZE);
+        let mut file = tokio::fs::File::open(&path)
+            .await
+            .map_err(UploadError::Local)?;
+        let mut buf = vec![0u8; PART_SIZE];
+        loop {
+            use tokio::io::AsyncReadExt;
+            let n = match file.read(&mut buf).await {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) => {
+                    let _ = writer.abort().await;
+                    return Err(UploadError::Local(e));
+                }
+            };
+            writer
+                .wait_for_capacity(4)
+                .await
+                .map_err(UploadError::Store)?;
+            writer.write(&buf[..n]);
+        }
+        writer.finish().await.map_err(UploadError::Store)?;
+        Ok(())
+    }
+}
+
+impl Drop for ObjectStorage {
+    fn drop(&mut self) {
+        // Dropping a runtime waits for its tasks, which is refused inside
+        // another runtime (a server dropping its index); none is running.
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+enum PutError {
+    Exists,
+    Other(IndexError),
+}
+
+enum UploadError {
+    Local(std::io::Error),
+    Store(object_store::Error),
+}
+
+#[derive(Debug)]
+struct NoLock;
+
+impl WriterLock for NoLock {}
+
+impl Storage for ObjectStorage {
+    fn location(&self) -> String {
+        self.url.clone()
+    }
+
+    fn describe(&self, file: &str) -> PathBuf {
+        PathBuf::from(format!("{}/{file}", self.url))
+    }
+
+    fn read(&self, file: &str) -> Result<Option<Vec<u8>>> {
+        let key = if file == MANIFEST_FILE {
+            match self.find_newest()? {
+                Some(generation) => self.manifest_key(generation),
+                None => return Ok(None),
+            }
+        } else {
+            self.key(file)
+        };
+        let store = Arc::clone(&self.store);
+        let result = self.block(async move {
+            match store.get(&key).await {
+                Ok(got) => got.bytes().await.map(Some),
+                Err(e) => Err(e),
+            }
+        });
+        match result {
+            Ok(bytes) => Ok(bytes.map(|b| b.to_vec())),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(self.error(file, e)),
+        }
+    }
+
+    fn local_path(&self, file: &str) -> Result<PathBuf> {
+        if let Some(path) = self.cache.hit(file) {
+            return Ok(path);
+        }
+        let tmp = self
+            .cache
+            .dir
+            .join(format!("{file}.part-{:016x}", rand::random::<u64>()));
+        let store = Arc::clone(&self.store);
+        let key = self.key(file);
+        let into = tmp.clone();
+        let downloaded = self.block(async move {
+            let got = store.get(&key).await.map_err(UploadError::Store)?;
+            let mut stream = got.into_stream();
+            let mut out = std::fs::File::create(&into).map_err(UploadError::Local)?;
+            while let Some(chunk) = stream.next().await {
+                let chunk = chunk.map_err(UploadError::Store)?;
+                out.write_all(&chunk).map_err(UploadError::Local)?;
+            }
+            out.sync_all().map_err(UploadError::Local)?;
+            Ok::<(), UploadError>(())
+        });
+        let failed = |e: IndexError| {
+            let _ = std::fs::remove_file(&tmp);
+            e
+        };
+        match downloaded {
+            Ok(()) => {}
+            Err(UploadError::Store(e)) => return Err(failed(self.error(file, e))),
+            Err(UploadError::Local(source)) => {
+                return Err(failed(IndexError::Io {
+                    path: tmp.clone(),
+                    source,
+                }))
+            }
+        }
+        // Checked in full before it may be mapped: a damaged or truncated
+        // object never enters the cache. The error names the object.
+        if file.ends_with(".lks") {
+            if let Err(e) = Segment::open(&tmp) {
+                let reason = match e {
+                    IndexError::Corrupt { reason, .. } => reason,
+                    other => other.to_string(),
+                };
+                return Err(failed(IndexError::Corrupt {
+                    path: self.describe(file),
+                    reason,
+                }));
+            }
+        }
+        let path = self.cache.dir.join(file);
+        std::fs::rename(&tmp, &path).map_err(|source| {
+            failed(IndexError::Io {
+                path: path.clone(),
+                source,
+            })
+        })?;
+        self.cache.evict();
+        Ok(path)
+    }
+
+    fn create(&self, file: &str, bytes: &[u8]) -> Result<()> {
+        match self.put(file, self.key(file), bytes.to_vec(), PutMode::Create) {
+            Ok(()) => Ok(()),
+            Err(PutError::Exists) => Err(IndexError::Io {
+                path: self.describe(file),
+                source: std::io::ErrorKind::AlreadyExists.into(),
+            }),
+            Err(PutError::Other(e)) => Err(e),
+        }
+    }
+
+    fn staging_dir(&self) -> &Path {
+        &self.staging
+    }
+
+    /// Uploads the staged segment (in parts when large), then moves it
+    /// into the local cache: this machine need not download it again.
+    fn upload(&self, file: &str) -> Result<()> {
+        let path = self.staging.join(file);
+        let store = Arc::clone(&self.store);
+        let key = self.key(file);
+        let result = self.block(Self::upload_file(store, key, path.clone()));
+        match result {
+            Ok(()) => {}
+            Err(UploadError::Local(source)) => return Err(IndexError::Io { path, source }),
+            Err(UploadError::Store(e)) => return Err(self.error(file, e)),
+        }
+        let cached = self.cache.dir.join(file);
+        if std::fs::rename(&path, &cached).is_err() {
+            let _ = std::fs::remove_file(&path);
+        }
+        Ok(())
+    }
+
+    fn exists(&self, file: &str) -> Result<bool> {
+        self.exists_key(self.key(file), file)
+    }
+
+    fn delete(&self, file: &str) -> Result<()> {
+        let store = Arc::clone(&self.store);
+        let key = self.key(file);
+        match self.block(async move { store.delete(&key).await }) {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(self.error(file, e)),
+        }
+    }
+
+    fn list(&self) -> Result<Vec<StoredFile>> {
+        let store = Arc::clone(&self.store);
+        let prefix = if self.prefix.is_empty() {
+            None
+        } else {
+            Some(ObjectPath::from(self.prefix.as_str()))
+        };
+        let listed = self.block(async move {
+            let result = store.list_with_delimiter(prefix.as_ref()).await?;
+            Ok::<_, object_store::Error>(result.objects)
+        });
+        let objects = listed.map_err(|e| self.error("", e))?;
+        Ok(objects
+            .into_iter()
+            .filter_map(|meta| {
+                Some(StoredFile {
+                    name: meta.location.filename()?.to_owned(),
+                    modified: Some(SystemTime::from(meta.last_modified)),
+                })
+            })
+            .collect())
+    }
+
+    fn gc_grace(&self) -> Duration {
+        self.grace
+    }
+
+    fn sync(&self) -> Result<()> {
+        // A put is durable when it returns.
+        Ok(())
+    }
+
+    fn manifest_stamp(&self) -> Result<Option<ManifestStamp>> {
+        let known = *self.newest.lock().unwrap_or_else(|p| p.into_inner());
+        let newest = match known {
+            Some(generation) => {
+                let next = self.manifest_key(generation + 1);
+                if self.exists_key(next, "manifests/")? {
+                    self.find_newest()?
+                } else {
+                    Some(generation)
+                }
+            }
+            None => self.find_newest()?,
+        };
+        Ok(newest.map(|g| ManifestStamp::new(format!("g{g}"))))
+    }
+
+    fn publish_manifest(&self, expected: u64, generation: u64, bytes: &[u8]) -> Result<()> {
+        let key = self.manifest_key(generation);
+        match self.put("manifests/", key, bytes.to_vec(), PutMode::Create) {
+            Ok(()) => {
+                let mut newest = self.newest.lock().unwrap_or_else(|p| p.into_inner());
+                *newest = Some(newest.map_or(generation, |n| n.max(generation)));
+                Ok(())
+            }
+            Err(PutError::Exists) => {
+                let found = self.find_newest()?.unwrap_or(0);
+                Err(IndexError::Conflict {
+                    location: self.url.clone(),
+                    expected,
+                    found,
+                    generation,
+                })
+            }
+            Err(PutError::Other(e)) => Err(e),
+        }
+    }
+
+    /// One writer per generation is the create-only manifest's doing; the
+    /// lock only checks that the server honours it, and clears what an
+    /// interrupted build of this machine left behind.
+    fn lock(&self) -> Result<Box<dyn WriterLock>> {
+        self.probe_conditional_writes()?;
+        self.clean_staging();
+        Ok(Box::new(NoLock))
+    }
+}
+
+/// Segments on local disk, to be mapped; at most `limit` bytes, least
+/// recently used evicted first (a mapped file stays readable when evicted).
+#[derive(Debug)]
+struct Cache {
+    dir: PathBuf,
+    limit: u64,
+}
+
+impl Cache {
+    /// The cached copy of `file`, marked as just used.
+    fn hit(&self, file: &str) -> Option<PathBuf> {
+        let path = self.dir.join(file);
+        let f = std::fs::File::options().append(true).open(&path).ok()?;
+        let _ = f.set_modified(SystemTime::now());
+        Some(path)
+    }
+
+    /// Deletes the least recently used files while over the limit.
+    fn evict(&self) {
+        let Ok(items) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        let mut files: Vec<(SystemTime, u64, PathBuf)> = items
+            .flatten()
+            .filter_map(|item| {
+                let meta = item.metadata().ok()?;
+                let name = item.file_name();
+                let name = name.to_str()?;
+                if name.contains(".part-") || !meta.is_file() {
+                    return None;
+                }
+                Some((meta.modified().ok()?, meta.len(), item.path()))
+            })
+            .collect();
+        let mut total: u64 = files.iter().map(|f| f.1).sum();
+        files.sort();
+        for (_, len, path) in files {
+            if total <= self.limit {
+                break;
+            }
+            if std::fs::remove_file(&path).is_ok() {
+                total -= len;
+            }
+        }
+    }
+}
