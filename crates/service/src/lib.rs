@@ -129,6 +129,10 @@ struct Shared {
     /// The index generation whose matching was last enqueued (`u64::MAX`:
     /// none yet).
     matched_generation: std::sync::atomic::AtomicU64,
+    /// Whether the last look for a new index generation reached the
+    /// index's storage (false while object storage is unreachable: the
+    /// last good generation stays in service).
+    index_reachable: std::sync::atomic::AtomicBool,
     /// Identifiers hidden from public search by their owner.
     opt_outs: ArcSwap<alerts::OptOuts>,
     /// A digest of the opt-outs (0: none), in the private buckets' ETags:
@@ -164,6 +168,8 @@ impl Service {
         let budget_salt: [u8; 32] = *key.derive_secret(b"lekradar:v1:budget-address-names");
         let catalogue = Catalogue::build(&index.snapshot());
         let metrics = ServiceMetrics::default();
+        // The reader opened the index before the service was made.
+        metrics.index_reachable.set(1);
         metrics.observe_catalogue(&catalogue);
         Service(Arc::new(Shared {
             memory_budgets: MemoryBudgets::new(&config.rates),
@@ -177,6 +183,7 @@ impl Service {
             owner_answers,
             messaging: messaging.map(Arc::new),
             matched_generation: std::sync::atomic::AtomicU64::new(u64::MAX),
+            index_reachable: std::sync::atomic::AtomicBool::new(true),
             opt_outs: ArcSwap::from_pointee(HashMap::new()),
             opt_outs_version: std::sync::atomic::AtomicU64::new(0),
             key_cache: Mutex::new(HashMap::new()),
@@ -225,7 +232,16 @@ impl Service {
     /// Picks up a newly published index (blocking: opens files); called
     /// periodically.
     pub fn reload(&self) {
-        match self.0.index.reload() {
+        let result = self.0.index.reload();
+        let reachable = result.is_ok();
+        self.0
+            .index_reachable
+            .store(reachable, std::sync::atomic::Ordering::Relaxed);
+        self.0.metrics.index_reachable.set(i64::from(reachable));
+        if !reachable {
+            self.0.metrics.index_reload_failures.inc();
+        }
+        match result {
             Ok(true) => {
                 let (snapshot, catalogue) = self.snapshot();
                 tracing::info!(
@@ -239,6 +255,19 @@ impl Service {
                 tracing::warn!(error = %e, "index reload failed; serving the previous snapshot")
             }
         }
+    }
+
+    /// Whether the last look for a new generation reached the index's
+    /// storage.
+    pub fn index_reachable(&self) -> bool {
+        self.0
+            .index_reachable
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Where the index lives (a directory or an object storage URL).
+    pub fn index_location(&self) -> String {
+        self.0.index.storage().location()
     }
 
     /// Puts the service's background work on `runner`: picking up newly

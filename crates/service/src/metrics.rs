@@ -35,6 +35,8 @@ pub struct ServiceMetrics {
     pub owner_answers_dropped: Counter,
     pub index_generation: Gauge,
     pub breaches: Gauge,
+    pub index_reachable: Gauge,
+    pub index_reload_failures: Counter,
 }
 
 impl ServiceMetrics {
@@ -69,6 +71,16 @@ impl ServiceMetrics {
             "breaches",
             "Breaches in the catalogue, retired ones included",
             self.breaches.clone(),
+        );
+        registry.register(
+            "index_storage_reachable",
+            "1 when the last look for a new index generation reached the index's storage, 0 while it cannot (the last good generation is served)",
+            self.index_reachable.clone(),
+        );
+        registry.register(
+            "index_reload_failures",
+            "Looks for a new index generation that failed (storage unreachable, a damaged or missing file)",
+            self.index_reload_failures.clone(),
         );
     }
 

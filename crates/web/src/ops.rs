@@ -118,6 +118,13 @@ pub struct Readiness {
     pub store: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub store_ok: Option<bool>,
+    /// Where the index lives (a directory or an object storage URL).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<String>,
+    /// Whether the last look for a new generation reached the index's
+    /// storage; while it does not, the generation above stays in service.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index_reachable: Option<bool>,
 }
 
 #[utoipa::path(get, path = "/readyz", tag = "operations",
@@ -149,6 +156,8 @@ pub async fn readyz(
         breaches: details.then(|| catalogue.all().len() as u64),
         store: details.then(|| state.service.store().backend().to_string()),
         store_ok: details.then_some(store_ok),
+        index: details.then(|| state.service.index_location()),
+        index_reachable: details.then(|| state.service.index_reachable()),
     };
     let status = if store_ok {
         StatusCode::OK

@@ -1,0 +1,289 @@
+//! Past one machine: the index in S3-compatible object storage (a real
+//! SeaweedFS cluster on loopback), written by `lekradar ingest` on one
+//! "machine" (data directory) and served by three `lekradar serve` on three
+//! others, each with its own cache, behind nginx, on one PostgreSQL store.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use lekradar_testkit::services::{Balancer, SeaweedFs, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY};
+use support::*;
+
+const BUCKET: &str = "lekradar";
+
+/// The environment that points every command at the bucket.
+fn s3_env(sw: &SeaweedFs) -> Vec<(&'static str, String)> {
+    vec![
+        ("LEKRADAR_INDEX", format!("s3://{BUCKET}/deployment")),
+        ("LEKRADAR_S3_ENDPOINT", sw.endpoint()),
+        ("LEKRADAR_S3_ACCESS_KEY_ID", S3_ACCESS_KEY_ID.to_owned()),
+        (
+            "LEKRADAR_S3_SECRET_ACCESS_KEY",
+            S3_SECRET_ACCESS_KEY.to_owned(),
+        ),
+        // A test's reload interval is short; nothing here needs the day.
+        ("LEKRADAR_INDEX_GC_GRACE", "10m".to_owned()),
+    ]
+}
+
+fn run(data: &Path, env: &[(&str, String)], args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lekradar"));
+    cmd.arg("--data-dir").arg(data).args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+fn ok(out: &Output) -> String {
+    assert!(out.status.success(), "{}\n{}", stdout(out), stderr(out));
+    stdout(out)
+}
+
+/// Publishes breach `name` holding `emails` from the data directory `data`.
+fn publish(data: &Path, env: &[(&str, String)], name: &str, emails: &[&str]) {
+    ok(&run(
+        data,
+        env,
+        &[
+            "breach",
+            "add",
+            name,
+            "--title",
+            name,
+            "--breach-date",
+            "2026-11-01",
+        ],
+    ));
+    let file = data.join(format!("{name}.csv"));
+    let mut text = String::from("email\n");
+    for e in emails {
+        text.push_str(e);
+        text.push('\n');
+    }
+    std::fs::write(&file, text).unwrap();
+    let out = run(
+        data,
+        env,
+        &["ingest", "--breach", name, file.to_str().unwrap()],
+    );
+    std::fs::remove_file(&file).unwrap();
+    ok(&out);
+}
+
+fn curl_get(url: &str) -> (u16, String) {
+    let out = Command::new("curl")
+        .args([
+            "-s",
+            "-A",
+            "lekradar-objstore-test",
+            "-w",
+            "\n%{http_code}",
+            url,
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let (body, code) = text.rsplit_once('\n').unwrap_or(("", "0"));
+    (code.trim().parse().unwrap_or(0), body.to_owned())
+}
+
+fn check(base: &str, account: &str) -> (u16, String) {
+    let out = Command::new("curl")
+        .args(["-s", "-A", "lekradar-objstore-test", "-w", "\n%{http_code}"])
+        .args(["-H", "content-type: application/json", "--data"])
+        .arg(format!("{{\"account\":\"{account}\"}}"))
+        .arg(format!("{base}/api/v1/check"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let (body, code) = text.rsplit_once('\n').unwrap_or(("", "0"));
+    (code.trim().parse().unwrap_or(0), body.to_owned())
+}
+
+#[test]
+fn three_servers_serve_an_index_in_object_storage_through_an_outage() {
+    let mut sw = SeaweedFs::start();
+    sw.create_bucket(BUCKET);
+    let env = s3_env(&sw);
+    let dir = tempfile::tempdir().unwrap();
+    let writer_data = dir.path().join("writer");
+    ok(&run(&writer_data, &env, &["key", "init"]));
+    let first = "eerste.persoon@example.org";
+    publish(&writer_data, &env, "Telco", &[first, "tweede@example.org"]);
+    assert!(
+        !writer_data.join("index").exists(),
+        "nothing of the index on the writer's disk but its cache"
+    );
+
+    let url = tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(lekradar_testkit::postgres_fresh_schema("objstore"))
+        .1;
+    let env_args: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut datas: Vec<PathBuf> = Vec::new();
+    let servers: Vec<Server> = (0..3)
+        .map(|i| {
+            let data = dir.path().join(format!("server{i}"));
+            std::fs::create_dir_all(&data).unwrap();
+            std::fs::copy(writer_data.join("oprf.key"), data.join("oprf.key")).unwrap();
+            datas.push(data.clone());
+            Server::start(
+                &data,
+                &[
+                    "serve",
+                    "--listen",
+                    "127.0.0.1:0",
+                    "--ops-listen",
+                    "127.0.0.1:0",
+                    "--database-url",
+                    &url,
+                    "--trusted-proxy",
+                    "127.0.0.1",
+                    "--reload-interval",
+                    "200ms",
+                    "--workers",
+                    "1",
+                    "--reads-per-address",
+                    "1000000/min",
+                    "--rate-per-address",
+                    "100000/min",
+                    "--rate-per-subnet",
+                    "100000/min",
+                ],
+                &env_args,
+            )
+        })
+        .collect();
+    let ports: Vec<u16> = servers
+        .iter()
+        .map(|s| s.base.rsplit(':').next().unwrap().parse().unwrap())
+        .collect();
+    let lb = Balancer::start(&ports);
+    let (code, body) = check(&lb.base(), first);
+    assert_eq!(code, 200, "{body}");
+    assert!(body.contains("Telco"), "{body}");
+
+    // A fourth process publishes; every server serves it within the poll
+    // interval (plus the download).
+    let later = "later.persoon@example.org";
+    let published = Instant::now();
+    publish(&writer_data, &env, "LaterShop", &[later]);
+    let publish_took = published.elapsed();
+    let after_publish = Instant::now();
+    // Served: the breach's entries, not only its metadata (published a
+    // generation earlier, by `breach add`).
+    for server in &servers {
+        loop {
+            let (code, body) = check(&server.base, later);
+            if code == 200 && body.contains("LaterShop") {
+                break;
+            }
+            assert!(
+                after_publish.elapsed() < Duration::from_secs(30),
+                "{} never served the new breach:\n{}",
+                server.base,
+                server.logs()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    eprintln!(
+        "publish to object storage took {publish_took:?}; all three served it {:?} later",
+        after_publish.elapsed()
+    );
+
+    // The object store goes away: the servers keep serving their last
+    // generation and say so.
+    sw.stop_gateway();
+    let ops = servers[0].ops();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let (_, readyz) = curl_get(&format!("{ops}/readyz"));
+        if readyz.contains("\"indexReachable\":false") {
+            assert!(readyz.contains("\"ready\":true"), "{readyz}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "{readyz}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let (_, metrics) = curl_get(&format!("{ops}/metrics"));
+    assert!(
+        metrics.contains("lekradar_index_storage_reachable 0"),
+        "{metrics}"
+    );
+    let mut failed = Vec::new();
+    for i in 0..60 {
+        let account = if i % 2 == 0 { first } else { later };
+        let (code, body) = check(&lb.base(), account);
+        if code != 200 || !body.contains("Shop") && !body.contains("Telco") {
+            failed.push((code, body));
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "checks failed while the store was away: {failed:?}"
+    );
+    // A publish while it is away fails clearly; the index is as it was.
+    let out = run(
+        &writer_data,
+        &env,
+        &[
+            "breach",
+            "add",
+            "Unpublished",
+            "--title",
+            "U",
+            "--breach-date",
+            "2026-11-02",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains(&format!("s3://{BUCKET}/deployment")),
+        "{}",
+        stderr(&out)
+    );
+    sw.start_gateway();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let (_, readyz) = curl_get(&format!("{ops}/readyz"));
+        if readyz.contains("\"indexReachable\":true") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{readyz}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let (code, body) = check(&lb.base(), later);
+    assert_eq!(code, 200, "{body}");
+    assert!(body.contains("LaterShop"), "{body}");
+
+    // A server restarted with its cache warm, and one with it cold.
+    drop(lb);
+    let mut logs = Vec::new();
+    for server in servers {
+        let (_, log) = server.terminate();
+        logs.push(("server log".to_owned(), log.into_bytes()));
+    }
+    std::fs::remove_dir_all(datas[1].join("index-cache")).unwrap();
+    for data in &datas[..2] {
+        let server = Server::start(
+            data,
+            &["serve", "--listen", "127.0.0.1:0", "--database-url", &url],
+            &env_args,
+        );
+        let (code, body) = check(&server.base, later);
+        assert_eq!(code, 200, "{body}");
+        assert!(body.contains("LaterShop"), "{body}");
+        let (_, log) = server.terminate();
+        logs.push(("restarted server log".to_owned(), log.into_bytes()));
+    }
+
+    // No address in the clear on any machine's disk or in any log.
+    let mut files = logs;
+    all_files(dir.path(), &mut files);
+    assert_none_in(&files, &[first, later, "tweede@example.org"]);
+}
