@@ -61,13 +61,13 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let n: u64 = args.next().map_or(10_000_000, |a| a.parse().unwrap());
     let memory: usize = args.next().map_or(2048, |a| a.parse().unwrap()) << 20;
-    let work = tempfile::tempdir_in(std::env::var("BENCH_DIR").unwrap_or_else(|_| ".".into()))
-        .unwrap();
+    let work =
+        tempfile::tempdir_in(std::env::var("BENCH_DIR").unwrap_or_else(|_| ".".into())).unwrap();
 
     // Baseline, same run: the same build into a local directory.
     let local = work.path().join("local");
-    let mut writer = IndexWriter::open_storage(Arc::new(LocalStorage::create_dir(&local).unwrap()))
-        .unwrap();
+    let mut writer =
+        IndexWriter::open_storage(Arc::new(LocalStorage::create_dir(&local).unwrap())).unwrap();
     let local_build = build(&mut writer, n, memory);
     drop(writer);
     let local_bytes = dir_bytes(&local);
@@ -136,13 +136,44 @@ fn main() {
     let bucket_bytes = |entries: usize| 17 + entries * 12;
 
     println!("entries                    {n}");
-    println!("build, local directory     {:.1} s ({:.2} M entries/s)", local_build.as_secs_f64(), n as f64 / local_build.as_secs_f64() / 1e6);
-    println!("build + upload, SeaweedFS  {:.1} s ({:.2} M entries/s); upload share {:.1} s", s3_build.as_secs_f64(), n as f64 / s3_build.as_secs_f64() / 1e6, (s3_build.as_secs_f64() - local_build.as_secs_f64()).max(0.0));
-    println!("bytes per entry            {:.2} (index files {} bytes)", local_bytes as f64 / n as f64, local_bytes);
-    println!("server ready, cold cache   {:.2} s (download + full check)", cold.as_secs_f64());
-    println!("server ready, warm cache   {:.2} s (full check of the cached files)", warm.as_secs_f64());
-    println!("RSS when ready             {} MiB (mapped pages touched by the check)", rss_ready / 1024);
+    println!(
+        "build, local directory     {:.1} s ({:.2} M entries/s)",
+        local_build.as_secs_f64(),
+        n as f64 / local_build.as_secs_f64() / 1e6
+    );
+    println!(
+        "build + upload, SeaweedFS  {:.1} s ({:.2} M entries/s); upload share {:.1} s",
+        s3_build.as_secs_f64(),
+        n as f64 / s3_build.as_secs_f64() / 1e6,
+        (s3_build.as_secs_f64() - local_build.as_secs_f64()).max(0.0)
+    );
+    println!(
+        "bytes per entry            {:.2} (index files {} bytes)",
+        local_bytes as f64 / n as f64,
+        local_bytes
+    );
+    println!(
+        "server ready, cold cache   {:.2} s (download + full check)",
+        cold.as_secs_f64()
+    );
+    println!(
+        "server ready, warm cache   {:.2} s (full check of the cached files)",
+        warm.as_secs_f64()
+    );
+    println!(
+        "RSS when ready             {} MiB (mapped pages touched by the check)",
+        rss_ready / 1024
+    );
     println!("RSS after lookups          {} MiB", rss_after / 1024);
-    println!("direct lookups, one core   {:.2} M/s (with timing); p50 {:?}, p99 {:?}", lookups as f64 / total.as_secs_f64() / 1e6, p50, p99);
-    println!("private answer, 16 bits    mean {} bytes, largest of 256 buckets {} bytes", bucket_bytes(sum / 256), bucket_bytes(largest));
+    println!(
+        "direct lookups, one core   {:.2} M/s (with timing); p50 {:?}, p99 {:?}",
+        lookups as f64 / total.as_secs_f64() / 1e6,
+        p50,
+        p99
+    );
+    println!(
+        "private answer, 16 bits    mean {} bytes, largest of 256 buckets {} bytes",
+        bucket_bytes(sum / 256),
+        bucket_bytes(largest)
+    );
 }

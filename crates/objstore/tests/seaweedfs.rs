@@ -222,3 +222,59 @@ fn wrong_credentials_and_a_missing_bucket_are_clear_errors() {
     not_s3.url = "https://example.org/x".into();
     assert!(ObjectStorage::new(&not_s3).is_err());
 }
+
+#[test]
+fn a_volume_server_killed_during_upload_and_serving_loses_nothing() {
+    let mut sw = started();
+    let dir = tempfile::tempdir().unwrap();
+    let a = storage(&sw, "vol", &dir.path().join("a"));
+    let mut writer = IndexWriter::open_storage(a).unwrap();
+    let tx = breach(&writer, "Telco", 1, 200_000);
+    writer.commit(tx).unwrap();
+
+    // Killed while a large segment goes up in parts: the publish either
+    // lands whole or fails clearly, leaving generation 1 in force.
+    let tx = breach(&writer, "Scrape", 2, 3_000_000);
+    let committed = std::thread::scope(|scope| {
+        let upload = scope.spawn(|| writer.commit(tx).map(|m| m.generation));
+        std::thread::sleep(Duration::from_millis(150));
+        sw.kill_volume(1);
+        upload.join().unwrap()
+    });
+    let reader = IndexReader::open_storage(storage(&sw, "vol", &dir.path().join("b")))
+        .unwrap_or_else(|e| panic!("{e}\n{}", sw.logs()));
+    match committed {
+        Ok(generation) => {
+            assert_eq!(generation, 2);
+            assert_eq!(reader.snapshot().lookup(&key(2, 2_999_999)).len(), 1);
+        }
+        Err(e) => {
+            eprintln!("publish during the kill failed: {e}");
+            assert_eq!(reader.snapshot().generation(), 1);
+            assert!(reader.snapshot().breach("Scrape").is_none());
+            // Run again once the master has given up on the dead server.
+            let deadline = std::time::Instant::now() + Duration::from_secs(60);
+            loop {
+                let mut writer =
+                    IndexWriter::open_storage(storage(&sw, "vol", &dir.path().join("a"))).unwrap();
+                let tx = breach(&writer, "Scrape", 2, 3_000_000);
+                match writer.commit(tx) {
+                    Ok(_) => break,
+                    Err(e) => {
+                        assert!(std::time::Instant::now() < deadline, "{e}\n{}", sw.logs());
+                        std::thread::sleep(Duration::from_secs(2));
+                    }
+                }
+            }
+            assert!(reader.reload().unwrap());
+        }
+    }
+    // Serving with a volume server down: every object has a second copy,
+    // so a cold cache still loads the whole generation.
+    let cold = IndexReader::open_storage(storage(&sw, "vol", &dir.path().join("c")))
+        .unwrap_or_else(|e| panic!("{e}\n{}", sw.logs()));
+    let snapshot = cold.snapshot();
+    assert_eq!(snapshot.lookup(&key(1, 199_999)).len(), 1);
+    assert_eq!(snapshot.lookup(&key(2, 0)).len(), 1);
+    assert_eq!(snapshot.breach("Scrape").unwrap().entries(), 3_000_000);
+}
