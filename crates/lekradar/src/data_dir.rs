@@ -108,6 +108,9 @@ impl DataDir {
                     Some(id) => Some(id.clone()),
                     None => secret("LEKRADAR_S3_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID")?,
                 };
+                // The staging and cache directories go inside it: 0700.
+                self.create()
+                    .with_context(|| format!("cannot create {}", self.root.display()))?;
                 let options = S3Options {
                     url: url.clone(),
                     endpoint: self.index.s3_endpoint.clone(),

@@ -182,7 +182,7 @@ pub fn run(data: &DataDir, cmd: BreachCommand) -> anyhow::Result<ExitCode> {
         }
         BreachCommand::Edit { name, fields } => {
             let mut writer = data.index_writer()?;
-            let snapshot = data.index_reader()?.snapshot();
+            let snapshot = writer.snapshot()?;
             let mut meta = lekradar_catalogue::edit::find(&snapshot, &name)?
                 .ok_or_else(|| lekradar_catalogue::edit::EditError::Unknown(name.clone()))?;
             fields.apply(&mut meta);
