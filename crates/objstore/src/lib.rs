@@ -401,10 +401,12 @@ enum UploadError {
     Store(object_store::Error),
 }
 
+/// The staging directory's lock: two writers sharing a data directory
+/// would clear each other's staged segments.
 #[derive(Debug)]
-struct NoLock;
+struct StagingLock(#[allow(dead_code)] std::fs::File);
 
-impl WriterLock for NoLock {}
+impl WriterLock for StagingLock {}
 
 impl Storage for ObjectStorage {
     fn location(&self) -> String {
@@ -615,13 +617,35 @@ impl Storage for ObjectStorage {
         }
     }
 
-    /// One writer per generation is the create-only manifest's doing; the
-    /// lock only checks that the server honours it, and clears what an
-    /// interrupted build of this machine left behind.
+    /// One writer per generation across machines is the create-only
+    /// manifest's doing: the lock checks that the server honours it, takes
+    /// this data directory's staging lock, and clears what an interrupted
+    /// build here left behind.
     fn lock(&self) -> Result<Box<dyn WriterLock>> {
+        let path = self.staging.join(".lock");
+        let file = std::fs::File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|source| IndexError::Io {
+                path: path.clone(),
+                source,
+            })?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(IndexError::Locked {
+                    path: self.staging.clone(),
+                })
+            }
+            Err(std::fs::TryLockError::Error(source)) => {
+                return Err(IndexError::Io { path, source })
+            }
+        }
         self.probe_conditional_writes()?;
         self.clean_staging();
-        Ok(Box::new(NoLock))
+        Ok(Box::new(StagingLock(file)))
     }
 }
 

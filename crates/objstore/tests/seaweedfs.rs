@@ -86,6 +86,11 @@ fn a_published_index_is_read_through_a_cold_cache_and_races_have_one_winner() {
         "nothing new: one HEAD, no reload"
     );
 
+    // A second writer in the same data directory is refused (it would
+    // clear the first one's staged segments).
+    let same = IndexWriter::open_storage(storage(&sw, "idx", &dir.path().join("a")));
+    assert!(matches!(same, Err(IndexError::Locked { .. })), "{same:?}");
+
     // Two writers on two machines prepare generation 2 at once.
     let c = storage(&sw, "idx", &dir.path().join("c"));
     let mut second = IndexWriter::open_storage(c).unwrap();
@@ -112,6 +117,7 @@ fn a_published_index_is_read_through_a_cold_cache_and_races_have_one_winner() {
         "nothing of the loser shows"
     );
     // The loser runs again, from the index as it now is.
+    drop(second);
     let mut second = IndexWriter::open_storage(storage(&sw, "idx", &dir.path().join("c"))).unwrap();
     let tx = breach(&second, "ShopC", 4, 1000);
     second.commit(tx).unwrap();
@@ -186,6 +192,7 @@ fn an_unreachable_store_keeps_the_last_generation_in_service() {
     assert!(!reader.reload().unwrap());
     assert_eq!(reader.snapshot().generation(), 1);
     // Run again: published.
+    drop(writer);
     let mut writer =
         IndexWriter::open_storage(storage(&sw, "down", &dir.path().join("a"))).unwrap();
     let tx = breach(&writer, "Later", 2, 10);
@@ -241,6 +248,7 @@ fn a_volume_server_killed_during_upload_and_serving_loses_nothing() {
         sw.kill_volume(1);
         upload.join().unwrap()
     });
+    drop(writer);
     let reader = IndexReader::open_storage(storage(&sw, "vol", &dir.path().join("b")))
         .unwrap_or_else(|e| panic!("{e}\n{}", sw.logs()));
     match committed {
