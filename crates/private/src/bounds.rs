@@ -21,6 +21,12 @@ pub const MIN_BUCKET_BITS: u32 = 12;
 /// ≈ 0.035·k in total variation for a person with k entries.
 pub const MIN_OCCUPANCY: u64 = 128;
 
+/// The most entries a bucket of the longest prefix holds on average before
+/// that prefix grows past the configured one: 4 096 entries of 12 bytes, a
+/// 48 KiB answer, so that an answer stays under 64 KB however large the
+/// index grows (about 92 KB at 500 M entries and 16 bits otherwise).
+pub const MAX_AVERAGE_ENTRIES: u64 = 4096;
+
 /// The prefix lengths a private check may ask of an index serving a number
 /// of entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,12 +43,17 @@ impl PrefixBounds {
 }
 
 /// The longest prefix at which a bucket holds at least [`MIN_OCCUPANCY`] of
-/// `served` entries on average (never more than `configured`; 0, one bucket
-/// for the whole index, when even that is too few), and the shortest: the
-/// floor [`MIN_BUCKET_BITS`], or the longest when that is shorter.
+/// `served` entries on average (0, one bucket for the whole index, when
+/// even that is too few), no longer than `configured` unless a bucket would
+/// then hold more than [`MAX_AVERAGE_ENTRIES`] on average; and the
+/// shortest: the floor [`MIN_BUCKET_BITS`], or the longest when that is
+/// shorter.
 pub fn prefix_bounds(served: u64, configured: u32) -> PrefixBounds {
     let mut max = 0;
-    while max < configured.min(lekradar_prf::BUCKET_BITS) && served >> (max + 1) >= MIN_OCCUPANCY {
+    while max < lekradar_prf::BUCKET_BITS
+        && served >> (max + 1) >= MIN_OCCUPANCY
+        && (max < configured || served >> max > MAX_AVERAGE_ENTRIES)
+    {
         max += 1;
     }
     PrefixBounds {

@@ -23,7 +23,8 @@ pub mod search;
 pub mod wire;
 
 pub use bounds::{
-    prefix_bounds, PrefixBounds, DEFAULT_BUCKET_BITS, MIN_BUCKET_BITS, MIN_OCCUPANCY,
+    prefix_bounds, PrefixBounds, DEFAULT_BUCKET_BITS, MAX_AVERAGE_ENTRIES, MIN_BUCKET_BITS,
+    MIN_OCCUPANCY,
 };
 pub use config::{
     from_hex, to_hex, ConfigError, EntryDerivation, PrivateBreach, PrivateConfig, CIPHERSUITE,

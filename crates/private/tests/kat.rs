@@ -229,6 +229,28 @@ fn prefix_bounds_keep_buckets_full() {
         prefix_bounds(500_000_000, 21),
         PrefixBounds { min: 12, max: 21 }
     );
+    // Past the configured length only as far as keeps an answer bounded:
+    // 500 M entries at 16 bits would average 7 629 (92 KB), at 17 3 814.
+    assert_eq!(
+        prefix_bounds(500_000_000, 16),
+        PrefixBounds { min: 12, max: 17 }
+    );
+    assert_eq!(
+        prefix_bounds(2_000_000_000, 16),
+        PrefixBounds { min: 12, max: 19 }
+    );
+    assert_eq!(
+        prefix_bounds(100_000_000, 16),
+        PrefixBounds { min: 12, max: 16 }
+    );
+    for served in [1u64 << 20, 300_000_000, 5_000_000_000, 1 << 40] {
+        let b = prefix_bounds(served, 16);
+        assert!(
+            served >> b.max <= lekradar_private::MAX_AVERAGE_ENTRIES || b.max == 24,
+            "{served}: {b:?}"
+        );
+        assert!(served >> b.max >= MIN_OCCUPANCY || b.max == 0, "{served}");
+    }
     for served in [300u64, 5_000, 1 << 20, 123_456_789] {
         let b = prefix_bounds(served, 24);
         assert!(served >> b.max >= MIN_OCCUPANCY, "{served}: {b:?}");
