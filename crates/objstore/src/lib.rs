@@ -48,6 +48,8 @@ const MANIFEST_FILE: &str = "MANIFEST";
 const SINGLE_PUT_MAX: u64 = 32 << 20;
 /// Part size of a multipart upload.
 const PART_SIZE: usize = 16 << 20;
+/// Bytes a download asks for at once.
+const DOWNLOAD_RANGE: u64 = 32 << 20;
 
 /// Where the index lives and how to reach it.
 #[derive(Clone)]
@@ -451,13 +453,20 @@ impl Storage for ObjectStorage {
         let store = Arc::clone(&self.store);
         let key = self.key(file);
         let into = tmp.clone();
+        // In ranges: each request stays well inside the client's timeout
+        // and is retried on its own, however large the segment.
         let downloaded = self.block(async move {
-            let got = store.get(&key).await.map_err(UploadError::Store)?;
-            let mut stream = got.into_stream();
+            let size = store.head(&key).await.map_err(UploadError::Store)?.size;
             let mut out = std::fs::File::create(&into).map_err(UploadError::Local)?;
-            while let Some(chunk) = stream.next().await {
-                let chunk = chunk.map_err(UploadError::Store)?;
-                out.write_all(&chunk).map_err(UploadError::Local)?;
+            let mut at = 0u64;
+            while at < size {
+                let end = (at + DOWNLOAD_RANGE).min(size);
+                let bytes = store
+                    .get_range(&key, at..end)
+                    .await
+                    .map_err(UploadError::Store)?;
+                out.write_all(&bytes).map_err(UploadError::Local)?;
+                at = end;
             }
             out.sync_all().map_err(UploadError::Local)?;
             Ok::<(), UploadError>(())
