@@ -213,6 +213,9 @@ fn behind_nginx_budgets_are_per_client_and_shared_and_a_new_breach_reaches_every
 fn wrk(url: &str, seconds: u64) -> (u64, u64, u64) {
     let out = Command::new("wrk")
         .args(["-t", "2", "-c", "8", "-d", &format!("{seconds}s")])
+        // A loaded CI machine may stall a request past wrk's 2 s default:
+        // that is not a request the kill cost.
+        .args(["--timeout", "10s"])
         // The HIBP API answers a request without a user agent with 403.
         .args(["-H", "User-Agent: lekradar-balancer-test", url])
         .output()
