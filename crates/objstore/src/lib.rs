@@ -314,9 +314,25 @@ impl ObjectStorage {
 
     /// Reads the newest manifest (or learns there is none), so that wrong
     /// credentials, a missing bucket or an endpoint that is not S3 are
-    /// reported at start.
+    /// reported at start. An endpoint that answers a request for an object
+    /// that cannot exist is not an S3 server (a web server answering every
+    /// path would otherwise look like an empty index).
     pub fn check_access(&self) -> Result<Option<u64>> {
-        self.find_newest()
+        let newest = self.find_newest()?;
+        let absent = format!("probes/absent-{:032x}", rand::random::<u128>());
+        if self.exists_key(self.key(&absent), &absent)? {
+            return Err(IndexError::Io {
+                path: PathBuf::from(&self.url),
+                source: std::io::Error::other(
+                    "the endpoint answered for an object that does not exist: it is not an \
+                     S3 server (check --s3-endpoint)",
+                ),
+            });
+        }
+        if newest.is_none() {
+            tracing::warn!(index = %self.url, "no index published at this location yet");
+        }
+        Ok(newest)
     }
 
     /// Removes what an interrupted build left in the staging directory.

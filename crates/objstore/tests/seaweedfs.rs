@@ -228,6 +228,27 @@ fn wrong_credentials_and_a_missing_bucket_are_clear_errors() {
     let mut not_s3 = options(&sw, "x", dir.path());
     not_s3.url = "https://example.org/x".into();
     assert!(ObjectStorage::new(&not_s3).is_err());
+    // An endpoint that speaks HTTP but not S3.
+    let web = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = web.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for stream in web.incoming() {
+            let Ok(mut stream) = stream else { break };
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(
+                b"HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: 23\r\nconnection: close\r\n\r\n<html>a web page</html>",
+            );
+        }
+    });
+    let mut web_server = options(&sw, "x", dir.path());
+    web_server.endpoint = Some(format!("http://127.0.0.1:{port}"));
+    let err = ObjectStorage::new(&web_server)
+        .unwrap()
+        .check_access()
+        .unwrap_err();
+    assert!(err.to_string().contains("s3://lekradar/x"), "{err}");
 }
 
 #[test]
