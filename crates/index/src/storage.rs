@@ -70,9 +70,6 @@ pub trait Storage: Send + Sync + Debug {
     /// Makes the staged file `file` part of the index under the same name.
     fn upload(&self, file: &str) -> Result<()>;
 
-    /// Whether `file` exists in the index.
-    fn exists(&self, file: &str) -> Result<bool>;
-
     /// Deletes `file` (absent already: fine).
     fn delete(&self, file: &str) -> Result<()>;
 
@@ -196,10 +193,6 @@ impl Storage for LocalStorage {
                 source: std::io::ErrorKind::NotFound.into(),
             })
         }
-    }
-
-    fn exists(&self, file: &str) -> Result<bool> {
-        Ok(self.dir.join(file).is_file())
     }
 
     fn delete(&self, file: &str) -> Result<()> {

@@ -43,41 +43,9 @@ fn port(server: &Server) -> u16 {
     server.base.rsplit(':').next().unwrap().parse().unwrap()
 }
 
-/// curl from the loopback address `from`: status and body.
-fn curl_from(from: &str, args: &[&str]) -> (u16, String) {
-    let out = Command::new("curl")
-        .args(["-s", "--interface", from, "-A", "lekradar-balancer-test"])
-        .args(["-w", "\n%{http_code}"])
-        .args(args)
-        .output()
-        .expect("curl runs");
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    let (body, code) = text.rsplit_once('\n').unwrap_or(("", "0"));
-    (code.trim().parse().unwrap_or(0), body.to_owned())
-}
-
-/// A direct check of `account` at `base` from `from`, with extra headers.
+/// A direct check's status.
 fn check(base: &str, from: &str, account: &str, headers: &[&str]) -> u16 {
-    let body = format!("{{\"account\":\"{account}\"}}");
-    let mut args = vec![
-        "-H",
-        "content-type: application/json",
-        "--data",
-        body.as_str(),
-    ];
-    for h in headers {
-        args.extend(["-H", h]);
-    }
-    let url = format!("{base}/api/v1/check");
-    args.push(&url);
-    curl_from(from, &args).0
-}
-
-fn postgres_url(schema: &str) -> String {
-    tokio::runtime::Runtime::new()
-        .unwrap()
-        .block_on(lekradar_testkit::postgres_fresh_schema(schema))
-        .1
+    check_from(base, from, account, headers).0
 }
 
 #[test]

@@ -75,33 +75,11 @@ fn publish(data: &Path, env: &[(&str, String)], name: &str, emails: &[&str]) {
 }
 
 fn curl_get(url: &str) -> (u16, String) {
-    let out = Command::new("curl")
-        .args([
-            "-s",
-            "-A",
-            "lekradar-objstore-test",
-            "-w",
-            "\n%{http_code}",
-            url,
-        ])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    let (body, code) = text.rsplit_once('\n').unwrap_or(("", "0"));
-    (code.trim().parse().unwrap_or(0), body.to_owned())
+    curl(&[url])
 }
 
 fn check(base: &str, account: &str) -> (u16, String) {
-    let out = Command::new("curl")
-        .args(["-s", "-A", "lekradar-objstore-test", "-w", "\n%{http_code}"])
-        .args(["-H", "content-type: application/json", "--data"])
-        .arg(format!("{{\"account\":\"{account}\"}}"))
-        .arg(format!("{base}/api/v1/check"))
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    let (body, code) = text.rsplit_once('\n').unwrap_or(("", "0"));
-    (code.trim().parse().unwrap_or(0), body.to_owned())
+    check_from(base, CLIENT_ADDR, account, &[])
 }
 
 #[test]
@@ -119,10 +97,7 @@ fn three_servers_serve_an_index_in_object_storage_through_an_outage() {
         "nothing of the index on the writer's disk but its cache"
     );
 
-    let url = tokio::runtime::Runtime::new()
-        .unwrap()
-        .block_on(lekradar_testkit::postgres_fresh_schema("objstore"))
-        .1;
+    let url = postgres_url("objstore");
     let env_args: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let mut datas: Vec<PathBuf> = Vec::new();
     let servers: Vec<Server> = (0..3)

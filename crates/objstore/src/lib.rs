@@ -560,10 +560,6 @@ impl Storage for ObjectStorage {
         Ok(())
     }
 
-    fn exists(&self, file: &str) -> Result<bool> {
-        self.exists_key(self.key(file), file)
-    }
-
     fn delete(&self, file: &str) -> Result<()> {
         let store = Arc::clone(&self.store);
         let key = self.key(file);

@@ -163,22 +163,41 @@ pub const CLIENT_ADDR: &str = "127.0.0.77";
 
 /// curl from [`CLIENT_ADDR`]: status and body.
 pub fn curl(args: &[&str]) -> (u16, String) {
+    curl_from(CLIENT_ADDR, args)
+}
+
+/// curl from the loopback address `from`: status and body.
+pub fn curl_from(from: &str, args: &[&str]) -> (u16, String) {
     let out = Command::new("curl")
-        .args([
-            "-s",
-            "--interface",
-            CLIENT_ADDR,
-            "-A",
-            "lekradar-cli-tests",
-            "-w",
-            "\n%{http_code}",
-        ])
+        .args(["-s", "--interface", from, "-A", "lekradar-cli-tests"])
+        .args(["-w", "\n%{http_code}"])
         .args(args)
         .output()
         .expect("curl runs");
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let (body, code) = text.rsplit_once('\n').unwrap_or(("", "0"));
     (code.trim().parse().unwrap_or(0), body.to_owned())
+}
+
+/// A direct check (`POST /api/v1/check`) of `account` at `base` from the
+/// loopback address `from`, with extra headers: status and body.
+pub fn check_from(base: &str, from: &str, account: &str, headers: &[&str]) -> (u16, String) {
+    let body = format!("{{\"account\":\"{account}\"}}");
+    let url = format!("{base}/api/v1/check");
+    let mut args = vec!["-H", "content-type: application/json", "--data", &body];
+    for h in headers {
+        args.extend(["-H", h]);
+    }
+    args.push(&url);
+    curl_from(from, &args)
+}
+
+/// A fresh schema `name_…` in the test PostgreSQL, as a store URL.
+pub fn postgres_url(name: &str) -> String {
+    tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(lekradar_testkit::postgres_fresh_schema(name))
+        .1
 }
 
 /// The check form as a browser posts it, with curl: the form page first
