@@ -152,7 +152,11 @@ pub struct SegmentBuilder {
 }
 
 impl SegmentBuilder {
-    pub(crate) fn new(dir: &Path, memory: usize) -> Result<SegmentBuilder> {
+    /// A builder whose run files and segments land in `dir`, using at most
+    /// about `memory` bytes. [`crate::IndexWriter::segment_builder`] gives one
+    /// for an index; a shard of a distributed ingest builds in a directory of
+    /// its own.
+    pub fn new(dir: &Path, memory: usize) -> Result<SegmentBuilder> {
         if memory < MIN_MEMORY {
             return Err(IndexError::MemoryLimit {
                 limit: memory,
@@ -339,6 +343,247 @@ impl SegmentBuilder {
         };
         Ok((segments, stats))
     }
+
+    /// Sorts and merges everything pushed into one sorted run file at
+    /// `path` instead of segments: the output of one shard of a distributed
+    /// ingest, to be merged with the other shards' by
+    /// [`SegmentBuilder::merge_shards`]. Entries keep their clear classes,
+    /// pads, groups and domains, so shards merge exactly (a sealed segment
+    /// could not be merged: `(a ^ p) | (b ^ p)` is not `(a | b) ^ p`).
+    ///
+    /// The file is a header ([`SHARD_RUN_MAGIC`]), the entries in key
+    /// order, and a trailer with their count and CRC-32; it is fsynced.
+    /// Returns the number of entries.
+    pub fn finish_run(mut self, path: &Path) -> Result<u64> {
+        let file = File::options()
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .at(path)?;
+        let mut out = ShardRunWriter {
+            out: BufWriter::with_capacity(1 << 20, file),
+            crc: crc32fast::Hasher::new(),
+            count: 0,
+        };
+        out.out.write_all(SHARD_RUN_MAGIC).at(path)?;
+        let written = (|| {
+            if self.runs.is_empty() {
+                self.sort_buffer();
+                for &item in &self.buffer {
+                    out.push(item).at(path)?;
+                }
+            } else {
+                if !self.buffer.is_empty() {
+                    self.spill()?;
+                }
+                self.buffer = Vec::new();
+                while self.runs.len() > self.fan_in {
+                    self.merge_runs_once()?;
+                }
+                let mut readers = self.open_runs(&self.runs)?;
+                merge(&mut readers, |item| out.push(item).at(path))?;
+            }
+            out.finish().at(path)
+        })();
+        match written {
+            Ok(count) => Ok(count),
+            Err(e) => {
+                let _ = std::fs::remove_file(path);
+                Err(e)
+            }
+        }
+    }
+
+    /// Merges the sorted runs of the shards of a distributed ingest (each
+    /// written by [`SegmentBuilder::finish_run`]) into segments, as
+    /// [`SegmentBuilder::finish`] would have built them from all the shards'
+    /// entries pushed into one builder: identical keys met in several shards
+    /// merge, and distinct keys are counted per group and domain in the
+    /// numbering the shards' maps give. Nothing pushed into `self` counts.
+    ///
+    /// A run that is damaged, truncated, out of order or names a group or
+    /// domain its map lacks is an error naming its file; no segment of a
+    /// failed merge survives.
+    pub fn merge_shards(self, runs: &[ShardRun]) -> Result<(Vec<BuiltSegment>, BuildStats)> {
+        let mut expected = 0u64;
+        let mut readers = Vec::with_capacity(runs.len());
+        let per_run = (self.memory / 4 / runs.len().max(1)).clamp(4096, 4 << 20);
+        for run in runs {
+            let reader = ShardRunReader::open(run, per_run)?;
+            expected += reader.count;
+            readers.push(reader);
+        }
+        let mut output = Output::new(&self.dir, expected, self.max_segment_entries);
+        let merged = merge(&mut readers, |item| output.push(item));
+        let merged = merged.and_then(|()| {
+            for r in &mut readers {
+                r.check_end()?;
+            }
+            Ok(())
+        });
+        if let Err(e) = merged {
+            output.discard();
+            return Err(e);
+        }
+        let (segments, stats) = output.finish()?;
+        Ok((
+            segments,
+            BuildStats {
+                pushed: expected,
+                runs: runs.len(),
+                ..stats
+            },
+        ))
+    }
+}
+
+/// The first bytes of a shard's sorted run file.
+pub const SHARD_RUN_MAGIC: &[u8; 8] = b"LKRRUN01";
+
+struct ShardRunWriter {
+    out: BufWriter<File>,
+    crc: crc32fast::Hasher,
+    count: u64,
+}
+
+impl ShardRunWriter {
+    fn push(&mut self, item: Item) -> std::io::Result<()> {
+        let bytes = item.to_bytes();
+        self.crc.update(&bytes);
+        self.count += 1;
+        self.out.write_all(&bytes)
+    }
+
+    fn finish(mut self) -> std::io::Result<u64> {
+        let crc = std::mem::take(&mut self.crc).finalize();
+        self.out.write_all(&self.count.to_le_bytes())?;
+        self.out.write_all(&crc.to_le_bytes())?;
+        let file = self.out.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        Ok(self.count)
+    }
+}
+
+/// One shard's sorted run and how its numbering maps to the merged one.
+#[derive(Debug, Clone)]
+pub struct ShardRun {
+    pub path: PathBuf,
+    /// The merged group of each of the shard's groups (by index).
+    pub groups: Vec<Group>,
+    /// The merged domain number of each of the shard's domains (by index).
+    pub domains: Vec<u32>,
+}
+
+/// Bytes of a shard run's trailer: entry count and CRC-32.
+const SHARD_RUN_TRAILER: u64 = 12;
+
+/// Reads a shard's run, remapping groups and domains, checking order,
+/// count and checksum.
+struct ShardRunReader<'r> {
+    run: &'r ShardRun,
+    input: BufReader<File>,
+    count: u64,
+    read: u64,
+    crc: crc32fast::Hasher,
+    stored_crc: u32,
+    last: Option<u128>,
+}
+
+impl<'r> ShardRunReader<'r> {
+    fn open(run: &'r ShardRun, buffer: usize) -> Result<ShardRunReader<'r>> {
+        let path = &run.path;
+        let mut file = File::open(path).at(path)?;
+        let len = file.metadata().at(path)?.len();
+        let damaged = |why: &str| crate::error::corrupt(path, why.to_owned());
+        let mut magic = [0u8; 8];
+        if len < 8 + SHARD_RUN_TRAILER {
+            return Err(damaged("too short for a shard run"));
+        }
+        file.read_exact(&mut magic).at(path)?;
+        if &magic != SHARD_RUN_MAGIC {
+            return Err(damaged("not a shard run (wrong magic)"));
+        }
+        use std::io::Seek;
+        file.seek(std::io::SeekFrom::End(-(SHARD_RUN_TRAILER as i64)))
+            .at(path)?;
+        let mut trailer = [0u8; SHARD_RUN_TRAILER as usize];
+        file.read_exact(&mut trailer).at(path)?;
+        let mut count = [0u8; 8];
+        count.copy_from_slice(&trailer[..8]);
+        let count = u64::from_le_bytes(count);
+        let stored_crc = u32::from_le_bytes([trailer[8], trailer[9], trailer[10], trailer[11]]);
+        if count.checked_mul(Item::FILE_LEN as u64) != Some(len - 8 - SHARD_RUN_TRAILER) {
+            return Err(damaged("its length does not match its entry count (truncated?)"));
+        }
+        file.seek(std::io::SeekFrom::Start(8)).at(path)?;
+        Ok(ShardRunReader {
+            run,
+            input: BufReader::with_capacity(buffer, file),
+            count,
+            read: 0,
+            crc: crc32fast::Hasher::new(),
+            stored_crc,
+            last: None,
+        })
+    }
+
+    /// After the merge: every entry was read and the checksum holds.
+    fn check_end(&mut self) -> Result<()> {
+        let crc = std::mem::take(&mut self.crc).finalize();
+        if self.read != self.count || crc != self.stored_crc {
+            return Err(crate::error::corrupt(
+                &self.run.path,
+                "checksum mismatch: the shard run is damaged",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl RunSource for ShardRunReader<'_> {
+    fn next_item(&mut self) -> Result<Option<Item>> {
+        if self.read == self.count {
+            return Ok(None);
+        }
+        let path = &self.run.path;
+        let mut buf = [0u8; Item::FILE_LEN];
+        self.input.read_exact(&mut buf).at(path)?;
+        self.crc.update(&buf);
+        self.read += 1;
+        let item = Item::from_bytes(&buf);
+        let key = packed_key(item.packed());
+        if self.last.is_some_and(|last| last >= key) {
+            return Err(crate::error::corrupt(
+                path,
+                "entries out of order: not a sorted shard run",
+            ));
+        }
+        self.last = Some(key);
+        let packed = item.packed();
+        let group = packed_group(packed);
+        let group = if group == UNCOUNTED {
+            UNCOUNTED
+        } else {
+            *self.run.groups.get(usize::from(group)).ok_or_else(|| {
+                crate::error::corrupt(path, format!("group {group} is not in the shard's report"))
+            })?
+        };
+        let domain = if item.domain == NO_DOMAIN {
+            NO_DOMAIN
+        } else {
+            *self.run.domains.get(item.domain as usize).ok_or_else(|| {
+                crate::error::corrupt(
+                    path,
+                    format!("domain {} is not in the shard's report", item.domain),
+                )
+            })?
+        };
+        Ok(Some(Item::in_domain(
+            Entry::unpack(packed).pack(group),
+            item.pad,
+            domain,
+        )))
+    }
 }
 
 impl Drop for SegmentBuilder {
@@ -367,8 +612,13 @@ struct RunReader {
     input: BufReader<File>,
 }
 
-impl RunReader {
-    fn next(&mut self) -> Result<Option<Item>> {
+/// A sorted stream of items for [`merge`].
+trait RunSource {
+    fn next_item(&mut self) -> Result<Option<Item>>;
+}
+
+impl RunSource for RunReader {
+    fn next_item(&mut self) -> Result<Option<Item>> {
         let mut buf = [0u8; Item::FILE_LEN];
         match self.input.read_exact(&mut buf) {
             Ok(()) => Ok(Some(Item::from_bytes(&buf))),
@@ -379,16 +629,19 @@ impl RunReader {
 }
 
 /// K-way merge of sorted runs, emitting each key once with OR-ed classes.
-fn merge(readers: &mut [RunReader], mut emit: impl FnMut(Item) -> Result<()>) -> Result<()> {
+fn merge<R: RunSource>(
+    readers: &mut [R],
+    mut emit: impl FnMut(Item) -> Result<()>,
+) -> Result<()> {
     let mut heap = BinaryHeap::with_capacity(readers.len());
     for (i, r) in readers.iter_mut().enumerate() {
-        if let Some(v) = r.next()? {
+        if let Some(v) = r.next_item()? {
             heap.push(Reverse((v, i)));
         }
     }
     let mut pending: Option<Item> = None;
     while let Some(Reverse((v, i))) = heap.pop() {
-        if let Some(next) = readers[i].next()? {
+        if let Some(next) = readers[i].next_item()? {
             heap.push(Reverse((next, i)));
         }
         pending = match pending {
@@ -468,6 +721,14 @@ impl Output {
         }
         self.written += 1;
         Ok(())
+    }
+
+    /// Removes what was written (a failed merge).
+    fn discard(mut self) {
+        let current = self.current.take().map(|(_, name)| name);
+        for name in self.done.iter().map(|s| &s.file_name).chain(current.as_ref()) {
+            let _ = std::fs::remove_file(self.dir.join(name));
+        }
     }
 
     fn close(&mut self) -> Result<()> {
@@ -593,5 +854,79 @@ mod tests {
                 std::fs::remove_file(dir.path().join(s.file_name())).unwrap();
             }
         }
+    }
+
+    #[test]
+    fn shard_runs_merge_into_what_one_builder_would_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = |i: u32| Key::new(i % 3000, u64::from(i).to_be_bytes()).unwrap();
+        // Key i: group (i % 2) (global numbering), domain i % 5, pad from i;
+        // keys 0..60 000 go to shard i % 2, keys 20 000..30 000 to both (other classes).
+        let pad = |i: u32| i.wrapping_mul(0x9e37_79b9);
+        let mut whole = SegmentBuilder::new(dir.path(), crate::MIN_MEMORY).unwrap();
+        let mut shards = [
+            SegmentBuilder::new(dir.path(), crate::MIN_MEMORY).unwrap(),
+            SegmentBuilder::new(dir.path(), 64 << 20).unwrap(),
+        ];
+        // Shard s numbers groups and domains its own way: s == 1 reverses them.
+        let local_group = |s: usize, g: u8| if s == 1 { 1 - g } else { g };
+        let local_domain = |s: usize, d: u32| if s == 1 { 4 - d } else { d };
+        for i in 0..60_000u32 {
+            let (g, d) = ((i % 2) as u8, i % 5);
+            let s = (i % 2) as usize;
+            whole.push_sealed_in_domain(key(i), 1, pad(i), g, d).unwrap();
+            shards[s]
+                .push_sealed_in_domain(key(i), 1, pad(i), local_group(s, g), local_domain(s, d))
+                .unwrap();
+            if (20_000..30_000).contains(&i) {
+                let o = 1 - s;
+                whole.push_sealed_in_domain(key(i), 2, pad(i), g, d).unwrap();
+                shards[o]
+                    .push_sealed_in_domain(key(i), 2, pad(i), local_group(o, g), local_domain(o, d))
+                    .unwrap();
+            }
+        }
+        let (expected, expected_stats) = whole.finish().unwrap();
+        let mut runs = Vec::new();
+        for (s, b) in shards.into_iter().enumerate() {
+            let path = dir.path().join(format!("shard-{s}.lkr"));
+            b.finish_run(&path).unwrap();
+            runs.push(ShardRun {
+                path,
+                groups: (0..2).map(|g| local_group(s, g)).collect(),
+                domains: (0..5).map(|d| local_domain(s, d)).collect(),
+            });
+        }
+        let merger = SegmentBuilder::new(dir.path(), crate::MIN_MEMORY).unwrap();
+        let (got, stats) = merger.merge_shards(&runs).unwrap();
+        assert_eq!(stats.written, 60_000);
+        assert_eq!(stats.distinct, expected_stats.distinct);
+        assert_eq!(stats.per_domain, expected_stats.per_domain);
+        let read = |segs: &[BuiltSegment]| {
+            let seg = crate::Segment::open(&dir.path().join(segs[0].file_name())).unwrap();
+            (0..60_000u32).map(|i| seg.get(&key(i))).collect::<Vec<_>>()
+        };
+        assert_eq!(read(&got), read(&expected));
+        assert_eq!(read(&got)[25_000], Some(3 ^ pad(25_000)));
+
+        // A damaged run: one byte flipped, then one truncated, then one missing a map entry.
+        let bytes = std::fs::read(&runs[0].path).unwrap();
+        let mut flipped = bytes.clone();
+        flipped[8 + 24 * 100 + 3] ^= 1;
+        std::fs::write(&runs[0].path, &flipped).unwrap();
+        let before = std::fs::read_dir(dir.path()).unwrap().count();
+        let merger = SegmentBuilder::new(dir.path(), crate::MIN_MEMORY).unwrap();
+        let err = merger.merge_shards(&runs).unwrap_err();
+        assert!(matches!(err, IndexError::Corrupt { .. }), "{err}");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), before, "no segment left");
+        std::fs::write(&runs[0].path, &bytes[..bytes.len() - 30]).unwrap();
+        let merger = SegmentBuilder::new(dir.path(), crate::MIN_MEMORY).unwrap();
+        let err = merger.merge_shards(&runs).unwrap_err().to_string();
+        assert!(err.contains("truncated"), "{err}");
+        std::fs::write(&runs[0].path, &bytes).unwrap();
+        runs[0].domains.pop();
+        let merger = SegmentBuilder::new(dir.path(), crate::MIN_MEMORY).unwrap();
+        let err = merger.merge_shards(&runs).unwrap_err().to_string();
+        assert!(err.contains("domain 4 is not in the shard's report"), "{err}");
     }
 }

@@ -32,7 +32,9 @@ mod segment;
 mod storage;
 mod writer;
 
-pub use builder::{BuildStats, BuiltSegment, SegmentBuilder, MIN_MEMORY, NO_DOMAIN};
+pub use builder::{
+    BuildStats, BuiltSegment, SegmentBuilder, ShardRun, MIN_MEMORY, NO_DOMAIN, SHARD_RUN_MAGIC,
+};
 pub use domains::DomainCounts;
 pub use entry::{ClassSet, Entry, Group, Key, BUCKET_BITS, RECORD_LEN, TAG_LEN, UNCOUNTED};
 pub use error::{IndexError, Result};
@@ -41,5 +43,7 @@ pub use manifest::{
 };
 pub use reader::{BreachView, Hit, IndexReader, Snapshot, MIN_PREFIX_BITS};
 pub use segment::{Segment, SEGMENT_FORMAT_VERSION};
-pub use storage::{LocalStorage, ManifestStamp, Storage, StoredFile, WriterLock};
+pub use storage::{
+    check_shard_name, LocalStorage, ManifestStamp, Storage, StoredFile, WriterLock, SHARDS_DIR,
+};
 pub use writer::{GcStats, IndexWriter, Transaction};

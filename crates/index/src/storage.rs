@@ -100,6 +100,23 @@ pub trait Storage: Send + Sync + Debug {
     /// Takes the single-writer lock, or fails at once with
     /// [`IndexError::Locked`].
     fn lock(&self) -> Result<Box<dyn WriterLock>>;
+
+    /// Stores the local file `local` as the shard file `name` (a relative
+    /// path such as `BREACH/4/0.lkr`), replacing one of that name: the
+    /// outputs of a distributed ingest's shards, kept apart from the index's
+    /// own files (under `shards/`), which garbage collection never touches
+    /// and which need no writer lock. Durable when it returns.
+    fn put_shard_file(&self, name: &str, local: &Path) -> Result<()>;
+
+    /// A local path holding the shard file `name`: the stored file itself
+    /// when the storage is local, else a copy downloaded into `dir`.
+    fn fetch_shard_file(&self, name: &str, dir: &Path) -> Result<PathBuf>;
+
+    /// The shard files whose names start with `prefix`.
+    fn list_shard_files(&self, prefix: &str) -> Result<Vec<String>>;
+
+    /// Deletes the shard file `name` (no error when it is gone).
+    fn delete_shard_file(&self, name: &str) -> Result<()>;
 }
 
 const LOCK_FILE: &str = ".lock";
@@ -284,9 +301,104 @@ impl Storage for LocalStorage {
             Err(std::fs::TryLockError::Error(e)) => Err(e).at(&lock_path),
         }
     }
+
+    fn put_shard_file(&self, name: &str, local: &Path) -> Result<()> {
+        check_shard_name(name)?;
+        let target = self.dir.join(SHARDS_DIR).join(name);
+        let parent = target.parent().unwrap_or(&self.dir).to_owned();
+        std::fs::create_dir_all(&parent).at(&parent)?;
+        let tmp = parent.join(format!(".tmp-{:016x}", rand::random::<u64>()));
+        let copied = std::fs::copy(local, &tmp)
+            .and_then(|_| File::open(&tmp)?.sync_all())
+            .and_then(|()| std::fs::rename(&tmp, &target));
+        if let Err(e) = copied {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e).at(&target);
+        }
+        sync_dir(&parent)
+    }
+
+    fn fetch_shard_file(&self, name: &str, _dir: &Path) -> Result<PathBuf> {
+        check_shard_name(name)?;
+        let path = self.dir.join(SHARDS_DIR).join(name);
+        std::fs::metadata(&path).at(&path)?;
+        Ok(path)
+    }
+
+    fn list_shard_files(&self, prefix: &str) -> Result<Vec<String>> {
+        let root = self.dir.join(SHARDS_DIR);
+        let mut out = Vec::new();
+        list_files_under(&root, &root, &mut out)?;
+        out.retain(|n| n.starts_with(prefix));
+        out.sort();
+        Ok(out)
+    }
+
+    fn delete_shard_file(&self, name: &str) -> Result<()> {
+        check_shard_name(name)?;
+        let root = self.dir.join(SHARDS_DIR);
+        let path = root.join(name);
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e).at(&path),
+        }
+        // Empty directories left behind go too (a failure is harmless).
+        let mut dir = path.parent();
+        while let Some(d) = dir.filter(|d| *d != root.as_path()) {
+            if std::fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+        Ok(())
+    }
 }
 
 /// Whether `name` is a scratch file of an interrupted publish.
+/// Where shard files live, under a storage's root.
+pub const SHARDS_DIR: &str = "shards";
+
+/// Refuses a shard file name that could leave the shards directory.
+pub fn check_shard_name(name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && name.split('/').all(|part| {
+            !part.is_empty()
+                && part != "."
+                && part != ".."
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(IndexError::Io {
+            path: PathBuf::from(SHARDS_DIR).join(name),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a shard file name"),
+        })
+    }
+}
+
+fn list_files_under(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
+    let items = match std::fs::read_dir(dir) {
+        Ok(items) => items,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e).at(dir),
+    };
+    for item in items {
+        let path = item.at(dir)?.path();
+        if path.is_dir() {
+            list_files_under(root, &path, out)?;
+        } else if let Some(name) = path.strip_prefix(root).ok().and_then(|p| p.to_str()) {
+            if !name.contains(".tmp-") {
+                out.push(name.to_owned());
+            }
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn is_manifest_tmp(name: &str) -> bool {
     name == MANIFEST_TMP
 }

@@ -35,7 +35,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use futures::StreamExt;
-use lekradar_index::{IndexError, ManifestStamp, Segment, Storage, StoredFile, WriterLock};
+use lekradar_index::{
+    check_shard_name, IndexError, ManifestStamp, Segment, Storage, StoredFile, WriterLock,
+    SHARDS_DIR,
+};
 use object_store::aws::{AmazonS3, AmazonS3Builder};
 use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload, WriteMultipart};
@@ -348,10 +351,37 @@ impl ObjectStorage {
         }
     }
 
+    /// Downloads `key` into the new file `into`, in ranges: each request
+    /// stays well inside the client's timeout and is retried on its own,
+    /// however large the object.
+    async fn download(
+        store: Arc<AmazonS3>,
+        key: ObjectPath,
+        into: PathBuf,
+    ) -> Result<(), UploadError> {
+        let size = store.head(&key).await.map_err(UploadError::Store)?.size;
+        let mut out = std::fs::File::create(&into).map_err(UploadError::Local)?;
+        let mut at = 0u64;
+        while at < size {
+            let end = (at + DOWNLOAD_RANGE).min(size);
+            let bytes = store
+                .get_range(&key, at..end)
+                .await
+                .map_err(UploadError::Store)?;
+            out.write_all(&bytes).map_err(UploadError::Local)?;
+            at = end;
+        }
+        out.sync_all().map_err(UploadError::Local)?;
+        Ok(())
+    }
+
+    /// Uploads the local file `path` as `key`; `create`: only when no object
+    /// of that name exists (index files), else replacing one (shard files).
     async fn upload_file(
         store: Arc<AmazonS3>,
         key: ObjectPath,
         path: PathBuf,
+        create: bool,
     ) -> Result<(), UploadError> {
         let len = tokio::fs::metadata(&path)
             .await
@@ -360,7 +390,11 @@ impl ObjectStorage {
         if len <= SINGLE_PUT_MAX {
             let bytes = tokio::fs::read(&path).await.map_err(UploadError::Local)?;
             let options = PutOptions {
-                mode: PutMode::Create,
+                mode: if create {
+                    PutMode::Create
+                } else {
+                    PutMode::Overwrite
+                },
                 ..PutOptions::default()
             };
             store
@@ -471,22 +505,7 @@ impl Storage for ObjectStorage {
         let into = tmp.clone();
         // In ranges: each request stays well inside the client's timeout
         // and is retried on its own, however large the segment.
-        let downloaded = self.block(async move {
-            let size = store.head(&key).await.map_err(UploadError::Store)?.size;
-            let mut out = std::fs::File::create(&into).map_err(UploadError::Local)?;
-            let mut at = 0u64;
-            while at < size {
-                let end = (at + DOWNLOAD_RANGE).min(size);
-                let bytes = store
-                    .get_range(&key, at..end)
-                    .await
-                    .map_err(UploadError::Store)?;
-                out.write_all(&bytes).map_err(UploadError::Local)?;
-                at = end;
-            }
-            out.sync_all().map_err(UploadError::Local)?;
-            Ok::<(), UploadError>(())
-        });
+        let downloaded = self.block(Self::download(store, key, into));
         let failed = |e: IndexError| {
             let _ = std::fs::remove_file(&tmp);
             e
@@ -547,7 +566,7 @@ impl Storage for ObjectStorage {
         let path = self.staging.join(file);
         let store = Arc::clone(&self.store);
         let key = self.key(file);
-        let result = self.block(Self::upload_file(store, key, path.clone()));
+        let result = self.block(Self::upload_file(store, key, path.clone(), true));
         match result {
             Ok(()) => {}
             Err(UploadError::Local(source)) => return Err(IndexError::Io { path, source }),
@@ -667,6 +686,71 @@ impl Storage for ObjectStorage {
         self.probe_conditional_writes()?;
         self.clean_staging();
         Ok(Box::new(StagingLock(file)))
+    }
+
+    fn put_shard_file(&self, name: &str, local: &Path) -> Result<()> {
+        check_shard_name(name)?;
+        let file = format!("{SHARDS_DIR}/{name}");
+        let store = Arc::clone(&self.store);
+        let key = self.key(&file);
+        match self.block(Self::upload_file(store, key, local.to_owned(), false)) {
+            Ok(()) => Ok(()),
+            Err(UploadError::Local(source)) => Err(IndexError::Io {
+                path: local.to_owned(),
+                source,
+            }),
+            Err(UploadError::Store(e)) => Err(self.error(&file, e)),
+        }
+    }
+
+    fn fetch_shard_file(&self, name: &str, dir: &Path) -> Result<PathBuf> {
+        check_shard_name(name)?;
+        let file = format!("{SHARDS_DIR}/{name}");
+        std::fs::create_dir_all(dir).map_err(|source| IndexError::Io {
+            path: dir.to_owned(),
+            source,
+        })?;
+        let into = dir.join(name.replace('/', "-"));
+        let _ = std::fs::remove_file(&into);
+        let store = Arc::clone(&self.store);
+        match self.block(Self::download(store, self.key(&file), into.clone())) {
+            Ok(()) => Ok(into),
+            Err(e) => {
+                let _ = std::fs::remove_file(&into);
+                Err(match e {
+                    UploadError::Local(source) => IndexError::Io { path: into, source },
+                    UploadError::Store(e) => self.error(&file, e),
+                })
+            }
+        }
+    }
+
+    fn list_shard_files(&self, prefix: &str) -> Result<Vec<String>> {
+        let store = Arc::clone(&self.store);
+        let root = self.key(SHARDS_DIR);
+        let under = root.to_string();
+        let listed = self.block(async move {
+            let mut names = Vec::new();
+            let mut stream = store.list(Some(&root));
+            while let Some(meta) = stream.next().await {
+                names.push(meta?.location.to_string());
+            }
+            Ok::<_, object_store::Error>(names)
+        });
+        let names = listed.map_err(|e| self.error(SHARDS_DIR, e))?;
+        let mut out: Vec<String> = names
+            .iter()
+            .filter_map(|n| n.strip_prefix(&under)?.strip_prefix('/'))
+            .filter(|n| n.starts_with(prefix))
+            .map(str::to_owned)
+            .collect();
+        out.sort();
+        Ok(out)
+    }
+
+    fn delete_shard_file(&self, name: &str) -> Result<()> {
+        check_shard_name(name)?;
+        self.delete(&format!("{SHARDS_DIR}/{name}"))
     }
 }
 

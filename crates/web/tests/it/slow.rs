@@ -3,7 +3,7 @@
 //! timeout), the request timeout started only once headers were in, and
 //! connections were never capped: a connection with unfinished headers was
 //! still open after 24 s, and 300 of them made `/healthz` unanswerable
-//! under a 256-descriptor limit (the binary's test: `crates/lekradar/tests/serve.rs`).
+//! under a 256-descriptor limit (the binary's test: `crates/lekradar/tests/it/serve.rs`).
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};

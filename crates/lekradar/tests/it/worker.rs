@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use lekradar_store::jobs::Retry;
 use lekradar_store::{JobState, NewJob, Store};
 
-mod support;
+use crate::support;
 
 use support::lekradar;
 

@@ -6,7 +6,7 @@
 //! and keeps screenshots in `target/e2e-screenshots/`. Chromium and
 //! playwright-core are installed by `scripts/test-deps-e2e.sh`.
 
-mod support;
+use crate::support;
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

@@ -12,7 +12,7 @@ use lekradar_index::IndexReader;
 use lekradar_normalize::{normalize, Region};
 use lekradar_prf::ServerKey;
 
-mod support;
+use crate::support;
 
 use support::all_files;
 

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Output, Stdio};
 
-mod support;
+use crate::support;
 
 use support::{all_files, assert_none_in, lekradar};
 

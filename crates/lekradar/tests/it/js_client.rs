@@ -7,7 +7,7 @@
 //! disagreement would make the private check miss a person the direct check
 //! finds. Its messages are held to the protocol crate's known answers. The npm packages are installed by `crates/web/build.rs`.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -8,7 +8,7 @@
 //! schema-valid string to be accepted as an account, but no schema can say
 //! which strings are phone numbers; those get the documented 400.
 
-mod support;
+use crate::support;
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

@@ -6,7 +6,7 @@
 //! send cut between the server's acceptance and the outbox's mark: at most
 //! the sends in flight at each kill. The counts are printed.
 
-mod support;
+use crate::support;
 
 use std::collections::HashMap;
 use std::path::Path;

@@ -6,7 +6,7 @@
 //! request, and the answers must be right for the demo breaches' people.
 //! The clients are installed by `scripts/test-deps-e2e.sh`.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::{Command, Stdio};

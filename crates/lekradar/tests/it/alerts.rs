@@ -7,7 +7,7 @@
 //! one-click unsubscribe, SMS codes without links — and afterwards no
 //! address or number in the clear in the data directory or the logs.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -6,7 +6,7 @@
 //! three, and a server killed under load (wrk) costs no request once the
 //! balancer has noticed.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::Command;

@@ -6,7 +6,7 @@
 //! `lekradar check --server` through a relay that keeps every byte it sends.
 //! Requests are made with curl from a loopback address of their own.
 
-mod support;
+use crate::support;
 
 use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Mutex};

@@ -3,7 +3,7 @@
 //! "machine" (data directory) and served by three `lekradar serve` on three
 //! others, each with its own cache, behind nginx, on one PostgreSQL store.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

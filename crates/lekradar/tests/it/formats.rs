@@ -7,7 +7,7 @@
 
 use std::process::Output;
 
-mod support;
+use crate::support;
 
 use support::{all_files, assert_none_in, lekradar};
 

@@ -6,7 +6,7 @@
 //! log, isolation between two organisations; afterwards no address in the
 //! clear in the data directory or the logs.
 
-mod support;
+use crate::support;
 
 use std::collections::HashSet;
 use std::path::Path;
