@@ -513,7 +513,9 @@ impl<'r> ShardRunReader<'r> {
         let count = u64::from_le_bytes(count);
         let stored_crc = u32::from_le_bytes([trailer[8], trailer[9], trailer[10], trailer[11]]);
         if count.checked_mul(Item::FILE_LEN as u64) != Some(len - 8 - SHARD_RUN_TRAILER) {
-            return Err(damaged("its length does not match its entry count (truncated?)"));
+            return Err(damaged(
+                "its length does not match its entry count (truncated?)",
+            ));
         }
         file.seek(std::io::SeekFrom::Start(8)).at(path)?;
         Ok(ShardRunReader {
@@ -629,10 +631,7 @@ impl RunSource for RunReader {
 }
 
 /// K-way merge of sorted runs, emitting each key once with OR-ed classes.
-fn merge<R: RunSource>(
-    readers: &mut [R],
-    mut emit: impl FnMut(Item) -> Result<()>,
-) -> Result<()> {
+fn merge<R: RunSource>(readers: &mut [R], mut emit: impl FnMut(Item) -> Result<()>) -> Result<()> {
     let mut heap = BinaryHeap::with_capacity(readers.len());
     for (i, r) in readers.iter_mut().enumerate() {
         if let Some(v) = r.next_item()? {
@@ -726,7 +725,12 @@ impl Output {
     /// Removes what was written (a failed merge).
     fn discard(mut self) {
         let current = self.current.take().map(|(_, name)| name);
-        for name in self.done.iter().map(|s| &s.file_name).chain(current.as_ref()) {
+        for name in self
+            .done
+            .iter()
+            .map(|s| &s.file_name)
+            .chain(current.as_ref())
+        {
             let _ = std::fs::remove_file(self.dir.join(name));
         }
     }
@@ -874,13 +878,17 @@ mod tests {
         for i in 0..60_000u32 {
             let (g, d) = ((i % 2) as u8, i % 5);
             let s = (i % 2) as usize;
-            whole.push_sealed_in_domain(key(i), 1, pad(i), g, d).unwrap();
+            whole
+                .push_sealed_in_domain(key(i), 1, pad(i), g, d)
+                .unwrap();
             shards[s]
                 .push_sealed_in_domain(key(i), 1, pad(i), local_group(s, g), local_domain(s, d))
                 .unwrap();
             if (20_000..30_000).contains(&i) {
                 let o = 1 - s;
-                whole.push_sealed_in_domain(key(i), 2, pad(i), g, d).unwrap();
+                whole
+                    .push_sealed_in_domain(key(i), 2, pad(i), g, d)
+                    .unwrap();
                 shards[o]
                     .push_sealed_in_domain(key(i), 2, pad(i), local_group(o, g), local_domain(o, d))
                     .unwrap();
@@ -918,7 +926,11 @@ mod tests {
         let merger = SegmentBuilder::new(dir.path(), crate::MIN_MEMORY).unwrap();
         let err = merger.merge_shards(&runs).unwrap_err();
         assert!(matches!(err, IndexError::Corrupt { .. }), "{err}");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), before, "no segment left");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            before,
+            "no segment left"
+        );
         std::fs::write(&runs[0].path, &bytes[..bytes.len() - 30]).unwrap();
         let merger = SegmentBuilder::new(dir.path(), crate::MIN_MEMORY).unwrap();
         let err = merger.merge_shards(&runs).unwrap_err().to_string();
@@ -927,6 +939,9 @@ mod tests {
         runs[0].domains.pop();
         let merger = SegmentBuilder::new(dir.path(), crate::MIN_MEMORY).unwrap();
         let err = merger.merge_shards(&runs).unwrap_err().to_string();
-        assert!(err.contains("domain 4 is not in the shard's report"), "{err}");
+        assert!(
+            err.contains("domain 4 is not in the shard's report"),
+            "{err}"
+        );
     }
 }

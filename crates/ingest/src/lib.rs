@@ -21,6 +21,7 @@ pub mod formats;
 mod pipeline;
 mod read;
 mod rows;
+mod shard;
 mod source;
 
 pub use columns::{detect_columns, redact, ColumnRole, Detection};
@@ -29,10 +30,13 @@ pub use container::{container_of, expand, Container};
 pub use formats::{Format, FormatSpec, FORMATS};
 pub use pipeline::{
     ingest, read_identifiers, FileReport, IngestConfig, IngestError, IngestReport, ProgressFn,
-    TableReport,
+    Shard, TableReport,
 };
 pub use read::{read_rows, read_stream};
 pub use rows::{read_phone, redact_row, to_record, Record, Reject, RejectReason, Row};
+pub use shard::{
+    discard_shards, ingest_shard, publish_shards, Published, ShardError, ShardOutcome,
+};
 pub use source::{
     decode_line, fingerprint, open, peek, text_reader, Compression, Source, SourceError,
     TextEncoding,

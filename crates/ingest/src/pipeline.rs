@@ -12,8 +12,8 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use lekradar_breach::{BreachMetadata, NaiveDate, SourceFile, Utc};
 use lekradar_check::{filing, DomainKeyer};
 use lekradar_index::{
-    ClassSet, DomainCounts, Group, IndexWriter, SegmentBuilder, Snapshot, Transaction, NO_DOMAIN,
-    UNCOUNTED,
+    BuildStats, BuiltSegment, ClassSet, DomainCounts, Group, IndexWriter, SegmentBuilder, Snapshot,
+    Transaction, NO_DOMAIN, UNCOUNTED,
 };
 use lekradar_normalize::{Identifier, Region};
 use lekradar_prf::ServerKey;
@@ -215,7 +215,46 @@ pub fn ingest(
     progress: ProgressFn<'_>,
 ) -> Result<IngestReport, IngestError> {
     let snapshot = writer.snapshot()?;
-    let mut meta: BreachMetadata = lekradar_catalogue::edit::find(&snapshot, breach)?
+    let (mut meta, regions) = prepare(&snapshot, breach, config)?;
+    let builder = if config.dry_run {
+        None
+    } else {
+        Some(writer.segment_builder(config.memory)?)
+    };
+    let run = read_and_key(
+        &snapshot, key, breach, files, config, &regions, &mut meta, builder, None, progress,
+    )?;
+    let Some(builder) = run.builder else {
+        return Ok(IngestReport {
+            files: run.files,
+            ..IngestReport::default()
+        });
+    };
+    if run.files.iter().all(|f| f.already_ingested) {
+        return Ok(IngestReport {
+            files: run.files,
+            ..IngestReport::default()
+        });
+    }
+    let (segments, stats) = builder.finish()?;
+    let Counting { groups, domains } = run.counting;
+    let run = Keyed {
+        files: run.files,
+        groups: groups.labels,
+        domain_keys: domains.keys,
+        domains_uncounted: domains.uncounted,
+    };
+    publish_run(writer, &snapshot, breach, meta, run, segments, stats)
+}
+
+/// The breach's metadata and the regions its numbers are read in; refuses
+/// an unknown or retired breach.
+pub(crate) fn prepare(
+    snapshot: &Snapshot,
+    breach: &str,
+    config: &IngestConfig,
+) -> Result<(BreachMetadata, Vec<Region>), IngestError> {
+    let meta: BreachMetadata = lekradar_catalogue::edit::find(snapshot, breach)?
         .ok_or_else(|| IngestError::UnknownBreach(breach.to_owned()))?;
     // Re-ingesting into a retired breach would seal its people's entries
     // again from pad 0 under the same tags and count them twice.
@@ -230,11 +269,34 @@ pub fn ingest(
     } else {
         config.regions.clone()
     };
-    let builder = if config.dry_run {
-        None
-    } else {
-        Some(writer.segment_builder(config.memory)?)
-    };
+    Ok((meta, regions))
+}
+
+/// What reading and keying a run gave.
+pub(crate) struct ReadRun<'b> {
+    pub files: Vec<FileReport>,
+    /// `None` in a dry run.
+    pub builder: Option<SegmentBuilder>,
+    pub counting: Counting<'b>,
+}
+
+/// Reads every file on this thread while a keying thread keys the
+/// identifiers on all cores into `builder` (none: a dry run); with `shard`,
+/// only that shard's share is keyed (every file is still read in full, so
+/// its report and the metadata are the whole file's).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn read_and_key<'b>(
+    snapshot: &Snapshot,
+    key: &ServerKey,
+    breach: &'b str,
+    files: &[PathBuf],
+    config: &IngestConfig,
+    regions: &[Region],
+    meta: &mut BreachMetadata,
+    builder: Option<SegmentBuilder>,
+    shard: Option<Shard>,
+    progress: ProgressFn<'_>,
+) -> Result<ReadRun<'b>, IngestError> {
     let mut counting = Counting {
         groups: Groups::default(),
         domains: Domains::new(
@@ -246,16 +308,16 @@ pub fn ingest(
     let (files, built) = std::thread::scope(|scope| {
         let (sender, receiver) = sync_channel::<Vec<Pending>>(BATCHES_AHEAD);
         let keying = builder.map(|builder| {
-            let snapshot = &snapshot;
             scope.spawn(move || key_batches(receiver, builder, key, snapshot, breach))
         });
         let read = read_files(
             files,
             config,
-            &regions,
-            &mut meta,
+            regions,
+            meta,
             &mut counting,
             keying.as_ref().map(|_| &sender),
+            shard,
             progress,
         );
         drop(sender);
@@ -266,20 +328,42 @@ pub fn ingest(
         let keyed = keyed?;
         Ok::<_, IngestError>((read?, keyed))
     })?;
-    let mut report = IngestReport {
+    Ok(ReadRun {
         files,
+        builder: built,
+        counting,
+    })
+}
+
+/// A run's keyed identifiers' numbering: the label of each counting group
+/// (`None`: email addresses; `Some(cc)`: phone numbers of calling code
+/// `cc`), the keyed hash of each domain number, and the addresses left
+/// uncounted per domain.
+pub(crate) struct Keyed {
+    pub files: Vec<FileReport>,
+    pub groups: Vec<Option<u16>>,
+    pub domain_keys: Vec<u64>,
+    pub domains_uncounted: u64,
+}
+
+/// Publishes a run's built segments with the breach's updated metadata,
+/// statistics (distinct identifiers new to the breach, from the build) and
+/// domain counts, in one transaction.
+pub(crate) fn publish_run(
+    writer: &mut IndexWriter,
+    snapshot: &Snapshot,
+    breach: &str,
+    mut meta: BreachMetadata,
+    run: Keyed,
+    segments: Vec<BuiltSegment>,
+    stats: BuildStats,
+) -> Result<IngestReport, IngestError> {
+    let mut report = IngestReport {
+        files: run.files,
         ..IngestReport::default()
     };
-    let Some(builder) = built else {
-        return Ok(report);
-    };
-    if report.files.iter().all(|f| f.already_ingested) {
-        return Ok(report);
-    }
-    let (segments, stats) = builder.finish()?;
     report.entries_written = stats.written;
-    let Counting { groups, domains } = counting;
-    for (group, label) in groups.labels.iter().enumerate() {
+    for (group, label) in run.groups.iter().enumerate() {
         let n = stats.distinct(group as Group);
         report.new_identifiers += n;
         match label {
@@ -297,10 +381,10 @@ pub fn ingest(
             .per_domain
             .iter()
             .enumerate()
-            .filter_map(|(id, &n)| Some((*domains.keys.get(id)?, n))),
+            .filter_map(|(id, &n)| Some((*run.domain_keys.get(id)?, n))),
     );
     report.new_domains = new_counts.len();
-    report.domains_uncounted = domains.uncounted;
+    report.domains_uncounted = run.domains_uncounted;
     // A breach loaded before domains were counted has entries no count
     // covers: counting only this run's addresses would show a part as the
     // whole, so such a breach stays uncounted.
@@ -348,6 +432,55 @@ pub fn ingest(
     Ok(report)
 }
 
+/// One shard of a run spread over machines: `index` of `count` (from 0).
+/// Identifiers are dealt out in the order read in chunks of
+/// [`Shard::CHUNK`], chunk `c` to shard `c % count`: any format and
+/// container splits evenly and deterministically, whatever its layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u32,
+    pub count: u32,
+}
+
+impl Shard {
+    /// Identifiers per chunk dealt to one shard.
+    pub const CHUNK: u64 = 4096;
+    /// Shards a run may be spread over at most.
+    pub const MAX_COUNT: u32 = 4096;
+
+    /// Whether the identifier read `ordinal`-th (from 0) is this shard's.
+    pub fn owns(&self, ordinal: u64) -> bool {
+        (ordinal / Self::CHUNK) % u64::from(self.count) == u64::from(self.index)
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    /// `I/N`: shard I (0 ≤ I < N) of N.
+    fn from_str(s: &str) -> Result<Shard, String> {
+        let bad = || format!("{s:?}: write I/N, shard I (from 0) of N, e.g. 0/4 .. 3/4");
+        let (i, n) = s.split_once('/').ok_or_else(bad)?;
+        let (index, count) = (
+            i.trim().parse::<u32>().map_err(|_| bad())?,
+            n.trim().parse::<u32>().map_err(|_| bad())?,
+        );
+        if count == 0 || count > Shard::MAX_COUNT || index >= count {
+            return Err(format!(
+                "{s:?}: the shard must be 0..N-1 of N shards, N from 1 to {}",
+                Shard::MAX_COUNT
+            ));
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
 /// An identifier read, waiting to be keyed.
 struct Pending {
     id: Identifier,
@@ -359,16 +492,16 @@ struct Pending {
 
 /// The email domains of one run, numbered in the order met, each with its
 /// keyed hash in the breach; the names stay in memory only.
-struct Domains<'b> {
+pub(crate) struct Domains<'b> {
     keyer: DomainKeyer,
     breach: &'b str,
     ids: HashMap<Box<str>, u32>,
     /// Keyed hash per number.
-    keys: Vec<u64>,
+    pub keys: Vec<u64>,
     /// Domains numbered at most.
     max: usize,
     /// Addresses met at further domains.
-    uncounted: u64,
+    pub uncounted: u64,
 }
 
 impl<'b> Domains<'b> {
@@ -406,16 +539,16 @@ impl<'b> Domains<'b> {
 }
 
 /// How the identifiers of a run are counted: per group and per domain.
-struct Counting<'b> {
-    groups: Groups,
-    domains: Domains<'b>,
+pub(crate) struct Counting<'b> {
+    pub groups: Groups,
+    pub domains: Domains<'b>,
 }
 
 /// Counting groups of identifiers: group 0 holds email addresses, the others
 /// one country calling code each, in the order met.
-struct Groups {
+pub(crate) struct Groups {
     /// `None`: email addresses; `Some(cc)`: phone numbers of calling code `cc`.
-    labels: Vec<Option<u16>>,
+    pub labels: Vec<Option<u16>>,
 }
 
 impl Default for Groups {
@@ -486,7 +619,8 @@ fn key_batches(
 }
 
 /// Reads every file, sending its identifiers to `keying` in batches (none in
-/// a dry run).
+/// a dry run; with `shard`, only the shard's share).
+#[allow(clippy::too_many_arguments)]
 fn read_files(
     files: &[PathBuf],
     config: &IngestConfig,
@@ -494,8 +628,10 @@ fn read_files(
     meta: &mut BreachMetadata,
     counting: &mut Counting<'_>,
     keying: Option<&SyncSender<Vec<Pending>>>,
+    shard: Option<Shard>,
     progress: ProgressFn<'_>,
 ) -> Result<Vec<FileReport>, IngestError> {
+    let mut ordinal = 0u64;
     let mut reports: Vec<FileReport> = Vec::new();
     let mut batch: Vec<Pending> = Vec::with_capacity(BATCH);
     let send = |batch: &mut Vec<Pending>| match keying {
@@ -518,7 +654,9 @@ fn read_files(
             known: &known,
         };
         let got = read_path(&path, &mut reading, &mut |id, classes| {
-            if keying.is_some() {
+            let mine = shard.is_none_or(|s| s.owns(ordinal));
+            ordinal += 1;
+            if keying.is_some() && mine {
                 let group = counting.groups.of(&id);
                 let domain = counting.domains.of(&id);
                 batch.push(Pending {

@@ -40,6 +40,8 @@ enum Command {
     GenData(cmd::gen_data::Args),
     /// Load breach dumps into a breach
     Ingest(cmd::ingest::Args),
+    /// Publish the shards staged by `ingest --shard I/N` into their breach, in one step
+    Publish(cmd::publish::Args),
     /// Check an identifier privately against a server: it learns neither the identifier nor its hash
     Check(Box<cmd::check::Args>),
     /// Check identifiers against the index (direct check, on this machine)
@@ -86,6 +88,7 @@ fn main() -> ExitCode {
         Command::Breach(c) => cmd::breach::run(&data_dir, *c),
         Command::GenData(args) => cmd::gen_data::run(args),
         Command::Ingest(args) => cmd::ingest::run(&data_dir, args),
+        Command::Publish(args) => cmd::publish::run(&data_dir, args),
         Command::Check(args) => cmd::check::run(*args),
         Command::Lookup(args) => cmd::lookup::run(&data_dir, args),
         Command::Index(c) => cmd::index::run(&data_dir, c),

@@ -8,7 +8,9 @@ use std::process::ExitCode;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use lekradar_ingest::{ingest, ColumnRole, FileReport, IngestConfig, IngestReport};
+use lekradar_ingest::{
+    ingest, ingest_shard, ColumnRole, FileReport, IngestConfig, IngestReport, Shard,
+};
 use lekradar_normalize::Region;
 use lekradar_prf::ServerKey;
 
@@ -49,8 +51,14 @@ pub struct Args {
     allow_sparse: bool,
     /// Show per file the format, encoding, tables, column roles with their evidence, a
     /// redacted sample and the counts; write nothing
-    #[arg(long)]
+    #[arg(long, conflicts_with = "shard")]
     dry_run: bool,
+    /// Key only shard I (from 0) of N of the input and stage it next to the index, for
+    /// `lekradar publish --breach NAME` once all N are staged: run the N shards on as many
+    /// machines (or processes) with the same files, options, key and index location. Every
+    /// shard reads the files in full and keys its share of the identifiers
+    #[arg(long, value_name = "I/N")]
+    shard: Option<Shard>,
     /// Dumps, archives (zip, tar, tar.gz) or directories of them: delimited text, credential
     /// lists, stealer logs, SQL dumps, JSON, JSON Lines, XLSX/ODS, vCard or one value per
     /// line; gzip, zstd, bzip2 or xz
@@ -100,7 +108,6 @@ fn parse_map(s: &str) -> Result<(String, ColumnRole), String> {
 
 pub fn run(data: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
     let key = ServerKey::load(&data.key_file())?;
-    let mut writer = data.index_writer()?;
     let config = IngestConfig {
         regions: args.region.clone(),
         memory: args.memory,
@@ -122,6 +129,55 @@ pub fn run(data: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
         .map(|m| m.len())
         .sum();
     let progress = Progress::new(total);
+    if let Some(shard) = args.shard {
+        // No writer lock: shards stage beside the index and change nothing.
+        let storage = data.index_storage(true)?;
+        let reader = lekradar_index::IndexReader::open_storage(std::sync::Arc::clone(&storage))?;
+        let work = data.root().join("shard-work").join(format!(
+            "{}-{}-of-{}",
+            args.breach, shard.index, shard.count
+        ));
+        let started = Instant::now();
+        let outcome = ingest_shard(
+            storage.as_ref(),
+            &reader.snapshot(),
+            &key,
+            &args.breach,
+            &args.files,
+            &config,
+            shard,
+            &work,
+            &|path, done, len, rows| progress.update(path, done, len, rows),
+        );
+        let _ = std::fs::remove_dir(&work);
+        let outcome = outcome?;
+        progress.finish();
+        for file in &outcome.files {
+            print_file_report(file, false);
+        }
+        println!(
+            "shard {shard} of {}: keyed {} identifiers ({} entries) in {:.1} s, staged in {}",
+            args.breach,
+            outcome.keyed,
+            outcome.entries,
+            started.elapsed().as_secs_f64(),
+            outcome.staged
+        );
+        let staged = outcome.staged_shards.len();
+        if staged as u32 == shard.count {
+            println!(
+                "  all {} shards are staged: publish them with `lekradar publish --breach {}`",
+                shard.count, args.breach
+            );
+        } else {
+            println!(
+                "  {staged} of {} shards staged; publish with `lekradar publish --breach {}` once all are",
+                shard.count, args.breach
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut writer = data.index_writer()?;
     let report = ingest(
         &mut writer,
         &key,
@@ -284,7 +340,7 @@ fn by(m: &std::collections::BTreeMap<String, u64>) -> String {
         .join(", ")
 }
 
-fn print_run_report(breach: &str, r: &IngestReport) {
+pub fn print_run_report(breach: &str, r: &IngestReport) {
     if r.files.iter().all(|f| f.already_ingested) {
         return;
     }

@@ -12,6 +12,7 @@ pub mod letter;
 pub mod lookup;
 pub mod messaging;
 pub mod normalize;
+pub mod publish;
 pub mod serve;
 pub mod worker;
 

@@ -18,6 +18,7 @@ mod recall;
 mod review;
 mod schemathesis;
 mod serve;
+mod shard;
+mod support;
 mod tidy;
 mod worker;
-mod support;
