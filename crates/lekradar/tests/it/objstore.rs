@@ -1,7 +1,8 @@
 //! Past one machine: the index in S3-compatible object storage (a real
 //! SeaweedFS cluster on loopback), written by `lekradar ingest` on one
 //! "machine" (data directory) and served by three `lekradar serve` on three
-//! others, each with its own cache, behind nginx, on one PostgreSQL store.
+//! others, each with its own cache, behind nginx, on one PostgreSQL store;
+//! a breach ingested in two shards on two more, published by the writer.
 
 use crate::support;
 
@@ -171,6 +172,72 @@ fn three_servers_serve_an_index_in_object_storage_through_an_outage() {
         after_publish.elapsed()
     );
 
+    // Ingest spread over two more machines: each keys its shard and stages
+    // it in the bucket; the writer publishes both in one step.
+    ok(&run(
+        &writer_data,
+        &env,
+        &["breach", "add", "Sharded", "--breach-date", "2026-11-03"],
+    ));
+    let dump = dir.path().join("sharded.csv");
+    let mut text = String::from("email\n");
+    for i in 0..10_000 {
+        text.push_str(&format!("persoon{i}@sharded.example\n"));
+    }
+    std::fs::write(&dump, text).unwrap();
+    let shards: Vec<_> = (0..2)
+        .map(|i| {
+            let data = dir.path().join(format!("shard-machine{i}"));
+            std::fs::create_dir_all(&data).unwrap();
+            std::fs::copy(writer_data.join("oprf.key"), data.join("oprf.key")).unwrap();
+            let mut cmd = Command::new(env!("CARGO_BIN_EXE_lekradar"));
+            cmd.arg("--data-dir").arg(&data).args([
+                "ingest",
+                "--breach",
+                "Sharded",
+                "--shard",
+                &format!("{i}/2"),
+                dump.to_str().unwrap(),
+            ]);
+            for (k, v) in &env {
+                cmd.env(k, v);
+            }
+            cmd.stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in shards {
+        ok(&child.wait_with_output().unwrap());
+    }
+    let text = ok(&run(
+        &writer_data,
+        &env,
+        &["publish", "--breach", "Sharded"],
+    ));
+    assert!(text.contains("2 shards merged and published"), "{text}");
+    assert!(
+        text.contains("10000 identifiers new to the breach"),
+        "{text}"
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let (code, body) = check(&lb.base(), "persoon7777@sharded.example");
+        if code == 200 && body.contains("Sharded") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{code} {body}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = run(&writer_data, &env, &["publish", "--breach", "Sharded"]);
+    assert!(
+        stderr(&out).contains("no shards of breach \"Sharded\" are staged"),
+        "the staged shards left the bucket: {}",
+        stderr(&out)
+    );
+    std::fs::remove_file(&dump).unwrap();
+
     // The object store goes away: the servers keep serving their last
     // generation and say so.
     sw.stop_gateway();
@@ -260,5 +327,13 @@ fn three_servers_serve_an_index_in_object_storage_through_an_outage() {
     // No address in the clear on any machine's disk or in any log.
     let mut files = logs;
     all_files(dir.path(), &mut files);
-    assert_none_in(&files, &[first, later, "tweede@example.org"]);
+    assert_none_in(
+        &files,
+        &[
+            first,
+            later,
+            "tweede@example.org",
+            "persoon7777@sharded.example",
+        ],
+    );
 }
