@@ -14,6 +14,13 @@ pub enum IndexError {
         source: io::Error,
     },
 
+    #[error("{location} holds an index keyed with another OPRF key (key id {found}; this data directory's key has id {expected}): it is another deployment's index, or this is the wrong key file; point --index at this deployment's index, or restore the key this index was built with")]
+    OtherKey {
+        location: String,
+        found: String,
+        expected: String,
+    },
+
     #[error("{path} is damaged ({reason}); restore the index directory from a backup or re-ingest the breach")]
     Corrupt { path: PathBuf, reason: String },
 

@@ -5,8 +5,9 @@
 //! Text format, one record per line, fields separated by one space:
 //!
 //! ```text
-//! lekradar-manifest 2
+//! lekradar-manifest 3
 //! generation <u64>
+//! key <key id, hex>
 //! breach <name> <active|retired> <meta file or ->
 //! domains <breach name> <domain-counts file>
 //! segment <breach name> <segment file> <entries>
@@ -14,7 +15,10 @@
 //! ```
 //!
 //! Version 2 added the `domains` line; a manifest without one is written as
-//! version 1, so builds that predate it still read such an index.
+//! version 1, so builds that predate it still read such an index. Version 3
+//! added the `key` line: the id of the OPRF key the index was keyed with
+//! (public: a hash of the public key), so that a data directory pointed at
+//! another deployment's index is refused rather than finding nothing.
 
 use std::path::Path;
 
@@ -22,7 +26,9 @@ use crate::error::{corrupt, IndexError, Result};
 
 pub const MANIFEST_FILE: &str = "MANIFEST";
 /// The newest manifest format this build writes and reads.
-pub const MANIFEST_FORMAT_VERSION: u32 = 2;
+pub const MANIFEST_FORMAT_VERSION: u32 = 3;
+/// The format of a manifest with domain counts and no key.
+const DOMAINS_FORMAT_VERSION: u32 = 2;
 /// The format of a manifest without domain counts.
 const PLAIN_FORMAT_VERSION: u32 = 1;
 const HEAD: &str = "lekradar-manifest";
@@ -49,6 +55,8 @@ pub struct BreachRecord {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Manifest {
     pub generation: u64,
+    /// The id of the key the index was keyed with (none before version 3).
+    pub key_id: Option<String>,
     /// Sorted by name.
     pub breaches: Vec<BreachRecord>,
 }
@@ -102,12 +110,17 @@ impl Manifest {
     }
 
     pub fn encode(&self) -> String {
-        let version = if self.breaches.iter().any(|b| b.domains_file.is_some()) {
+        let version = if self.key_id.is_some() {
             MANIFEST_FORMAT_VERSION
+        } else if self.breaches.iter().any(|b| b.domains_file.is_some()) {
+            DOMAINS_FORMAT_VERSION
         } else {
             PLAIN_FORMAT_VERSION
         };
         let mut out = format!("{HEAD} {version}\ngeneration {}\n", self.generation);
+        if let Some(id) = &self.key_id {
+            out.push_str(&format!("key {id}\n"));
+        }
         for b in &self.breaches {
             let state = if b.retired { "retired" } else { "active" };
             let meta = b.meta_file.as_deref().unwrap_or("-");
@@ -172,6 +185,13 @@ impl Manifest {
                 ["generation", g] if !seen_generation => {
                     manifest.generation = g.parse().map_err(|_| at("bad generation"))?;
                     seen_generation = true;
+                }
+                ["key", id] if version >= 3 && manifest.key_id.is_none() => {
+                    if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_hexdigit())
+                    {
+                        return Err(at("bad key id"));
+                    }
+                    manifest.key_id = Some(id.to_string());
                 }
                 ["breach", name, state, meta] => {
                     validate_breach_name(name).map_err(|_| at("bad breach name"))?;
@@ -242,6 +262,7 @@ mod tests {
     fn sample() -> Manifest {
         Manifest {
             generation: 7,
+            key_id: Some("00ff12ab34cd56ef".into()),
             breaches: vec![
                 BreachRecord {
                     name: "Alpha".into(),
@@ -280,6 +301,9 @@ mod tests {
     #[test]
     fn without_domain_counts_it_is_written_as_version_1() {
         let mut m = sample();
+        assert!(m.encode().starts_with("lekradar-manifest 3\n"));
+        assert!(m.encode().contains("\nkey 00ff12ab34cd56ef\n"));
+        m.key_id = None;
         assert!(m.encode().starts_with("lekradar-manifest 2\n"));
         m.breaches[0].domains_file = None;
         let text = m.encode();

@@ -145,6 +145,8 @@ impl Snapshot {
 #[derive(Debug)]
 pub struct IndexReader {
     storage: Arc<dyn Storage>,
+    /// The key id a manifest must carry (when it carries one).
+    key_id: Option<String>,
     current: ArcSwap<Snapshot>,
     last_stamp: Mutex<Option<ManifestStamp>>,
 }
@@ -159,8 +161,19 @@ impl IndexReader {
     /// Opens the index in `storage`; an index with no manifest yet is
     /// empty.
     pub fn open_storage(storage: Arc<dyn Storage>) -> Result<IndexReader> {
+        IndexReader::open_storage_for_key(storage, None)
+    }
+
+    /// As [`IndexReader::open_storage`], refusing (now and at every reload)
+    /// a manifest that names a key other than `key_id`
+    /// ([`IndexError::OtherKey`]): another deployment's index.
+    pub fn open_storage_for_key(
+        storage: Arc<dyn Storage>,
+        key_id: Option<&str>,
+    ) -> Result<IndexReader> {
         let reader = IndexReader {
             storage,
+            key_id: key_id.map(str::to_owned),
             current: ArcSwap::from_pointee(Snapshot::default()),
             last_stamp: Mutex::new(None),
         };
@@ -210,6 +223,7 @@ impl IndexReader {
     /// service already.
     fn load(&self) -> Result<Option<Snapshot>> {
         let manifest = read_manifest(self.storage.as_ref())?.unwrap_or_default();
+        check_key(self.storage.as_ref(), &manifest, self.key_id.as_deref())?;
         let previous = self.current.load();
         if manifest.generation == previous.generation {
             return Ok(None);
@@ -220,6 +234,22 @@ impl IndexReader {
     /// Where the index lives.
     pub fn storage(&self) -> &Arc<dyn Storage> {
         &self.storage
+    }
+}
+
+/// Refuses a manifest keyed with a key other than `expected`.
+pub(crate) fn check_key(
+    storage: &dyn Storage,
+    manifest: &Manifest,
+    expected: Option<&str>,
+) -> Result<()> {
+    match (&manifest.key_id, expected) {
+        (Some(found), Some(expected)) if found != expected => Err(IndexError::OtherKey {
+            location: storage.location(),
+            found: found.clone(),
+            expected: expected.to_owned(),
+        }),
+        _ => Ok(()),
     }
 }
 

@@ -92,6 +92,8 @@ pub struct GcStats {
 pub struct IndexWriter {
     storage: Arc<dyn Storage>,
     manifest: Manifest,
+    /// Stamped into every manifest this writer publishes.
+    key_id: Option<String>,
     // Held for the writer's lifetime; released if the process dies.
     _lock: Box<dyn WriterLock>,
 }
@@ -106,11 +108,24 @@ impl IndexWriter {
     /// Opens the index in `storage`, takes the writer lock and deletes what
     /// an interrupted earlier writer left behind.
     pub fn open_storage(storage: Arc<dyn Storage>) -> Result<IndexWriter> {
+        IndexWriter::open_storage_for_key(storage, None)
+    }
+
+    /// As [`IndexWriter::open_storage`], for the key with id `key_id`: an
+    /// index keyed with another key is refused ([`IndexError::OtherKey`]),
+    /// and every manifest published names this key (one published before
+    /// keys were named adopts it).
+    pub fn open_storage_for_key(
+        storage: Arc<dyn Storage>,
+        key_id: Option<&str>,
+    ) -> Result<IndexWriter> {
         let lock = storage.lock()?;
         let manifest = read_manifest(storage.as_ref())?.unwrap_or_default();
+        crate::reader::check_key(storage.as_ref(), &manifest, key_id)?;
         let writer = IndexWriter {
             storage,
             manifest,
+            key_id: key_id.map(str::to_owned),
             _lock: lock,
         };
         writer.collect_garbage()?;
@@ -144,6 +159,9 @@ impl IndexWriter {
     pub fn commit(&mut self, tx: Transaction) -> Result<&Manifest> {
         let mut next = self.manifest.clone();
         next.generation += 1;
+        if self.key_id.is_some() {
+            next.key_id.clone_from(&self.key_id);
+        }
         let mut new_meta = Vec::new();
         for op in tx.ops {
             match op {

@@ -142,17 +142,34 @@ impl DataDir {
         }
     }
 
-    /// A reader of the index.
+    /// A reader of the index (refusing one keyed with another key than
+    /// this data directory's).
     pub fn index_reader(&self) -> anyhow::Result<IndexReader> {
         let storage = self.index_storage(false)?;
-        IndexReader::open_storage(storage)
+        self.index_reader_of(storage)
+    }
+
+    /// A reader of the index in `storage`.
+    pub fn index_reader_of(&self, storage: Arc<dyn Storage>) -> anyhow::Result<IndexReader> {
+        IndexReader::open_storage_for_key(storage, self.key_id().as_deref())
             .with_context(|| format!("cannot open the index at {}", self.index_location()))
     }
 
-    /// The index's single writer.
+    /// The index's single writer (refusing an index keyed with another key
+    /// than this data directory's; naming this key in what it publishes).
     pub fn index_writer(&self) -> anyhow::Result<IndexWriter> {
         let storage = self.index_storage(true)?;
-        Ok(IndexWriter::open_storage(storage)?)
+        Ok(IndexWriter::open_storage_for_key(
+            storage,
+            self.key_id().as_deref(),
+        )?)
+    }
+
+    /// The id of this data directory's key, when it has one.
+    fn key_id(&self) -> Option<String> {
+        lekradar_prf::ServerKey::load(&self.key_file())
+            .ok()
+            .map(|k| k.key_id())
     }
 
     pub fn root(&self) -> &Path {

@@ -319,6 +319,7 @@ fn domain_counts_are_published_replaced_kept_across_reloads_and_leave_with_retir
     assert_eq!((counts.get(7), counts.get(1), counts.get(2)), (3, 2, 0));
     let manifest = std::fs::read_to_string(dir.path().join("MANIFEST")).unwrap();
     assert!(manifest.starts_with("lekradar-manifest 2\n"), "{manifest}");
+    assert!(!manifest.contains("\nkey "), "no key named: {manifest}");
 
     // Another change keeps the counts; replacing them drops the old file.
     drop(writer);
@@ -398,4 +399,49 @@ fn a_damaged_domain_counts_file_is_reported_with_its_path() {
     std::fs::write(&path, bytes).unwrap();
     let err = IndexReader::open(dir.path()).unwrap_err();
     assert!(err.to_string().contains(&name), "{err}");
+}
+
+#[test]
+fn a_writer_names_its_key_and_another_key_is_refused_by_writers_and_readers() {
+    let dir = tempfile::tempdir().unwrap();
+    let storage = || -> std::sync::Arc<dyn lekradar_index::Storage> {
+        std::sync::Arc::new(lekradar_index::LocalStorage::new(dir.path()))
+    };
+    // Published before keys were named: the next writer's key is adopted.
+    publish_breach(dir.path(), "Old", 10, MIN_MEMORY);
+    let mut writer = IndexWriter::open_storage_for_key(storage(), Some("aa11")).unwrap();
+    let mut tx = Transaction::new();
+    tx.set_metadata("New", b"{}".to_vec());
+    writer.commit(tx).unwrap();
+    drop(writer);
+    let manifest = std::fs::read_to_string(dir.path().join("MANIFEST")).unwrap();
+    assert!(manifest.starts_with("lekradar-manifest 3\n"), "{manifest}");
+    assert!(manifest.contains("\nkey aa11\n"), "{manifest}");
+
+    let err = IndexWriter::open_storage_for_key(storage(), Some("bb22")).unwrap_err();
+    assert!(
+        matches!(&err, IndexError::OtherKey { found, expected, .. } if found == "aa11" && expected == "bb22"),
+        "{err}"
+    );
+    let err = IndexReader::open_storage_for_key(storage(), Some("bb22")).unwrap_err();
+    assert!(err.to_string().contains("another OPRF key"), "{err}");
+    // The right key, or none asked for, reads it.
+    IndexReader::open_storage_for_key(storage(), Some("aa11")).unwrap();
+    IndexReader::open(dir.path()).unwrap();
+
+    // A server's reader refuses to switch to a generation of another key
+    // and keeps the one it has.
+    let reader = IndexReader::open_storage_for_key(storage(), Some("aa11")).unwrap();
+    let generation = reader.snapshot().generation();
+    let text = std::fs::read_to_string(dir.path().join("MANIFEST")).unwrap();
+    let body = text[..text.rfind("end ").unwrap()]
+        .replace("key aa11", "key bb22")
+        .replace(
+            &format!("generation {generation}"),
+            &format!("generation {}", generation + 1),
+        );
+    let forged = format!("{body}end {:08x}\n", crc32fast::hash(body.as_bytes()));
+    std::fs::write(dir.path().join("MANIFEST"), forged).unwrap();
+    assert!(matches!(reader.reload(), Err(IndexError::OtherKey { .. })));
+    assert_eq!(reader.snapshot().generation(), generation);
 }

@@ -132,7 +132,7 @@ pub fn run(data: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
     if let Some(shard) = args.shard {
         // No writer lock: shards stage beside the index and change nothing.
         let storage = data.index_storage(true)?;
-        let reader = lekradar_index::IndexReader::open_storage(std::sync::Arc::clone(&storage))?;
+        let reader = data.index_reader_of(std::sync::Arc::clone(&storage))?;
         let work = data.root().join("shard-work").join(format!(
             "{}-{}-of-{}",
             args.breach, shard.index, shard.count

@@ -2,8 +2,9 @@
 //! `ingest --shard I/N` in N processes at once against one index, then
 //! `publish --breach NAME`. The published breach is byte for byte what one
 //! `ingest` of the same files builds (segments and per-domain counts; the
-//! metadata but for timestamps). Shards that are missing, keyed with another
-//! key, fed other files, or of two runs are refused with what to do; a
+//! metadata but for timestamps). Shards that are missing, fed other files,
+//! or of two runs, and a data directory whose key is not the index's, are
+//! refused with what to do; a
 //! killed shard is simply run again; a publish cut after its commit is not
 //! applied twice; nothing identifying is written in the clear.
 
@@ -151,9 +152,17 @@ fn shards_published_together_equal_one_ingest_and_bad_shards_are_refused() {
         c.arg("--index").arg(&index);
         c
     });
-    assert!(out.status.success(), "{}", stderr(&out));
-    let text = fails(&sharded, &["publish", "--breach", "Telecom"]);
-    assert!(text.contains("was keyed with another key"), "{text}");
+    let text = stderr(&out);
+    assert!(!out.status.success(), "{text}");
+    assert!(
+        text.contains("holds an index keyed with another OPRF key"),
+        "another deployment's index is refused: {text}"
+    );
+    let text = fails(
+        &stranger,
+        &["--index", index.to_str().unwrap(), "lookup", "x@y.example"],
+    );
+    assert!(text.contains("keyed with another OPRF key"), "{text}");
     let out = run(shard_cmd(&sharded, "2/3", &[d1.as_str(), other.as_str()]));
     assert!(out.status.success(), "{}", stderr(&out));
     let text = fails(&sharded, &["publish", "--breach", "Telecom"]);
