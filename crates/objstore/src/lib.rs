@@ -53,6 +53,9 @@ const SINGLE_PUT_MAX: u64 = 32 << 20;
 const PART_SIZE: usize = 16 << 20;
 /// Bytes a download asks for at once.
 const DOWNLOAD_RANGE: u64 = 32 << 20;
+/// Manifests a writer keeps however old: the newest few generations, which
+/// servers behind by a poll or two may still be reading.
+const KEEP_MANIFESTS: usize = 8;
 
 /// Where the index lives and how to reach it.
 #[derive(Clone)]
@@ -251,6 +254,42 @@ impl ObjectStorage {
         };
         *self.newest.lock().unwrap_or_else(|p| p.into_inner()) = newest;
         Ok(newest)
+    }
+
+    /// Deletes superseded manifests: all but the newest
+    /// [`KEEP_MANIFESTS`], and of those only the ones older than the grace
+    /// period, so a server that has just listed one can still read it.
+    /// Under the writer lock; a failure is left for the next writer.
+    fn prune_manifests(&self) -> Result<usize> {
+        let store = Arc::clone(&self.store);
+        let prefix = self.key("manifests/");
+        let listed = self.block(async move {
+            let mut all = Vec::new();
+            let mut list = store.list(Some(&prefix));
+            while let Some(meta) = list.next().await {
+                let meta = meta?;
+                all.push((meta.location, meta.last_modified));
+            }
+            Ok::<_, object_store::Error>(all)
+        });
+        let mut listed = listed.map_err(|e| self.error("manifests/", e))?;
+        // Names are u64::MAX - generation, zero-padded: newest first.
+        listed.sort_by(|a, b| a.0.as_ref().cmp(b.0.as_ref()));
+        let now = SystemTime::now();
+        let mut removed = 0;
+        for (location, modified) in listed.into_iter().skip(KEEP_MANIFESTS) {
+            let age = now
+                .duration_since(SystemTime::from(modified))
+                .unwrap_or_default();
+            if age < self.grace {
+                continue;
+            }
+            let store = Arc::clone(&self.store);
+            if self.block(async move { store.delete(&location).await }).is_ok() {
+                removed += 1;
+            }
+        }
+        Ok(removed)
     }
 
     fn exists_key(&self, key: ObjectPath, file: &str) -> Result<bool> {
@@ -685,6 +724,9 @@ impl Storage for ObjectStorage {
         }
         self.probe_conditional_writes()?;
         self.clean_staging();
+        if let Err(e) = self.prune_manifests() {
+            tracing::warn!(index = %self.url, error = %e, "superseded manifests left for the next writer");
+        }
         Ok(Box::new(StagingLock(file)))
     }
 

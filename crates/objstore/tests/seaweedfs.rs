@@ -126,6 +126,46 @@ fn a_published_index_is_read_through_a_cold_cache_and_races_have_one_winner() {
     assert_eq!(snapshot.generation(), 3);
     assert_eq!(snapshot.lookup(&key(4, 999)).len(), 1);
     assert_eq!(snapshot.lookup(&key(1, 7)).len(), 1);
+
+    // Superseded manifests: a writer deletes them when it starts, but the
+    // newest eight and any younger than the grace period.
+    drop(second);
+    let count_manifests = || {
+        use futures::StreamExt;
+        use object_store::ObjectStore;
+        let store = object_store::aws::AmazonS3Builder::new()
+            .with_bucket_name(BUCKET)
+            .with_region("us-east-1")
+            .with_endpoint(sw.endpoint())
+            .with_allow_http(true)
+            .with_access_key_id(S3_ACCESS_KEY_ID)
+            .with_secret_access_key(S3_SECRET_ACCESS_KEY)
+            .build()
+            .unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let prefix = object_store::path::Path::from("idx/manifests");
+            store.list(Some(&prefix)).collect::<Vec<_>>().await.len()
+        })
+    };
+    let mut opts = options(&sw, "idx", &dir.path().join("c"));
+    let mut w = IndexWriter::open_storage(Arc::new(ObjectStorage::new(&opts).unwrap())).unwrap();
+    for g in 0..10u8 {
+        let mut tx = Transaction::new();
+        tx.set_metadata("ShopC", vec![b'a' + g]);
+        w.commit(tx).unwrap();
+    }
+    drop(w);
+    assert_eq!(count_manifests(), 13, "young manifests are kept");
+    opts.grace = Duration::ZERO;
+    drop(IndexWriter::open_storage(Arc::new(ObjectStorage::new(&opts).unwrap())).unwrap());
+    assert_eq!(count_manifests(), 8, "the newest eight are kept");
+    assert!(reader.reload().unwrap());
+    assert_eq!(reader.snapshot().generation(), 13);
+    assert_eq!(reader.snapshot().lookup(&key(4, 999)).len(), 1);
 }
 
 #[test]
