@@ -86,7 +86,7 @@ fn main() -> anyhow::Result<()> {
         let url = format!("http://127.0.0.1:{port}/api/v1/private/config");
         let deadline = Instant::now() + Duration::from_secs(60);
         while runtime
-            .block_on(http.get(&url).send())
+            .block_on(async { http.get(&url).send().await })
             .map_or(true, |r| !r.status().is_success())
         {
             anyhow::ensure!(Instant::now() < deadline, "server on {port} never answered");
@@ -124,8 +124,13 @@ fn main() -> anyhow::Result<()> {
         let mut paths = Vec::with_capacity(args.checks);
         let mut first_time = 0usize;
         for _ in 0..args.checks {
-            let number = format!("+316{:08}", rng.gen_range(0..100_000_000u32));
-            let id = normalize(&number, Region::NL).map_err(|e| anyhow::anyhow!("{e}"))?;
+            // A valid Dutch mobile number (a few ranges are not).
+            let id = loop {
+                let number = format!("+316{:08}", rng.gen_range(0..100_000_000u32));
+                if let Ok(id) = normalize(&number, Region::NL) {
+                    break id;
+                }
+            };
             let prefix = Prefix::of_bucket(lekradar_prf::bucket(&id.prf_input()), bits)?;
             if seen.insert(prefix.value()) {
                 first_time += 1;

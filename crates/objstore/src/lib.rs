@@ -18,8 +18,9 @@
 //! refuses to publish to one that does not.
 //!
 //! **Readers** learn of a new generation by asking whether the manifest of
-//! the next one exists (one `HEAD` per poll), and map segments from a local
-//! cache: a segment is downloaded to a temporary file, checked in full
+//! the next one exists (two `HEAD`s per poll: the next, and the one in
+//! service, listing again when that was pruned while the reader was away),
+//! and map segments from a local cache: a segment is downloaded to a temporary file, checked in full
 //! (size, checksums, directory), renamed into the cache, then mapped; the
 //! cache keeps at most its size, evicting the least recently used files.
 //!
@@ -285,7 +286,10 @@ impl ObjectStorage {
                 continue;
             }
             let store = Arc::clone(&self.store);
-            if self.block(async move { store.delete(&location).await }).is_ok() {
+            if self
+                .block(async move { store.delete(&location).await })
+                .is_ok()
+            {
                 removed += 1;
             }
         }
@@ -664,7 +668,11 @@ impl Storage for ObjectStorage {
         let newest = match known {
             Some(generation) => {
                 let next = self.manifest_key(generation + 1);
-                if self.exists_key(next, "manifests/")? {
+                // The one known gone too: pruned while this server was away
+                // for longer than the grace period; list to find the newest.
+                if self.exists_key(next, "manifests/")?
+                    || !self.exists_key(self.manifest_key(generation), "manifests/")?
+                {
                     self.find_newest()?
                 } else {
                     Some(generation)
