@@ -20,8 +20,9 @@
 //! **Readers** learn of a new generation by asking whether the manifest of
 //! the next one exists (two `HEAD`s per poll: the next, and the one in
 //! service, listing again when that was pruned while the reader was away),
-//! and map segments from a local cache: a segment is downloaded to a temporary file, checked in full
-//! (size, checksums, directory), renamed into the cache, then mapped; the
+//! and map segments from a local cache: a segment is downloaded to a
+//! temporary file, checked in full (size, checksums, directory), renamed
+//! into the cache, then mapped; the
 //! cache keeps at most its size, evicting the least recently used files.
 //!
 //! **Garbage collection** leaves files younger than the grace period
