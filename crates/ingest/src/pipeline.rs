@@ -224,18 +224,16 @@ pub fn ingest(
     let run = read_and_key(
         &snapshot, key, breach, files, config, &regions, &mut meta, builder, None, progress,
     )?;
-    let Some(builder) = run.builder else {
-        return Ok(IngestReport {
-            files: run.files,
-            ..IngestReport::default()
-        });
+    // A dry run, or nothing new: the files' reports only.
+    let builder = match run.builder {
+        Some(b) if !run.files.iter().all(|f| f.already_ingested) => b,
+        _ => {
+            return Ok(IngestReport {
+                files: run.files,
+                ..IngestReport::default()
+            })
+        }
     };
-    if run.files.iter().all(|f| f.already_ingested) {
-        return Ok(IngestReport {
-            files: run.files,
-            ..IngestReport::default()
-        });
-    }
     let (segments, stats) = builder.finish()?;
     let Counting { groups, domains } = run.counting;
     let run = Keyed {

@@ -298,6 +298,9 @@ pub fn publish_shards(
             why,
         };
         let bytes = std::fs::read(&path).map_err(|e| bad(e.to_string()))?;
+        if path.starts_with(work_dir) {
+            let _ = std::fs::remove_file(&path);
+        }
         let report: ShardReport =
             serde_json::from_slice(&bytes).map_err(|e| bad(format!("not a shard report: {e}")))?;
         if report.format != REPORT_FORMAT {
@@ -414,9 +417,6 @@ pub fn publish_shards(
         if run.path.starts_with(work_dir) {
             let _ = std::fs::remove_file(&run.path);
         }
-    }
-    for index in 0..count {
-        let _ = std::fs::remove_file(work_dir.join(format!("{breach}-{count}-{index}.json")));
     }
     let (segments, stats) = merged.map_err(IngestError::from)?;
     let run = Keyed {

@@ -18,8 +18,8 @@ use anyhow::Context as _;
 use clap::Parser;
 use lekradar_normalize::{normalize, Region};
 use lekradar_private::Prefix;
-use lekradar_testkit::free_port;
 use lekradar_testkit::services::Balancer;
+use lekradar_testkit::{copy_dir, free_port};
 use rand::{Rng, SeedableRng};
 
 #[derive(Parser)]
@@ -59,7 +59,7 @@ fn main() -> anyhow::Result<()> {
         // separate machines; budgets out of the way: this measures the cache.
         let data = args.data.with_extension(format!("server{i}"));
         let _ = std::fs::remove_dir_all(&data);
-        copy_dir(&args.data.join("index"), &data.join("index"))?;
+        copy_dir(&args.data.join("index"), &data.join("index"));
         std::fs::copy(args.data.join("oprf.key"), data.join("oprf.key"))?;
         let child = Command::new(&args.bin)
             .arg("--data-dir")
@@ -192,19 +192,5 @@ fn main() -> anyhow::Result<()> {
     println!("Bucket answers are cacheable for 60 s (Cache-Control max-age=60), then revalidated by ETag.");
     drop(lb);
     drop(servers);
-    Ok(())
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let path = entry?.path();
-        let target = to.join(path.file_name().unwrap_or_default());
-        if path.is_dir() {
-            copy_dir(&path, &target)?;
-        } else {
-            std::fs::copy(&path, &target)?;
-        }
-    }
     Ok(())
 }

@@ -129,6 +129,21 @@ pub fn publish(dir: &Path, key: &ServerKey, mut meta: BreachMetadata, records: &
     writer.commit(tx).unwrap();
 }
 
+/// Copies the directory `from` into `to` (created), recursively; files keep
+/// their permission bits (a key file stays 0600).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
 /// Every file under `dir` (recursively), as (path, bytes), appended to `out`.
 pub fn all_files(dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
     for entry in std::fs::read_dir(dir).unwrap() {

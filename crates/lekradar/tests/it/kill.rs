@@ -27,6 +27,7 @@ use std::process::{Command, ExitStatus, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use lekradar_index::{IndexReader, Key, Manifest};
+use lekradar_testkit::copy_dir;
 
 const SIGKILL: i32 = 9;
 /// Rows of the dump that is killed: about 57 000 identifiers, more than
@@ -65,20 +66,6 @@ fn ingest_command(data: &Path, dump: &Path) -> Command {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     cmd
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            // Keeps the permission bits (the key file must stay 0600).
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 fn names(dir: &Path) -> BTreeSet<String> {

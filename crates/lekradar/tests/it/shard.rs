@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use lekradar_testkit::{all_files, assert_none_in};
+use lekradar_testkit::{all_files, assert_none_in, copy_dir};
 
 use crate::support::{lekradar, stderr, stdout};
 
@@ -245,17 +245,4 @@ fn shards_published_together_equal_one_ingest_and_bad_shards_are_refused() {
     all_files(&sharded, &mut written);
     all_files(&saved, &mut written);
     assert_none_in(&written, &some);
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
 }
