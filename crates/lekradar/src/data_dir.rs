@@ -11,6 +11,8 @@ use anyhow::Context;
 use lekradar_index::{IndexReader, IndexWriter, LocalStorage, Storage};
 use lekradar_objstore::{ObjectStorage, S3Options};
 
+use crate::catalog::StoreCatalog;
+
 /// Where the index lives (global flags of every command).
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct IndexArgs {
@@ -38,6 +40,18 @@ pub struct IndexArgs {
         value_name = "ID"
     )]
     pub s3_access_key_id: Option<String>,
+    /// PostgreSQL holding the generation in force of an index in object
+    /// storage, for S3 servers that ignore conditional writes; every
+    /// process using the index gives the same (also LEKRADAR_INDEX_CATALOG_FILE)
+    /// [default: the bucket's create-only manifests]
+    #[arg(
+        long,
+        env = "LEKRADAR_INDEX_CATALOG",
+        global = true,
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub index_catalog: Option<String>,
     /// Most disk the local cache of an object-storage index may use
     #[arg(long, env = "LEKRADAR_INDEX_CACHE", global = true, default_value = "20GiB", value_parser = crate::cmd::parse_memory)]
     pub index_cache: usize,
@@ -125,13 +139,21 @@ impl DataDir {
                     cache_bytes: self.index.index_cache as u64,
                     grace: self.index.index_gc_grace,
                 };
-                let storage = ObjectStorage::new(&options)?;
+                let mut storage = ObjectStorage::new(&options)?;
+                if let Some(url) = self.catalog_url()? {
+                    storage = storage.with_catalog(Arc::new(StoreCatalog::new(&url)?));
+                }
                 storage
                     .check_access()
                     .with_context(|| format!("cannot read the index at {url}"))?;
                 Ok(Arc::new(storage))
             }
             other => {
+                anyhow::ensure!(
+                    self.catalog_url()?.is_none(),
+                    "--index-catalog is for an index in object storage (--index s3://…); \
+                     a local index needs none"
+                );
                 let dir = other.map_or_else(|| self.index_dir(), PathBuf::from);
                 if writer {
                     Ok(Arc::new(LocalStorage::create_dir(&dir)?))
@@ -139,6 +161,15 @@ impl DataDir {
                     Ok(Arc::new(LocalStorage::new(&dir)))
                 }
             }
+        }
+    }
+
+    /// `--index-catalog`, `LEKRADAR_INDEX_CATALOG` or the file
+    /// `LEKRADAR_INDEX_CATALOG_FILE` names.
+    fn catalog_url(&self) -> anyhow::Result<Option<String>> {
+        match &self.index.index_catalog {
+            Some(url) => Ok(Some(url.clone())),
+            None => secret("LEKRADAR_INDEX_CATALOG", "LEKRADAR_INDEX_CATALOG"),
         }
     }
 

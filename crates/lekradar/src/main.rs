@@ -1,6 +1,7 @@
 //! The `lekradar` binary: parses the command line and dispatches to the
 //! library crates. No logic of its own beyond glue and user-facing output.
 
+mod catalog;
 mod cmd;
 mod data_dir;
 

@@ -17,6 +17,16 @@
 //! honours the condition at all (Garage, for one, silently overwrites), and
 //! refuses to publish to one that does not.
 //!
+//! **With a catalog** ([`ObjectStorage::with_catalog`]; PostgreSQL through
+//! `--index-catalog`), the generation in force is held there instead, for
+//! servers that ignore conditional writes: a manifest goes up under a name
+//! of its own (`manifests/NNNNNNNNNNNNNNNNNNNN-RANDOM`), and the publish is
+//! the catalog's compare-and-swap from the expected generation; the writer
+//! lock is the catalog's (an advisory lock), and an object `CATALOG` tells
+//! a process without the catalog to refuse the index rather than publish
+//! beside it. An index published without a catalog is adopted by the
+//! catalog's first reader or writer.
+//!
 //! **Readers** learn of a new generation by asking whether the manifest of
 //! the next one exists (two `HEAD`s per poll: the next, and the one in
 //! service, listing again when that was pruned while the reader was away),
@@ -58,6 +68,46 @@ const DOWNLOAD_RANGE: u64 = 32 << 20;
 /// Manifests a writer keeps however old: the newest few generations, which
 /// servers behind by a poll or two may still be reading.
 const KEEP_MANIFESTS: usize = 8;
+
+/// Marks an index whose generation is held in a catalog.
+const CATALOG_MARKER: &str = "CATALOG";
+
+/// What a [`Catalog`] call fails with (its own error, for messages).
+pub type CatalogError = Box<dyn std::error::Error + Send + Sync>;
+/// What a [`Catalog`] call returns: a future run on the storage's runtime.
+pub type CatalogFuture<T> = futures::future::BoxFuture<'static, Result<T, CatalogError>>;
+/// A writer's hold on a [`Catalog`]'s lock, released when dropped.
+pub type CatalogGuard = Box<dyn std::any::Any + Send + Sync>;
+
+/// Where the generation in force is held when the bucket cannot be trusted
+/// to decide it (a server that ignores conditional writes): a
+/// compare-and-swap register per index location, and a writer lock. The
+/// binary implements it on the metadata store (PostgreSQL).
+pub trait Catalog: Send + Sync + std::fmt::Debug {
+    /// Where, for messages (no password).
+    fn describe(&self) -> String;
+    /// The generation in force at `location` and its manifest's name.
+    fn current(&self, location: &str) -> CatalogFuture<Option<(u64, String)>>;
+    /// Records `(generation, manifest)` unless a generation is recorded;
+    /// returns what is recorded.
+    fn adopt(
+        &self,
+        location: &str,
+        generation: u64,
+        manifest: &str,
+    ) -> CatalogFuture<(u64, String)>;
+    /// Makes `(generation, manifest)` current provided `expected` still is
+    /// (0: none yet); `false` when another writer was first.
+    fn swap(
+        &self,
+        location: &str,
+        expected: u64,
+        generation: u64,
+        manifest: &str,
+    ) -> CatalogFuture<bool>;
+    /// The writer lock of `location`; `None` when another holds it.
+    fn lock(&self, location: &str) -> CatalogFuture<Option<CatalogGuard>>;
+}
 
 /// Where the index lives and how to reach it.
 #[derive(Clone)]
@@ -132,6 +182,8 @@ pub struct ObjectStorage {
     runtime: Option<tokio::runtime::Runtime>,
     /// The newest generation seen, to ask only for the next one.
     newest: Mutex<Option<u64>>,
+    /// Where the generation in force is held, when not in the bucket.
+    catalog: Option<Arc<dyn Catalog>>,
 }
 
 impl ObjectStorage {
@@ -190,7 +242,69 @@ impl ObjectStorage {
             grace: options.grace,
             runtime: Some(runtime),
             newest: Mutex::new(None),
+            catalog: None,
         })
+    }
+
+    /// Holds the generation in force in `catalog` instead of in the
+    /// bucket (see the crate documentation).
+    pub fn with_catalog(mut self, catalog: Arc<dyn Catalog>) -> ObjectStorage {
+        self.catalog = Some(catalog);
+        self
+    }
+
+    fn catalog_error(&self, e: CatalogError) -> IndexError {
+        let via = self
+            .catalog
+            .as_ref()
+            .map_or_else(String::new, |c| c.describe());
+        IndexError::Io {
+            path: PathBuf::from(format!("{} (catalog {via})", self.url)),
+            source: std::io::Error::other(e.to_string()),
+        }
+    }
+
+    /// The generation in force and its manifest's name, from the catalog;
+    /// an index published without one is adopted.
+    fn catalog_head(&self, catalog: &Arc<dyn Catalog>) -> Result<Option<(u64, String)>> {
+        let c = Arc::clone(catalog);
+        let location = self.url.clone();
+        let mut head = self
+            .block(async move { c.current(&location).await })
+            .map_err(|e| self.catalog_error(e))?;
+        if head.is_none() {
+            if let Some((generation, name)) = self.list_newest()? {
+                let c = Arc::clone(catalog);
+                let location = self.url.clone();
+                let adopted = self
+                    .block(async move { c.adopt(&location, generation, &name).await })
+                    .map_err(|e| self.catalog_error(e))?;
+                tracing::info!(index = %self.url, generation = adopted.0, "the catalog adopted this index");
+                head = Some(adopted);
+            }
+        }
+        *self.newest.lock().unwrap_or_else(|p| p.into_inner()) = head.as_ref().map(|h| h.0);
+        Ok(head)
+    }
+
+    /// Refuses an index whose generation a catalog holds when this
+    /// process has none: it would read a stale generation, or publish one
+    /// the catalog's readers never see.
+    fn check_no_catalog(&self) -> Result<()> {
+        if self.catalog.is_none() && self.exists_key(self.key(CATALOG_MARKER), CATALOG_MARKER)? {
+            return Err(self.catalog_needed());
+        }
+        Ok(())
+    }
+
+    fn catalog_needed(&self) -> IndexError {
+        IndexError::Io {
+            path: PathBuf::from(&self.url),
+            source: std::io::Error::other(
+                "this index's generation is held in a catalog (its writer ran with \
+                 --index-catalog): give the same --index-catalog",
+            ),
+        }
     }
 
     /// Runs `future` on this storage's runtime and waits for it, from any
@@ -234,8 +348,9 @@ impl ObjectStorage {
         }
     }
 
-    /// The newest published generation, by listing the manifests.
-    fn find_newest(&self) -> Result<Option<u64>> {
+    /// The newest manifest in the bucket and its name (relative to the
+    /// prefix), by listing: names sort newest first.
+    fn list_newest(&self) -> Result<Option<(u64, String)>> {
         let store = Arc::clone(&self.store);
         let prefix = self.key("manifests/");
         let first = self.block(async move {
@@ -243,18 +358,32 @@ impl ObjectStorage {
             list.next().await.transpose()
         });
         let first = first.map_err(|e| self.error("manifests/", e))?;
-        let newest = match first {
-            None => None,
-            Some(meta) => {
-                let name = meta.location.filename().unwrap_or_default();
-                let inverted: u64 = name.parse().map_err(|_| IndexError::Corrupt {
-                    path: self.describe(&format!("manifests/{name}")),
-                    reason: "a manifest's name is not a generation".into(),
-                })?;
-                Some(u64::MAX - inverted)
-            }
+        let Some(meta) = first else {
+            return Ok(None);
         };
-        *self.newest.lock().unwrap_or_else(|p| p.into_inner()) = newest;
+        let name = meta.location.filename().unwrap_or_default().to_owned();
+        let inverted = name.split_once('-').map_or(name.as_str(), |(g, _)| g);
+        let inverted: u64 = inverted.parse().map_err(|_| IndexError::Corrupt {
+            path: self.describe(&format!("manifests/{name}")),
+            reason: "a manifest's name is not a generation".into(),
+        })?;
+        Ok(Some((u64::MAX - inverted, format!("manifests/{name}"))))
+    }
+
+    /// The newest published generation and its manifest's name: the
+    /// catalog's, or the bucket's newest create-only manifest.
+    fn find_newest(&self) -> Result<Option<(u64, String)>> {
+        if let Some(catalog) = &self.catalog {
+            return self.catalog_head(catalog);
+        }
+        let newest = self.list_newest()?;
+        if let Some((_, name)) = &newest {
+            if name.contains('-') {
+                // Named for a catalog's publish.
+                return Err(self.catalog_needed());
+            }
+        }
+        *self.newest.lock().unwrap_or_else(|p| p.into_inner()) = newest.as_ref().map(|n| n.0);
         Ok(newest)
     }
 
@@ -277,6 +406,13 @@ impl ObjectStorage {
         let mut listed = listed.map_err(|e| self.error("manifests/", e))?;
         // Names are u64::MAX - generation, zero-padded: newest first.
         listed.sort_by(|a, b| a.0.as_ref().cmp(b.0.as_ref()));
+        // With a catalog, the one it names stays whatever the listing says
+        // (a writer that lost a race may have left a newer name).
+        let current = match &self.catalog {
+            Some(catalog) => self.catalog_head(catalog)?.map(|(_, name)| self.key(&name)),
+            None => None,
+        };
+        listed.retain(|(location, _)| Some(location) != current.as_ref());
         let now = SystemTime::now();
         let mut removed = 0;
         for (location, modified) in listed.into_iter().skip(KEEP_MANIFESTS) {
@@ -365,7 +501,8 @@ impl ObjectStorage {
     /// that cannot exist is not an S3 server (a web server answering every
     /// path would otherwise look like an empty index).
     pub fn check_access(&self) -> Result<Option<u64>> {
-        let newest = self.find_newest()?;
+        self.check_no_catalog()?;
+        let newest = self.find_newest()?.map(|n| n.0);
         let absent = format!("probes/absent-{:032x}", rand::random::<u128>());
         if self.exists_key(self.key(&absent), &absent)? {
             return Err(IndexError::Io {
@@ -380,6 +517,60 @@ impl ObjectStorage {
             tracing::warn!(index = %self.url, "no index published at this location yet");
         }
         Ok(newest)
+    }
+
+    fn note_published(&self, generation: u64) {
+        let mut newest = self.newest.lock().unwrap_or_else(|p| p.into_inner());
+        *newest = Some(newest.map_or(generation, |n| n.max(generation)));
+    }
+
+    /// The catalog's publish: the manifest under a name of its own (a
+    /// plain put: no condition needed), then the catalog's swap. A lost
+    /// race deletes the manifest again; a failed swap leaves it for
+    /// pruning (it may have committed without this process learning so).
+    fn publish_in_catalog(
+        &self,
+        catalog: &Arc<dyn Catalog>,
+        expected: u64,
+        generation: u64,
+        bytes: &[u8],
+    ) -> Result<()> {
+        let name = format!(
+            "manifests/{:020}-{:016x}",
+            u64::MAX - generation,
+            rand::random::<u64>()
+        );
+        match self.put(&name, self.key(&name), bytes.to_vec(), PutMode::Overwrite) {
+            Ok(()) => {}
+            // An unconditional put has no condition to fail.
+            Err(PutError::Exists) => {
+                return Err(IndexError::Io {
+                    path: self.describe(&name),
+                    source: std::io::Error::other("the object store refused a plain put"),
+                })
+            }
+            Err(PutError::Other(e)) => return Err(e),
+        }
+        let c = Arc::clone(catalog);
+        let location = self.url.clone();
+        let manifest = name.clone();
+        let swapped = self
+            .block(async move { c.swap(&location, expected, generation, &manifest).await })
+            .map_err(|e| self.catalog_error(e))?;
+        if swapped {
+            self.note_published(generation);
+            return Ok(());
+        }
+        let store = Arc::clone(&self.store);
+        let key = self.key(&name);
+        let _ = self.block(async move { store.delete(&key).await });
+        let found = self.catalog_head(catalog)?.map_or(0, |h| h.0);
+        Err(IndexError::Conflict {
+            location: self.url.clone(),
+            expected,
+            found,
+            generation,
+        })
     }
 
     /// Removes what an interrupted build left in the staging directory.
@@ -500,7 +691,10 @@ enum UploadError {
 /// The staging directory's lock: two writers sharing a data directory
 /// would clear each other's staged segments.
 #[derive(Debug)]
-struct StagingLock(#[allow(dead_code)] std::fs::File);
+struct StagingLock(
+    #[allow(dead_code)] std::fs::File,
+    #[allow(dead_code)] Option<CatalogGuard>,
+);
 
 impl WriterLock for StagingLock {}
 
@@ -516,7 +710,7 @@ impl Storage for ObjectStorage {
     fn read(&self, file: &str) -> Result<Option<Vec<u8>>> {
         let key = if file == MANIFEST_FILE {
             match self.find_newest()? {
-                Some(generation) => self.manifest_key(generation),
+                Some((_, name)) => self.key(&name),
                 None => return Ok(None),
             }
         } else {
@@ -665,6 +859,11 @@ impl Storage for ObjectStorage {
     }
 
     fn manifest_stamp(&self) -> Result<Option<ManifestStamp>> {
+        if let Some(catalog) = &self.catalog {
+            // One query of the catalog per poll.
+            let head = self.catalog_head(catalog)?;
+            return Ok(head.map(|(g, name)| ManifestStamp::new(format!("g{g} {name}"))));
+        }
         let known = *self.newest.lock().unwrap_or_else(|p| p.into_inner());
         let newest = match known {
             Some(generation) => {
@@ -674,26 +873,28 @@ impl Storage for ObjectStorage {
                 if self.exists_key(next, "manifests/")?
                     || !self.exists_key(self.manifest_key(generation), "manifests/")?
                 {
-                    self.find_newest()?
+                    self.find_newest()?.map(|n| n.0)
                 } else {
                     Some(generation)
                 }
             }
-            None => self.find_newest()?,
+            None => self.find_newest()?.map(|n| n.0),
         };
         Ok(newest.map(|g| ManifestStamp::new(format!("g{g}"))))
     }
 
     fn publish_manifest(&self, expected: u64, generation: u64, bytes: &[u8]) -> Result<()> {
+        if let Some(catalog) = &self.catalog {
+            return self.publish_in_catalog(catalog, expected, generation, bytes);
+        }
         let key = self.manifest_key(generation);
         match self.put("manifests/", key, bytes.to_vec(), PutMode::Create) {
             Ok(()) => {
-                let mut newest = self.newest.lock().unwrap_or_else(|p| p.into_inner());
-                *newest = Some(newest.map_or(generation, |n| n.max(generation)));
+                self.note_published(generation);
                 Ok(())
             }
             Err(PutError::Exists) => {
-                let found = self.find_newest()?.unwrap_or(0);
+                let found = self.find_newest()?.map_or(0, |n| n.0);
                 Err(IndexError::Conflict {
                     location: self.url.clone(),
                     expected,
@@ -708,7 +909,9 @@ impl Storage for ObjectStorage {
     /// One writer per generation across machines is the create-only
     /// manifest's doing: the lock checks that the server honours it, takes
     /// this data directory's staging lock, and clears what an interrupted
-    /// build here left behind.
+    /// build here left behind. With a catalog, the catalog's lock keeps
+    /// every other writer of this index out, on any machine, and the
+    /// server's conditional writes are not needed.
     fn lock(&self) -> Result<Box<dyn WriterLock>> {
         let path = self.staging.join(".lock");
         let file = std::fs::File::options()
@@ -731,12 +934,45 @@ impl Storage for ObjectStorage {
                 return Err(IndexError::Io { path, source })
             }
         }
-        self.probe_conditional_writes()?;
+        let mut held = None;
+        match &self.catalog {
+            Some(catalog) => {
+                let c = Arc::clone(catalog);
+                let location = self.url.clone();
+                match self
+                    .block(async move { c.lock(&location).await })
+                    .map_err(|e| self.catalog_error(e))?
+                {
+                    Some(guard) => held = Some(guard),
+                    None => {
+                        return Err(IndexError::Locked {
+                            path: PathBuf::from(&self.url),
+                        })
+                    }
+                }
+                // From now on a process without the catalog refuses this
+                // index instead of publishing beside it.
+                let marker = b"this index's generation is held in a catalog (--index-catalog)\n";
+                match self.put(
+                    CATALOG_MARKER,
+                    self.key(CATALOG_MARKER),
+                    marker.to_vec(),
+                    PutMode::Overwrite,
+                ) {
+                    Ok(()) | Err(PutError::Exists) => {}
+                    Err(PutError::Other(e)) => return Err(e),
+                }
+            }
+            None => {
+                self.check_no_catalog()?;
+                self.probe_conditional_writes()?;
+            }
+        }
         self.clean_staging();
         if let Err(e) = self.prune_manifests() {
             tracing::warn!(index = %self.url, error = %e, "superseded manifests left for the next writer");
         }
-        Ok(Box::new(StagingLock(file)))
+        Ok(Box::new(StagingLock(file, held)))
     }
 
     fn put_shard_file(&self, name: &str, local: &Path) -> Result<()> {

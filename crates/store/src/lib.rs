@@ -14,7 +14,7 @@
 //! than this program or were edited after being applied.
 //!
 //! One module per resource ([`api_keys`], [`budgets`], [`jobs`],
-//! [`subscriptions`], [`orgs`]), each
+//! [`subscriptions`], [`orgs`], [`index_catalog`]), each
 //! holding its SQL for both backends side by side, as functions on a
 //! [`Conn`]. [`Store::transaction`] gives a `Conn` whose statements commit
 //! together, across resources (an event and the jobs it causes);
@@ -35,6 +35,7 @@ pub mod api_keys;
 pub mod budgets;
 mod conn;
 mod error;
+pub mod index_catalog;
 pub mod jobs;
 mod key;
 mod migrate;
@@ -54,6 +55,7 @@ use chrono::{DateTime, SubsecRound as _, Utc};
 pub use budgets::Draw;
 pub use conn::{Conn, ConnFuture};
 pub use error::StoreError;
+pub use index_catalog::{CatalogLock, Head as IndexHead};
 pub use jobs::{Job, JobInfo, JobState, NewJob, Retry};
 pub use key::{ApiKeyInfo, NewApiKey, DISPLAY_PREFIX_LEN, MAX_NAME_LEN, SECRET_LEN, SECRET_PREFIX};
 pub use rate::{Rate, RateError, MAX_COUNT, MAX_PERIOD_SECS};
@@ -215,6 +217,12 @@ impl Store {
     /// Rate budgets shared by the servers using this store.
     pub fn budgets(&self) -> budgets::Budgets<'_> {
         budgets::Budgets(self)
+    }
+
+    /// The current generation of indexes in object storage
+    /// (`--index-catalog`).
+    pub fn index_catalog(&self) -> index_catalog::IndexCatalog<'_> {
+        index_catalog::IndexCatalog(self)
     }
 
     /// The durable job queue.

@@ -89,6 +89,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "org_watch_matching",
         sql: include_str!("../migrations/sqlite/0013_org_watch_matching.sql"),
     },
+    Migration {
+        version: 14,
+        name: "index_catalog",
+        sql: include_str!("../migrations/sqlite/0014_index_catalog.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -156,6 +161,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 13,
         name: "org_watch_matching",
         sql: include_str!("../migrations/postgres/0013_org_watch_matching.sql"),
+    },
+    Migration {
+        version: 14,
+        name: "index_catalog",
+        sql: include_str!("../migrations/postgres/0014_index_catalog.sql"),
     },
 ];
 

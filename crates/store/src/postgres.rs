@@ -27,6 +27,8 @@ const POOL_SIZE: usize = 16;
 
 pub(crate) struct Postgres {
     pool: Pool,
+    /// For connections of their own (a writer's advisory lock).
+    config: Box<tokio_postgres::Config>,
     /// The URL without its password, for messages.
     target: String,
 }
@@ -70,7 +72,7 @@ impl Postgres {
         migrated?;
 
         let manager = Manager::from_config(
-            config,
+            config.clone(),
             NoTls,
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
@@ -86,7 +88,11 @@ impl Postgres {
             .map_err(|e| StoreError::PostgresPool {
                 detail: e.to_string(),
             })?;
-        Ok(Postgres { pool, target })
+        Ok(Postgres {
+            pool,
+            config: Box::new(config),
+            target,
+        })
     }
 
     pub fn target(&self) -> &str {
@@ -103,6 +109,27 @@ impl Postgres {
                 detail: other.to_string(),
             },
         })
+    }
+
+    /// A connection outside the pool, for a session whose state (an
+    /// advisory lock) must end with it: the caller spawns the connection
+    /// task and drops the client to end the session.
+    pub async fn connect_dedicated(
+        &self,
+    ) -> Result<
+        (
+            Client,
+            tokio_postgres::Connection<tokio_postgres::Socket, tokio_postgres::tls::NoTlsStream>,
+        ),
+        StoreError,
+    > {
+        self.config
+            .connect(NoTls)
+            .await
+            .map_err(|source| StoreError::PostgresConnect {
+                target: self.target.clone(),
+                source,
+            })
     }
 
     pub async fn ping(&self) -> Result<(), StoreError> {

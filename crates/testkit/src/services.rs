@@ -1540,6 +1540,116 @@ impl SeaweedFs {
     }
 }
 
+/// Garage (crates.io `garage`; `scripts/test-deps-garage.sh` builds it
+/// into `.tools/garage`, or `LEKRADAR_GARAGE` names the binary), one node on
+/// loopback with one bucket and one key: an S3 server that ignores
+/// conditional writes (`If-None-Match` on PutObject), for the opt-in test
+/// that the start-up probe refuses it.
+pub struct Garage {
+    _work: TempDir,
+    s3: u16,
+    process: Process,
+}
+
+/// Garage's key format: `GK` and 24 hex digits; a 64-hex-digit secret.
+pub const GARAGE_ACCESS_KEY_ID: &str = "GK0123456789abcdef01234567";
+pub const GARAGE_SECRET_ACCESS_KEY: &str =
+    "6c656b72616461722d746573742d7365637265742d6e6f742d666f722d757365";
+
+impl Garage {
+    pub fn start(bucket: &str) -> Garage {
+        let garage = match std::env::var_os("LEKRADAR_GARAGE") {
+            Some(p) if !p.is_empty() => PathBuf::from(p),
+            _ => repo_root().join(".tools/garage/bin/garage"),
+        };
+        assert!(
+            garage.exists(),
+            "{} is not installed: run scripts/test-deps-garage.sh (from the repository root; about 20 minutes)",
+            garage.display()
+        );
+        let work = work_dir("lekradar-garage-");
+        let dir = work.path().to_owned();
+        let ports = free_ports(3);
+        let (rpc, s3, admin) = (ports[0], ports[1], ports[2]);
+        let config = dir.join("garage.toml");
+        fs::write(
+            &config,
+            format!(
+                "metadata_dir = \"{meta}\"\n\
+                 data_dir = \"{data}\"\n\
+                 db_engine = \"sqlite\"\n\
+                 replication_factor = 1\n\
+                 rpc_bind_addr = \"127.0.0.1:{rpc}\"\n\
+                 rpc_public_addr = \"127.0.0.1:{rpc}\"\n\
+                 rpc_secret = \"{secret}\"\n\
+                 [s3_api]\n\
+                 s3_region = \"garage\"\n\
+                 api_bind_addr = \"127.0.0.1:{s3}\"\n\
+                 root_domain = \".s3.garage.localhost\"\n\
+                 [admin]\n\
+                 api_bind_addr = \"127.0.0.1:{admin}\"\n",
+                meta = dir.join("meta").display(),
+                data = dir.join("data").display(),
+                secret = "0".repeat(64),
+            ),
+        )
+        .unwrap();
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&config, fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        let log = dir.join("garage.log");
+        let (stdout, stderr) = log_file(&log);
+        let mut process = spawn(
+            Command::new(&garage)
+                .arg("-c")
+                .arg(&config)
+                .args(["server", "--single-node", "--default-bucket"])
+                .env("GARAGE_DEFAULT_ACCESS_KEY", GARAGE_ACCESS_KEY_ID)
+                .env("GARAGE_DEFAULT_SECRET_KEY", GARAGE_SECRET_ACCESS_KEY)
+                .env("GARAGE_DEFAULT_BUCKET", bucket)
+                .env("RUST_LOG", "garage=info")
+                .stdout(stdout)
+                .stderr(stderr),
+            "garage",
+        );
+        // Ready when its S3 endpoint refuses an anonymous request (403)
+        // rather than failing (the layout and bucket are set up first).
+        let url = format!("http://127.0.0.1:{s3}/{bucket}");
+        wait_ready(&mut process, "garage", &log, || {
+            listening(s3)
+                && Command::new("curl")
+                    .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", &url])
+                    .output()
+                    .is_ok_and(|o| o.stdout == b"403")
+        });
+        Garage {
+            _work: work,
+            s3,
+            process,
+        }
+    }
+
+    /// `http://127.0.0.1:PORT` of its S3 API (region `garage`).
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.s3)
+    }
+
+    pub fn access_key_id(&self) -> &'static str {
+        GARAGE_ACCESS_KEY_ID
+    }
+
+    pub fn secret_access_key(&self) -> &'static str {
+        GARAGE_SECRET_ACCESS_KEY
+    }
+}
+
+impl Drop for Garage {
+    fn drop(&mut self) {
+        terminate(&mut self.process, Duration::from_secs(3));
+    }
+}
+
 impl Drop for SeaweedFs {
     fn drop(&mut self) {
         self.stop_gateway();

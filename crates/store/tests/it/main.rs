@@ -6,6 +6,7 @@
 
 mod api_keys;
 mod budgets;
+mod index_catalog;
 mod jobs;
 mod migrations;
 mod orgs;
