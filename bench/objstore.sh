@@ -9,6 +9,9 @@
 #
 #   bench/objstore.sh                 # 100 M entries, 4 GiB sort memory
 #   ENTRIES=10000000 bench/objstore.sh
+#   ENTRIES=500000000 LEKRADAR_SERVICES_DIR=/var/tmp bench/objstore.sh
+#                                     # SeaweedFS on disk: 500 M entries kept
+#                                     # twice would not fit in memory
 set -euo pipefail
 ENTRIES=${ENTRIES:-100000000}
 MEMORY_MIB=${MEMORY_MIB:-4096}

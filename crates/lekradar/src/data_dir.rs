@@ -143,9 +143,28 @@ impl DataDir {
                 if let Some(url) = self.catalog_url()? {
                     storage = storage.with_catalog(Arc::new(StoreCatalog::new(&url)?));
                 }
-                storage
-                    .check_access()
-                    .with_context(|| format!("cannot read the index at {url}"))?;
+                match storage.check_access() {
+                    Ok(_) => {}
+                    // A reader restarted while the store (or the catalog)
+                    // is away serves what it cached before, and reports
+                    // the store unreachable until it answers.
+                    Err(e)
+                        if !writer
+                            && lekradar_objstore::is_unreachable(&e)
+                            && storage.has_cached_generation() =>
+                    {
+                        tracing::warn!(
+                            index = %url,
+                            error = %e,
+                            "cannot reach the index's store at start; starting from the generation cached in the data directory"
+                        );
+                        storage.allow_cached_start();
+                    }
+                    Err(e) => {
+                        return Err(anyhow::Error::new(e)
+                            .context(format!("cannot read the index at {url}")))
+                    }
+                }
                 Ok(Arc::new(storage))
             }
             other => {

@@ -125,15 +125,21 @@ fn main() {
     assert_eq!(found, lookups / 2);
     let rss_after = status_kib("VmRSS:");
 
-    // The private check's answer at the default 16-bit prefix.
-    let mut largest = 0usize;
-    let mut sum = 0usize;
-    for p in 0..256u32 {
-        let entries = snapshot.scan_prefix(p * 256, 16).unwrap().len();
-        largest = largest.max(entries);
-        sum += entries;
-    }
-    let bucket_bytes = |entries: usize| 17 + entries * 12;
+    // The private check's answer (the bucket message: 17 bytes and 12 a
+    // entry) at 16 bits, and at the longest prefix the server serves for
+    // this many entries by default, 256 buckets spread over the space.
+    let answer = |bits: u32| {
+        let (mut largest, mut sum) = (0usize, 0usize);
+        for p in 0..256u32 {
+            let entries = snapshot.scan_prefix(p << (bits - 8), bits).unwrap().len();
+            largest = largest.max(entries);
+            sum += entries;
+        }
+        (17 + sum / 256 * 12, 17 + largest * 12)
+    };
+    let served_bits = lekradar_private::prefix_bounds(n, lekradar_private::DEFAULT_BUCKET_BITS).max;
+    let at_16 = answer(16);
+    let at_served = answer(served_bits);
 
     println!("entries                    {n}");
     println!(
@@ -173,7 +179,10 @@ fn main() {
     );
     println!(
         "private answer, 16 bits    mean {} bytes, largest of 256 buckets {} bytes",
-        bucket_bytes(sum / 256),
-        bucket_bytes(largest)
+        at_16.0, at_16.1
+    );
+    println!(
+        "private answer, {served_bits} bits    mean {} bytes, largest of 256 buckets {} bytes (the default prefix for {n} entries)",
+        at_served.0, at_served.1
     );
 }

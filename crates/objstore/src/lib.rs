@@ -43,6 +43,7 @@
 use std::future::Future;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -68,6 +69,10 @@ const DOWNLOAD_RANGE: u64 = 32 << 20;
 /// Manifests a writer keeps however old: the newest few generations, which
 /// servers behind by a poll or two may still be reading.
 const KEEP_MANIFESTS: usize = 8;
+
+/// The last manifest read, in the cache directory: what a server restarted
+/// while the store is unreachable serves (with the segments cached beside it).
+const LAST_MANIFEST: &str = "last-manifest";
 
 /// Marks an index whose generation is held in a catalog.
 const CATALOG_MARKER: &str = "CATALOG";
@@ -184,6 +189,13 @@ pub struct ObjectStorage {
     newest: Mutex<Option<u64>>,
     /// Where the generation in force is held, when not in the bucket.
     catalog: Option<Arc<dyn Catalog>>,
+    /// A reader may start from the cached generation ([`ObjectStorage::allow_cached_start`]).
+    cached_start: AtomicBool,
+    /// No manifest stamp asked for yet: the fallback applies to the first only.
+    first_stamp: AtomicBool,
+    /// Started from the cached generation; cleared by the first manifest read
+    /// from the store.
+    serving_cached: AtomicBool,
 }
 
 impl ObjectStorage {
@@ -243,6 +255,9 @@ impl ObjectStorage {
             runtime: Some(runtime),
             newest: Mutex::new(None),
             catalog: None,
+            cached_start: AtomicBool::new(false),
+            first_stamp: AtomicBool::new(true),
+            serving_cached: AtomicBool::new(false),
         })
     }
 
@@ -251,6 +266,41 @@ impl ObjectStorage {
     pub fn with_catalog(mut self, catalog: Arc<dyn Catalog>) -> ObjectStorage {
         self.catalog = Some(catalog);
         self
+    }
+
+    /// Whether this data directory holds a generation read earlier (its
+    /// manifest; the segments it names are in the cache unless evicted).
+    pub fn has_cached_generation(&self) -> bool {
+        self.cache.dir.join(LAST_MANIFEST).is_file()
+    }
+
+    /// Lets a reader that cannot reach the store (or the catalog) at start
+    /// serve the generation cached here instead of failing: its first
+    /// manifest stamp and the files it reads then come from the cache, and
+    /// every later poll asks the store again (failing, and so reported as
+    /// unreachable, until it answers). Never for a writer.
+    pub fn allow_cached_start(&self) {
+        self.cached_start.store(true, Ordering::SeqCst);
+    }
+
+    /// Keeps `bytes` (a manifest, or an immutable metadata file) in the
+    /// cache for a start while the store is unreachable; best effort.
+    fn keep_copy(&self, name: &str, bytes: &[u8]) {
+        let path = self.cache.dir.join(name);
+        let tmp = self
+            .cache
+            .dir
+            .join(format!("{name}.part-{:016x}", rand::random::<u64>()));
+        if std::fs::write(&tmp, bytes)
+            .and_then(|()| std::fs::rename(&tmp, &path))
+            .is_err()
+        {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+
+    fn cached_copy(&self, name: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.cache.dir.join(name)).ok()
     }
 
     fn catalog_error(&self, e: CatalogError) -> IndexError {
@@ -300,7 +350,8 @@ impl ObjectStorage {
     fn catalog_needed(&self) -> IndexError {
         IndexError::Io {
             path: PathBuf::from(&self.url),
-            source: std::io::Error::other(
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
                 "this index's generation is held in a catalog (its writer ran with \
                  --index-catalog): give the same --index-catalog",
             ),
@@ -507,7 +558,8 @@ impl ObjectStorage {
         if self.exists_key(self.key(&absent), &absent)? {
             return Err(IndexError::Io {
                 path: PathBuf::from(&self.url),
-                source: std::io::Error::other(
+                source: std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
                     "the endpoint answered for an object that does not exist: it is not an \
                      S3 server (check --s3-endpoint)",
                 ),
@@ -517,6 +569,56 @@ impl ObjectStorage {
             tracing::warn!(index = %self.url, "no index published at this location yet");
         }
         Ok(newest)
+    }
+
+    /// `file`'s bytes from the store (the manifest in force for `MANIFEST`).
+    fn read_from_store(&self, file: &str) -> Result<Option<Vec<u8>>> {
+        let key = if file == MANIFEST_FILE {
+            match self.find_newest()? {
+                Some((_, name)) => self.key(&name),
+                None => return Ok(None),
+            }
+        } else {
+            self.key(file)
+        };
+        let store = Arc::clone(&self.store);
+        let result = self.block(async move {
+            match store.get(&key).await {
+                Ok(got) => got.bytes().await.map(Some),
+                Err(e) => Err(e),
+            }
+        });
+        match result {
+            Ok(bytes) => Ok(bytes.map(|b| b.to_vec())),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(self.error(file, e)),
+        }
+    }
+
+    /// The manifest stamp from the store or the catalog.
+    fn stamp_from_store(&self) -> Result<Option<ManifestStamp>> {
+        if let Some(catalog) = &self.catalog {
+            // One query of the catalog per poll.
+            let head = self.catalog_head(catalog)?;
+            return Ok(head.map(|(g, name)| ManifestStamp::new(format!("g{g} {name}"))));
+        }
+        let known = *self.newest.lock().unwrap_or_else(|p| p.into_inner());
+        let newest = match known {
+            Some(generation) => {
+                let next = self.manifest_key(generation + 1);
+                // The one known gone too: pruned while this server was away
+                // for longer than the grace period; list to find the newest.
+                if self.exists_key(next, "manifests/")?
+                    || !self.exists_key(self.manifest_key(generation), "manifests/")?
+                {
+                    self.find_newest()?.map(|n| n.0)
+                } else {
+                    Some(generation)
+                }
+            }
+            None => self.find_newest()?.map(|n| n.0),
+        };
+        Ok(newest.map(|g| ManifestStamp::new(format!("g{g}"))))
     }
 
     fn note_published(&self, generation: u64) {
@@ -688,6 +790,21 @@ enum UploadError {
     Store(object_store::Error),
 }
 
+/// Whether `e` says the store (or the catalog) could not be reached or
+/// failed, rather than refusing (credentials) or lacking something (a
+/// missing bucket): the errors a start from the cache may ride out.
+pub fn is_unreachable(e: &IndexError) -> bool {
+    match e {
+        IndexError::Io { source, .. } => !matches!(
+            source.kind(),
+            std::io::ErrorKind::NotFound
+                | std::io::ErrorKind::PermissionDenied
+                | std::io::ErrorKind::InvalidInput
+        ),
+        _ => false,
+    }
+}
+
 /// The staging directory's lock: two writers sharing a data directory
 /// would clear each other's staged segments.
 #[derive(Debug)]
@@ -708,25 +825,34 @@ impl Storage for ObjectStorage {
     }
 
     fn read(&self, file: &str) -> Result<Option<Vec<u8>>> {
-        let key = if file == MANIFEST_FILE {
-            match self.find_newest()? {
-                Some((_, name)) => self.key(&name),
-                None => return Ok(None),
+        let read = self.read_from_store(file);
+        // Copies for a start while the store is unreachable: the manifest,
+        // and the metadata files (immutable under their names).
+        let kept = file == MANIFEST_FILE || file.ends_with(".lkm") || file.ends_with(".lkd");
+        match read {
+            Ok(Some(bytes)) => {
+                if kept {
+                    let name = if file == MANIFEST_FILE {
+                        LAST_MANIFEST
+                    } else {
+                        file
+                    };
+                    self.keep_copy(name, &bytes);
+                }
+                if file == MANIFEST_FILE {
+                    self.serving_cached.store(false, Ordering::SeqCst);
+                }
+                Ok(Some(bytes))
             }
-        } else {
-            self.key(file)
-        };
-        let store = Arc::clone(&self.store);
-        let result = self.block(async move {
-            match store.get(&key).await {
-                Ok(got) => got.bytes().await.map(Some),
-                Err(e) => Err(e),
+            Err(e) if kept && self.serving_cached.load(Ordering::SeqCst) => {
+                let name = if file == MANIFEST_FILE {
+                    LAST_MANIFEST
+                } else {
+                    file
+                };
+                self.cached_copy(name).map(Some).ok_or(e)
             }
-        });
-        match result {
-            Ok(bytes) => Ok(bytes.map(|b| b.to_vec())),
-            Err(object_store::Error::NotFound { .. }) => Ok(None),
-            Err(e) => Err(self.error(file, e)),
+            other => other,
         }
     }
 
@@ -859,28 +985,24 @@ impl Storage for ObjectStorage {
     }
 
     fn manifest_stamp(&self) -> Result<Option<ManifestStamp>> {
-        if let Some(catalog) = &self.catalog {
-            // One query of the catalog per poll.
-            let head = self.catalog_head(catalog)?;
-            return Ok(head.map(|(g, name)| ManifestStamp::new(format!("g{g} {name}"))));
-        }
-        let known = *self.newest.lock().unwrap_or_else(|p| p.into_inner());
-        let newest = match known {
-            Some(generation) => {
-                let next = self.manifest_key(generation + 1);
-                // The one known gone too: pruned while this server was away
-                // for longer than the grace period; list to find the newest.
-                if self.exists_key(next, "manifests/")?
-                    || !self.exists_key(self.manifest_key(generation), "manifests/")?
-                {
-                    self.find_newest()?.map(|n| n.0)
-                } else {
-                    Some(generation)
-                }
+        let first = self.first_stamp.swap(false, Ordering::SeqCst);
+        match self.stamp_from_store() {
+            Err(e)
+                if first
+                    && self.cached_start.load(Ordering::SeqCst)
+                    && is_unreachable(&e)
+                    && self.has_cached_generation() =>
+            {
+                tracing::warn!(
+                    index = %self.url,
+                    error = %e,
+                    "the index's store is unreachable: serving the generation cached here until it answers"
+                );
+                self.serving_cached.store(true, Ordering::SeqCst);
+                Ok(Some(ManifestStamp::new("cached")))
             }
-            None => self.find_newest()?.map(|n| n.0),
-        };
-        Ok(newest.map(|g| ManifestStamp::new(format!("g{g}"))))
+            other => other,
+        }
     }
 
     fn publish_manifest(&self, expected: u64, generation: u64, bytes: &[u8]) -> Result<()> {

@@ -101,7 +101,7 @@ fn three_servers_serve_an_index_in_object_storage_through_an_outage() {
     let url = postgres_url("objstore");
     let env_args: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let mut datas: Vec<PathBuf> = Vec::new();
-    let servers: Vec<Server> = (0..3)
+    let mut servers: Vec<Server> = (0..3)
         .map(|i| {
             let data = dir.path().join(format!("server{i}"));
             std::fs::create_dir_all(&data).unwrap();
@@ -289,7 +289,68 @@ fn three_servers_serve_an_index_in_object_storage_through_an_outage() {
         "{}",
         stderr(&out)
     );
+    // A server restarted while the store is away starts from its warm
+    // cache and says the store is unreachable; one with a cold cache
+    // cannot start, and says why.
+    let mut logs = Vec::new();
+    let (_, log) = servers.pop().unwrap().terminate();
+    logs.push(("server log".to_owned(), log.into_bytes()));
+    let warm = Server::start(
+        &datas[2],
+        &[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--ops-listen",
+            "127.0.0.1:0",
+            "--database-url",
+            &url,
+            "--reload-interval",
+            "200ms",
+        ],
+        &env_args,
+    );
+    let (code, body) = check(&warm.base, later);
+    assert_eq!(code, 200, "{body}\n{}", warm.logs());
+    assert!(body.contains("LaterShop"), "{body}");
+    let warm_ops = warm.ops();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let (_, readyz) = curl_get(&format!("{warm_ops}/readyz"));
+        if readyz.contains("\"indexReachable\":false") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{readyz}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let cold_data = dir.path().join("cold-server");
+    std::fs::create_dir_all(&cold_data).unwrap();
+    std::fs::copy(writer_data.join("oprf.key"), cold_data.join("oprf.key")).unwrap();
+    let out = run(
+        &cold_data,
+        &env,
+        &["serve", "--listen", "127.0.0.1:0", "--database-url", &url],
+    );
+    assert!(!out.status.success(), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains(&format!(
+            "cannot read the index at s3://{BUCKET}/deployment"
+        )),
+        "{}",
+        stderr(&out)
+    );
     sw.start_gateway();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let (_, readyz) = curl_get(&format!("{warm_ops}/readyz"));
+        if readyz.contains("\"indexReachable\":true") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{readyz}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let (_, log) = warm.terminate();
+    logs.push(("warm-started server log".to_owned(), log.into_bytes()));
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let (_, readyz) = curl_get(&format!("{ops}/readyz"));
@@ -305,7 +366,6 @@ fn three_servers_serve_an_index_in_object_storage_through_an_outage() {
 
     // A server restarted with its cache warm, and one with it cold.
     drop(lb);
-    let mut logs = Vec::new();
     for server in servers {
         let (_, log) = server.terminate();
         logs.push(("server log".to_owned(), log.into_bytes()));
@@ -536,11 +596,11 @@ fn the_generation_held_in_postgresql_adopts_serves_and_keeps_one_writer() {
 
 /// Garage ignores conditional writes: publishing to it without a catalog
 /// is refused by the start-up probe, and with the catalog it works.
-/// Opt-in, as Garage takes about 20 minutes to build here:
+/// Opt-in, as Garage takes 12–20 minutes to build here:
 /// `scripts/test-deps-garage.sh`, then
-/// `cargo nextest run -p lekradar --run-ignored only garage`.
+/// `cargo nextest run -p lekradar --features garage-tests -E 'test(garage)'`.
+#[cfg(feature = "garage-tests")]
 #[test]
-#[ignore = "opt-in: needs Garage (scripts/test-deps-garage.sh)"]
 fn garage_without_conditional_writes_needs_the_catalog() {
     let garage = lekradar_testkit::services::Garage::start(BUCKET);
     let env = vec![
