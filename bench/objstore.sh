@@ -9,9 +9,9 @@
 #
 #   bench/objstore.sh                 # 100 M entries, 4 GiB sort memory
 #   ENTRIES=10000000 bench/objstore.sh
-#   ENTRIES=500000000 LEKRADAR_SERVICES_DIR=/var/tmp bench/objstore.sh
-#                                     # SeaweedFS on disk: 500 M entries kept
-#                                     # twice would not fit in memory
+#   ENTRIES=500000000 LEKRADAR_SERVICES_DIR=/var/tmp LEKRADAR_WEED_MAX_VOLUMES=200 bench/objstore.sh
+#                                     # SeaweedFS on disk with room for 500 M
+#                                     # entries kept twice (15 GB)
 set -euo pipefail
 ENTRIES=${ENTRIES:-100000000}
 MEMORY_MIB=${MEMORY_MIB:-4096}
@@ -22,5 +22,5 @@ cd "$ROOT"
 [ -x .venv/bin/weed ] || scripts/test-deps-messages.sh
 cargo build --release --locked -p lekradar-objstore --example scale
 mkdir -p "$OUT" bench/out
-BENCH_DIR="$ROOT/bench/out" "$TARGET/release/examples/scale" "$ENTRIES" "$MEMORY_MIB" 2>/dev/null |
+BENCH_DIR="${BENCH_DIR:-$ROOT/bench/out}" "$TARGET/release/examples/scale" "$ENTRIES" "$MEMORY_MIB" 2>"$OUT/scale-$ENTRIES.log" |
   tee "$OUT/scale-$ENTRIES.txt"

@@ -1433,6 +1433,13 @@ impl SeaweedFs {
         wait_ready(&mut sw.master_process, "weed master", &log, || {
             listening(master)
         });
+        // 30 volumes of 64 MB each: about 3 GB of objects kept twice, as
+        // much as the tests need in memory; a benchmark on disk asks for
+        // more (LEKRADAR_WEED_MAX_VOLUMES).
+        let max_volumes: u32 = std::env::var("LEKRADAR_WEED_MAX_VOLUMES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(30);
         for i in 0..3 {
             let port = weed_port();
             let name = format!("volume{i}");
@@ -1445,7 +1452,7 @@ impl SeaweedFs {
                     format!("-port={port}"),
                     format!("-dir={}", dir.join(&name).display()),
                     format!("-mserver=127.0.0.1:{master}"),
-                    "-max=30".into(),
+                    format!("-max={max_volumes}"),
                 ],
             );
             sw.volumes.push(Some(process));
