@@ -307,7 +307,15 @@ impl Storage for LocalStorage {
         let target = self.dir.join(SHARDS_DIR).join(name);
         let parent = target.parent().unwrap_or(&self.dir).to_owned();
         std::fs::create_dir_all(&parent).at(&parent)?;
-        let tmp = parent.join(format!(".tmp-{:016x}", rand::random::<u64>()));
+        let file_name = target
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        // A copy of this file killed midway (by a run of this shard that
+        // was killed) left its temporary file: gone now.
+        remove_stale_copies(&parent, &file_name);
+        let tmp = parent.join(format!(".tmp-{file_name}-{:016x}", rand::random::<u64>()));
         let copied = std::fs::copy(local, &tmp)
             .and_then(|_| File::open(&tmp)?.sync_all())
             .and_then(|()| std::fs::rename(&tmp, &target));
@@ -343,6 +351,11 @@ impl Storage for LocalStorage {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(e).at(&path),
         }
+        if let (Some(parent), Some(file_name)) =
+            (path.parent(), path.file_name().and_then(|n| n.to_str()))
+        {
+            remove_stale_copies(parent, file_name);
+        }
         // Empty directories left behind go too (a failure is harmless).
         let mut dir = path.parent();
         while let Some(d) = dir.filter(|d| *d != root.as_path()) {
@@ -377,6 +390,23 @@ pub fn check_shard_name(name: &str) -> Result<()> {
             path: PathBuf::from(SHARDS_DIR).join(name),
             source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a shard file name"),
         })
+    }
+}
+
+/// Removes the temporary files of interrupted copies to `dir/file_name`
+/// (best effort: what is left is never listed).
+fn remove_stale_copies(dir: &Path, file_name: &str) {
+    let prefix = format!(".tmp-{file_name}-");
+    if let Ok(items) = std::fs::read_dir(dir) {
+        for item in items.flatten() {
+            if item
+                .file_name()
+                .to_str()
+                .is_some_and(|n| n.starts_with(&prefix))
+            {
+                let _ = std::fs::remove_file(item.path());
+            }
+        }
     }
 }
 

@@ -97,3 +97,39 @@ fn a_failed_reload_keeps_serving_the_previous_snapshot() {
     assert!(reader.reload().is_err());
     assert_eq!(reader.snapshot().breach("Keep").unwrap().entries(), 100);
 }
+
+/// A shard's copy into a local index killed midway leaves a temporary file
+/// beside its target: never listed, removed when that shard is staged
+/// again or its files are deleted (publish, discard), with the emptied
+/// directories.
+#[test]
+fn a_killed_shard_copy_leaves_nothing_behind() {
+    use lekradar_index::{LocalStorage, Storage};
+    let dir = tempfile::tempdir().unwrap();
+    let storage = LocalStorage::create_dir(&dir.path().join("index")).unwrap();
+    let local = dir.path().join("run");
+    std::fs::write(&local, b"staged").unwrap();
+    let shard_dir = dir.path().join("index/shards/Telco/2");
+    std::fs::create_dir_all(&shard_dir).unwrap();
+    // What a copy killed midway leaves (another shard's copy in progress
+    // is left alone).
+    std::fs::write(shard_dir.join(".tmp-0.lkr-00000000deadbeef"), b"part").unwrap();
+    std::fs::write(shard_dir.join(".tmp-1.lkr-00000000cafebabe"), b"part").unwrap();
+    assert!(storage.list_shard_files("Telco/").unwrap().is_empty());
+    storage.put_shard_file("Telco/2/0.lkr", &local).unwrap();
+    assert_eq!(
+        storage.list_shard_files("Telco/").unwrap(),
+        ["Telco/2/0.lkr"]
+    );
+    let mut left: Vec<_> = std::fs::read_dir(&shard_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    left.sort();
+    assert_eq!(left, [".tmp-1.lkr-00000000cafebabe", "0.lkr"]);
+    std::fs::remove_file(shard_dir.join(".tmp-1.lkr-00000000cafebabe")).unwrap();
+    // Killed again before the next run's copy: the deletion takes it too.
+    std::fs::write(shard_dir.join(".tmp-0.lkr-0000000000000001"), b"part").unwrap();
+    storage.delete_shard_file("Telco/2/0.lkr").unwrap();
+    assert!(!dir.path().join("index/shards/Telco").exists());
+}

@@ -131,11 +131,12 @@ store_test!(a_newer_database_is_refused, |db| async move {
 
 store_test!(the_shipped_migrations_are_applied, |db| async move {
     drop(db.open().await);
-    // This build ships thirteen: 0001_api_keys, 0002_rate_budgets, 0003_jobs,
+    // This build ships fourteen: 0001_api_keys, 0002_rate_budgets, 0003_jobs,
     // 0004_subscriptions, 0005_subscription_mail_to, 0006_jobs_partial_indexes,
     // 0007_orgs, 0008_org_watchlists, 0009_org_api_keys, 0010_org_alerts,
-    // 0011_org_passkeys, 0012_org_phone_confirmation, 0013_org_watch_matching.
-    assert_eq!(known_migrations(), 13);
+    // 0011_org_passkeys, 0012_org_phone_confirmation, 0013_org_watch_matching,
+    // 0014_index_catalog.
+    assert_eq!(known_migrations(), 14);
     for (version, name) in [
         (1, "api_keys"),
         (2, "rate_budgets"),
@@ -150,6 +151,7 @@ store_test!(the_shipped_migrations_are_applied, |db| async move {
         (11, "org_passkeys"),
         (12, "org_phone_confirmation"),
         (13, "org_watch_matching"),
+        (14, "index_catalog"),
     ] {
         assert_eq!(
             db.query_i64(&format!(
@@ -161,7 +163,7 @@ store_test!(the_shipped_migrations_are_applied, |db| async move {
         );
     }
     // Their tables exist (and are empty).
-    for table in ["api_keys", "rate_budgets", "jobs"] {
+    for table in ["api_keys", "rate_budgets", "jobs", "index_catalog"] {
         assert_eq!(
             db.query_i64(&format!("SELECT count(*) FROM {table}")).await,
             0
