@@ -330,6 +330,12 @@ impl ObjectStorage {
                     .block(async move { c.adopt(&location, generation, &name).await })
                     .map_err(|e| self.catalog_error(e))?;
                 tracing::info!(index = %self.url, generation = adopted.0, "the catalog adopted this index");
+                // Processes without the catalog refuse the index from now
+                // on. Best effort: a reader may not be allowed to write;
+                // the first writer with the catalog puts it in any case.
+                if let Err(e) = self.put_marker() {
+                    tracing::debug!(index = %self.url, error = %e, "the catalog marker is left to the writer");
+                }
                 head = Some(adopted);
             }
         }
@@ -345,6 +351,21 @@ impl ObjectStorage {
             return Err(self.catalog_needed());
         }
         Ok(())
+    }
+
+    /// Puts the object that makes processes without the catalog refuse
+    /// this index.
+    fn put_marker(&self) -> Result<()> {
+        let marker = b"this index's generation is held in a catalog (--index-catalog)\n";
+        match self.put(
+            CATALOG_MARKER,
+            self.key(CATALOG_MARKER),
+            marker.to_vec(),
+            PutMode::Overwrite,
+        ) {
+            Ok(()) | Err(PutError::Exists) => Ok(()),
+            Err(PutError::Other(e)) => Err(e),
+        }
     }
 
     fn catalog_needed(&self) -> IndexError {
@@ -1074,16 +1095,7 @@ impl Storage for ObjectStorage {
                 }
                 // From now on a process without the catalog refuses this
                 // index instead of publishing beside it.
-                let marker = b"this index's generation is held in a catalog (--index-catalog)\n";
-                match self.put(
-                    CATALOG_MARKER,
-                    self.key(CATALOG_MARKER),
-                    marker.to_vec(),
-                    PutMode::Overwrite,
-                ) {
-                    Ok(()) | Err(PutError::Exists) => {}
-                    Err(PutError::Other(e)) => return Err(e),
-                }
+                self.put_marker()?;
             }
             None => {
                 self.check_no_catalog()?;

@@ -78,9 +78,12 @@ pub struct MessagingArgs {
     #[command(flatten)]
     pub orgs: OrgsArgs,
     /// The first retry's delay after a temporary failure (doubled per
-    /// attempt, at most an hour)
+    /// attempt, up to --job-retry-cap)
     #[arg(long, env = "LEKRADAR_JOB_RETRY_BASE", default_value = "2s", value_parser = crate::cmd::serve::parse_duration)]
     pub job_retry_base: std::time::Duration,
+    /// The longest delay between two attempts of a job
+    #[arg(long, env = "LEKRADAR_JOB_RETRY_CAP", default_value = "1h", value_parser = crate::cmd::serve::parse_duration)]
+    pub job_retry_cap: std::time::Duration,
 }
 
 /// Organisations' settings (`/org`, offered when mail is configured).
@@ -173,6 +176,7 @@ impl Default for MessagingArgs {
             worker_concurrency: 32,
             job_lease: runner.lease,
             job_retry_base: runner.backoff_base,
+            job_retry_cap: runner.backoff_cap,
         }
     }
 }
@@ -184,6 +188,7 @@ impl MessagingArgs {
             concurrency: self.worker_concurrency.max(1),
             lease: self.job_lease.max(std::time::Duration::from_secs(1)),
             backoff_base: self.job_retry_base,
+            backoff_cap: self.job_retry_cap.max(self.job_retry_base),
             ..lekradar_jobs::RunnerConfig::default()
         }
     }
