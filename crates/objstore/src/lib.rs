@@ -573,8 +573,10 @@ impl ObjectStorage {
     /// that cannot exist is not an S3 server (a web server answering every
     /// path would otherwise look like an empty index).
     pub fn check_access(&self) -> Result<Option<u64>> {
-        self.check_no_catalog()?;
+        // The listing first: SeaweedFS answers a HEAD in a bucket its S3
+        // gateway has only just learnt of with a bare 400.
         let newest = self.find_newest()?.map(|n| n.0);
+        self.check_no_catalog()?;
         let absent = format!("probes/absent-{:032x}", rand::random::<u128>());
         if self.exists_key(self.key(&absent), &absent)? {
             return Err(IndexError::Io {
