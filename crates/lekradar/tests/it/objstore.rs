@@ -79,6 +79,21 @@ fn curl_get(url: &str) -> (u16, String) {
     curl(&[url])
 }
 
+/// Waits (up to a minute) until the server whose operator endpoints are at
+/// `ops` says whether its index's store is reachable; its `/readyz` then.
+fn wait_reachable(ops: &str, reachable: bool) -> String {
+    let want = format!("\"indexReachable\":{reachable}");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let (_, readyz) = curl_get(&format!("{ops}/readyz"));
+        if readyz.contains(&want) {
+            return readyz;
+        }
+        assert!(Instant::now() < deadline, "{readyz}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 fn check(base: &str, account: &str) -> (u16, String) {
     check_from(base, CLIENT_ADDR, account, &[])
 }
@@ -242,16 +257,8 @@ fn three_servers_serve_an_index_in_object_storage_through_an_outage() {
     // generation and say so.
     sw.stop_gateway();
     let ops = servers[0].ops();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let (_, readyz) = curl_get(&format!("{ops}/readyz"));
-        if readyz.contains("\"indexReachable\":false") {
-            assert!(readyz.contains("\"ready\":true"), "{readyz}");
-            break;
-        }
-        assert!(Instant::now() < deadline, "{readyz}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let readyz = wait_reachable(&ops, false);
+    assert!(readyz.contains("\"ready\":true"), "{readyz}");
     let (_, metrics) = curl_get(&format!("{ops}/metrics"));
     assert!(
         metrics.contains("lekradar_index_storage_reachable 0"),
@@ -314,15 +321,7 @@ fn three_servers_serve_an_index_in_object_storage_through_an_outage() {
     assert_eq!(code, 200, "{body}\n{}", warm.logs());
     assert!(body.contains("LaterShop"), "{body}");
     let warm_ops = warm.ops();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let (_, readyz) = curl_get(&format!("{warm_ops}/readyz"));
-        if readyz.contains("\"indexReachable\":false") {
-            break;
-        }
-        assert!(Instant::now() < deadline, "{readyz}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_reachable(&warm_ops, false);
     let cold_data = dir.path().join("cold-server");
     std::fs::create_dir_all(&cold_data).unwrap();
     std::fs::copy(writer_data.join("oprf.key"), cold_data.join("oprf.key")).unwrap();
@@ -340,26 +339,10 @@ fn three_servers_serve_an_index_in_object_storage_through_an_outage() {
         stderr(&out)
     );
     sw.start_gateway();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let (_, readyz) = curl_get(&format!("{warm_ops}/readyz"));
-        if readyz.contains("\"indexReachable\":true") {
-            break;
-        }
-        assert!(Instant::now() < deadline, "{readyz}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_reachable(&warm_ops, true);
     let (_, log) = warm.terminate();
     logs.push(("warm-started server log".to_owned(), log.into_bytes()));
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let (_, readyz) = curl_get(&format!("{ops}/readyz"));
-        if readyz.contains("\"indexReachable\":true") {
-            break;
-        }
-        assert!(Instant::now() < deadline, "{readyz}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_reachable(&ops, true);
     let (code, body) = check(&lb.base(), later);
     assert_eq!(code, 200, "{body}");
     assert!(body.contains("LaterShop"), "{body}");
